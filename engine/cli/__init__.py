@@ -1,0 +1,78 @@
+"""The ``loushi`` command line: a thin layer that parses options, calls one engine function,
+hands the result to a reporter and returns an exit code.
+
+Subcommands live one per module in this package and are imported only when run, so
+``loushi --version`` and ``loushi --help`` stay fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import click
+
+from .. import __version__, exitcodes
+
+#: name → (module, one-line help). A new command is one module and one entry here.
+COMMANDS = {
+    "validate": ("engine.cli.validate", "Check district configs: schema, references and rules."),
+    "schema": ("engine.cli.schema", "Print the JSON Schema of the district config format."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        return importlib.import_module(COMMANDS[name][0]).command
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, epilog=exitcodes.HELP,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="loushi", message="%(prog)s %(version)s")
+def cli():
+    """loushi (楼事): validate sub-district building-governance configs, and build their
+    charters, duty lists, rosters and escalation paths."""
+
+
+def main(argv=None) -> int:
+    """Run the CLI; turn a crash into an internal-error message instead of a traceback."""
+    try:
+        return cli.main(args=argv, prog_name="loushi", standalone_mode=False) or 0
+    except click.exceptions.Abort:
+        click.echo("loushi: aborted", err=True)
+        return exitcodes.UNUSABLE
+    except click.ClickException as exc:
+        exc.show()
+        return exitcodes.UNUSABLE
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return exitcodes.UNUSABLE
+    except KeyboardInterrupt:
+        click.echo("loushi: interrupted", err=True)
+        return 130
+    except Exception as exc:  # a bug in loushi, not in the input
+        if os.environ.get("LOUSHI_DEBUG"):
+            raise
+        click.echo(f"loushi: internal error: {type(exc).__name__}: {exc}\n"
+                   "This is a bug in loushi; please report it with the command you ran "
+                   "(set LOUSHI_DEBUG=1 to see the traceback).", err=True)
+        return exitcodes.INTERNAL
+
+
+def run() -> None:
+    sys.exit(main())

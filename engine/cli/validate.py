@@ -1,0 +1,36 @@
+"""``loushi validate PATH...``: check district configs and report every finding."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from .. import exitcodes
+from ..findings import LEVELS
+from ..report import REPORTERS
+
+
+@click.command("validate", epilog=exitcodes.HELP)
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-f", "--format", "fmt", type=click.Choice(tuple(REPORTERS)), default="text", show_default=True,
+              help="Output format.")
+@click.option("--fail-on", type=click.Choice(LEVELS), default="error", show_default=True,
+              help="Exit 1 when a finding at or above this level remains.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The date rules measure terms and expiries against (default: today).")
+@click.option("--color/--no-color", default=None, help="Colour the levels (default: when writing to a terminal).")
+def command(paths, fmt, fail_on, today, color):
+    """Check district configs (files, or folders searched for *.yaml) and print every finding
+    as file:line:col: [level] message (rule)."""
+    from ..pipeline import Options, validate
+
+    options = Options(today=today.date() if today else dt.date.today())
+    report = validate(paths, options)
+    render = REPORTERS[fmt]
+    if fmt == "text":
+        use_color = color if color is not None else click.get_text_stream("stdout").isatty()
+        click.echo(render(report, color=use_color), nl=False)
+    else:
+        click.echo(render(report), nl=False)
+    return report.exit_code(fail_on)

@@ -1,0 +1,414 @@
+"""Load: YAML text to plain Python values that remember where they came from.
+
+The loader walks libyaml's event stream (``yaml.CSafeLoader`` where it is compiled, the pure
+parser otherwise) with an explicit stack, so nesting depth is checked rather than crashing the
+process, and builds ``YMap`` / ``YSeq`` containers that carry the file, line and column of
+every key and value. Nothing in the file is ever executed or constructed from a tag.
+
+Every problem becomes a :class:`~engine.findings.Finding` with ``file:line:col``; a problem
+that makes the file unusable (unreadable bytes, a syntax error, a bomb) is marked ``fatal``.
+
+Scalars follow the YAML 1.2 core schema, not PyYAML's YAML 1.1, and the 1.1 surprises stay
+text so that the schema can say what is wrong with them rather than carry wrong data on:
+
+=====================  ================  ==================================================
+plain scalar           YAML 1.1 reads    loushi reads
+=====================  ================  ==================================================
+``no`` ``on`` ``y``    a boolean         the string; a boolean field then fails the schema
+``09:30``              570 (base 60)     the string ``"09:30"``
+``010``                8 (octal)         the string ``"010"``; a number field then fails
+``2023-06-29``         a date object     the string; date fields check its pattern
+``1_000``              1000              the string
+=====================  ================  ==================================================
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+from yaml import events as ev
+
+from .findings import Finding
+
+#: Deepest nesting of mappings and sequences accepted (a real district config is ~7 deep).
+MAX_DEPTH = 100
+#: Values that aliases may add beyond the document's own nodes before it counts as a bomb.
+MAX_ALIAS_EXPANSION = 100_000
+#: Largest file read, in bytes.
+MAX_BYTES = 256 * 1024 * 1024
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CORE = "tag:yaml.org,2002:"
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_TRUE = frozenset(("true", "True", "TRUE"))
+_FALSE = frozenset(("false", "False", "FALSE"))
+_MAYBE_SPECIAL = frozenset("0123456789+-.~nNtTfF")
+
+
+class YMap(dict):
+    """A mapping that knows where it, and each of its keys and values, stand in a file.
+
+    ``kpos[key]`` is ``(key_line, key_column, value_line, value_column)``, 1-based.
+    """
+
+    __slots__ = ("src", "line", "col", "kpos")
+
+    def __init__(self, src: str = "", line: int = 0, col: int = 0):
+        super().__init__()
+        self.src, self.line, self.col, self.kpos = src, line, col, {}
+
+
+class YSeq(list):
+    """A sequence that knows where it and each of its items stand.
+
+    ``ipos[i]`` is ``(line, col)``, or ``(file, line, col)`` for an item that a district's
+    ``include:`` brought in from another file.
+    """
+
+    __slots__ = ("src", "line", "col", "ipos")
+
+    def __init__(self, src: str = "", line: int = 0, col: int = 0):
+        super().__init__()
+        self.src, self.line, self.col, self.ipos = src, line, col, []
+
+
+@dataclass
+class Document:
+    """One loaded file: its data (or None when it could not be read) and its findings."""
+
+    path: str
+    data: Any = None
+    findings: list[Finding] = field(default_factory=list)
+    fatal: bool = False
+
+
+def locate(root: Any, path: tuple | list, *, key: bool = False) -> tuple[str, int, int]:
+    """Return ``(file, line, column)`` of the node at ``path`` below ``root``.
+
+    With ``key=True`` and a path ending in a mapping key, the key's own position is returned
+    (where an unknown key should be pointed at). A path that leaves the data stops at the
+    deepest node it reached.
+    """
+    node = root
+    where = (getattr(root, "src", ""), getattr(root, "line", 0), getattr(root, "col", 0))
+    last = len(path) - 1
+    for depth, step in enumerate(path):
+        if isinstance(node, YMap) and step in node.kpos:
+            kline, kcol, vline, vcol = node.kpos[step]
+            if key and depth == last:
+                return (node.src, kline, kcol)
+            where = (node.src, vline, vcol)
+        elif isinstance(node, YSeq) and isinstance(step, int) and 0 <= step < len(node):
+            pos = node.ipos[step]
+            where = (node.src, *pos) if len(pos) == 2 else pos  # merged lists keep (file, line, col)
+        else:
+            break
+        node = node[step]
+        if isinstance(node, (YMap, YSeq)):  # an included file's entry knows its own file
+            where = (node.src, node.line, node.col)
+    return where
+
+
+def pointer(path: tuple | list) -> str:
+    """A JSON-pointer-like text for ``path``: ``/buildings/3/name``."""
+    return "".join("/" + str(step).replace("~", "~0").replace("/", "~1") for step in path)
+
+
+def load_file(path: str | Path, display: str | None = None) -> Document:
+    """Read and parse one YAML file; never raises for anything in the file."""
+    name = display if display is not None else str(path)
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_BYTES:
+            return _fatal(name, 1, 1, "yaml-read", f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit",
+                          "split the district over several files with `include:`")
+        raw = Path(path).read_bytes()
+    except IsADirectoryError:
+        return _fatal(name, 0, 0, "yaml-read", "is a directory, not a file", "")
+    except OSError as exc:
+        return _fatal(name, 0, 0, "yaml-read", f"cannot read the file: {exc.strerror or exc}",
+                      "check the path and its permissions")
+    return load_bytes(raw, name)
+
+
+def load_bytes(raw: bytes, name: str) -> Document:
+    """Decode and parse ``raw`` (the contents of the file called ``name``)."""
+    text, problem = decode(raw, name)
+    if problem is not None:
+        return Document(name, None, [problem], True)
+    return load_text(text, name)
+
+
+def load_text(text: str, name: str) -> Document:
+    """Parse YAML ``text`` from the file called ``name``."""
+    bad = _bad_character(text, name)
+    if bad is not None:
+        return Document(name, None, [bad], True)
+    if not text.strip() or _only_comments(text):
+        return _fatal(name, 1, 1, "yaml-empty", "the file is empty: it holds no YAML document",
+                      "start from `loushi init`, or remove the file")
+    builder = _Builder(name)
+    try:
+        builder.run(yaml.parse(text, Loader=_LOADER))
+    except yaml.MarkedYAMLError as exc:
+        return Document(name, None, builder.findings + [_syntax_finding(exc, name, text)], True)
+    except yaml.YAMLError as exc:  # an error without a mark: report it at the top of the file
+        return Document(name, None, builder.findings + [_make(name, 1, 1, "yaml-syntax", str(exc), "")], True)
+    except _Stop:
+        return Document(name, None, builder.findings, True)
+    return Document(name, builder.root, builder.findings, False)
+
+
+def decode(raw: bytes, name: str) -> tuple[str, Finding | None]:
+    """Decode ``raw`` as UTF-8 (a UTF-8 or UTF-16/32 byte-order mark is honoured)."""
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                       (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                       (codecs.BOM_UTF16_BE, "utf-16")):
+        if raw.startswith(bom):
+            break
+    else:
+        codec = "utf-8"
+    try:
+        return raw.decode(codec), None
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        guess = _guess_encoding(raw)
+        hint = (f"the file looks like {guess}: re-save it as UTF-8 (e.g. `iconv -f {guess} -t UTF-8`)"
+                if guess else "re-save the file as UTF-8")
+        return "", _make(name, line, col, "yaml-encoding",
+                         f"the file is not valid {codec.upper().replace('-SIG', '')}: byte 0x{raw[exc.start]:02x} cannot be decoded",
+                         hint)
+
+
+def _guess_encoding(raw: bytes) -> str:
+    for codec in ("gb18030", "big5"):
+        try:
+            raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        return "GBK" if codec == "gb18030" else "Big5"
+    return ""
+
+
+def _bad_character(text: str, name: str) -> Finding | None:
+    match = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]", text)
+    if match is None:
+        return None
+    line = text.count("\n", 0, match.start()) + 1
+    col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+    code = ord(match.group())
+    what = "a NUL byte" if code == 0 else f"the control character U+{code:04X}"
+    return _make(name, line, col, "yaml-syntax", f"the file contains {what}, which YAML does not allow",
+                 "remove it; if the file is binary or UTF-16 without a byte-order mark, re-save it as UTF-8")
+
+
+def _only_comments(text: str) -> bool:
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def _syntax_finding(exc: yaml.MarkedYAMLError, name: str, text: str) -> Finding:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = exc.problem or "invalid YAML"
+    message = f"YAML syntax: {problem}"
+    if exc.context:
+        message += f" ({exc.context}"
+        if exc.context_mark is not None and exc.problem_mark is not None and exc.context_mark.line != exc.problem_mark.line:
+            message += f" at line {exc.context_mark.line + 1}"
+        message += ")"
+    hint = "check the indentation and quoting on this line and the one above"
+    if "'\\t'" in problem or "\t" in _line(text, line):
+        hint = "indent with spaces: YAML does not allow tabs for indentation"
+    elif "found duplicate anchor" in problem:
+        hint = "give each anchor (&name) a different name"
+    return _make(name, line, col, "yaml-syntax", message, hint)
+
+
+def _line(text: str, number: int) -> str:
+    lines = text.splitlines()
+    return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def _make(name: str, line: int, col: int, rule: str, message: str, hint: str, level: str = "error") -> Finding:
+    return Finding(name, line, col, level, rule, message, "", "", hint)
+
+
+def _fatal(name: str, line: int, col: int, rule: str, message: str, hint: str) -> Document:
+    return Document(name, None, [_make(name, line, col, rule, message, hint)], True)
+
+
+class _Stop(Exception):
+    """The builder met a problem after which the rest of the file cannot be trusted."""
+
+
+class _Frame:
+    __slots__ = ("node", "is_map", "key", "anchor", "size")
+
+    def __init__(self, node, is_map, anchor):
+        self.node, self.is_map, self.key, self.anchor, self.size = node, is_map, None, anchor, 1
+
+
+class _Builder:
+    """Builds YMap/YSeq values from a stream of parser events, with an explicit stack."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.findings: list[Finding] = []
+        self.root: Any = None
+        self.documents = 0
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.expanded = 0
+
+    def run(self, stream: Iterator[ev.Event]) -> None:
+        stack: list[_Frame] = []
+        name = self.name
+        for event in stream:
+            kind = type(event)
+            if kind is ev.ScalarEvent:
+                mark = event.start_mark
+                line, col = mark.line + 1, mark.column + 1
+                if stack and stack[-1].is_map and stack[-1].key is None:
+                    self._key(stack[-1], event, line, col)
+                    continue
+                value = self._scalar(event, line, col)
+                if event.anchor:
+                    self.anchors[event.anchor] = (value, 1)
+                self._attach(stack, value, line, col, 1)
+            elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
+                mark = event.start_mark
+                line, col = mark.line + 1, mark.column + 1
+                is_map = kind is ev.MappingStartEvent
+                self._check_tag(event, line, col, "mapping" if is_map else "sequence")
+                if stack and stack[-1].is_map and stack[-1].key is None:
+                    self._stop(line, col, "yaml-key", "a mapping or a list cannot be used as a key",
+                               "keys are plain names such as `name:`")
+                if len(stack) >= MAX_DEPTH:
+                    self._stop(line, col, "yaml-depth", f"nesting deeper than {MAX_DEPTH} levels",
+                               "a district config needs fewer than ten levels; flatten the structure")
+                node = YMap(name, line, col) if is_map else YSeq(name, line, col)
+                stack.append(_Frame(node, is_map, event.anchor))
+            elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+                frame = stack.pop()
+                if frame.anchor:
+                    self.anchors[frame.anchor] = (frame.node, frame.size)
+                self._attach(stack, frame.node, frame.node.line, frame.node.col, frame.size)
+            elif kind is ev.AliasEvent:
+                mark = event.start_mark
+                line, col = mark.line + 1, mark.column + 1
+                if stack and stack[-1].is_map and stack[-1].key is None:
+                    self._stop(line, col, "yaml-key", "an alias cannot be used as a key", "write the key out")
+                if event.anchor not in self.anchors:
+                    self._stop(line, col, "yaml-syntax", f"alias *{event.anchor} names no anchor defined before it",
+                               f"define `&{event.anchor}` before using `*{event.anchor}`")
+                value, size = self.anchors[event.anchor]
+                self.expanded += size
+                if self.expanded > MAX_ALIAS_EXPANSION:
+                    self._stop(line, col, "yaml-alias-bomb",
+                               f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} values (an alias bomb?)",
+                               "write the repeated parts out, or use fewer nested aliases")
+                self._attach(stack, value, line, col, size)
+            elif kind is ev.DocumentStartEvent:
+                self.documents += 1
+                if self.documents > 1:
+                    mark = event.start_mark
+                    self._stop(mark.line + 1, mark.column + 1, "yaml-documents",
+                               "the file holds more than one YAML document (a second `---`)",
+                               "put one district in a file; split a district with `include:`")
+
+    def _attach(self, stack: list[_Frame], value: Any, line: int, col: int, size: int) -> None:
+        if not stack:
+            self.root = value
+            return
+        frame = stack[-1]
+        frame.size += size
+        node = frame.node
+        if frame.is_map:
+            key, kline, kcol = frame.key
+            frame.key = None
+            if type(key) is not _Ignored:
+                node[key] = value
+                node.kpos[key] = (kline, kcol, line, col)
+        else:
+            node.append(value)
+            node.ipos.append((line, col))
+
+    def _key(self, frame: _Frame, event: ev.ScalarEvent, line: int, col: int) -> None:
+        key = event.value
+        if key == "<<" and event.implicit[0]:
+            self._stop(line, col, "yaml-merge-key", "merge keys (`<<:`) are not supported",
+                       "write the keys out, or share whole entities by id")
+        if key in frame.node:
+            first = frame.node.kpos[key][0]
+            self.findings.append(_make(self.name, line, col, "yaml-duplicate-key",
+                                       f"duplicate key '{key}' (first at line {first}); the second one is ignored",
+                                       "remove one of the two, or merge them"))
+            frame.key = (_Ignored(key), line, col)
+            return
+        frame.key = (key, line, col)
+
+    def _scalar(self, event: ev.ScalarEvent, line: int, col: int) -> Any:
+        value = event.value
+        tag = event.tag
+        if tag is None or tag == "!":
+            if not event.implicit[0] or event.style:
+                return value
+            return _plain(value)
+        if not tag.startswith(_CORE):
+            self._stop(line, col, "yaml-tag", f"the tag {tag} is not allowed",
+                       "loushi reads plain YAML data only; remove the tag")
+        short = tag[len(_CORE):]
+        if short == "str":
+            return value
+        resolved = _plain(value)
+        expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(short)
+        if expected is None:
+            self._stop(line, col, "yaml-tag", f"the tag !!{short} is not allowed",
+                       "loushi reads plain YAML data only (strings, numbers, true/false, null, lists, mappings)")
+        if not isinstance(resolved, expected) or (short != "bool" and isinstance(resolved, bool)):
+            self._stop(line, col, "yaml-tag", f"'{value}' is not a valid !!{short}", "fix the value or drop the tag")
+        return float(resolved) if short == "float" else resolved
+
+    def _check_tag(self, event, line: int, col: int, what: str) -> None:
+        tag = event.tag
+        if tag is not None and tag != "!" and tag != _CORE + ("map" if what == "mapping" else "seq"):
+            self._stop(line, col, "yaml-tag", f"the tag {tag} is not allowed on a {what}",
+                       "loushi reads plain YAML data only; remove the tag")
+
+    def _stop(self, line: int, col: int, rule: str, message: str, hint: str) -> None:
+        self.findings.append(_make(self.name, line, col, rule, message, hint))
+        raise _Stop
+
+
+class _Ignored(str):
+    """The key of a duplicate entry: stored nowhere (see ``_Builder._attach``)."""
+
+
+def _plain(value: str) -> Any:
+    """Resolve a plain (unquoted, untagged) scalar by the YAML 1.2 core schema, minus traps."""
+    if not value:
+        return None
+    if value[0] not in _MAYBE_SPECIAL:
+        return value
+    if value in _NULLS:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value):
+        return float(value)
+    special = _SPECIAL_FLOATS.get(value.lower())
+    if special is not None:
+        return special
+    return value

@@ -1,0 +1,487 @@
+"""Model: a schema-valid district with every id resolved and its relations indexed.
+
+``build(source)`` takes the merged document of one district and returns a :class:`Model`:
+entities by kind and id, every post (a committee's, an authority's, a group's, and the
+implicit ones of grid heads and party officers), and the relations other stages ask about
+(the cluster and block of a building, the committees covering it, the posts a person holds).
+Ids are one namespace across the district. A duplicate id or a reference to nothing is
+recorded as a finding in ``model.problems``; the *structure* rule pack reports them.
+
+The model is read-only for every later stage.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterable, Iterator
+
+from .findings import Finding
+from .load import YMap, YSeq, pointer
+from .sources import COLLECTIONS, Source
+
+#: Names of the roles every district has without declaring them.
+BUILTIN_ROLES = {
+    "grid_head": ("网格长", ["统筹本网格内楼宇事务的收集、分流与上报", "联系网格内企业和员工，走访了解诉求"]),
+    "secretary": ("书记", ["主持党组织全面工作", "召集党员大会和支部委员会会议"]),
+    "deputy_secretary": ("副书记", ["协助书记开展工作", "书记缺席时主持工作"]),
+    "committee_member": ("委员", ["按分工负责组织、宣传、纪检等工作"]),
+}
+#: Handler bodies resolved from the building a matter is raised in.
+RELATIVE_BODIES = ("committee", "party_org", "grid")
+#: Kinds with posts of their own, and the kinds whose entities are bodies a handler may name.
+BODY_KINDS = ("committees", "authorities", "groups", "party_orgs", "grids")
+#: Grid levels, top first; escalation levels, bottom first.
+GRID_LEVELS = ("block", "cluster", "building", "micro")
+STEP_LEVELS = ("building", "cluster", "block", "subdistrict", "district", "city")
+
+_KIND_NAMES = {"zones": "zone", "authorities": "authority", "grids": "grid", "buildings": "building",
+               "units": "unit", "party_orgs": "party organisation", "people": "person", "roles": "role",
+               "mechanisms": "mechanism", "committees": "committee", "groups": "group",
+               "service_points": "service point", "matters": "matter category", "posts": "post",
+               "sources": "source"}
+
+
+def kind_name(kind: str) -> str:
+    """A kind's name in a message: ``units`` → ``unit``."""
+    return _KIND_NAMES.get(kind, kind)
+
+
+@dataclass(frozen=True)
+class Post:
+    """One seat in a body. ``source`` is the organisation its holder is sent by, if stated."""
+
+    id: str
+    role: str
+    holder: str | None
+    body: str
+    body_kind: str
+    source: str | None
+    entity: Any  # the YMap the post is written in (its own, or its body's for implicit posts)
+    field: str   # the key of ``entity`` that names the holder
+    implicit: bool = False
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A field that names another entity, and what it resolved to (``kind`` None: nothing)."""
+
+    owner: str
+    path: tuple
+    target: str
+    expects: tuple
+    kind: str | None
+    entity: Any
+    field: str
+
+
+class Model:
+    """A district, resolved. Build it with :func:`build`."""
+
+    def __init__(self, source: Source):
+        self.source = source
+        self.data: YMap = source.data
+        self.district: YMap = source.data["district"]
+        self.id: str = self.district["id"]
+        self.name: str = self.district["name"]
+        self.entities: dict[str, dict[str, YMap]] = {kind: {} for kind in (*COLLECTIONS, "posts", "sources")}
+        self.kind_of: dict[str, str] = {}
+        self.paths: dict[str, tuple] = {}
+        self.posts: dict[str, Post] = {}
+        self.references: list[Reference] = []
+        self.problems: list[Finding] = []
+
+    # -- lookups -------------------------------------------------------------------------
+    def get(self, kind: str, ident: str | None) -> YMap | None:
+        return self.entities[kind].get(ident) if ident is not None else None
+
+    def __getitem__(self, kind: str) -> dict[str, YMap]:
+        return self.entities[kind]
+
+    def role_name(self, role: str) -> str:
+        entity = self.entities["roles"].get(role)
+        if entity is not None:
+            return entity["name"]
+        return BUILTIN_ROLES.get(role, (role, []))[0]
+
+    def role_duties(self, role: str) -> list[str]:
+        entity = self.entities["roles"].get(role)
+        if entity is not None:
+            return list(entity.get("duties", []))
+        return list(BUILTIN_ROLES.get(role, ("", []))[1])
+
+    def post_title(self, post: Post) -> str:
+        own = post.entity if not post.implicit else None
+        if own is not None and (own.get("title") or own.get("name")):
+            return own.get("title") or own["name"]
+        return self.role_name(post.role)
+
+    def declared(self) -> dict[str, dict]:
+        """Declared figures, each as ``{value, label, unit, note, compare}``."""
+        result = {}
+        for key, value in (self.district.get("declared") or {}).items():
+            entry = dict(value) if isinstance(value, dict) else {"value": value}
+            entry.setdefault("compare", True)
+            result[key] = entry
+        return result
+
+    def counts(self) -> dict[str, int]:
+        """Modelled counts, under the keys declared figures use."""
+        grids = self.entities["grids"].values()
+        counts = {kind: len(self.entities[kind]) for kind in COLLECTIONS}
+        for level in GRID_LEVELS:
+            counts[f"grids_{level}"] = sum(1 for grid in grids if grid["level"] == level)
+        counts["party_members_full"] = sum(self.unit_members(unit)[0] for unit in self.entities["units"])
+        counts["party_members_probationary"] = sum(self.unit_members(unit)[1] for unit in self.entities["units"])
+        counts["posts"] = len(self.posts)
+        return counts
+
+    # -- relations -----------------------------------------------------------------------
+    def unit_members(self, unit: str) -> tuple[int, int]:
+        members = self.entities["units"][unit].get("party_members") or {}
+        return members.get("full", 0), members.get("probationary", 0)
+
+    def units_in(self, building: str) -> list[str]:
+        return self._index("units_in").get(building, [])
+
+    def clusters_of(self, building: str) -> list[str]:
+        """The cluster grids listing ``building`` (exactly one in a sound district)."""
+        return self._index("clusters_of").get(building, [])
+
+    def building_grid(self, building: str) -> str | None:
+        grids = self._index("building_grids").get(building, [])
+        return grids[0] if grids else None
+
+    def micro_grids(self, building: str) -> list[str]:
+        return self._index("micro_grids").get(building, [])
+
+    def grid_above(self, grid: str, level: str) -> str | None:
+        """The grid of ``level`` at or above ``grid``, following ``parent``."""
+        seen = set()
+        current = grid
+        while current is not None and current not in seen:
+            seen.add(current)
+            entity = self.entities["grids"].get(current)
+            if entity is None:
+                return None
+            if entity["level"] == level:
+                return current
+            current = entity.get("parent")
+        return None
+
+    def grid_of(self, building: str, level: str) -> str | None:
+        """The grid of ``level`` (building, cluster or block) that ``building`` lies in."""
+        if level == "building":
+            return self.building_grid(building)
+        clusters = self.clusters_of(building)
+        if not clusters:
+            return None
+        return clusters[0] if level == "cluster" else self.grid_above(clusters[0], level)
+
+    def committees_of(self, building: str) -> list[str]:
+        return self._index("committees_of").get(building, [])
+
+    def party_orgs_of(self, building: str) -> list[str]:
+        """Party organisations covering ``building``: by its buildings or by units in it."""
+        return self._index("party_orgs_of").get(building, [])
+
+    def posts_of(self, body: str) -> list[Post]:
+        return self._index("posts_of_body").get(body, [])
+
+    def posts_held_by(self, person: str) -> list[Post]:
+        return self._index("posts_of_person").get(person, [])
+
+    def body_for(self, body: str, building: str, level: str) -> str | None:
+        """The body a step's handler names, for a matter raised in ``building`` at ``level``."""
+        if body == "committee":
+            found = self.committees_of(building)
+            return found[0] if found else None
+        if body == "party_org":
+            found = self.party_orgs_of(building)
+            return found[0] if found else None
+        if body == "grid":
+            return self.grid_of(building, level if level in ("building", "cluster", "block") else "building")
+        return body if body in self.kind_of else None
+
+    def handlers(self, handler: dict, building: str, level: str) -> list[Post]:
+        """The posts of ``handler``'s role in the body it names for ``building``."""
+        body = self.body_for(handler["body"], building, level)
+        if body is None:
+            return []
+        return [post for post in self.posts_of(body) if post.role == handler["role"]]
+
+    def rotation_of(self, post: str) -> YMap | None:
+        return self._index("rotations").get(post)
+
+    def holder_at(self, post: Post, day: dt.date) -> str | None:
+        """Who holds ``post`` on ``day``: the turn of its rotation, else its holder."""
+        rotation = self.rotation_of(post.id)
+        if rotation is None:
+            return post.holder
+        turn = rotation_turn(rotation, day)
+        return turn.get("holder", post.holder) if turn is not None else post.holder
+
+    def suggest(self, ident: str, kinds: Iterable[str] = ()) -> str:
+        """`` (did you mean 'x'?)`` for the nearest id of ``kinds`` (any kind when empty)."""
+        pool = [i for k in kinds for i in self.entities.get(k, {})] if kinds else list(self.kind_of)
+        close = difflib.get_close_matches(ident, pool, n=1, cutoff=0.6)
+        return f"did you mean '{close[0]}'?" if close else ""
+
+    def position(self, entity: YMap, field: str | None = None) -> tuple[str, int, int]:
+        """Where ``entity`` (or its ``field``'s value) is written."""
+        if field is not None and field in entity.kpos:
+            return (entity.src, entity.kpos[field][2], entity.kpos[field][3])
+        return (entity.src, entity.line, entity.col)
+
+    def finding(self, entity: YMap, field: str | None, level: str, rule: str, message: str,
+                target: str = "", hint: str = "") -> Finding:
+        file, line, col = self.position(entity, field)
+        ident = entity.get("id", "") if isinstance(entity, YMap) else ""
+        path = self.paths.get(ident, ())
+        return Finding(file, line, col, level, rule, message, pointer(path + ((field,) if field else ())),
+                       target or ident, hint)
+
+    def _index(self, name: str) -> dict:
+        cache = self.__dict__.setdefault("_indexes", {})
+        if not cache:
+            cache.update(_relations(self))
+        return cache[name]
+
+
+def rotation_turn(rotation: dict, day: dt.date) -> dict | None:
+    """The turn of ``rotation`` in force on ``day`` (None before its start)."""
+    start = dt.date.fromisoformat(rotation["start"])
+    if day < start:
+        return None
+    index = period_index(start, day, rotation["period"])
+    turns = rotation["turns"]
+    return turns[index % len(turns)]
+
+
+def period_index(start: dt.date, day: dt.date, period: str) -> int:
+    """How many whole periods lie between ``start`` and ``day``."""
+    if period == "week":
+        return (day - start).days // 7
+    months = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}[period]
+    elapsed = (day.year - start.year) * 12 + day.month - start.month - (1 if day.day < start.day else 0)
+    return elapsed // months
+
+
+def period_start(start: dt.date, index: int, period: str) -> dt.date:
+    """The first day of period number ``index`` counted from ``start``."""
+    if period == "week":
+        return start + dt.timedelta(weeks=index)
+    months = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}[period] * index
+    year, month = divmod(start.month - 1 + months, 12)
+    year += start.year
+    day = min(start.day, calendar.monthrange(year, month + 1)[1])
+    return dt.date(year, month + 1, day)
+
+
+def build(source: Source) -> Model:
+    """Resolve a schema-valid district document into a :class:`Model`."""
+    model = Model(source)
+    _collect(model)
+    _collect_posts(model)
+    _resolve(model)
+    model.problems.sort()
+    return model
+
+
+def _collect(model: Model) -> None:
+    for index, entry in enumerate(model.district.get("sources") or []):
+        _register(model, "sources", entry, ("district", "sources", index))
+    for kind in COLLECTIONS:
+        for index, entity in enumerate(model.data.get(kind) or []):
+            _register(model, kind, entity, (kind, index))
+
+
+def _register(model: Model, kind: str, entity: YMap, path: tuple) -> None:
+    ident = entity["id"]
+    first = model.kind_of.get(ident)
+    if first is not None:
+        earlier = model.entities[first][ident]
+        model.problems.append(model.finding(
+            entity, "id", "error", "duplicate-id",
+            f"the id '{ident}' is already used by the {kind_name(first)} at "
+            f"{earlier.src}:{earlier.kpos.get('id', (earlier.line,))[0]}", target=ident,
+            hint="ids are unique across the whole district; rename one of them"))
+        return
+    model.kind_of[ident] = kind
+    model.entities[kind][ident] = entity
+    model.paths[ident] = path
+
+
+def _collect_posts(model: Model) -> None:
+    for kind in ("committees", "authorities", "groups"):
+        for body, entity in model.entities[kind].items():
+            for index, post in enumerate(entity.get("posts") or []):
+                _register(model, "posts", post, model.paths[body] + ("posts", index))
+                if model.entities["posts"].get(post["id"]) is post:
+                    model.posts[post["id"]] = Post(post["id"], post["role"], post.get("holder"), body, kind,
+                                                   post.get("from"), post, "holder")
+    for grid, entity in model.entities["grids"].items():
+        for index, head in enumerate(entity.get("heads") or []):
+            _implicit(model, f"{grid}.head{index + 1}", "grid_head", head, grid, "grids", entity, "heads")
+    for org, entity in model.entities["party_orgs"].items():
+        if entity.get("secretary"):
+            _implicit(model, f"{org}.secretary", "secretary", entity["secretary"], org, "party_orgs", entity, "secretary")
+        for index, person in enumerate(entity.get("deputy_secretaries") or []):
+            _implicit(model, f"{org}.deputy{index + 1}", "deputy_secretary", person, org, "party_orgs", entity,
+                      "deputy_secretaries")
+        for index, person in enumerate(entity.get("committee") or []):
+            _implicit(model, f"{org}.member{index + 1}", "committee_member", person, org, "party_orgs", entity,
+                      "committee")
+
+
+def _implicit(model: Model, ident: str, role: str, holder: str, body: str, kind: str, entity: YMap,
+              field: str) -> None:
+    if ident in model.kind_of:
+        return
+    model.kind_of[ident] = "posts"
+    model.posts[ident] = Post(ident, role, holder, body, kind, None, entity, field, implicit=True)
+
+
+def _resolve(model: Model) -> None:
+    walker = _ref_walker()
+    for kind in (*COLLECTIONS, "sources"):
+        spec = walker.get(kind)
+        if spec is None:
+            continue
+        for ident, entity in model.entities[kind].items():
+            for path, field, owner, target, expects in _walk(spec, entity, ()):
+                _reference(model, ident, model.paths[ident] + path, owner, field, target, expects)
+    district = model.district
+    for key, value in (district.get("declared") or {}).items():
+        if isinstance(value, dict) and value.get("source"):
+            _reference(model, model.id, ("district", "declared", key, "source"), value, "source",
+                       value["source"], ("sources",))
+    for ident, matter in model.entities["matters"].items():
+        for chain in matter["escalation"]:
+            for step in chain["steps"]:
+                body = step["handler"]["body"]
+                if body not in RELATIVE_BODIES:
+                    _reference(model, ident, model.paths[ident], step["handler"], "body", body,
+                               ("authorities", "groups", "committees", "party_orgs"))
+
+
+def _reference(model: Model, owner: str, path: tuple, entity: YMap, field: str, target: str,
+               expects: tuple) -> None:
+    kind = model.kind_of.get(target)
+    if kind is None and "roles" in expects and target in BUILTIN_ROLES:
+        kind = "roles"
+    if kind is None:
+        label = " or ".join(kind_name(k) for k in expects)
+        model.problems.append(model.finding(entity, field, "error", "reference",
+                                            f"{field} names '{target}', but there is no {label} with that id",
+                                            target=owner, hint=model.suggest(target, expects)))
+    elif kind not in expects:
+        message = (f"'{target}' is a {kind_name(kind)}, but {field} must name a "
+                   f"{' or '.join(kind_name(k) for k in expects)}")
+        model.problems.append(model.finding(entity, field, "error", "reference", message, target=owner))
+        kind = None
+    model.references.append(Reference(owner, path, target, expects, kind, entity, field))
+
+
+def _walk(spec: dict, node: Any, path: tuple) -> Iterator[tuple]:
+    """Yield ``(path, field, container, id, kinds)`` for every reference under ``node``."""
+    for key, sub in spec.items():
+        if not isinstance(node, dict) or key not in node or node[key] is None:
+            continue
+        value = node[key]
+        if sub[0] == "ref":
+            yield path + (key,), key, node, value, sub[1]
+        elif sub[0] == "refs":
+            for item in value:
+                yield path + (key,), key, node, item, sub[1]
+        elif sub[0] == "obj":
+            yield from _walk(sub[1], value, path + (key,))
+        elif sub[0] == "objs":
+            for index, item in enumerate(value):
+                yield from _walk(sub[1], item, path + (key, index))
+
+
+@lru_cache(maxsize=1)
+def _ref_walker() -> dict:
+    """From the schema's ``x-refers-to`` notes: which fields of which kinds name other ids."""
+    from .schema import schema
+
+    root = schema()
+    walker = {}
+    for kind in COLLECTIONS:
+        spec = _spec(root["properties"][kind]["items"])
+        if spec:
+            walker[kind] = spec
+    sources = _spec(root["properties"]["district"]["properties"]["sources"]["items"])
+    if sources:
+        walker["sources"] = sources
+    return walker
+
+
+def _spec(node: dict) -> dict:
+    spec = {}
+    for key, sub in node.get("properties", {}).items():
+        entry = _field_spec(sub)
+        if entry is not None:
+            spec[key] = entry
+    return spec
+
+
+def _field_spec(sub: dict):
+    if "x-refers-to" in sub:
+        return ("ref", tuple(sub["x-refers-to"]))
+    for branch in sub.get("anyOf", []):
+        if "x-refers-to" in branch:
+            return ("ref", tuple(branch["x-refers-to"]))
+    if sub.get("type") == "array" and isinstance(sub.get("items"), dict):
+        items = sub["items"]
+        if "x-refers-to" in items:
+            return ("refs", tuple(items["x-refers-to"]))
+        inner = _spec(items)
+        return ("objs", inner) if inner else None
+    if sub.get("type") == "object" and "properties" in sub:
+        inner = _spec(sub)
+        return ("obj", inner) if inner else None
+    return None
+
+
+def _relations(model: Model) -> dict:
+    """Every derived index, built in one pass per kind (see ``Model._index``)."""
+    idx: dict[str, dict] = {name: {} for name in (
+        "units_in", "clusters_of", "building_grids", "micro_grids", "committees_of", "party_orgs_of",
+        "posts_of_body", "posts_of_person", "rotations")}
+    for unit, entity in model.entities["units"].items():
+        idx["units_in"].setdefault(entity["building"], []).append(unit)
+    for grid, entity in model.entities["grids"].items():
+        if entity["level"] == "cluster":
+            for building in entity.get("buildings") or []:
+                idx["clusters_of"].setdefault(building, []).append(grid)
+        elif entity["level"] in ("building", "micro") and entity.get("building"):
+            name = "building_grids" if entity["level"] == "building" else "micro_grids"
+            idx[name].setdefault(entity["building"], []).append(grid)
+    for committee, entity in model.entities["committees"].items():
+        for building in entity["buildings"]:
+            idx["committees_of"].setdefault(building, []).append(committee)
+        rotation = entity.get("rotation")
+        if rotation and rotation.get("post"):
+            idx["rotations"][rotation["post"]] = rotation
+    unit_building = {unit: entity["building"] for unit, entity in model.entities["units"].items()}
+    for org, entity in model.entities["party_orgs"].items():
+        covered = set(entity.get("buildings") or [])
+        covered.update(unit_building[u] for u in entity.get("units") or [] if u in unit_building)
+        for building in sorted(covered):
+            idx["party_orgs_of"].setdefault(building, []).append(org)
+    for post in model.posts.values():
+        idx["posts_of_body"].setdefault(post.body, []).append(post)
+        if post.holder is not None:
+            idx["posts_of_person"].setdefault(post.holder, []).append(post)
+    for building, orgs in idx["party_orgs_of"].items():
+        orgs.sort(key=lambda org: _ORG_ORDER.get(model.entities["party_orgs"][org]["kind"], 9))
+    return idx
+
+
+#: Nearest first: the branch of a building before its general branch and committee.
+_ORG_ORDER = {"branch": 0, "general_branch": 1, "committee": 2, "umbrella_committee": 3, "working_committee": 4}

@@ -1,0 +1,112 @@
+"""The pipeline: load → schema → model → rules, for one district or many.
+
+``prepare`` runs the stages every command needs (a model, or the findings that stop one
+being built); ``validate`` adds the rules. Both return values, never raise for bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from . import exitcodes
+from .findings import LEVEL_RANK, Finding
+from .sources import Source, discover, read_district
+
+
+@dataclass
+class Prepared:
+    """One district after load, schema and model: ``model`` is None when a stage stopped it."""
+
+    path: str
+    source: Source
+    model: object | None
+    findings: list[Finding]
+    fatal: bool
+
+    @property
+    def files(self) -> list[str]:
+        return self.source.files
+
+
+@dataclass
+class Options:
+    """What ``validate`` takes besides the paths."""
+
+    today: dt.date = field(default_factory=dt.date.today)
+    rule_packs: tuple[str, ...] = ()   # extra packs (paths) on top of each district's own
+    models_dir: str | None = None      # extra governance models
+
+
+@dataclass
+class DistrictResult:
+    """What ``validate`` found in one district."""
+
+    path: str
+    files: list[str]
+    findings: list[Finding]
+    fatal: bool
+    summary: dict = field(default_factory=dict)
+
+
+@dataclass
+class Report:
+    """What ``validate`` found in every district it was given."""
+
+    districts: list[DistrictResult]
+    problems: list[Finding] = field(default_factory=list)  # paths that do not exist
+
+    @property
+    def findings(self) -> list[Finding]:
+        return sorted(self.problems + [f for d in self.districts for f in d.findings])
+
+    @property
+    def fatal(self) -> bool:
+        return bool(self.problems) or any(d.fatal for d in self.districts)
+
+    def exit_code(self, fail_on: str = "error") -> int:
+        if self.fatal:
+            return exitcodes.UNUSABLE
+        threshold = LEVEL_RANK[fail_on]
+        if any(LEVEL_RANK[f.level] >= threshold for d in self.districts for f in d.findings):
+            return exitcodes.FINDINGS
+        return exitcodes.OK
+
+
+def prepare(path: str | Path) -> Prepared:
+    """Load one district, check it against the schema and build its model."""
+    from . import model as model_stage
+    from . import schema
+
+    source = read_district(path)
+    findings = list(source.findings)
+    if source.fatal or source.data is None:
+        return Prepared(source.path, source, None, sorted(findings), True)
+    violations = schema.check(source.data)
+    findings.extend(violations)
+    if any(f.level == "error" for f in findings):
+        return Prepared(source.path, source, None, sorted(findings), False)
+    built = model_stage.build(source)
+    return Prepared(source.path, source, built, sorted(findings), False)
+
+
+def validate_one(path: str | Path, options: Options) -> DistrictResult:
+    """Every finding in one district: loader, schema, references and rules."""
+    from . import rules
+
+    prepared = prepare(path)
+    if prepared.model is None:
+        return DistrictResult(prepared.path, prepared.files, prepared.findings, prepared.fatal)
+    outcome = rules.check(prepared.model, options)
+    findings = sorted(prepared.findings + outcome.findings)
+    return DistrictResult(prepared.path, prepared.files, findings, False, outcome.summary)
+
+
+def validate(paths: Iterable[str | Path], options: Options | None = None) -> Report:
+    """Validate every district named by ``paths`` (files or folders)."""
+    options = options or Options()
+    districts, problems = discover(paths)
+    results = [validate_one(path, options) for path in districts]
+    return Report(results, problems)

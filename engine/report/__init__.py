@@ -1,0 +1,68 @@
+"""Reporters: a validation report turned into text for people or machines.
+
+A reporter is a function ``render(report) -> str`` registered by name in ``REPORTERS``;
+``--format`` choices are built from that registry. Library code never prints.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Callable
+
+from ..findings import count_by_level
+
+Reporter = Callable[..., str]
+
+
+def render_text(report, *, color: bool = False) -> str:
+    """``file:line:col: [level] message (rule)``, a hint below where there is one, then a summary."""
+    lines = []
+    for item in report.findings:
+        level = item.level
+        if color:
+            code = {"error": "31", "warning": "33", "info": "36"}[level]
+            level = f"\x1b[{code}m{level}\x1b[0m"
+        lines.append(f"{item.file}:{item.line}:{item.column}: [{level}] {item.message} ({item.rule})")
+        if item.hint:
+            lines.append(f"    hint: {item.hint}")
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(report) -> str:
+    counts = count_by_level(report.findings)
+    files = sum(len(d.files) for d in report.districts)
+    suppressed = sum(d.summary.get("suppressed", 0) for d in report.districts)
+    text = (f"{len(report.districts)} district(s), {files} file(s): {counts['error']} error(s), "
+            f"{counts['warning']} warning(s), {counts['info']} info")
+    if suppressed:
+        text += f", {suppressed} suppressed"
+    return text
+
+
+def render_json(report) -> str:
+    """One JSON document: every finding, and a summary per district."""
+    data = {
+        "version": 1,
+        "summary": count_by_level(report.findings),
+        "districts": [
+            {"path": d.path, "files": d.files, "fatal": d.fatal, "summary": d.summary,
+             "findings": [f.as_dict() for f in d.findings]}
+            for d in report.districts
+        ],
+        "problems": [f.as_dict() for f in report.problems],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+REPORTERS: dict[str, Reporter] = {
+    "text": render_text,
+    "json": render_json,
+}
+
+
+def get(name: str) -> Reporter:
+    try:
+        return REPORTERS[name]
+    except KeyError:
+        raise ValueError(f'no such format: "{name}"') from None

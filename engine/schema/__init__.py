@@ -1,0 +1,160 @@
+"""Schema: check a loaded district against the JSON Schema of the config format.
+
+Every violation becomes a finding (rule ``schema``) at the offending node's own line; an
+unknown key points at the key itself and suggests the nearest known one. Messages speak of
+the config (``buildings[3].name``), not of JSON Schema keywords.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+from typing import Any, Iterator
+
+from ..findings import Finding
+from ..load import locate, pointer
+from ..resources import schema_path
+
+RULE = "schema"
+_TRUTHY_WORDS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF"}
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict:
+    """The district config schema (Draft 2020-12), as shipped."""
+    with open(schema_path(), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema())
+
+
+def check(data: Any) -> list[Finding]:
+    """Every schema violation in ``data`` (a loaded district), as sorted findings."""
+    findings = [f for error in _leaves(_validator().iter_errors(data)) for f in _findings(error, data)]
+    return sorted(set(findings))
+
+
+def _leaves(errors) -> Iterator:
+    """Replace an anyOf/oneOf failure by its most relevant branch error."""
+    from jsonschema.exceptions import best_match
+
+    for error in errors:
+        if error.validator in ("anyOf", "oneOf") and error.context:
+            deepest = best_match(error.context)
+            if deepest.validator not in ("type", "const") or len(error.context) == 1:
+                yield deepest
+                continue
+        yield error
+
+
+def _findings(error, data: Any) -> Iterator[Finding]:
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        for key in sorted(set(error.instance) - allowed, key=str):
+            yield _finding(error, data, extra=key)
+    else:
+        yield _finding(error, data)
+
+
+def _finding(error, data: Any, extra: str | None = None) -> Finding:
+    path = list(error.absolute_path)
+    message, hint, key = _describe(error, path, extra)
+    target_path = path + [key] if key else path
+    file, line, col = locate(data, target_path, key=bool(key))
+    return Finding(file, line, col, "error", RULE, message, pointer(target_path), "", hint)
+
+
+def _describe(error, path: list, extra: str | None = None) -> tuple[str, str, str | None]:
+    """``(message, hint, offending key or None)`` for one validation error."""
+    where = _where(path)
+    kind = error.validator
+    value = error.instance
+    if kind == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        key = extra
+        if key is not None and allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"known keys here: {', '.join(allowed)}"
+            return f"unknown key '{key}' in {where}", hint, key
+        return f"{where} has a key that is not allowed", "", key
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else "?"
+        return f"{where} is missing the required key '{missing}'", _describe_property(error, missing), None
+    if kind == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        hint = ""
+        if isinstance(value, str) and value in _TRUTHY_WORDS and "boolean" in expected:
+            hint = "write true or false: YAML 1.1 words such as yes/no/on/off are text in loushi"
+        elif isinstance(value, str) and value[:1] == "0" and value.isdigit():
+            hint = "a number with a leading zero is read as text; write it without the zero"
+        elif isinstance(value, str) and "integer" in expected:
+            hint = "write the number without quotes"
+        elif value is None:
+            hint = "the value is empty; fill it in or remove the key"
+        return f"{where} must be {_a(expected)}, not {_show(value)}", hint, None
+    if kind == "enum":
+        options = [str(option) for option in error.validator_value]
+        close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
+        hint = f"did you mean '{close[0]}'?" if close else ""
+        return f"{where} is {_show(value)}; expected one of: {', '.join(options)}", hint, None
+    if kind == "const":
+        return f"{where} must be {_show(error.validator_value)}, not {_show(value)}", "", None
+    if kind == "pattern":
+        if "[0-9]{4}-" in error.validator_value:
+            return f"{where} is {_show(value)}, not a date", "write dates as YYYY-MM-DD, e.g. 2023-06-29", None
+        if "[01][0-9]" in error.validator_value:
+            return f"{where} is {_show(value)}, not a time of day", "write times as HH:MM, e.g. 09:00", None
+        return f"{where} is {_show(value)}, which is not a valid id", _describe_pattern(error), None
+    if kind in ("minItems", "minLength", "minProperties"):
+        return f"{where} is empty or too short ({error.message})", "", None
+    if kind == "uniqueItems":
+        return f"{where} lists the same item twice", "remove the repeat", None
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        return f"{where} is {_show(value)}: {error.message.split(' is ', 1)[-1]}", "", None
+    if kind == "maxProperties":
+        return f"{where} must have exactly one key", "write one of: " + ", ".join(error.schema.get("properties", {})), None
+    return f"{where}: {error.message}", "", None
+
+
+def _describe_property(error, key: str) -> str:
+    description = error.schema.get("properties", {}).get(key, {}).get("description", "")
+    return description
+
+
+def _describe_pattern(error) -> str:
+    return error.schema.get("description", "")
+
+
+def _where(path: list) -> str:
+    if not path:
+        return "the document"
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return text
+
+
+def _a(expected: str) -> str:
+    names = {"object": "a mapping", "array": "a list", "string": "text", "integer": "a whole number",
+             "number": "a number", "boolean": "true or false", "null": "empty"}
+    return " or ".join(names.get(part, part) for part in expected.split(" or "))
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "...'"

@@ -1,0 +1,149 @@
+"""Sources: which files make up which district, read as one document each.
+
+A district is one YAML file, or a main file whose ``include:`` list (paths or globs, relative
+to it, inside its folder) names further files holding more entries of the top-level lists.
+``discover`` turns the paths a user gives into districts: a file is a district; a folder is
+searched for ``*.yaml`` / ``*.yml``, where a folder holding ``district.yaml`` is one district
+whose other files are its fragments.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from .findings import Finding
+from .load import YMap, YSeq, load_file
+
+#: Top-level keys a fragment may hold: the lists of entities.
+COLLECTIONS = ("zones", "authorities", "grids", "buildings", "units", "party_orgs", "people", "roles",
+               "mechanisms", "committees", "groups", "service_points", "matters")
+DISTRICT_FILE = "district.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class Source:
+    """One district's text, loaded: ``data`` is the merged document, or None when unusable."""
+
+    path: str
+    data: Any = None
+    files: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    fatal: bool = False
+
+
+def display_path(path: Path) -> str:
+    """The name a finding shows for ``path``: as the user gave it (or as found below it)."""
+    return str(path)
+
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Finding]]:
+    """The district main files named by ``paths`` (files or folders), sorted, without repeats."""
+    found: list[Path] = []
+    problems: list[Finding] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found.extend(_district_files(path))
+        elif path.exists():
+            found.append(path)
+        else:
+            problems.append(Finding(str(given), 0, 0, "error", "path-missing", "no such file or folder", "", "",
+                                    "check the path"))
+    unique = sorted({p.resolve(): p for p in found}.values(), key=lambda p: str(p))
+    return unique, problems
+
+
+def _district_files(folder: Path) -> list[Path]:
+    result = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        if DISTRICT_FILE in files:
+            result.append(Path(root) / DISTRICT_FILE)
+            dirs[:] = []  # everything below belongs to that district
+            continue
+        result.extend(Path(root) / f for f in sorted(files) if f.endswith(YAML_SUFFIXES))
+    return result
+
+
+def read_district(path: str | Path) -> Source:
+    """Load a district's main file and every file it includes, merged into one document."""
+    main = Path(path)
+    name = display_path(main)
+    doc = load_file(main, name)
+    source = Source(name, doc.data, [name], list(doc.findings), doc.fatal)
+    if doc.fatal or not isinstance(doc.data, YMap) or "include" not in doc.data:
+        return source
+    includes = doc.data["include"]
+    if not isinstance(includes, YSeq):
+        return source  # the schema says what is wrong with it
+    for index, pattern in enumerate(includes):
+        if isinstance(pattern, str):
+            where = (name, *includes.ipos[index])
+            for fragment in _expand(main, pattern, where, source):
+                _merge_fragment(fragment, source)
+    return source
+
+
+def _expand(main: Path, pattern: str, where: tuple, source: Source) -> list[Path]:
+    base = main.parent.resolve()
+    matches = sorted(glob.glob(str(base / pattern), recursive=True))
+    if not matches:
+        source.findings.append(_at(where, "include-missing", f"include '{pattern}' matches no file",
+                                   f"paths are relative to {display_path(main)}'s folder"))
+        return []
+    result = []
+    for match in matches:
+        resolved = Path(match).resolve()
+        if not resolved.is_relative_to(base):
+            source.findings.append(_at(where, "include-outside",
+                                       f"include '{pattern}' reaches outside the district's folder",
+                                       "keep a district's files in its own folder"))
+        elif resolved == main.resolve():
+            source.findings.append(_at(where, "include-self", f"include '{pattern}' names the main file itself",
+                                       "include only the other files of the district"))
+        elif resolved.is_file():
+            result.append(Path(match))
+    return result
+
+
+def _merge_fragment(fragment: Path, source: Source) -> None:
+    name = display_path(fragment)
+    doc = load_file(fragment, name)
+    source.files.append(name)
+    source.findings.extend(doc.findings)
+    if doc.fatal:
+        source.fatal = True
+        return
+    data = doc.data
+    if not isinstance(data, YMap):
+        source.findings.append(Finding(name, 1, 1, "error", "include-shape",
+                                       "an included file must be a mapping of lists (buildings:, units: ...)",
+                                       "", "", f"allowed keys: {', '.join(COLLECTIONS)}"))
+        return
+    root = source.data
+    for key, value in data.items():
+        kline, kcol, vline, vcol = data.kpos[key]
+        if key not in COLLECTIONS or not isinstance(value, YSeq):
+            message = (f"'{key}' is not allowed in an included file" if key not in COLLECTIONS
+                       else f"'{key}' must be a list")
+            source.findings.append(Finding(name, kline, kcol, "error", "include-shape", message, "", "",
+                                           f"an included file holds only lists: {', '.join(COLLECTIONS)}"))
+            continue
+        target = root.get(key)
+        if target is None:
+            target = YSeq(name, vline, vcol)
+            root[key] = target
+            root.kpos[key] = (kline, kcol, vline, vcol)
+        elif not isinstance(target, YSeq):
+            continue  # the schema reports the main file's wrong type
+        target.extend(value)
+        target.ipos.extend(pos if len(pos) == 3 else (name, *pos) for pos in value.ipos)
+
+
+def _at(where: tuple, rule: str, message: str, hint: str) -> Finding:
+    return Finding(where[0], where[1], where[2], "error", rule, message, "", "", hint)
