@@ -88,6 +88,8 @@ class Document:
     data: Any = None
     findings: list[Finding] = field(default_factory=list)
     fatal: bool = False
+    line: int = 1  # where the document's root value starts
+    col: int = 1
 
 
 def locate(root: Any, path: tuple | list, *, key: bool = False) -> tuple[str, int, int]:
@@ -164,7 +166,7 @@ def load_text(text: str, name: str) -> Document:
         return Document(name, None, builder.findings + [_make(name, 1, 1, "yaml-syntax", str(exc), "")], True)
     except _Stop:
         return Document(name, None, builder.findings, True)
-    return Document(name, builder.root, builder.findings, False)
+    return Document(name, builder.root, builder.findings, False, *builder.root_pos)
 
 
 def decode(raw: bytes, name: str) -> tuple[str, Finding | None]:
@@ -264,6 +266,7 @@ class _Builder:
         self.name = name
         self.findings: list[Finding] = []
         self.root: Any = None
+        self.root_pos = (1, 1)
         self.documents = 0
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.expanded = 0
@@ -326,7 +329,7 @@ class _Builder:
 
     def _attach(self, stack: list[_Frame], value: Any, line: int, col: int, size: int) -> None:
         if not stack:
-            self.root = value
+            self.root, self.root_pos = value, (line, col)
             return
         frame = stack[-1]
         frame.size += size

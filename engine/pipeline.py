@@ -84,7 +84,7 @@ def prepare(path: str | Path) -> Prepared:
     findings = list(source.findings)
     if source.fatal or source.data is None:
         return Prepared(source.path, source, None, sorted(findings), True)
-    violations = schema.check(source.data)
+    violations = schema.check(source.data, (source.path, source.line, source.col))
     findings.extend(violations)
     if any(f.level == "error" for f in findings):
         return Prepared(source.path, source, None, sorted(findings), False)

@@ -34,6 +34,8 @@ class Source:
     files: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     fatal: bool = False
+    line: int = 1  # where the main file's root value starts
+    col: int = 1
 
 
 def display_path(path: Path) -> str:
@@ -75,7 +77,7 @@ def read_district(path: str | Path) -> Source:
     main = Path(path)
     name = display_path(main)
     doc = load_file(main, name)
-    source = Source(name, doc.data, [name], list(doc.findings), doc.fatal)
+    source = Source(name, doc.data, [name], list(doc.findings), doc.fatal, doc.line, doc.col)
     if doc.fatal or not isinstance(doc.data, YMap) or "include" not in doc.data:
         return source
     includes = doc.data["include"]

@@ -47,6 +47,13 @@ def cli():
     charters, duty lists, rosters and escalation paths."""
 
 
+@cli.result_callback()
+@click.pass_context
+def _exit_with(ctx, code, **_options):
+    """A command returns its exit code; this is where it becomes the process's."""
+    ctx.exit(code or 0)
+
+
 def main(argv=None) -> int:
     """Run the CLI; turn a crash into an internal-error message instead of a traceback."""
     try:

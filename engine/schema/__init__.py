@@ -34,9 +34,12 @@ def _validator():
     return Draft202012Validator(schema())
 
 
-def check(data: Any) -> list[Finding]:
-    """Every schema violation in ``data`` (a loaded district), as sorted findings."""
-    findings = [f for error in _leaves(_validator().iter_errors(data)) for f in _findings(error, data)]
+def check(data: Any, where: tuple[str, int, int] = ("", 0, 0)) -> list[Finding]:
+    """Every schema violation in ``data`` (a loaded district), as sorted findings.
+
+    ``where`` is the position of the document itself, for a root that is not a mapping.
+    """
+    findings = [f for error in _leaves(_validator().iter_errors(data)) for f in _findings(error, data, where)]
     return sorted(set(findings))
 
 
@@ -53,20 +56,22 @@ def _leaves(errors) -> Iterator:
         yield error
 
 
-def _findings(error, data: Any) -> Iterator[Finding]:
+def _findings(error, data: Any, where: tuple) -> Iterator[Finding]:
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = set(error.schema.get("properties", {}))
         for key in sorted(set(error.instance) - allowed, key=str):
-            yield _finding(error, data, extra=key)
+            yield _finding(error, data, where, extra=key)
     else:
-        yield _finding(error, data)
+        yield _finding(error, data, where)
 
 
-def _finding(error, data: Any, extra: str | None = None) -> Finding:
+def _finding(error, data: Any, where: tuple, extra: str | None = None) -> Finding:
     path = list(error.absolute_path)
     message, hint, key = _describe(error, path, extra)
     target_path = path + [key] if key else path
     file, line, col = locate(data, target_path, key=bool(key))
+    if not file:
+        file, line, col = where
     return Finding(file, line, col, "error", RULE, message, pointer(target_path), "", hint)
 
 
@@ -85,7 +90,7 @@ def _describe(error, path: list, extra: str | None = None) -> tuple[str, str, st
         return f"{where} has a key that is not allowed", "", key
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else "?"
-        return f"{where} is missing the required key '{missing}'", _describe_property(error, missing), None
+        return f"{where} is missing the required key '{missing}'", _add_hint(error, missing), None
     if kind == "type":
         expected = error.validator_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected
@@ -123,9 +128,9 @@ def _describe(error, path: list, extra: str | None = None) -> tuple[str, str, st
     return f"{where}: {error.message}", "", None
 
 
-def _describe_property(error, key: str) -> str:
+def _add_hint(error, key: str) -> str:
     description = error.schema.get("properties", {}).get(key, {}).get("description", "")
-    return description
+    return f"add `{key}:`" + (f" ({description.rstrip('.')})" if description else "")
 
 
 def _describe_pattern(error) -> str:
