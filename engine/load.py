@@ -346,6 +346,8 @@ class _Builder:
 
     def _key(self, frame: _Frame, event: ev.ScalarEvent, line: int, col: int) -> None:
         key = event.value
+        if event.anchor:
+            self.anchors[event.anchor] = (key, 1)
         if key == "<<" and event.implicit[0]:
             self._stop(line, col, "yaml-merge-key", "merge keys (`<<:`) are not supported",
                        "write the keys out, or share whole entities by id")
