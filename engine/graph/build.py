@@ -1,0 +1,171 @@
+"""The org graph of one district: one builder, typed nodes and typed edges.
+
+``build(model)`` returns a :class:`networkx.MultiDiGraph` whose node ids are the config's own
+ids (one namespace across a district) plus the district's id. Every node has:
+
+- ``kind``: district, zone, block, cluster, building_grid, micro, building, unit, party_org,
+  committee, authority, group, service_point, post, person or matter (a grid's kind is its
+  level; a building-level grid is ``building_grid`` so as not to be taken for the building);
+- ``label``: its Chinese name (a post: its title and who holds it);
+- ``file`` and ``line``: where the config writes it.
+
+Every edge has a ``kind`` (see :data:`EDGE_KINDS`); an edge's key is its kind, or for an
+``escalates_to`` edge ``matter#chain.step``. Attributes are text, numbers or booleans only,
+so every export format can hold them. Other code reads the graph and never changes it.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+#: Edge kinds, and what an edge ``u → v`` of each kind means.
+EDGE_KINDS = {
+    "contains": "u contains v (district → zone → grid → building → unit)",
+    "covers": "u serves v (a committee, party organisation, grid or service point → a building or unit)",
+    "member_of": "u is a member or a seat of v (a post → its body; a unit → a committee or group)",
+    "holds": "person u holds post v",
+    "leads": "u leads v (a party organisation → the one below it; a lead → its group)",
+    "guides": "party organisation u guides committee v (党建引领)",
+    "escalates_to": "a matter goes from u to post v at one step of an escalation chain",
+}
+#: Node kinds of grids, by level.
+GRID_KINDS = {"block": "block", "cluster": "cluster", "building": "building_grid", "micro": "micro"}
+
+_ENTITY_KINDS = {"zones": "zone", "buildings": "building", "units": "unit", "party_orgs": "party_org",
+                 "committees": "committee", "authorities": "authority", "groups": "group",
+                 "service_points": "service_point", "people": "person", "matters": "matter"}
+
+
+def build(model):
+    """The org graph of ``model`` (a :class:`engine.model.Model`)."""
+    import networkx as nx
+
+    graph = nx.MultiDiGraph(district=model.id, name=model.name)
+    graph.add_nodes_from(_nodes(model))
+    graph.add_edges_from(edge for edge in _edges(model) if edge[0] in graph and edge[1] in graph)
+    return graph
+
+
+def district_node(model) -> str:
+    """The district's node id: its id, unless an entity already uses it."""
+    return model.id if model.id not in model.kind_of else f"district:{model.id}"
+
+
+# -- nodes -------------------------------------------------------------------------------
+def _nodes(model) -> Iterator[tuple[str, dict]]:
+    yield district_node(model), _attrs("district", model.name, model.district)
+    for kind, node_kind in _ENTITY_KINDS.items():
+        for ident, entity in model.entities[kind].items():
+            yield ident, _attrs(node_kind, entity.get("name", ident), entity)
+    for ident, entity in model.entities["grids"].items():
+        yield ident, {**_attrs(GRID_KINDS[entity["level"]], entity["name"], entity), "level": entity["level"]}
+    names = {ident: entity["name"] for ident, entity in model.entities["people"].items()}
+    for ident, post in model.posts.items():
+        yield ident, _post_attrs(model, post, names)
+
+
+def _attrs(kind: str, label: str, entity) -> dict:
+    attrs = {"kind": kind, "label": str(label), "file": getattr(entity, "src", ""),
+             "line": getattr(entity, "line", 0)}
+    if kind != "post" and entity.get("zone"):
+        attrs["zone"] = entity["zone"]
+    return attrs
+
+
+def _post_attrs(model, post, names: dict) -> dict:
+    title = model.post_title(post)
+    holder = names.get(post.holder) if post.holder else None
+    attrs = _attrs("post", f"{title}：{holder}" if holder else f"{title}（空缺）", post.entity)
+    if post.implicit:
+        attrs["line"] = post.entity.kpos.get(post.field, (attrs["line"],))[0]
+    attrs.update(title=title, role=post.role, body=post.body, vacant=post.holder is None,
+                 implicit=post.implicit)
+    return attrs
+
+
+# -- edges -------------------------------------------------------------------------------
+def _edges(model) -> Iterator[tuple]:
+    yield from _structure(model)
+    yield from _bodies(model)
+    yield from _posts(model)
+    yield from _escalation(model)
+
+
+def _edge(u: str, v: str, kind: str, **attrs) -> tuple:
+    return (u, v, kind, {"kind": kind, **attrs})
+
+
+def _structure(model) -> Iterator[tuple]:
+    top = district_node(model)
+    for zone in model.entities["zones"]:
+        yield _edge(top, zone, "contains")
+    for grid, entity in model.entities["grids"].items():
+        parent = entity.get("parent") or entity.get("zone") or top
+        if entity["level"] == "micro" and not entity.get("parent") and entity.get("building"):
+            parent = entity["building"]
+        yield _edge(parent, grid, "contains")
+        for building in entity.get("buildings") or []:
+            yield _edge(grid, building, "contains")
+        if entity.get("building"):
+            yield _edge(grid, entity["building"], "covers")
+    for building, entity in model.entities["buildings"].items():
+        if entity.get("zone") and not model.clusters_of(building):
+            yield _edge(entity["zone"], building, "contains")
+    for unit, entity in model.entities["units"].items():
+        yield _edge(entity["building"], unit, "contains")
+
+
+def _bodies(model) -> Iterator[tuple]:
+    for committee, entity in model.entities["committees"].items():
+        for building in entity["buildings"]:
+            yield _edge(committee, building, "covers")
+        for member in entity.get("member_units") or []:
+            yield _edge(member, committee, "member_of")
+        if entity.get("party_org"):
+            yield _edge(entity["party_org"], committee, "guides")
+    for org, entity in model.entities["party_orgs"].items():
+        for target in (*(entity.get("buildings") or []), *(entity.get("units") or [])):
+            yield _edge(org, target, "covers")
+        if entity.get("parent"):
+            yield _edge(entity["parent"], org, "leads")
+    for group, entity in model.entities["groups"].items():
+        if entity.get("lead"):
+            yield _edge(entity["lead"], group, "leads")
+        for member in entity.get("members") or []:
+            yield _edge(member, group, "member_of")
+    for point, entity in model.entities["service_points"].items():
+        if entity.get("building") or entity.get("zone"):
+            yield _edge(point, entity.get("building") or entity["zone"], "covers")
+
+
+def _posts(model) -> Iterator[tuple]:
+    for ident, post in model.posts.items():
+        yield _edge(ident, post.body, "member_of")
+        if post.holder is not None:
+            yield _edge(post.holder, ident, "holds")
+
+
+def _escalation(model) -> Iterator[tuple]:
+    """One edge per step and handler post, naming the buildings it serves (space-separated)."""
+    buildings = sorted(model.entities["buildings"])
+    for matter, entity in model.entities["matters"].items():
+        for number, chain in enumerate(entity["escalation"], 1):
+            seen: dict[tuple, list[str]] = {}
+            for building in buildings:
+                _chain_edges(model, matter, chain, building, seen)
+            for (u, v, step, level), served in seen.items():
+                key = f"{matter}#{number}.{step}"
+                yield (u, v, key, {"kind": "escalates_to", "matter": matter, "chain": number, "step": step,
+                                   "level": level, "buildings": " ".join(served)})
+
+
+def _chain_edges(model, matter: str, chain, building: str, seen: dict) -> None:
+    previous = [matter]
+    for step, entry in enumerate(chain["steps"], 1):
+        posts = [post.id for post in model.handlers(entry["handler"], building, entry["level"])]
+        if not posts:
+            return  # a step without a handler here: the chain stops (impact and rules report it)
+        for u in previous:
+            for v in posts:
+                seen.setdefault((u, v, step, entry["level"]), []).append(building)
+        previous = posts
