@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import click
 
@@ -29,7 +30,7 @@ def command(paths, fmt, fail_on, today, color):
     report = validate(paths, options)
     render = REPORTERS[fmt]
     if fmt == "text":
-        use_color = color if color is not None else click.get_text_stream("stdout").isatty()
+        use_color = color if color is not None else sys.stdout.isatty()
         click.echo(render(report, color=use_color), nl=False)
     else:
         click.echo(render(report), nl=False)
