@@ -1,6 +1,51 @@
 """The org graph: build it (``build``), cut views of it (``views``), write it (``export``),
-draw it (``draw``). See ``build.py`` for the node and edge kinds."""
+draw it (``draw``). See ``build.py`` for the node and edge kinds.
+
+``make`` is what ``loushi graph`` runs: one district in, the text or picture out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
 
 from .build import EDGE_KINDS, build
 
-__all__ = ["EDGE_KINDS", "build"]
+__all__ = ["EDGE_KINDS", "FORMATS", "Made", "build", "make"]
+
+FORMATS = ("dot", "mermaid", "graphml", "json", "svg", "png")
+
+
+@dataclass
+class Made:
+    """The output (``data``), or the validation report or error message that stopped it."""
+
+    data: bytes | None = None
+    report: object | None = None
+    error: str = ""
+
+
+def make(path: str | Path, fmt: str = "dot", view: str = "org", zone: str | None = None,
+         building: str | None = None, output: str | Path | None = None) -> Made:
+    """One view of the district at ``path``, filtered, in ``fmt``."""
+    from ..usable import model_or_report
+    from . import draw, export, views
+
+    usable = model_or_report(path)
+    if usable.model is None:
+        return Made(report=usable.report)
+    if output is not None and _is_config(output, usable.model.source.files):
+        return Made(error=f"refusing to write over {output}: it is one of the district's config files")
+    try:
+        graph = views.restrict(build(usable.model), zone, building) if zone or building else build(usable.model)
+        shown = views.view(graph, view)
+        if fmt in draw.FORMATS:
+            return Made(draw.render(export.to_dot(shown), fmt))
+        return Made(export.WRITERS[fmt](shown).encode("utf-8"))
+    except (views.UnknownNode, draw.DrawError) as exc:
+        return Made(error=str(exc))
+
+
+def _is_config(output: str | Path, files: list[str]) -> bool:
+    target = Path(output).resolve()
+    return any(Path(name).resolve() == target for name in files)

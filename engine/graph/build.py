@@ -153,10 +153,19 @@ def _escalation(model) -> Iterator[tuple]:
             seen: dict[tuple, list[str]] = {}
             for building in buildings:
                 _chain_edges(model, matter, chain, building, seen)
+            when = _when(chain)
             for (u, v, step, level), served in seen.items():
-                key = f"{matter}#{number}.{step}"
-                yield (u, v, key, {"kind": "escalates_to", "matter": matter, "chain": number, "step": step,
-                                   "level": level, "buildings": " ".join(served)})
+                attrs = {"kind": "escalates_to", "matter": matter, "chain": number, "step": step, "level": level,
+                         "buildings": " ".join(served)}
+                yield (u, v, f"{matter}#{number}.{step}", {**attrs, "when": when} if when else attrs)
+
+
+def _when(chain) -> str:
+    """A chain's condition as text: ``severity=major``, ``kind=a|b`` (empty for the default chain)."""
+    parts = []
+    for key, value in sorted((chain.get("when") or {}).items()):
+        parts.append(f"{key}={'|'.join(value) if isinstance(value, list) else value}")
+    return " ".join(parts)
 
 
 def _chain_edges(model, matter: str, chain, building: str, seen: dict) -> None:

@@ -1,0 +1,40 @@
+"""``loushi graph PATH``: the org graph of a district as dot, Mermaid, GraphML, JSON, SVG or PNG."""
+
+from __future__ import annotations
+
+import click
+
+from .. import exitcodes
+from ..graph import FORMATS
+from ..graph.views import VIEWS
+
+
+@click.command("graph", epilog=exitcodes.HELP)
+@click.argument("path", type=click.Path())
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="dot", show_default=True,
+              help="Output format; svg and png need Graphviz's dot program.")
+@click.option("--view", type=click.Choice(VIEWS), default="org", show_default=True,
+              help="org: party organisations and committees with their posts; grid: 街区→楼群→楼宇→微网格; "
+                   "escalation: the posts each matter category goes to; all: the whole graph.")
+@click.option("--zone", default=None, help="Only this zone (片区) and what serves it.")
+@click.option("--building", default=None, help="Only this building and what serves it.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to this file instead of standard output.")
+def command(path, fmt, view, zone, building, output):
+    """Export or draw the org graph of the district at PATH (its main file, or its folder)."""
+    from ..graph import make
+    from ..report import REPORTERS
+
+    made = make(path, fmt, view, zone, building, output)
+    if made.report is not None:
+        click.echo(REPORTERS["text"](made.report), nl=False, err=True)
+        return made.report.exit_code() or exitcodes.FINDINGS
+    if made.error:
+        click.echo(f"loushi graph: {made.error}", err=True)
+        return exitcodes.UNUSABLE
+    if output is None:
+        click.get_binary_stream("stdout").write(made.data)
+    else:
+        with open(output, "wb") as handle:
+            handle.write(made.data)
+    return exitcodes.OK

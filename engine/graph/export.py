@@ -1,0 +1,164 @@
+"""Write a graph (or a view of one) as text: Graphviz dot, Mermaid, GraphML or node-link JSON.
+
+Every writer sorts nodes by id and edges by (source, target, key) first, so the same graph
+gives byte-identical text whatever the hash seed. A node's ``group`` (set by a view) becomes
+a box: a ``subgraph cluster_*`` in dot, a ``subgraph`` in Mermaid.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Callable
+
+#: Fill colours by node kind (dot and Mermaid).
+COLOURS = {
+    "district": "#fde2e2", "zone": "#fff1d6", "block": "#e8f0fe", "cluster": "#dbe8fb",
+    "building_grid": "#eef5ff", "micro": "#f4f8ff", "building": "#ffffff", "unit": "#f5f5f5",
+    "party_org": "#ffd9d9", "committee": "#fff4c2", "authority": "#e3f4e3", "group": "#e9e3f7",
+    "service_point": "#e0f7f4", "post": "#ffffff", "person": "#f0f0f0", "matter": "#ffe8cc",
+}
+#: Edge labels printed on drawings (the others speak through their style).
+EDGE_LABELS = {"leads": "领导", "guides": "引领", "holds": "担任"}
+EDGE_STYLES = {"contains": "solid", "covers": "dashed", "member_of": "dotted", "holds": "solid",
+               "leads": "bold", "guides": "bold", "escalates_to": "solid"}
+VIEW_TITLES = {"org": "组织架构", "grid": "网格体系", "escalation": "上报路径", "all": "全景"}
+FONT = "Noto Sans CJK SC,WenQuanYi Micro Hei,Microsoft YaHei,PingFang SC,sans-serif"
+
+
+def sorted_graph(graph):
+    """A copy of ``graph`` with nodes, edges and attributes inserted in sorted order."""
+    import networkx as nx
+
+    result = nx.MultiDiGraph(**dict(sorted(graph.graph.items())))
+    result.add_nodes_from((n, dict(sorted(graph.nodes[n].items()))) for n in sorted(graph))
+    edges = sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2])))
+    result.add_edges_from((u, v, k, dict(sorted(d.items()))) for u, v, k, d in edges)
+    return result
+
+
+# -- node-link JSON and GraphML ----------------------------------------------------------
+def to_json(graph) -> str:
+    """networkx node-link data: ``{"directed", "multigraph", "graph", "nodes", "links"}``."""
+    import networkx as nx
+
+    data = nx.node_link_data(sorted_graph(graph), edges="links")
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def to_graphml(graph) -> str:
+    """GraphML, with every node and edge attribute declared as a key."""
+    import networkx as nx
+
+    return "\n".join(nx.generate_graphml(sorted_graph(graph), prettyprint=True)) + "\n"
+
+
+# -- Graphviz dot --------------------------------------------------------------------------
+def to_dot(graph, *, rankdir: str = "LR") -> str:
+    """Graphviz dot text, nodes boxed by ``group``, ready for ``dot -Tsvg``."""
+    graph = sorted_graph(graph)
+    view = VIEW_TITLES.get(graph.graph.get("view", ""), "")
+    title = graph.graph.get("name", "") + (f" · {view}" if view else "")
+    lines = [f"digraph {_q(graph.graph.get('district', 'loushi'))} {{",
+             f"  graph [rankdir={rankdir}, label={_q(title)}, labelloc=t, fontname={_q(FONT)}, fontsize=16,"
+             " newrank=true, nodesep=0.12, ranksep=0.5, splines=true, concentrate=false];",
+             f"  node [shape=box, style=\"rounded,filled\", fontname={_q(FONT)}, fontsize=11, margin=\"0.1,0.04\"];",
+             f"  edge [fontname={_q(FONT)}, fontsize=9, color=\"#777777\", arrowsize=0.6];"]
+    groups = _groups(graph)
+    for group, members in groups.items():
+        lines.append(f"  subgraph {_q('cluster_' + group)} {{")
+        lines.append(f"    graph [label=\"\", style=\"rounded,filled\", color=\"#bbbbbb\", fillcolor=\"#fafafa\"];")
+        lines.extend("  " + _dot_node(graph, n) for n in members)
+        lines.append("  }")
+    lines.extend(_dot_node(graph, n) for n in graph if not graph.nodes[n].get("group") in groups)
+    lines.extend(_dot_edge(graph, u, v, d) for u, v, d in graph.edges(data=True))
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _groups(graph) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for node, group in graph.nodes(data="group"):
+        if group is not None:
+            groups.setdefault(group, []).append(node)
+    return dict(sorted(groups.items()))
+
+
+def _dot_node(graph, node: str) -> str:
+    data = graph.nodes[node]
+    kind = data["kind"]
+    extra = ""
+    if data.get("group") == node:
+        extra = ", penwidth=1.6, fontsize=12"
+    if kind == "post" and data.get("vacant"):
+        extra += ", color=\"#cc0000\", fontcolor=\"#cc0000\""
+    if kind in ("person", "matter"):
+        extra += ", shape=ellipse" if kind == "person" else ", shape=cds"
+    return f"  {_q(node)} [label={_q(data['label'])}, fillcolor=\"{COLOURS.get(kind, '#ffffff')}\"{extra}];"
+
+
+def _dot_edge(graph, u: str, v: str, data: dict) -> str:
+    kind = data["kind"]
+    attrs = [f"style={EDGE_STYLES.get(kind, 'solid')}"]
+    if kind == "escalates_to":
+        attrs += [f"label={_q(step_label(data))}",
+                  "color=\"#d9822b\"", "fontcolor=\"#b35c00\""]
+    elif kind in EDGE_LABELS:
+        attrs.append(f"label={_q(EDGE_LABELS[kind])}")
+    if kind == "member_of" and graph.nodes[u].get("group") == v:
+        # a post drawn inside its body's box needs no arrow; reversed, it puts the body first
+        return f"  {_q(v)} -> {_q(u)} [style=invis];"
+    return f"  {_q(u)} -> {_q(v)} [{', '.join(attrs)}];"
+
+
+def step_label(data: dict) -> str:
+    """An escalation edge's label: its step number and level, and its chain's condition if any."""
+    text = f"{data['step']} {_LEVELS.get(data['level'], data['level'])}"
+    return text + (f"（{data['when']}）" if data.get("when") else "")
+
+
+_LEVELS = {"building": "楼宇", "cluster": "楼群", "block": "街区", "subdistrict": "街道", "district": "区",
+           "city": "市"}
+
+
+def _q(text: str) -> str:
+    escaped = str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+# -- Mermaid -------------------------------------------------------------------------------
+def to_mermaid(graph) -> str:
+    """A Mermaid ``flowchart LR``; node ids are ``n<index>`` in id order, labels are the names."""
+    graph = sorted_graph(graph)
+    ids = {node: f"n{index}" for index, node in enumerate(graph)}
+    lines = ["flowchart LR"]
+    groups = _groups(graph)
+    for number, (group, members) in enumerate(groups.items()):
+        lines.append(f"  subgraph g{number}[\" \"]")
+        lines.extend(f"    {ids[n]}[{_m(graph.nodes[n]['label'])}]" for n in members)
+        lines.append("  end")
+    lines.extend(f"  {ids[n]}[{_m(d['label'])}]" for n, d in graph.nodes(data=True) if d.get("group") not in groups)
+    for u, v, data in graph.edges(data=True):
+        lines.append(f"  {ids[u]} {_m_arrow(data)} {ids[v]}")
+    by_kind: dict[str, list[str]] = {}
+    for node, kind in graph.nodes(data="kind"):
+        by_kind.setdefault(kind, []).append(ids[node])
+    for kind, members in sorted(by_kind.items()):
+        lines.append(f"  classDef {kind} fill:{COLOURS.get(kind, '#ffffff')},stroke:#888888")
+        lines.append(f"  class {','.join(members)} {kind}")
+    return "\n".join(lines) + "\n"
+
+
+def _m(text: str) -> str:
+    return '"' + str(text).replace('"', "#quot;").replace("\n", "<br/>") + '"'
+
+
+def _m_arrow(data: dict) -> str:
+    kind = data["kind"]
+    if kind == "escalates_to":
+        return f"-->|{_m(step_label(data))}|"
+    arrow = {"covers": "-.->", "member_of": "-.->", "leads": "==>", "guides": "==>"}.get(kind, "-->")
+    return f"{arrow}|{_m(EDGE_LABELS[kind])}|" if kind in EDGE_LABELS else arrow
+
+
+#: Text formats by name (``loushi graph --format``); svg and png go through ``draw``.
+WRITERS: dict[str, Callable] = {"dot": to_dot, "mermaid": to_mermaid, "graphml": to_graphml, "json": to_json}
