@@ -20,6 +20,7 @@ COMMANDS = {
     "validate": ("engine.cli.validate", "Check district configs: schema, references and rules."),
     "schema": ("engine.cli.schema", "Print the JSON Schema of the district config format."),
     "graph": ("engine.cli.graph", "Export or draw a district's org graph (dot, mermaid, graphml, json, svg, png)."),
+    "stats": ("engine.cli.stats", "Counts against declared figures, coverage, posts per person, vacancies."),
 }
 
 
