@@ -1,0 +1,26 @@
+"""``loushi stats PATH``: modelled counts against declared figures, coverage, posts per person, vacancies."""
+
+from __future__ import annotations
+
+import click
+
+from .. import exitcodes
+
+
+@click.command("stats", epilog=exitcodes.HELP)
+@click.argument("path", type=click.Path())
+@click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="Output format.")
+def command(path, fmt):
+    """Figures of the district at PATH: counts against the declared figures, coverage rates of
+    committees, party organisations and grid heads, posts per person, and vacancies."""
+    from .. import stats
+    from ..report import REPORTERS
+
+    outcome = stats.for_path(path)
+    if outcome.report is not None:
+        click.echo(REPORTERS["text"](outcome.report), nl=False, err=True)
+        return outcome.report.exit_code() or exitcodes.FINDINGS
+    render = stats.render_json if fmt == "json" else stats.render_text
+    click.echo(render(outcome.stats), nl=False)
+    return exitcodes.OK

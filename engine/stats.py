@@ -1,0 +1,191 @@
+"""Figures of one district: what the config models against what its sources declare, how
+far committees, party organisations and grid heads reach, who holds how many posts, and which
+posts are vacant.
+
+``compute(model)`` returns plain data (numbers, text, lists, sorted); ``render_text`` and
+``render_json`` turn it into a table for people or a document for machines. Every figure can
+be checked by hand against the config: a rate is ``covered / total`` with both numbers given.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Coverage measures of buildings: key → Chinese label.
+COVERAGE = {
+    "committee": "楼委会（楼务会、楼事会）覆盖",
+    "party_org": "党组织覆盖",
+    "grid_head_building": "楼宇网格长覆盖（本楼宇网格有网格长）",
+    "grid_head_any": "网格长覆盖（楼宇、楼群或街区网格有网格长）",
+}
+#: How many of the busiest people the text output lists.
+BUSIEST = 10
+
+
+@dataclass
+class Outcome:
+    """The figures (``stats``), or the validation report that stopped them."""
+
+    stats: dict | None
+    report: object | None
+
+
+def for_path(path: str | Path) -> Outcome:
+    """The figures of the district at ``path``, or the findings that make it unusable."""
+    from .usable import model_or_report
+
+    usable = model_or_report(path)
+    if usable.model is None:
+        return Outcome(None, usable.report)
+    return Outcome(compute(usable.model), None)
+
+
+def compute(model) -> dict:
+    """Every figure of ``model``, as JSON-ready data."""
+    return {
+        "district": {"id": model.id, "name": model.name},
+        "counts": counts(model),
+        "coverage": coverage(model),
+        "posts_per_person": posts_per_person(model),
+        "vacancies": vacancies(model),
+    }
+
+
+def counts(model) -> list[dict]:
+    """Each modelled count, with the declared figure beside it where the config gives one."""
+    modelled = model.counts()
+    declared = model.declared()
+    rows = []
+    for key in sorted(set(modelled) | set(declared)):
+        entry = declared.get(key, {})
+        row = {"key": key, "modelled": modelled.get(key), "declared": entry.get("value"),
+               "compared": bool(entry.get("compare", False)) and key in modelled}
+        if entry.get("label"):
+            row["label"] = entry["label"]
+        if row["compared"]:
+            row["difference"] = row["modelled"] - row["declared"]
+        rows.append(row)
+    return rows
+
+
+def coverage(model) -> dict:
+    """For each measure: how many buildings it reaches, of how many, and which it misses."""
+    buildings = sorted(model.entities["buildings"])
+    tests = {
+        "committee": lambda b: bool(model.committees_of(b)),
+        "party_org": lambda b: bool(model.party_orgs_of(b)),
+        "grid_head_building": lambda b: _has_head(model, model.grid_of(b, "building")),
+        "grid_head_any": lambda b: any(_has_head(model, model.grid_of(b, level))
+                                       for level in ("building", "cluster", "block")),
+    }
+    result = {}
+    for key, test in tests.items():
+        missing = [b for b in buildings if not test(b)]
+        result[key] = _rate(len(buildings) - len(missing), len(buildings), missing)
+    units = sorted(model.entities["units"])
+    in_org = {u for org in model.entities["party_orgs"].values() for u in org.get("units") or []}
+    result["unit_party_org"] = _rate(sum(1 for u in units if u in in_org), len(units),
+                                     [u for u in units if u not in in_org])
+    return result
+
+
+def _has_head(model, grid: str | None) -> bool:
+    return grid is not None and any(p.holder for p in model.posts_of(grid) if p.role == "grid_head")
+
+
+def _rate(covered: int, total: int, missing: list[str]) -> dict:
+    return {"covered": covered, "total": total, "rate": round(covered / total, 4) if total else None,
+            "missing": missing}
+
+
+def posts_per_person(model) -> dict:
+    """How many posts each person holds (as written; a rotation's other turns not counted)."""
+    held = {person: len(model.posts_held_by(person)) for person in model.entities["people"]}
+    people = sorted(held, key=lambda p: (-held[p], p))
+    filled = sum(held.values())
+    distribution: dict[int, int] = {}
+    for number in held.values():
+        distribution[number] = distribution.get(number, 0) + 1
+    return {
+        "people": len(held),
+        "filled_posts": filled,
+        "mean": round(filled / len(held), 4) if held else None,
+        "max": held[people[0]] if people else 0,
+        "without_post": [p for p in sorted(held) if held[p] == 0],
+        "distribution": {str(k): distribution[k] for k in sorted(distribution)},
+        "by_person": [{"person": p, "name": model.entities["people"][p]["name"], "posts": held[p],
+                       "post_ids": sorted(post.id for post in model.posts_held_by(p))} for p in people],
+    }
+
+
+def vacancies(model) -> dict:
+    """Posts without a holder, and grids without a head, by id."""
+    vacant = sorted(post.id for post in model.posts.values() if post.holder is None)
+    headless = sorted(g for g, entity in model.entities["grids"].items() if not entity.get("heads"))
+    by_body: dict[str, list[str]] = {}
+    for ident in vacant:
+        by_body.setdefault(model.posts[ident].body, []).append(ident)
+    return {"posts": len(model.posts), "vacant": len(vacant), "vacant_posts": vacant,
+            "by_body": dict(sorted(by_body.items())), "grids_without_head": headless}
+
+
+# -- output ------------------------------------------------------------------------------------
+def render_json(stats: dict) -> str:
+    return json.dumps(stats, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def render_text(stats: dict) -> str:
+    """The figures as a short report a consultant reads (Chinese headings)."""
+    lines = [f"{stats['district']['name']}（{stats['district']['id']}）", "", "数量（模型 / 申报）"]
+    for row in stats["counts"]:
+        if not row["modelled"] and row["declared"] is None:
+            continue
+        declared = "—" if row["declared"] is None else _number(row["declared"])
+        mark = ""
+        if row.get("compared") and row["difference"]:
+            mark = f"  差 {'+' if row['difference'] > 0 else ''}{_number(row['difference'])}"
+        modelled = "—" if row["modelled"] is None else str(row["modelled"])
+        label = f"{row['key']}" + (f"（{row['label']}）" if row.get("label") else "")
+        lines.append(f"  {label}: {modelled} / {declared}{mark}")
+    lines += ["", "覆盖率（楼宇）"]
+    labels = {**COVERAGE, "unit_party_org": "单位党组织覆盖（单位）"}
+    for key, rate in stats["coverage"].items():
+        percent = "—" if rate["rate"] is None else _fixed(rate["rate"] * 100, 1) + "%"
+        lines.append(f"  {labels[key]}: {rate['covered']}/{rate['total']} = {percent}")
+        if rate["missing"]:
+            lines.append(f"    未覆盖: {', '.join(rate['missing'])}")
+    lines += _person_lines(stats["posts_per_person"]) + _vacancy_lines(stats["vacancies"])
+    return "\n".join(lines) + "\n"
+
+
+def _person_lines(data: dict) -> list[str]:
+    mean = "—" if data["mean"] is None else _fixed(data["mean"], 2)
+    lines = ["", "人均岗位", f"  {data['people']} 人，{data['filled_posts']} 个在岗岗位，人均 {mean}，最多 {data['max']}"]
+    lines.append("  分布（岗位数: 人数）: " + ", ".join(f"{k}: {v}" for k, v in data["distribution"].items()))
+    for row in data["by_person"][:BUSIEST]:
+        lines.append(f"    {row['name']}（{row['person']}）: {row['posts']}")
+    if data["without_post"]:
+        lines.append(f"  无岗位: {', '.join(data['without_post'])}")
+    return lines
+
+
+def _vacancy_lines(data: dict) -> list[str]:
+    lines = ["", "空缺", f"  {data['vacant']}/{data['posts']} 个岗位空缺"]
+    for body, posts in data["by_body"].items():
+        lines.append(f"    {body}: {', '.join(posts)}")
+    if data["grids_without_head"]:
+        lines.append(f"  无网格长的网格: {', '.join(data['grids_without_head'])}")
+    return lines
+
+
+def _fixed(value: float, places: int) -> str:
+    """``value`` with ``places`` decimals, halves rounded up (2.625 → 2.63), as people round."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return str(Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def _number(value) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
