@@ -22,6 +22,7 @@ COMMANDS = {
     "diff": ("engine.cli.diff", "Show what a config change does to the organisation (people, posts, grids ...)."),
     "graph": ("engine.cli.graph", "Export or draw a district's org graph (dot, mermaid, graphml, json, svg, png)."),
     "stats": ("engine.cli.stats", "Counts against declared figures, coverage, posts per person, vacancies."),
+    "impact": ("engine.cli.impact", "What happens if a person or unit leaves: posts, committees, escalation."),
 }
 
 
