@@ -1,0 +1,34 @@
+"""``loushi impact PATH --person ID | --unit ID``: what happens if that person or unit leaves."""
+
+from __future__ import annotations
+
+import click
+
+from .. import exitcodes
+
+
+@click.command("impact", epilog=exitcodes.HELP)
+@click.argument("path", type=click.Path())
+@click.option("--person", default=None, help="The id of the person who leaves.")
+@click.option("--unit", default=None, help="The id of the unit that leaves (its affiliated people leave with it).")
+@click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="Output format.")
+def command(path, person, unit, fmt):
+    """What happens in the district at PATH if a person or a unit leaves: posts vacated,
+    committees falling below their governance model, escalation steps left without a handler,
+    party organisations and buildings affected."""
+    from .. import impact
+    from ..report import REPORTERS
+
+    if (person is None) == (unit is None):
+        raise click.UsageError("name exactly one of --person ID or --unit ID")
+    outcome = impact.for_path(path, person=person, unit=unit)
+    if outcome.report is not None:
+        click.echo(REPORTERS["text"](outcome.report), nl=False, err=True)
+        return outcome.report.exit_code() or exitcodes.FINDINGS
+    if outcome.error:
+        click.echo(f"loushi impact: {outcome.error}", err=True)
+        return exitcodes.UNUSABLE
+    render = impact.render_json if fmt == "json" else impact.render_text
+    click.echo(render(outcome.impact), nl=False)
+    return exitcodes.OK

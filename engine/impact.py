@@ -1,0 +1,279 @@
+"""What happens if a person or a unit leaves: the staffing question of a district.
+
+``compute(model, person=...)`` or ``compute(model, unit=...)`` returns plain, sorted data:
+
+- **posts vacated**: posts the person holds; for a unit, posts held by the people affiliated
+  with it and posts it sends (``from:``). A rotating post (轮值) is vacated only when no turn
+  is left to anyone staying; otherwise the turns lost are listed;
+- **committees below their model**: roles whose filled posts drop below the minimum of the
+  committee's governance model (``rules/models/*.yaml``), and member counts below
+  ``members_min`` (distinct people holding its posts), where this departure is what takes them below or further below;
+- **escalation steps left without a handler**: per matter category, chain and step, the
+  buildings where the step had a holder before and has none after;
+- **party organisations affected**, and the **buildings affected**: every building served by
+  a body that loses a post or a member, where an escalation step goes unhandled, or where the
+  unit stood.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class UnknownSubject(LookupError):
+    """The person or unit named is not in the district."""
+
+
+@dataclass
+class Outcome:
+    """The impact (``impact``), the validation report that stopped it, or an error message."""
+
+    impact: dict | None = None
+    report: object | None = None
+    error: str = ""
+
+
+def for_path(path: str | Path, person: str | None = None, unit: str | None = None) -> Outcome:
+    """The impact of ``person`` or ``unit`` leaving the district at ``path``."""
+    from .usable import model_or_report
+
+    usable = model_or_report(path)
+    if usable.model is None:
+        return Outcome(report=usable.report)
+    try:
+        return Outcome(compute(usable.model, person=person, unit=unit))
+    except UnknownSubject as exc:
+        return Outcome(error=str(exc))
+
+
+def compute(model, person: str | None = None, unit: str | None = None, models: dict | None = None) -> dict:
+    """The impact of exactly one of ``person`` / ``unit`` leaving; ``models`` by id (default: shipped)."""
+    kind, ident = _subject(model, person, unit)
+    people = {ident} if kind == "people" else {
+        p for p, entity in model.entities["people"].items() if entity.get("affiliation") == ident}
+    units = {ident} if kind == "units" else set()
+    vacated, turns = _vacated(model, people, units)
+    gaps = escalation_gaps(model, vacated)
+    below = committees_below(model, vacated, governance_models() if models is None else models)
+    orgs = party_orgs_affected(model, vacated, units)
+    return {
+        "district": {"id": model.id, "name": model.name},
+        "subject": {"kind": "person" if kind == "people" else "unit", "id": ident,
+                    "name": model.entities[kind][ident]["name"]},
+        "people_leaving": sorted(people),
+        "posts_vacated": [_post_row(model, model.posts[p]) for p in sorted(vacated)],
+        "rotation_turns_lost": turns,
+        "committees_below_model": below,
+        "committees_losing_members": sorted(c for c, e in model.entities["committees"].items()
+                                            if units & set(e.get("member_units") or [])),
+        "escalation_gaps": gaps,
+        "party_orgs_affected": orgs,
+        "buildings_affected": buildings_affected(model, vacated, units, gaps, turns),
+        "party_members_lost": _members_lost(model, units),
+    }
+
+
+def _subject(model, person: str | None, unit: str | None) -> tuple[str, str]:
+    if (person is None) == (unit is None):
+        raise UnknownSubject("name exactly one person (--person) or one unit (--unit)")
+    kind, ident = ("people", person) if person is not None else ("units", unit)
+    if ident not in model.entities[kind]:
+        label = "person" if kind == "people" else "unit"
+        hint = model.suggest(ident, (kind,))
+        raise UnknownSubject(f"no {label} with the id '{ident}'" + (f" ({hint})" if hint else ""))
+    return kind, ident
+
+
+# -- posts --------------------------------------------------------------------------------------
+def _vacated(model, people: set, units: set) -> tuple[set, list[dict]]:
+    """The ids of posts left without a holder, and the rotation turns lost."""
+    vacated, turns = set(), []
+    for post in model.posts.values():
+        gone = post.holder in people or post.source in units
+        rotation = model.rotation_of(post.id)
+        if rotation is None:
+            if gone and post.holder is not None:
+                vacated.add(post.id)
+            continue
+        lost = [i for i, turn in enumerate(rotation["turns"]) if turn.get("holder", post.holder) in people
+                or turn.get("member") in units]
+        turns.extend({"post": post.id, "body": post.body, "turn": i + 1, "member": rotation["turns"][i].get("member"),
+                      "holder": rotation["turns"][i].get("holder", post.holder)} for i in lost)
+        if lost and len(lost) == len(rotation["turns"]):
+            vacated.add(post.id)
+    return vacated, turns
+
+
+def _post_row(model, post) -> dict:
+    return {"post": post.id, "title": model.post_title(post), "role": post.role, "body": post.body,
+            "body_kind": post.body_kind, "holder": post.holder}
+
+
+def _filled(model, body: str, vacated: set) -> tuple[dict, dict]:
+    """Filled posts of ``body`` by role: before and after the departure."""
+    before: dict[str, int] = {}
+    after: dict[str, int] = {}
+    for post in model.posts_of(body):
+        if post.holder is not None:
+            before[post.role] = before.get(post.role, 0) + 1
+            after[post.role] = after.get(post.role, 0) + (post.id not in vacated)
+    return before, after
+
+
+# -- committees against their governance model ----------------------------------------------------
+def governance_models(folder: str | Path | None = None) -> dict[str, dict]:
+    """The governance models (``rules/models/*.yaml``, or ``folder``) by id."""
+    import yaml
+
+    from .resources import models_dir
+
+    result = {}
+    for path in sorted(Path(folder or models_dir()).glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            result[data["id"]] = data
+    return result
+
+
+def committees_below(model, vacated: set, models: dict) -> list[dict]:
+    """Each role (or the member count) of a committee that this departure takes below its model."""
+    rows = []
+    touched = sorted({model.posts[p].body for p in vacated if model.posts[p].body_kind == "committees"})
+    for committee in touched:
+        spec = models.get(model.entities["committees"][committee].get("model"))
+        if spec is None:
+            continue
+        before, after = _filled(model, committee, vacated)
+        for need in spec.get("posts") or []:
+            role, least = need["role"], need.get("min", 0)
+            if after.get(role, 0) < least and after.get(role, 0) < before.get(role, 0):
+                rows.append(_below(model, committee, spec, role, least, before.get(role, 0), after.get(role, 0)))
+        least = spec.get("members_min")
+        was, now = _members(model, committee, set()), _members(model, committee, vacated)
+        if least and now < least and now < was:
+            rows.append(_below(model, committee, spec, None, least, was, now))
+    return rows
+
+
+def _members(model, committee: str, vacated: set) -> int:
+    """The distinct people holding a post of ``committee`` that is not in ``vacated``."""
+    return len({p.holder for p in model.posts_of(committee) if p.holder is not None and p.id not in vacated})
+
+
+def _below(model, committee: str, spec: dict, role: str | None, least: int, before: int, after: int) -> dict:
+    return {"committee": committee, "name": model.entities["committees"][committee]["name"],
+            "model": spec["id"], "model_name": spec.get("name", spec["id"]),
+            "role": role, "role_name": model.role_name(role) if role else "成员人数",
+            "min": least, "before": before, "after": after}
+
+
+# -- escalation ----------------------------------------------------------------------------------
+def escalation_gaps(model, vacated: set) -> list[dict]:
+    """Steps whose handler had a holder before and has none after, with the buildings concerned."""
+    rows = []
+    buildings = sorted(model.entities["buildings"])
+    for matter, entity in sorted(model.entities["matters"].items()):
+        for number, chain in enumerate(entity["escalation"], 1):
+            for step, entry in enumerate(chain["steps"], 1):
+                lost = [b for b in buildings if _step_lost(model, entry, b, vacated)]
+                if lost:
+                    rows.append({"matter": matter, "name": entity["name"], "chain": number, "step": step,
+                                 "level": entry["level"], "body": entry["handler"]["body"],
+                                 "role": entry["handler"]["role"], "role_name": model.role_name(entry["handler"]["role"]),
+                                 "buildings": lost})
+    return rows
+
+
+def _step_lost(model, entry, building: str, vacated: set) -> bool:
+    handlers = [p for p in model.handlers(entry["handler"], building, entry["level"]) if p.holder is not None]
+    return bool(handlers) and all(p.id in vacated for p in handlers)
+
+
+# -- party organisations and buildings -------------------------------------------------------------
+def party_orgs_affected(model, vacated: set, units: set) -> list[dict]:
+    """Party organisations that lose a post or a unit; ``dissolved`` when no unit or building is left."""
+    rows = []
+    for org, entity in sorted(model.entities["party_orgs"].items()):
+        posts = sorted(p for p in vacated if model.posts[p].body == org)
+        lost = sorted(units & set(entity.get("units") or []))
+        if not posts and not lost:
+            continue
+        left = [u for u in entity.get("units") or [] if u not in units]
+        rows.append({"party_org": org, "name": entity["name"], "posts_vacated": posts, "units_lost": lost,
+                     "dissolved": bool(lost) and not left and not entity.get("buildings")})
+    return rows
+
+
+def buildings_affected(model, vacated: set, units: set, gaps: list[dict], turns: list[dict]) -> list[str]:
+    """Every building served by a body losing a post, turn or member; with a gap; or where a unit leaves."""
+    bodies = {model.posts[p].body for p in vacated} | {t["body"] for t in turns}
+    bodies |= {c for c, e in model.entities["committees"].items() if units & set(e.get("member_units") or [])}
+    bodies |= {o for o, e in model.entities["party_orgs"].items() if units & set(e.get("units") or [])}
+    found = {b for gap in gaps for b in gap["buildings"]}
+    for building, entity in model.entities["buildings"].items():
+        if bodies & _serving(model, building):
+            found.add(building)
+        if units & {entity.get("owner"), entity.get("property_manager")}:
+            found.add(building)
+    found.update(model.entities["units"][u]["building"] for u in units)
+    return sorted(found)
+
+
+def _serving(model, building: str) -> set:
+    """The committees, party organisations and grids that serve ``building``."""
+    grids = {model.grid_of(building, level) for level in ("building", "cluster", "block")}
+    grids.update(model.micro_grids(building))
+    return {*model.committees_of(building), *model.party_orgs_of(building), *(g for g in grids if g)}
+
+
+def _members_lost(model, units: set) -> dict:
+    full = sum(model.unit_members(u)[0] for u in units)
+    probationary = sum(model.unit_members(u)[1] for u in units)
+    return {"full": full, "probationary": probationary}
+
+
+# -- output --------------------------------------------------------------------------------------
+def render_json(impact: dict) -> str:
+    return json.dumps(impact, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+_LEVELS = {"building": "楼宇", "cluster": "楼群", "block": "街区", "subdistrict": "街道", "district": "区",
+           "city": "市"}
+
+
+def render_text(impact: dict) -> str:
+    """The impact as a short report (Chinese headings)."""
+    subject = impact["subject"]
+    who = "人员" if subject["kind"] == "person" else "单位"
+    lines = [f"{impact['district']['name']}：{who} {subject['name']}（{subject['id']}）离开的影响", ""]
+    lines.append(f"空出岗位 {len(impact['posts_vacated'])} 个")
+    lines += [f"  {row['body']} · {row['title']}（{row['post']}）" for row in impact["posts_vacated"]]
+    if impact["rotation_turns_lost"]:
+        lines.append(f"轮值缺位 {len(impact['rotation_turns_lost'])} 次")
+        lines += [f"  {t['post']} 第{t['turn']}轮（{t['member'] or t['holder']}）" for t in impact["rotation_turns_lost"]]
+    lines.append(f"低于组成模式的委员会岗位 {len(impact['committees_below_model'])} 项")
+    lines += [f"  {r['name']}（{r['committee']}，{r['model_name']}）{r['role_name']}: {r['before']} → {r['after']}，"
+              f"至少 {r['min']}" for r in impact["committees_below_model"]]
+    lines.append(f"无人处理的上报步骤 {len(impact['escalation_gaps'])} 个")
+    lines += [f"  {g['name']}（{g['matter']}）路径{g['chain']} 第{g['step']}步 {_LEVELS.get(g['level'], g['level'])}"
+              f" {g['role_name']}: {', '.join(g['buildings'])}" for g in impact["escalation_gaps"]]
+    lines += _org_lines(impact)
+    lines.append(f"受影响楼宇 {len(impact['buildings_affected'])} 栋: {', '.join(impact['buildings_affected']) or '无'}")
+    return "\n".join(lines) + "\n"
+
+
+def _org_lines(impact: dict) -> list[str]:
+    lines = [f"受影响党组织 {len(impact['party_orgs_affected'])} 个"]
+    for row in impact["party_orgs_affected"]:
+        parts = [f"空出 {', '.join(row['posts_vacated'])}" if row["posts_vacated"] else "",
+                 f"失去单位 {', '.join(row['units_lost'])}" if row["units_lost"] else "",
+                 "不再有成员单位" if row["dissolved"] else ""]
+        lines.append(f"  {row['name']}（{row['party_org']}）: {'；'.join(p for p in parts if p)}")
+    if impact["committees_losing_members"]:
+        lines.append(f"失去成员单位的委员会: {', '.join(impact['committees_losing_members'])}")
+    members = impact["party_members_lost"]
+    if members["full"] or members["probationary"]:
+        lines.append(f"随单位离开的党员: 正式 {members['full']} 名，预备 {members['probationary']} 名")
+    return lines
