@@ -8,6 +8,7 @@ a box: a ``subgraph cluster_*`` in dot, a ``subgraph`` in Mermaid.
 from __future__ import annotations
 
 import json
+import math
 from typing import Callable
 
 #: Fill colours by node kind (dot and Mermaid).
@@ -53,26 +54,54 @@ def to_graphml(graph) -> str:
 
 
 # -- Graphviz dot --------------------------------------------------------------------------
-def to_dot(graph, *, rankdir: str = "LR") -> str:
-    """Graphviz dot text, nodes boxed by ``group``, ready for ``dot -Tsvg``."""
+def to_dot(graph, *, rankdir: str | None = None) -> str:
+    """Graphviz dot text, nodes boxed by ``group``, ready for ``dot -Tsvg``.
+
+    Inside a box, the members tied to the box's own node (a committee's posts, a cluster
+    grid's buildings) are packed in short lines instead of one long column, and the ties are
+    not drawn: the box shows them. The grid view runs top to bottom, the others left to right.
+    """
     graph = sorted_graph(graph)
+    rankdir = rankdir or ("TB" if graph.graph.get("view") == "grid" else "LR")
     view = VIEW_TITLES.get(graph.graph.get("view", ""), "")
     title = graph.graph.get("name", "") + (f" · {view}" if view else "")
     lines = [f"digraph {_q(graph.graph.get('district', 'loushi'))} {{",
              f"  graph [rankdir={rankdir}, label={_q(title)}, labelloc=t, fontname={_q(FONT)}, fontsize=16,"
-             " newrank=true, nodesep=0.12, ranksep=0.5, splines=true, concentrate=false];",
+             " newrank=true, nodesep=0.12, ranksep=0.4];",
              f"  node [shape=box, style=\"rounded,filled\", fontname={_q(FONT)}, fontsize=11, margin=\"0.1,0.04\"];",
              f"  edge [fontname={_q(FONT)}, fontsize=9, color=\"#777777\", arrowsize=0.6];"]
     groups = _groups(graph)
+    hidden: set[tuple[str, str]] = set()
     for group, members in groups.items():
         lines.append(f"  subgraph {_q('cluster_' + group)} {{")
-        lines.append(f"    graph [label=\"\", style=\"rounded,filled\", color=\"#bbbbbb\", fillcolor=\"#fafafa\"];")
+        lines.append("    graph [label=\"\", style=\"rounded,filled\", color=\"#bbbbbb\", fillcolor=\"#fafafa\"];")
         lines.extend("  " + _dot_node(graph, n) for n in members)
+        lines.extend("    " + line for line in _pack(graph, group, members, hidden))
         lines.append("  }")
     lines.extend(_dot_node(graph, n) for n in graph if not graph.nodes[n].get("group") in groups)
-    lines.extend(_dot_edge(graph, u, v, d) for u, v, d in graph.edges(data=True))
+    lines.extend(_dot_edge(u, v, d) for u, v, d in graph.edges(data=True) if (u, v) not in hidden)
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _pack(graph, group: str, members: list[str], hidden: set) -> list[str]:
+    """Invisible edges laying the members tied to ``group`` out in lines of a few each."""
+    tied = [m for m in members if m != group and group in graph and _tie(graph, group, m)]
+    if not tied:
+        return []
+    hidden.update((group, m) for m in tied)
+    hidden.update((m, group) for m in tied)
+    per_line = max(4, math.ceil(math.sqrt(2 * len(tied))))
+    edges = [(group, m) for m in tied[:per_line]]
+    edges += [(tied[i], tied[i + per_line]) for i in range(len(tied) - per_line)]
+    return [f"{_q(u)} -> {_q(v)} [style=invis];" for u, v in edges]
+
+
+def _tie(graph, group: str, member: str) -> bool:
+    """Whether ``member`` hangs from ``group`` alone: contained by it, or a seat of it."""
+    down = any(d["kind"] == "contains" for d in graph.get_edge_data(group, member, default={}).values())
+    up = any(d["kind"] == "member_of" for d in graph.get_edge_data(member, group, default={}).values())
+    return down or up
 
 
 def _groups(graph) -> dict[str, list[str]]:
@@ -96,17 +125,13 @@ def _dot_node(graph, node: str) -> str:
     return f"  {_q(node)} [label={_q(data['label'])}, fillcolor=\"{COLOURS.get(kind, '#ffffff')}\"{extra}];"
 
 
-def _dot_edge(graph, u: str, v: str, data: dict) -> str:
+def _dot_edge(u: str, v: str, data: dict) -> str:
     kind = data["kind"]
     attrs = [f"style={EDGE_STYLES.get(kind, 'solid')}"]
     if kind == "escalates_to":
-        attrs += [f"label={_q(step_label(data))}",
-                  "color=\"#d9822b\"", "fontcolor=\"#b35c00\""]
+        attrs += [f"label={_q(step_label(data))}", "color=\"#d9822b\"", "fontcolor=\"#b35c00\""]
     elif kind in EDGE_LABELS:
         attrs.append(f"label={_q(EDGE_LABELS[kind])}")
-    if kind == "member_of" and graph.nodes[u].get("group") == v:
-        # a post drawn inside its body's box needs no arrow; reversed, it puts the body first
-        return f"  {_q(v)} -> {_q(u)} [style=invis];"
     return f"  {_q(u)} -> {_q(v)} [{', '.join(attrs)}];"
 
 
