@@ -84,7 +84,11 @@ class Change:
     step: int = 0
 
     def sort_key(self) -> tuple:
-        return (_RANK[self.section], self.subject, self.where, self.step, self.change, self.field,
+        place = ("", 0, 0)
+        if self.section == "findings":  # by where they are, as validate lists them
+            at = self.new if self.new is not None else self.old
+            place = (at["file"], at["line"], at["column"])
+        return (_RANK[self.section], place, self.subject, self.where, self.step, self.change, self.field,
                 _canon(self.old), _canon(self.new))
 
     def as_dict(self) -> dict:
@@ -187,7 +191,11 @@ def checkout(rev: str, path: Path) -> Iterator[tuple[Path, str]]:
     Yields ``(root, relative)``: the temporary copy of the repository's top, and ``path``
     relative to that top. Nothing in the working tree is read or written by git here.
     """
-    top = _git(["rev-parse", "--show-toplevel"], path if path.is_dir() else path.parent).decode().strip()
+    folder = path if path.is_dir() else path.parent
+    try:
+        top = _git(["rev-parse", "--show-toplevel"], folder).decode().strip()
+    except DiffError:
+        raise DiffError(f"{folder} is not inside a git repository (--git needs one)") from None
     relative = Path(path).resolve().relative_to(Path(top).resolve()).as_posix()
     relative = "" if relative == "." else relative
     _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], top)

@@ -124,7 +124,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "diff.put": {"en": "+ {items}", "zh": "增加 {items}"},
     "diff.taken": {"en": "− {items}", "zh": "减少 {items}"},
     "diff.step": {"en": "{level}: {handler}, {limit}", "zh": "{level}级：{handler}，{limit}"},
-    "diff.handler": {"en": "{role} of {body}", "zh": "{body}{role}"},
+    "diff.handler": {"en": "{role} of {body}", "zh": "{body} {role}"},
     "diff.hours": {"en": "{n} hour(s)", "zh": "{n}小时"},
     "diff.days": {"en": "{n} day(s)", "zh": "{n}天"},
     "diff.working_days": {"en": "{n} working day(s)", "zh": "{n}个工作日"},

@@ -103,7 +103,7 @@ def _value(value: Any, style: _Style, field: str = "") -> str:
         if all(isinstance(v, dict) and "handler" in v for v in value):
             return " → ".join(_step(v, style) for v in value)
         sep = "、" if style.lang == "zh" else ", "
-        return "[" + sep.join(_value(v, style) for v in value) + "]"
+        return sep.join(_value(v, style) for v in value)
     if isinstance(value, dict):
         return _mapping(value, style, field)
     return str(value)
