@@ -19,6 +19,7 @@ from .. import __version__, exitcodes
 COMMANDS = {
     "validate": ("engine.cli.validate", "Check district configs: schema, references and rules."),
     "schema": ("engine.cli.schema", "Print the JSON Schema of the district config format."),
+    "init": ("engine.cli.init", "Write a new district config for a governance model, commented, validating clean."),
     "diff": ("engine.cli.diff", "Show what a config change does to the organisation (people, posts, grids ...)."),
     "graph": ("engine.cli.graph", "Export or draw a district's org graph (dot, mermaid, graphml, json, svg, png)."),
     "stats": ("engine.cli.stats", "Counts against declared figures, coverage, posts per person, vacancies."),
