@@ -141,3 +141,20 @@ def write(report, path: str | Path) -> int:
     findings = [f for d in report.districts if not d.fatal for f in d.findings]
     Path(path).write_text(dump(findings, Path(path).parent), encoding="utf-8")
     return len(findings)
+
+
+def settle(report, read_from: str | Path | None, write_to: str | Path | None):
+    """Apply ``--baseline`` / ``--write-baseline`` to a validation report.
+
+    Returns ``(report, note)``: the report without the baselined findings, and
+    ``(message key, values)`` for the note the CLI prints. Writing records every current
+    finding and then applies the new file, so the run passes unless a config is unusable.
+    """
+    if read_from and write_to:
+        raise BaselineError("give --baseline FILE or --write-baseline FILE, not both")
+    if write_to:
+        count = write(report, write_to)
+        return apply(report, write_to), ("baseline.written", {"count": count, "path": str(write_to)})
+    settled = apply(report, read_from)
+    matched = sum(d.summary.get("baselined", 0) for d in settled.districts)
+    return settled, ("baseline.matched", {"count": matched, "path": str(read_from)})

@@ -1,0 +1,34 @@
+"""The ``--baseline`` / ``--write-baseline`` options of ``loushi validate`` (logic: engine.baseline)."""
+
+from __future__ import annotations
+
+import click
+
+from .. import exitcodes
+
+
+def options(function):
+    """Add ``--baseline FILE`` and ``--write-baseline FILE`` to a command."""
+    function = click.option("--write-baseline", type=click.Path(dir_okay=False), default=None,
+                            help="Record every current finding in FILE (replacing it); later runs with "
+                                 "--baseline FILE fail only on new ones.")(function)
+    return click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), default=None,
+                        help="Leave out the findings recorded in FILE: fail only on new ones.")(function)
+
+
+def apply(report, baseline_file, write_baseline):
+    """The report with the baseline applied (or written); a note on stderr; exit 2 if the file is unusable."""
+    if not baseline_file and not write_baseline:
+        return report
+    from ..baseline import BaselineError, settle
+    from ..i18n import language, text
+
+    try:
+        report, (key, values) = settle(report, baseline_file, write_baseline)
+    except BaselineError as exc:
+        error = click.ClickException(str(exc))
+        error.exit_code = exitcodes.UNUSABLE
+        raise error from None
+    lang = language((click.get_current_context().find_root().params or {}).get("lang"))
+    click.echo(text(key, lang, **values), err=True)
+    return report
