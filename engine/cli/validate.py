@@ -10,6 +10,7 @@ import click
 from .. import exitcodes
 from ..findings import LEVELS
 from ..report import REPORTERS
+from . import baseline_options
 
 
 @click.command("validate", epilog=exitcodes.HELP)
@@ -21,13 +22,14 @@ from ..report import REPORTERS
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="The date rules measure terms and expiries against (default: today).")
 @click.option("--color/--no-color", default=None, help="Colour the levels (default: when writing to a terminal).")
-def command(paths, fmt, fail_on, today, color):
+@baseline_options.options
+def command(paths, fmt, fail_on, today, color, baseline_file, write_baseline):
     """Check district configs (files, or folders searched for *.yaml) and print every finding
     as file:line:col: [level] message (rule)."""
     from ..pipeline import Options, validate
 
     options = Options(today=today.date() if today else dt.date.today())
-    report = validate(paths, options)
+    report = baseline_options.apply(validate(paths, options), baseline_file, write_baseline)
     render = REPORTERS[fmt]
     if fmt == "text":
         use_color = color if color is not None else sys.stdout.isatty()
