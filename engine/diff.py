@@ -414,11 +414,11 @@ def _finding_changes(old: _Side, new: _Side) -> list[Change]:
 
 
 def _finding_key(item: Finding, side: _Side) -> tuple:
+    """A finding's fingerprint without its file: moving entries between a district's files,
+    or comparing two differently named files, changes no finding."""
     main = side.files[0] if side.files else ""
-    base = main.rsplit("/", 1)[0] if "/" in main else ""
-    file = "" if item.file == main else (item.file[len(base) + 1:] if base and item.file.startswith(base + "/") else item.file)
-    rule, target, path, message = fingerprint(item, file)[1:]
-    return (file, rule, target, path, _FILE_REF.sub("", message.replace(main, "")) if main else message)
+    rule, target, path, message = fingerprint(item, "")[1:]
+    return (rule, target, path, _FILE_REF.sub("", message.replace(main, "")) if main else message)
 
 
 def _finding_change(item: Finding, name: str) -> Change:
