@@ -18,6 +18,7 @@ from .. import __version__, exitcodes
 #: name → (module, one-line help). A new command is one module and one entry here.
 COMMANDS = {
     "validate": ("engine.cli.validate", "Check district configs: schema, references and rules."),
+    "build": ("engine.cli.build", "Build charters, duty lists, rosters and escalation paths (md, html, docx, ics)."),
     "schema": ("engine.cli.schema", "Print the JSON Schema of the district config format."),
     "init": ("engine.cli.init", "Write a new district config for a governance model, commented, validating clean."),
     "diff": ("engine.cli.diff", "Show what a config change does to the organisation (people, posts, grids ...)."),
