@@ -1,0 +1,96 @@
+"""``loushi build PATH -o OUT``: generate a district's charters, duty lists, rosters and
+escalation paths (Markdown, HTML, Word; rosters also as .ics) into an output folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from .. import exitcodes
+
+FORMAT_CHOICES = ("md", "html", "docx", "all")
+#: Builds with more documents than this show a progress bar (on a terminal).
+PROGRESS_FROM = 20
+
+
+def _month(ctx, param, value):
+    if value is None:
+        return dt.date.today().replace(day=1)
+    try:
+        return dt.datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a month written YYYY-MM, e.g. 2025-01") from None
+
+
+@click.command("build", epilog=exitcodes.HELP)
+@click.argument("path", type=click.Path(exists=True))
+@click.option("-o", "--out", required=True, type=click.Path(file_okay=False),
+              help="Output folder: created, or replaced as a whole by the new build (files you added are kept).")
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES), default=("all",),
+              show_default=True, help="Document format; repeat for several.")
+@click.option("--templates", type=click.Path(exists=True, file_okay=False),
+              help="A folder of templates that replace the shipped ones of the same name.")
+@click.option("--start", callback=_month, metavar="YYYY-MM", help="First month of the rosters (default: this month).")
+@click.option("--months", type=click.IntRange(1, 120), default=12, show_default=True,
+              help="How many months the rosters cover.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def command(path, out, formats, templates, start, months, quiet):
+    """Build the documents of the district at PATH (a file, or a folder with district.yaml)
+    into OUT: charters (章程), duty lists (职责清单), rosters (轮值表, also .ics), escalation
+    paths (分流上报路径) and an index."""
+    from ..render import FORMATS, BuildOptions, build_paths
+
+    chosen = FORMATS if "all" in formats else tuple(f for f in FORMATS if f in formats)
+    bar = _Progress(enabled=not quiet)
+    options = BuildOptions(chosen, templates, start, months, progress=bar.advance, total=bar.start)
+    try:
+        results = build_paths([path], out, options)
+    finally:
+        bar.finish()
+    return _report(results, quiet)
+
+
+class _Progress:
+    """A click progress bar on stderr, shown for long builds on a terminal only."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and click.get_text_stream("stderr").isatty()
+        self.bar = None
+
+    def start(self, total: int) -> None:
+        self.finish()
+        if self.enabled and total > PROGRESS_FROM:
+            self.bar = click.progressbar(length=total, label="rendering", file=click.get_text_stream("stderr"))
+            self.bar.__enter__()
+
+    def advance(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _report(results, quiet: bool) -> int:
+    from ..report import render_text
+    from ..pipeline import DistrictResult, Report
+
+    code = exitcodes.OK
+    for result in results:
+        if result.findings:
+            report = Report([DistrictResult(result.path, [result.path], result.findings, result.fatal)])
+            click.echo(render_text(report), nl=False, err=True)
+            click.echo(f"loushi: {result.path}: not built: fix the errors above first", err=True)
+            code = max(code, exitcodes.UNUSABLE if result.fatal else exitcodes.FINDINGS)
+        elif result.error:
+            click.echo(f"loushi: {result.path}: not built: {result.error}", err=True)
+            code = max(code, exitcodes.UNUSABLE)
+        elif not quiet:
+            files = result.files
+            click.echo(f"{result.out}: {result.documents} documents; {len(files.written)} file(s) written, "
+                       f"{len(files.unchanged)} unchanged, {len(files.removed)} removed"
+                       + (f", {len(files.kept)} of yours kept" if files.kept else ""))
+    return code

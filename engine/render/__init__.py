@@ -1,0 +1,159 @@
+"""Render: a district's documents (charters, duty lists, rosters, escalation paths, an index)
+in Markdown, HTML and Word, written atomically into an output folder.
+
+``build_paths(paths, out, options)`` is what ``loushi build`` calls: it loads each district,
+stops at config errors (returned as findings), renders every document in memory and only
+then writes the folder (see ``output.write_tree``). ``build(model, out, options)`` does the
+same for a model already built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .environment import RenderError
+from .output import OutputError, WriteResult
+
+FORMATS = ("md", "html", "docx")
+
+
+@dataclass
+class BuildOptions:
+    """What a build takes besides the district: formats, template override, roster window."""
+
+    formats: tuple[str, ...] = FORMATS
+    templates: str | Path | None = None
+    start: dt.date = field(default_factory=lambda: dt.date.today().replace(day=1))
+    months: int = 12
+    #: Called once with the number of documents, then once per document rendered.
+    progress: Callable[[int], None] | None = None
+    total: Callable[[int], None] | None = None
+
+
+@dataclass
+class BuildResult:
+    """One district's build: where it went, what was written, or why nothing was."""
+
+    path: str
+    out: Path
+    documents: int = 0
+    files: WriteResult = field(default_factory=WriteResult)
+    findings: list = field(default_factory=list)
+    fatal: bool = False
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and not self.fatal and not any(f.level == "error" for f in self.findings)
+
+
+def build_paths(paths, out: str | Path, options: BuildOptions) -> list[BuildResult]:
+    """Build every district named by ``paths``; several districts go to ``out/<district id>``."""
+    from ..pipeline import prepare
+    from ..sources import discover
+    from .output import safe_name
+
+    districts, problems = discover(paths)
+    if problems:
+        return [BuildResult(str(p.file), Path(out), findings=[p], fatal=True) for p in problems]
+    results = []
+    for main in districts:
+        prepared = prepare(main)
+        target = Path(out)
+        if len(districts) > 1 and prepared.model is not None:
+            target = target / safe_name(prepared.model.id)
+        errors = [f for f in prepared.findings + getattr(prepared.model, "problems", []) if f.level == "error"]
+        if prepared.model is None or errors:
+            results.append(BuildResult(prepared.path, target, findings=sorted(errors or prepared.findings),
+                                       fatal=prepared.fatal))
+            continue
+        results.append(build(prepared.model, target, options))
+    return results
+
+
+def build(model, out: str | Path, options: BuildOptions) -> BuildResult:
+    """Render every document of ``model`` and write them into ``out``."""
+    from .output import write_tree
+
+    result = BuildResult(model.source.path, Path(out))
+    try:
+        files, result.documents = render_files(model, options)
+        result.files = write_tree(files, Path(out))
+    except RenderError as exc:
+        result.error = str(exc) + (f" [config {exc.origin}]" if exc.origin and exc.origin not in str(exc) else "")
+    except OutputError as exc:
+        result.error = str(exc)
+    return result
+
+
+def render_files(model, options: BuildOptions) -> tuple[dict[str, bytes], int]:
+    """Every file of the build, by path relative to the output folder, and the document count."""
+    from . import ics
+    from .context import Builder, Ledger, Window
+    from .documents import plan
+    from .environment import environment
+
+    env = environment(options.templates)
+    window = Window(options.start, options.months)
+    builder = Builder(model, window, governance_models())
+    docs = plan(builder)
+    if options.total:
+        options.total(len(docs))
+    created = config_date(model)
+    district = builder.district()
+    files: dict[str, bytes] = {}
+    for doc in docs:
+        context = {"district": district, "title": doc.title, "ledger": Ledger(), "window": window, **doc.context}
+        files.update(_formats(env, doc, context, options.formats, created))
+        if doc.roster is not None:
+            files[f"{doc.path}.ics"] = ics.calendar(model.id, doc.roster)
+        if options.progress:
+            options.progress(1)
+    return files, len(docs)
+
+
+def _formats(env, doc, context: dict, formats, created: dt.datetime) -> dict[str, bytes]:
+    from . import docx, html
+    from .environment import render
+    from .markdown import tidy
+
+    text = tidy(render(env, doc.template, context))
+    files = {}
+    if "md" in formats:
+        files[f"{doc.path}.md"] = text.encode("utf-8")
+    if "html" in formats:
+        files[f"{doc.path}.html"] = html.page(env, text, doc.title, doc.kind).encode("utf-8")
+    if "docx" in formats:
+        files[f"{doc.path}.docx"] = docx.document(text, doc.title, doc.kind, created)
+    return files
+
+
+def governance_models() -> dict[str, dict]:
+    """The shipped governance models' names and summaries, by id."""
+    import yaml
+
+    from ..resources import models_dir
+
+    result = {}
+    for path in sorted(models_dir().glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and "id" in data:
+            result[data["id"]] = {k: str(data[k]) for k in ("name", "summary") if data.get(k)}
+    return result
+
+
+def config_date(model) -> dt.datetime:
+    """The documents' date (Word's created/modified): the newest date the config states."""
+    dates = [s.get("date") for s in model.district.get("sources") or []]
+    for entity in model.entities["committees"].values():
+        dates += [entity.get("founded"), (entity.get("rotation") or {}).get("start")]
+    for entity in model.entities["party_orgs"].values():
+        dates.append(entity.get("last_election"))
+    for entity in model.entities["service_points"].values():
+        dates.append((entity.get("duty") or {}).get("start"))
+    valid = sorted(d for d in dates if isinstance(d, str) and len(d) == 10)
+    day = dt.date.fromisoformat(valid[-1]) if valid else dt.date(2000, 1, 1)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)

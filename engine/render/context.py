@@ -1,0 +1,407 @@
+"""Render contexts: the model turned into typed records a template reads.
+
+Every record carries ``origin``, the config line it came from (``changfeng/district.yaml:42``),
+so that a document can say where each clause or row comes from. A record holds only the
+fields the config sets: a template that reads a missing one gets an error naming the record
+and its config line (see ``environment.py``), never a blank.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import Any
+
+from . import words
+from ..model import Model, Post, period_index, period_start
+
+
+@dataclass(frozen=True, order=True)
+class Origin:
+    """A config line: the file (relative to the district's folder) and the line number."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+class Record:
+    """A typed bag of fields for templates: ``what`` names it in errors, ``origin`` is its line."""
+
+    def __init__(self, what: str, origin: Origin, **fields: Any):
+        self.what = what
+        self.origin = origin
+        self.__dict__.update(fields)
+
+    def __repr__(self) -> str:
+        return f"<{self.what} at {self.origin}>"
+
+
+@dataclass
+class Ledger:
+    """Numbers a document's clauses as they are rendered and remembers where each came from."""
+
+    entries: list = field(default_factory=list)
+    chapters: int = 0
+
+    def chapter(self) -> str:
+        self.chapters += 1
+        return words.ordinal_chapter(self.chapters)
+
+    def clause(self, origin: Origin, basis: str = "") -> str:
+        number = words.ordinal_clause(len(self.entries) + 1)
+        self.entries.append(Record("clause", origin, number=number, basis=basis))
+        return number
+
+
+class Tracer:
+    """Config positions of a model's entities, as paths relative to the district's folder."""
+
+    def __init__(self, model: Model):
+        main = Path(model.source.path)
+        self.base = main.parent.parent if main.name == "district.yaml" else main.parent
+        self._cache: dict[str, str] = {}
+
+    def file(self, src: str) -> str:
+        if src not in self._cache:
+            try:
+                relative = Path(src).resolve().relative_to(self.base.resolve())
+            except ValueError:
+                relative = PurePath(Path(src).name)
+            self._cache[src] = relative.as_posix()
+        return self._cache[src]
+
+    def origin(self, entity, field_name: str | None = None) -> Origin:
+        if field_name is not None and field_name in entity.kpos:
+            return Origin(self.file(entity.src), entity.kpos[field_name][2])
+        return Origin(self.file(entity.src), entity.line)
+
+
+@dataclass
+class Window:
+    """The months a roster covers: from ``start`` (a first of month) for ``months``."""
+
+    start: dt.date
+    months: int
+
+    @property
+    def end(self) -> dt.date:
+        return period_start(self.start, self.months, "month")
+
+    @property
+    def last(self) -> dt.date:
+        return self.end - dt.timedelta(days=1)
+
+
+class Builder:
+    """Builds every record of one district; one instance per build."""
+
+    def __init__(self, model: Model, window: Window, models: dict):
+        self.model = model
+        self.window = window
+        self.models = models
+        self.trace = Tracer(model)
+
+    # -- small pieces ------------------------------------------------------------------
+    def name(self, ident: str | None) -> str:
+        kind = self.model.kind_of.get(ident or "")
+        if kind is None or kind == "posts":
+            raise KeyError(ident)
+        return self.model.entities[kind][ident]["name"]
+
+    def district(self) -> Record:
+        d = self.model.district
+        fields = {k: d[k] for k in ("name", "parent", "city") if d.get(k)}
+        return Record(f"district {self.model.id}", self.trace.origin(d), id=self.model.id, **fields)
+
+    def person(self, ident: str) -> Record:
+        entity = self.model.entities["people"][ident]
+        fields = {"name": entity["name"], "id": ident}
+        if entity.get("affiliation") in self.model.kind_of:
+            fields["affiliation"] = self.name(entity["affiliation"])
+        if entity.get("phone"):
+            fields["phone"] = entity["phone"]
+        return Record(f"person {ident}", self.trace.origin(entity), **fields)
+
+    def holder_text(self, ident: str | None) -> str:
+        return self.model.entities["people"][ident]["name"] if ident in self.model.entities["people"] else "空缺"
+
+    def body_label(self, post: Post) -> str:
+        entity = self.model.entities[post.body_kind][post.body]
+        return entity["name"]
+
+    def post(self, post: Post) -> Record:
+        fields: dict[str, Any] = {
+            "id": post.id, "title": self.model.post_title(post), "body": self.body_label(post),
+            "body_id": post.body, "holder_name": self.holder_text(post.holder), "vacant": post.holder is None,
+            "duties": self.model.role_duties(post.role), "rotating": self.model.rotation_of(post.id) is not None,
+            "role": post.role}
+        if post.holder in self.model.entities["people"]:
+            fields["holder"] = self.person(post.holder)
+        if post.source and post.source in self.model.kind_of:
+            fields["sent_by"] = self.name(post.source)
+        return Record(f"post {post.id}", self.trace.origin(post.entity, post.field), **fields)
+
+    def mechanism(self, ident: str) -> Record:
+        entity = self.model.entities["mechanisms"][ident]
+        fields = {"name": entity["name"]}
+        if entity.get("frequency"):
+            fields["frequency"] = words.frequency(entity["frequency"])
+        if entity.get("description"):
+            fields["description"] = entity["description"]
+        return Record(f"mechanism {ident}", self.trace.origin(entity), **fields)
+
+    def building(self, ident: str) -> Record:
+        entity = self.model.entities["buildings"][ident]
+        fields = {"name": entity["name"], "id": ident}
+        if entity.get("address"):
+            fields["address"] = entity["address"]
+        return Record(f"building {ident}", self.trace.origin(entity), **fields)
+
+    def composition(self, posts: list[Record]) -> str:
+        """楼长一名、党建指导员一名、党员职工代表两名: the posts by title, in config order."""
+        counts: dict[str, int] = {}
+        for post in posts:
+            counts[post.title] = counts.get(post.title, 0) + 1
+        return "、".join(f"{title}{words.count(n)}名" for title, n in counts.items())
+
+    # -- committees --------------------------------------------------------------------
+    def committee(self, ident: str) -> Record:
+        entity = self.model.entities["committees"][ident]
+        posts = [self.post(p) for p in self.model.posts_of(ident)]
+        fields: dict[str, Any] = {
+            "id": ident, "name": entity["name"], "kind": words.COMMITTEE_KINDS[entity["kind"]],
+            "buildings": [self.building(b) for b in entity["buildings"] if b in self.model.entities["buildings"]],
+            "posts": posts, "composition": self.composition(posts),
+            "mechanisms": [self.mechanism(m) for m in entity.get("mechanisms") or []],
+            "member_units": [self.unit(u) for u in entity.get("member_units") or []],
+            "handling": self.handling(ident), "at": self.at(entity)}
+        fields.update(self.committee_options(entity))
+        return Record(f"committee {ident}", self.trace.origin(entity), **fields)
+
+    def at(self, entity) -> dict:
+        """The config line of each field ``entity`` sets."""
+        return {key: self.trace.origin(entity, key) for key in entity.kpos}
+
+    def committee_options(self, entity) -> dict:
+        """The fields of a committee that the config may leave out."""
+        fields: dict[str, Any] = {}
+        governance = self.models.get(entity["model"])
+        if governance is not None:
+            fields["model"] = Record(f"governance model {entity['model']}", self.trace.origin(entity, "model"),
+                                     **governance)
+        if entity.get("party_org") in self.model.entities["party_orgs"]:
+            fields["party_org"] = self.party_org(entity["party_org"])
+        if entity.get("meetings"):
+            fields["meetings"] = self.meetings(entity)
+        if entity.get("rotation"):
+            fields["rotation"] = self.rotation(entity, "rotation", f"{entity['name']}轮值表")
+        if entity.get("lists"):
+            lists = entity["lists"]
+            fields["lists"] = Record("three lists", self.trace.origin(entity, "lists"),
+                                     **{k: list(lists[k]) for k in ("needs", "services", "resources") if lists.get(k)})
+        if entity.get("founded"):
+            fields["founded"] = words.date(entity["founded"])
+        return fields
+
+    def unit(self, ident: str) -> Record:
+        kind = self.model.kind_of.get(ident)
+        entity = self.model.entities[kind][ident]
+        return Record(f"unit {ident}", self.trace.origin(entity), id=ident, name=entity["name"])
+
+    def party_org(self, ident: str) -> Record:
+        entity = self.model.entities["party_orgs"][ident]
+        fields = {"id": ident, "name": entity["name"], "kind": words.PARTY_KINDS[entity["kind"]],
+                  "kind_id": entity["kind"], "has_committee": bool(entity.get("committee"))}
+        return Record(f"party organisation {ident}", self.trace.origin(entity), **fields)
+
+    def meetings(self, entity) -> Record:
+        meetings = entity["meetings"]
+        fields = {}
+        if meetings.get("frequency"):
+            fields["frequency"] = words.frequency(meetings["frequency"])
+        if meetings.get("quorum"):
+            fields["quorum"] = words.quorum(meetings["quorum"])
+        if meetings.get("decision"):
+            fields["decision"] = words.DECISIONS[meetings["decision"]]
+        return Record(f"meetings of {entity['id']}", self.trace.origin(entity, "meetings"), **fields)
+
+    def handling(self, committee: str) -> list[Record]:
+        """The matter chains whose steps this committee handles: the step and the one after it."""
+        result = []
+        for matter in self.model.entities["matters"].values():
+            for chain in self.chains(matter):
+                for index, step in enumerate(chain.steps):
+                    if step.body_id in ("committee", committee):
+                        after = chain.steps[index + 1] if index + 1 < len(chain.steps) else None
+                        result.append(Record(f"handling of {matter['id']}", step.origin, matter=matter["name"],
+                                             condition=chain.condition, step=step, **({"next": after} if after else {})))
+                        break
+        return result
+
+    # -- rotations ---------------------------------------------------------------------
+    def rotation(self, owner, key: str, title: str) -> Record:
+        """A rotation (a committee's head, a service point's duty) and its periods in the window."""
+        spec = owner[key]
+        post = self.model.posts.get(spec.get("post") or "")
+        turns = [self.turn(turn, post, index) for index, turn in enumerate(spec["turns"])]
+        fields: dict[str, Any] = {
+            "id": f"{owner['id']}.{key}", "owner": owner["name"], "title": title,
+            "period": words.PERIODS[spec["period"]], "start": words.date(spec["start"]), "turns": turns,
+            "periods": self.periods(spec, turns), "stamp": spec["start"]}
+        if post is not None:
+            fields["post"] = self.model.post_title(post)
+        return Record(f"rotation of {owner['id']}", self.trace.origin(owner, key), **fields)
+
+    def turn(self, turn, post: Post | None, index: int) -> Record:
+        holder = turn.get("holder") or (post.holder if post is not None else None)
+        fields = {"member": self.name(turn["member"]), "holder_name": self.holder_text(holder), "index": index}
+        if holder in self.model.entities["people"]:
+            fields["holder_id"] = holder
+        return Record(f"turn {index + 1}", self.trace.origin(turn), **fields)
+
+    def periods(self, spec, turns: list[Record]) -> list[Record]:
+        """Each period of the rotation that overlaps the window, with whose turn it is."""
+        start = dt.date.fromisoformat(spec["start"])
+        first = max(start, self.window.start)
+        index = period_index(start, first, spec["period"])
+        result = []
+        while (begin := period_start(start, index, spec["period"])) < self.window.end:
+            end = period_start(start, index + 1, spec["period"]) - dt.timedelta(days=1)
+            turn = turns[index % len(turns)]
+            result.append(Record(f"period {index + 1}", turn.origin, number=index + 1, begin=begin, end=end,
+                                 begin_text=words.date(begin), end_text=words.date(end), turn=turn))
+            index += 1
+        return result
+
+    def rotations(self) -> list[Record]:
+        result = []
+        for entity in self.model.entities["committees"].values():
+            if entity.get("rotation"):
+                result.append(self.rotation(entity, "rotation", f"{entity['name']}轮值表"))
+        for entity in self.model.entities["service_points"].values():
+            if entity.get("duty"):
+                result.append(self.rotation(entity, "duty", f"{entity['name']}值守轮值表"))
+        return result
+
+    # -- matters -----------------------------------------------------------------------
+    def chains(self, matter) -> list[Record]:
+        chains = matter["escalation"]
+        conditional = any(chain.get("when") for chain in chains)
+        result = []
+        for index, chain in enumerate(chains):
+            steps = [self.step(s, n + 1) for n, s in enumerate(chain["steps"])]
+            fields = {"number": index + 1, "condition": self.condition(chain.get("when"), conditional),
+                      "steps": steps, "flow": flow(steps)}
+            if chain.get("note"):
+                fields["note"] = chain["note"]
+            result.append(Record(f"chain {index + 1} of {matter['id']}", self.trace.origin(chain), **fields))
+        return result
+
+    def condition(self, when, conditional: bool) -> str:
+        if not when:
+            return "其他情形" if conditional else "一般情形"
+        attributes = self.model.data.get("attributes") or {}
+        parts = []
+        for key, value in when.items():
+            label = (attributes.get(key) or {}).get("label", key)
+            parts.append(f"{label}为{'或'.join(value) if isinstance(value, list) else value}")
+        return "，".join(parts)
+
+    def step(self, step, number: int) -> Record:
+        handler = step["handler"]
+        fields = {"number": number, "ordinal": words.number(number), "level": words.STEP_LEVELS[step["level"]],
+                  "handler": self.handler_label(handler, step["level"]), "body_id": handler["body"],
+                  "role": handler["role"], "level_id": step["level"], "limit": words.limit(step["limit"])}
+        fields.update({k: step[k] for k in ("action", "next_when", "note") if step.get(k)})
+        return Record(f"step {number}", self.trace.origin(step), **fields)
+
+    def handler_label(self, handler, level: str) -> str:
+        role = self.model.role_name(handler["role"])
+        body = handler["body"]
+        if body == "committee":
+            return f"楼宇所属委员会{role}"
+        if body == "party_org":
+            return f"楼宇所属党组织{role}"
+        if body == "grid":
+            return f"所在{words.GRID_LEVELS[level if level in ('cluster', 'block') else 'building']}{role}"
+        return f"{self.name(body)}{role}"
+
+    def assignments(self, chain: Record) -> list[Record]:
+        """Who handles each step, per building; buildings with the same handlers share a row."""
+        rows: dict[tuple, list[str]] = {}
+        for ident, entity in self.model.entities["buildings"].items():
+            cells = tuple(self.handler_names(step, ident) for step in chain.steps)
+            rows.setdefault(cells, []).append(entity["name"])
+        return [Record("handlers", chain.origin, buildings="、".join(names), cells=list(cells))
+                for cells, names in rows.items()]
+
+    def handler_names(self, step: Record, building: str) -> str:
+        posts = self.model.handlers({"body": step.body_id, "role": step.role}, building, step.level_id)
+        names = []
+        for post in posts:
+            holder = self.model.holder_at(post, self.window.start)
+            text = self.holder_text(holder)
+            names.append(f"{text}（轮值）" if self.model.rotation_of(post.id) is not None else text)
+        return "、".join(names) if names else "未落实"
+
+    def matter(self, ident: str) -> Record:
+        entity = self.model.entities["matters"][ident]
+        chains = self.chains(entity)
+        for chain in chains:
+            chain.handlers = self.assignments(chain)
+        fields = {"id": ident, "name": entity["name"], "chains": chains}
+        if entity.get("description"):
+            fields["description"] = entity["description"]
+        return Record(f"matter {ident}", self.trace.origin(entity), **fields)
+
+    # -- duty lists --------------------------------------------------------------------
+    def body(self, kind: str, ident: str) -> Record:
+        entity = self.model.entities[kind][ident]
+        posts = [self.post(p) for p in self.model.posts_of(ident)]
+        return Record(f"{kind[:-1]} {ident}", self.trace.origin(entity), id=ident, name=entity["name"],
+                      kind=self.body_kind(kind, entity), posts=posts)
+
+    def body_kind(self, kind: str, entity) -> str:
+        if kind == "committees":
+            return words.COMMITTEE_KINDS[entity["kind"]]
+        if kind == "party_orgs":
+            return words.PARTY_KINDS[entity["kind"]]
+        if kind == "grids":
+            return words.GRID_LEVELS[entity["level"]]
+        if kind == "groups":
+            return words.GROUP_KINDS[entity["kind"]]
+        return entity.get("kind") or f"{words.AUTHORITY_LEVELS[entity['level']]}级部门"
+
+    def holdings(self, ident: str, rosters: list[Record]) -> Record:
+        """Everything one person holds: posts in every body, and their turns in the rosters."""
+        record = self.person(ident)
+        record.posts = [self.post(p) for p in self.model.posts_held_by(ident)]
+        record.turns = [Record("turn", period.origin, roster=roster.title, post=getattr(roster, "post", "值守"),
+                               begin_text=period.begin_text, end_text=period.end_text, member=period.turn.member)
+                        for roster in rosters for period in roster.periods
+                        if getattr(period.turn, "holder_id", None) == ident]
+        return record
+
+
+def flow(steps: list[Record]) -> str:
+    """A Mermaid flow chart of a chain: received → each step → closed."""
+    lines = ["flowchart TD", '  start(["事项受理"])']
+    for step in steps:
+        label = f"第{step.ordinal}步：{step.level}层级<br/>{step.handler}<br/>时限{step.limit}"
+        lines.append(f'  s{step.number}["{_mermaid_text(label)}"]')
+    lines.append('  done(["办结反馈"])')
+    previous = "start"
+    for step in steps:
+        condition = "" if previous == "start" else f"|{_mermaid_text(getattr(last, 'next_when', '未能办结'))}|"
+        lines.append(f"  {previous} -->{condition} s{step.number}")
+        previous, last = f"s{step.number}", step
+    lines.append(f"  {previous} -->|办结| done")
+    return "\n".join(lines)
+
+
+def _mermaid_text(text: str) -> str:
+    return str(text).replace('"', "#quot;").replace("|", "#124;")

@@ -1,0 +1,99 @@
+"""Which documents a district gets: one charter per committee, a duty list per body and per
+person, a roster per rotation, an escalation path per matter category, and an index.
+
+``plan`` returns them in a fixed order, each with its template, its title, its place in the
+output folder (a safe file name, unique whatever the names in the config) and its context.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .context import Builder, Record
+from .output import unique_names
+
+#: Folders of the output, by document kind.
+FOLDERS = {"charter": "章程", "duties": "职责清单", "person": "个人职责清单", "roster": "轮值表",
+           "escalation": "上报路径"}
+#: Bodies whose posts get a duty list, in this order.
+BODY_KINDS = ("committees", "party_orgs", "grids", "authorities", "groups")
+
+
+@dataclass
+class Doc:
+    """One document to render: ``path`` is relative to the output folder, without extension."""
+
+    kind: str
+    path: str
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)
+    roster: Record | None = None
+
+
+def plan(builder: Builder) -> list[Doc]:
+    """Every document of the district, the index last."""
+    rosters = builder.rotations()
+    docs = _charters(builder) + _body_duties(builder) + _person_duties(builder, rosters)
+    docs += [Doc("roster", r.title, r.title, "roster.md", {"roster": r}, roster=r) for r in rosters]
+    docs += _escalations(builder)
+    _place(docs)
+    docs.append(_index(builder, docs))
+    return docs
+
+
+def _charters(builder: Builder) -> list[Doc]:
+    docs = []
+    for ident in builder.model.entities["committees"]:
+        committee = builder.committee(ident)
+        docs.append(Doc("charter", f"{committee.name}章程", f"{committee.name}章程", "charter.md",
+                        {"committee": committee}))
+    return docs
+
+
+def _body_duties(builder: Builder) -> list[Doc]:
+    docs = []
+    for kind in BODY_KINDS:
+        for ident in builder.model.entities[kind]:
+            if builder.model.posts_of(ident):
+                body = builder.body(kind, ident)
+                docs.append(Doc("duties", f"{body.name}岗位职责清单", f"{body.name}岗位职责清单", "duties.md",
+                                {"body": body}))
+    return docs
+
+
+def _person_duties(builder: Builder, rosters: list[Record]) -> list[Doc]:
+    docs = []
+    for ident, entity in builder.model.entities["people"].items():
+        person = builder.holdings(ident, rosters)
+        if person.posts or person.turns:
+            docs.append(Doc("person", f"{person.name}职责清单", f"{person.name}职责清单", "person.md",
+                            {"person": person}))
+    return docs
+
+
+def _escalations(builder: Builder) -> list[Doc]:
+    docs = []
+    for ident in builder.model.entities["matters"]:
+        matter = builder.matter(ident)
+        docs.append(Doc("escalation", f"{matter.name}分流上报路径", f"{matter.name}分流上报路径", "escalation.md",
+                        {"matter": matter}))
+    return docs
+
+
+def _place(docs: list[Doc]) -> None:
+    """Give every document a safe, unique path inside its kind's folder."""
+    names = unique_names([doc.path for doc in docs])
+    for doc, name in zip(docs, names):
+        doc.path = f"{FOLDERS[doc.kind]}/{name}"
+
+
+def _index(builder: Builder, docs: list[Doc]) -> Doc:
+    groups = []
+    for kind, folder in FOLDERS.items():
+        entries = [Record("link", builder.district().origin, title=d.title, href=d.path) for d in docs if d.kind == kind]
+        if entries:
+            groups.append(Record(f"group {kind}", builder.district().origin, kind=kind, entries=entries))
+    counts = builder.model.counts()
+    return Doc("index", "index", f"{builder.model.name}楼宇治理文件目录", "index.md",
+               {"groups": groups, "counts": counts})

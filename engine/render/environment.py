@@ -1,0 +1,137 @@
+"""The Jinja2 environment every document is rendered with, built by one function.
+
+Templates are looked up in order: the folder given with ``--templates`` (any file there
+replaces the shipped one of the same name), then the shipped ``templates/``. The shipped ones
+are also reachable as ``shipped/<name>``, so an override can extend the shipped template and
+replace one named block only::
+
+    {% extends "shipped/charter.md" %}
+    {% block closing %}…{% endblock %}
+
+Rendering is strict and sandboxed: a value a template reads but the config does not set is an
+error naming the template line and the config line (``RenderError``), ``None`` is never
+printed, and templates cannot reach Python internals.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from . import words
+from ..resources import templates_dir
+
+
+class RenderError(Exception):
+    """A template could not be rendered: ``template``/``line`` say where, ``origin`` the config line."""
+
+    def __init__(self, message: str, template: str = "", line: int = 0, origin: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.template = template
+        self.line = line
+        self.origin = origin
+
+    def __str__(self) -> str:
+        where = f"{self.template}:{self.line}: " if self.template else ""
+        return f"{where}{self.message}"
+
+
+class MissingValue(jinja2.StrictUndefined):
+    """An undefined value that names the record (and its config line) it was read from."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        owner = self._undefined_obj
+        origin = getattr(owner, "origin", None)
+        if origin is not None and self._undefined_name is not None and self._undefined_hint is None:
+            return (f"'{self._undefined_name}' is not set for {owner.what} (config {origin}); "
+                    "set it in the config or guard it with 'is defined' in the template")
+        return super()._undefined_message
+
+
+def _finalize(value: Any) -> Any:
+    if value is None:
+        raise jinja2.UndefinedError("a template printed a value that is None; guard it with 'is not none'")
+    return value
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>#])")
+
+
+def md_escape(value: Any) -> str:
+    """Text from the config, escaped so Markdown prints it as written."""
+    return _MD_SPECIAL.sub(r"\\\1", str(value))
+
+
+def href(path: str, ext: str = ".md") -> str:
+    """A link to another document of the build (the HTML and Word writers change the extension)."""
+    text = f"{path}{ext}"
+    for char, code in (("%", "%25"), (" ", "%20"), ("(", "%28"), (")", "%29"), ("#", "%23")):
+        text = text.replace(char, code)
+    return text
+
+
+def environment(override: str | Path | None = None) -> SandboxedEnvironment:
+    """The environment: search path (override → shipped), strict, sandboxed, every filter."""
+    shipped = str(templates_dir())
+    search = [str(override)] if override else []
+    loader = jinja2.ChoiceLoader([
+        jinja2.PrefixLoader({"shipped": jinja2.FileSystemLoader(shipped)}),
+        jinja2.FileSystemLoader([*search, shipped]),
+    ])
+    env = SandboxedEnvironment(loader=loader, undefined=MissingValue, finalize=_finalize, autoescape=False,
+                               keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update({"md": md_escape, "cn_number": words.number, "cn_count": words.count, "cn_date": words.date,
+                        "item": words.item, "join_cn": lambda items: "、".join(str(i) for i in items),
+                        "href": href})
+    return env
+
+
+def render(env: SandboxedEnvironment, name: str, context: dict) -> str:
+    """Render template ``name``; any failure becomes a :class:`RenderError` naming the template line."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(f"template syntax error: {exc.message}", exc.filename or exc.name or name,
+                          exc.lineno or 0) from None
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(f"template not found: {exc.name}", name) from None
+    except jinja2.UndefinedError as exc:
+        template, line = _template_frame(env, sys.exc_info()[2], name)
+        raise RenderError(str(exc), template, line, _origin_in(str(exc))) from None
+    except jinja2.exceptions.SecurityError as exc:
+        template, line = _template_frame(env, sys.exc_info()[2], name)
+        raise RenderError(f"not allowed in a template: {exc}", template, line) from None
+
+
+def _template_frame(env, tb, fallback: str) -> tuple[str, int]:
+    """The innermost template file and line in a traceback (Jinja maps frames to templates)."""
+    found = (fallback, 0)
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.endswith((".md", ".html", ".css", ".j2", ".txt")) and tb.tb_lineno:
+            found = (_display(code.co_filename), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _display(filename: str) -> str:
+    """A template's path as users know it: relative to the shipped folder, else as found."""
+    path = Path(filename)
+    try:
+        return "templates/" + path.resolve().relative_to(templates_dir().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _origin_in(message: str) -> str:
+    match = re.search(r"\(config ([^)]+)\)", message)
+    return match.group(1) if match else ""

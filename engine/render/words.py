@@ -1,0 +1,106 @@
+"""The Chinese words documents use for the config's enumerations, numbers, dates and limits.
+
+Every function here turns one config value into the text a sub-district reads. An unknown
+value raises ``KeyError``: the schema has already rejected it, so reaching one is a bug.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+_DIGITS = "零一二三四五六七八九"
+
+COMMITTEE_KINDS = {"building_committee": "楼委会", "building_affairs_council": "楼务会",
+                   "building_affairs_board": "楼事会"}
+PARTY_KINDS = {"working_committee": "党工委", "umbrella_committee": "综合党委", "committee": "党委",
+               "general_branch": "党总支", "branch": "党支部"}
+GRID_LEVELS = {"block": "街区网格", "cluster": "楼群网格", "building": "楼宇网格", "micro": "微网格"}
+STEP_LEVELS = {"building": "楼宇", "cluster": "楼群", "block": "街区", "subdistrict": "街道",
+               "district": "区", "city": "市"}
+AUTHORITY_LEVELS = {"subdistrict": "街道", "district": "区", "city": "市"}
+GROUP_KINDS = {"alliance": "联盟", "service_team": "服务团队", "volunteer_team": "志愿者团队",
+               "service_coalition": "服务联建体", "platform": "平台", "council": "议事会", "other": "组织"}
+PERIODS = {"week": "周", "month": "月", "quarter": "季度", "half_year": "半年", "year": "年", "day": "日"}
+FREQUENCIES = {"as_needed": "根据工作需要不定期", "daily": "每日一次", "weekly": "每周一次",
+               "monthly": "每月一次", "quarterly": "每季度一次", "half_yearly": "每半年一次",
+               "yearly": "每年一次"}
+DECISIONS = {"majority": "经到会成员过半数同意", "two_thirds": "经到会成员三分之二以上同意",
+             "consensus": "经到会成员协商一致"}
+_QUORUMS = ((0.5, "半数以上"), (2 / 3, "三分之二以上"), (0.67, "三分之二以上"), (0.75, "四分之三以上"),
+            (0.8, "五分之四以上"), (1.0, "全体"))
+
+
+def number(n: int) -> str:
+    """A count in Chinese numerals, as clauses write it: 3 → 三, 12 → 十二, 105 → 一百零五."""
+    if n < 0 or n >= 10000:
+        return str(n)
+    if n < 10:
+        return _DIGITS[n]
+    if n < 20:
+        return "十" + (_DIGITS[n % 10] if n % 10 else "")
+    text, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // value % 10
+        if digit:
+            text += ("零" if zero and text else "") + _DIGITS[digit] + unit
+            zero = False
+        else:
+            zero = True
+    return text
+
+
+def count(n: int) -> str:
+    """A count before a measure word: 2 → 两 (两栋), otherwise as ``number``."""
+    return "两" if n == 2 else number(n)
+
+
+def ordinal_clause(n: int) -> str:
+    """第一条, 第二条 …"""
+    return f"第{number(n)}条"
+
+
+def ordinal_chapter(n: int) -> str:
+    return f"第{number(n)}章"
+
+
+def item(n: int) -> str:
+    """（一）, （二） … as lists inside a clause number them."""
+    return f"（{number(n)}）"
+
+
+def date(value: str | dt.date) -> str:
+    """2024-01-01 → 2024年1月1日."""
+    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def frequency(value) -> str:
+    """monthly → 每月一次; {times: 2, per: month} → 每月两次."""
+    if isinstance(value, str):
+        return FREQUENCIES[value]
+    times = value["times"]
+    count = "两" if times == 2 else number(times)
+    return f"每{PERIODS[value['per']]}{count}次"
+
+
+def limit(value: dict) -> str:
+    """{hours: 24} → 24小时; {days: 7} → 7个自然日; {working_days: 3} → 3个工作日."""
+    if "hours" in value:
+        hours = value["hours"]
+        return f"{int(hours) if float(hours).is_integer() else hours}小时"
+    if "days" in value:
+        return f"{value['days']}个自然日"
+    return f"{value['working_days']}个工作日"
+
+
+def quorum(share: float) -> str:
+    """0.67 → 三分之二以上; 0.6 → 百分之六十以上."""
+    for value, text in _QUORUMS:
+        if abs(share - value) < 0.005:
+            return text
+    return f"百分之{number(round(share * 100))}以上"
+
+
+def period_span(period: str) -> str:
+    """month → 按月."""
+    return f"按{PERIODS[period]}"
