@@ -121,6 +121,11 @@ class DistrictDiff:
     names: dict[str, str] = field(default_factory=dict)
     unbuilt: tuple[str, ...] = ()
 
+    @property
+    def count(self) -> int:
+        """How many changes: a district added or removed counts as one."""
+        return 1 if self.status in ("added", "removed") else len(self.changes)
+
 
 @dataclass
 class DiffReport:
@@ -133,7 +138,7 @@ class DiffReport:
 
     @property
     def changes(self) -> int:
-        return sum(len(d.changes) for d in self.districts)
+        return sum(d.count for d in self.districts)
 
     def exit_code(self, exit_code: bool = False) -> int:
         """As ``git diff``: 0, or with ``exit_code`` 1 when something changed; 2 for a missing path."""
