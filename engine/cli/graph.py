@@ -13,19 +13,21 @@ from ..graph.views import VIEWS
 @click.argument("path", type=click.Path())
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="dot", show_default=True,
               help="Output format; svg and png need Graphviz's dot program.")
-@click.option("--view", type=click.Choice(VIEWS), default="org", show_default=True,
-              help="org: party organisations and committees with their posts; grid: 街区→楼群→楼宇→微网格; "
-                   "escalation: the posts each matter category goes to; all: the whole graph.")
+@click.option("--view", type=click.Choice(VIEWS), default=None,
+              help="org (the default): party organisations and committees with their posts; "
+                   "grid: 街区→楼群→楼宇→微网格; escalation: the posts each matter category goes to "
+                   "(the default with --matter); all: the whole graph.")
+@click.option("--matter", default=None, help="Only this matter category's escalation.")
 @click.option("--zone", default=None, help="Only this zone (片区) and what serves it.")
 @click.option("--building", default=None, help="Only this building and what serves it.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file instead of standard output.")
-def command(path, fmt, view, zone, building, output):
+def command(path, fmt, view, matter, zone, building, output):
     """Export or draw the org graph of the district at PATH (its main file, or its folder)."""
     from ..graph import make
     from ..report import REPORTERS
 
-    made = make(path, fmt, view, zone, building, output)
+    made = make(path, fmt, view, zone, building, output, matter)
     if made.report is not None:
         click.echo(REPORTERS["text"](made.report), nl=False, err=True)
         return made.report.exit_code() or exitcodes.FINDINGS

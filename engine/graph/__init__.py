@@ -25,9 +25,12 @@ class Made:
     error: str = ""
 
 
-def make(path: str | Path, fmt: str = "dot", view: str = "org", zone: str | None = None,
-         building: str | None = None, output: str | Path | None = None) -> Made:
-    """One view of the district at ``path``, filtered, in ``fmt``."""
+def make(path: str | Path, fmt: str = "dot", view: str | None = None, zone: str | None = None,
+         building: str | None = None, output: str | Path | None = None, matter: str | None = None) -> Made:
+    """One view of the district at ``path``, filtered, in ``fmt``.
+
+    ``view`` defaults to ``escalation`` when ``matter`` is given, else to ``org``.
+    """
     from ..usable import model_or_report
     from . import draw, export, views
 
@@ -36,8 +39,13 @@ def make(path: str | Path, fmt: str = "dot", view: str = "org", zone: str | None
         return Made(report=usable.report)
     if output is not None and _is_config(output, usable.model.source.files):
         return Made(error=f"refusing to write over {output}: it is one of the district's config files")
+    view = view or ("escalation" if matter else "org")
+    if matter and view not in ("escalation", "all"):
+        return Made(error=f"--matter picks a matter category's escalation; it does not apply to the {view} view")
     try:
-        graph = views.restrict(build(usable.model), zone, building) if zone or building else build(usable.model)
+        graph = build(usable.model)
+        graph = views.restrict(graph, zone, building) if zone or building else graph
+        graph = views.only_matter(graph, matter) if matter else graph
         shown = views.view(graph, view)
         if fmt in draw.FORMATS:
             return Made(draw.render(export.to_dot(shown), fmt))

@@ -71,12 +71,17 @@ def to_dot(graph, *, rankdir: str | None = None) -> str:
              f"  node [shape=box, style=\"rounded,filled\", fontname={_q(FONT)}, fontsize=11, margin=\"0.1,0.04\"];",
              f"  edge [fontname={_q(FONT)}, fontsize=9, color=\"#777777\", arrowsize=0.6];"]
     groups = _groups(graph)
+    tied = {group: [m for m in members if m != group and group in graph and _tie(graph, group, m)]
+            for group, members in groups.items()}
+    # escalation reads along the ranks: a body's posts stay side by side, at the same step
+    flat = graph.graph.get("view") == "escalation"
+    per_line = max(map(len, tied.values()), default=1) if flat else _per_line(tied, rankdir)
     hidden: set[tuple[str, str]] = set()
     for group, members in groups.items():
         lines.append(f"  subgraph {_q('cluster_' + group)} {{")
         lines.append("    graph [label=\"\", style=\"rounded,filled\", color=\"#bbbbbb\", fillcolor=\"#fafafa\"];")
         lines.extend("  " + _dot_node(graph, n) for n in members)
-        lines.extend("    " + line for line in _pack(graph, group, members, hidden))
+        lines.extend("    " + line for line in _pack(group, tied[group], per_line, hidden))
         lines.append("  }")
     lines.extend(_dot_node(graph, n) for n in graph if not graph.nodes[n].get("group") in groups)
     lines.extend(_dot_edge(u, v, d) for u, v, d in graph.edges(data=True) if (u, v) not in hidden)
@@ -84,14 +89,36 @@ def to_dot(graph, *, rankdir: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _pack(graph, group: str, members: list[str], hidden: set) -> list[str]:
-    """Invisible edges laying the members tied to ``group`` out in lines of a few each."""
-    tied = [m for m in members if m != group and group in graph and _tie(graph, group, m)]
-    if not tied:
-        return []
+#: Rough size of a drawn node in points, with the space around it: (across ranks, along a rank).
+_NODE_SIZE = {"TB": (60, 170), "LR": (220, 44)}
+#: The width-to-height ratio a drawing aims at (a landscape page or screen).
+_ASPECT = 1.6
+
+
+def _per_line(tied: dict[str, list[str]], rankdir: str) -> int:
+    """How many of a box's members to put side by side so the whole drawing is about landscape.
+
+    With ``g`` boxes of up to ``n`` members in lines of ``p``: top to bottom, the width is
+    ``g·p·w`` and the height ``n/p·h``; left to right, the width is ``n/p·w`` and the height
+    ``g·p·h``. Solving width = aspect × height for ``p``.
+    """
+    busy = [len(m) for m in tied.values() if m]
+    if not busy:
+        return 1
+    boxes, most = len(busy), max(busy)
+    across, along = _NODE_SIZE.get(rankdir, _NODE_SIZE["LR"])
+    if rankdir in ("TB", "BT"):
+        best = math.sqrt(_ASPECT * most * across / (boxes * along))
+    else:
+        best = math.sqrt(most * across / (_ASPECT * boxes * along))
+    lines = 4 if rankdir in ("LR", "RL") else most  # left to right, a box is at most 4 ranks wide
+    return max(1, min(most, round(best)), math.ceil(most / lines))
+
+
+def _pack(group: str, tied: list[str], per_line: int, hidden: set) -> list[str]:
+    """Invisible edges laying the members tied to ``group`` out in lines of ``per_line``."""
     hidden.update((group, m) for m in tied)
     hidden.update((m, group) for m in tied)
-    per_line = max(4, math.ceil(math.sqrt(2 * len(tied))))
     edges = [(group, m) for m in tied[:per_line]]
     edges += [(tied[i], tied[i + per_line]) for i in range(len(tied) - per_line)]
     return [f"{_q(u)} -> {_q(v)} [style=invis];" for u, v in edges]

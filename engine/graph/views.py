@@ -6,7 +6,8 @@
   their buildings, grid heads in the labels;
 - :func:`escalation`: each matter category, the posts that handle its steps, their bodies.
 
-:func:`restrict` cuts the graph down to one zone or one building and everything serving it.
+:func:`restrict` cuts the graph down to one zone or one building and everything serving it;
+:func:`only_matter` to one matter category's escalation.
 A view may set a node's ``group`` (the id of the box it is drawn in) and a new ``label``; it
 never changes the graph it is given.
 """
@@ -96,6 +97,15 @@ def restrict(graph, zone: str | None = None, building: str | None = None):
     return _restricted(graph, keep, set(escalations))
 
 
+def only_matter(graph, matter: str):
+    """``graph`` without the other matter categories and their escalation edges."""
+    _require(graph, matter, "matter")
+    keep = {n for n, kind in graph.nodes(data="kind") if kind != "matter" or n == matter}
+    steps = {(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True)
+             if d["kind"] == "escalates_to" and d["matter"] == matter}
+    return _restricted(graph, keep, steps)
+
+
 # -- helpers -----------------------------------------------------------------------------
 def _induced(graph, nodes: Iterable[str], edge_kinds: tuple):
     """A new graph of ``nodes`` (with their attributes) and their edges of ``edge_kinds``."""
@@ -176,7 +186,7 @@ def _heads(graph, node: str) -> list[str]:
         if kind == "covers" and graph.nodes[u]["kind"] == "building_grid"]
     names = []
     for grid_id in sorted(grids):
-        for post, _, kind in sorted(graph.in_edges(grid_id, data="kind")):
+        for post, _, kind in graph.in_edges(grid_id, data="kind"):  # in the config's order
             if kind == "member_of" and graph.nodes[post].get("role") == "grid_head":
                 names.extend(_holder_names(graph, post))
     return names
