@@ -155,7 +155,7 @@ def render_text(stats: dict) -> str:
         percent = "—" if rate["rate"] is None else _fixed(rate["rate"] * 100, 1) + "%"
         lines.append(f"  {labels[key]}: {rate['covered']}/{rate['total']} = {percent}")
         if rate["missing"]:
-            lines.append(f"    未覆盖: {', '.join(rate['missing'])}")
+            lines.append(f"    未覆盖: {_some(rate['missing'])}")
     lines += _person_lines(stats["posts_per_person"]) + _vacancy_lines(stats["vacancies"])
     return "\n".join(lines) + "\n"
 
@@ -167,7 +167,7 @@ def _person_lines(data: dict) -> list[str]:
     for row in data["by_person"][:BUSIEST]:
         lines.append(f"    {row['name']}（{row['person']}）: {row['posts']}")
     if data["without_post"]:
-        lines.append(f"  无岗位: {', '.join(data['without_post'])}")
+        lines.append(f"  无岗位: {_some(data['without_post'])}")
     return lines
 
 
@@ -176,8 +176,14 @@ def _vacancy_lines(data: dict) -> list[str]:
     for body, posts in data["by_body"].items():
         lines.append(f"    {body}: {', '.join(posts)}")
     if data["grids_without_head"]:
-        lines.append(f"  无网格长的网格: {', '.join(data['grids_without_head'])}")
+        lines.append(f"  无网格长的网格: {_some(data['grids_without_head'])}")
     return lines
+
+
+def _some(ids: list[str], shown: int = 12) -> str:
+    """The first ``shown`` ids, and how many there are in all (the JSON output lists every one)."""
+    text = ", ".join(ids[:shown])
+    return text if len(ids) <= shown else f"{text} …（共 {len(ids)} 个）"
 
 
 def _fixed(value: float, places: int) -> str:
