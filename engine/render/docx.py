@@ -180,8 +180,8 @@ def _block(doc, block: markdown.Block, kind: str) -> None:
 def _heading(doc, block: markdown.Block, kind: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    style = {1: "Doc Title", 2: "Doc Heading 1"}.get(block.level, "Doc Heading 2")
-    paragraph = doc.add_paragraph(style=style)
+    style = {1: "DocTitle", 2: "DocHeading1"}.get(block.level, "DocHeading2")
+    paragraph = _styled(doc.add_paragraph(), style)
     if block.level == 1 or (kind == "charter" and _CHAPTER.match(markdown.plain(block.text))):
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.first_line_indent = 0
@@ -212,30 +212,35 @@ def _hyperlink(paragraph, text: str, href: str):
     return run
 
 
+def _styled(paragraph, style_id: str):
+    """Give ``paragraph`` a style by id (python-docx's lookup by name scans every style)."""
+    paragraph._p.get_or_add_pPr().style = style_id
+    return paragraph
+
+
 def _table(doc, header: list[str], rows: list[list[str]]) -> None:
     from docx.oxml.ns import qn
 
     width = len(header)
     table = doc.add_table(rows=1 + len(rows), cols=width)
-    table.style = doc.styles["Table Grid"]
+    table._tbl.tblPr.style = "TableGrid"
+    grid = table._cells
     for r, cells in enumerate([header, *rows]):
-        row = table.rows[r]
         for c in range(width):
-            cell = row.cells[c]
-            paragraph = cell.paragraphs[0]
-            paragraph.style = doc.styles["Table Text"]
+            paragraph = _styled(grid[r * width + c].paragraphs[0], "TableText")
             _spans(paragraph, cells[c] if c < len(cells) else "")
             if r == 0:
                 for run in paragraph.runs:
                     set_font(run._r, HEADING_FONT)
-        if r == 0:
-            row._tr.get_or_add_trPr().append(row._tr.makeelement(qn("w:tblHeader"), {}))
+    header_row = table.rows[0]._tr
+    header_row.get_or_add_trPr().append(header_row.makeelement(qn("w:tblHeader"), {}))
 
 
 def _flow(doc, block: markdown.Block) -> None:
     """A linear flow chart: a framed box per node, an arrow (with its condition) between."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
 
     nodes = markdown.flow_nodes(block.text)
     if not nodes:
@@ -243,13 +248,15 @@ def _flow(doc, block: markdown.Block) -> None:
         return
     for index, (edge, label) in enumerate(nodes):
         if index:
-            arrow = doc.add_paragraph(f"↓ {edge}" if edge else "↓", style="Flow Box")
+            arrow = _styled(doc.add_paragraph(f"↓ {edge}" if edge else "↓"), "FlowBox")
             arrow.alignment = WD_ALIGN_PARAGRAPH.CENTER
         table = doc.add_table(rows=1, cols=1)
-        table.style = doc.styles["Table Grid"]
+        table._tbl.tblPr.style = "TableGrid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        table.rows[0].cells[0].width = Mm(95)
         paragraph = table.rows[0].cells[0].paragraphs[0]
-        paragraph.style = doc.styles["Flow Box"]
+        _styled(paragraph, "FlowBox")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         for n, part in enumerate(re.split(r"<br\s*/?>", label)):
             if n:
@@ -259,7 +266,7 @@ def _flow(doc, block: markdown.Block) -> None:
 
 def _code(doc, text: str) -> None:
     for line in text.splitlines():
-        doc.add_paragraph(line, style="Table Text")
+        _styled(doc.add_paragraph(line), "TableText")
 
 
 # -- determinism -----------------------------------------------------------------------
