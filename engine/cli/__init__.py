@@ -20,6 +20,7 @@ COMMANDS = {
     "validate": ("engine.cli.validate", "Check district configs: schema, references and rules."),
     "build": ("engine.cli.build", "Build charters, duty lists, rosters and escalation paths (md, html, docx, ics)."),
     "schema": ("engine.cli.schema", "Print the JSON Schema of the district config format."),
+    "completion": ("engine.cli.completion", "Print the shell completion script (bash, zsh, fish)."),
     "init": ("engine.cli.init", "Write a new district config for a governance model, commented, validating clean."),
     "diff": ("engine.cli.diff", "Show what a config change does to the organisation (people, posts, grids ...)."),
     "graph": ("engine.cli.graph", "Export or draw a district's org graph (dot, mermaid, graphml, json, svg, png)."),
