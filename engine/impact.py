@@ -258,10 +258,16 @@ def render_text(impact: dict) -> str:
               f"至少 {r['min']}" for r in impact["committees_below_model"]]
     lines.append(f"无人处理的上报步骤 {len(impact['escalation_gaps'])} 个")
     lines += [f"  {g['name']}（{g['matter']}）路径{g['chain']} 第{g['step']}步 {_LEVELS.get(g['level'], g['level'])}"
-              f" {g['role_name']}: {', '.join(g['buildings'])}" for g in impact["escalation_gaps"]]
+              f" {g['role_name']}: {_some(g['buildings'])}" for g in impact["escalation_gaps"]]
     lines += _org_lines(impact)
-    lines.append(f"受影响楼宇 {len(impact['buildings_affected'])} 栋: {', '.join(impact['buildings_affected']) or '无'}")
+    lines.append(f"受影响楼宇 {len(impact['buildings_affected'])} 栋: {_some(impact['buildings_affected']) or '无'}")
     return "\n".join(lines) + "\n"
+
+
+def _some(ids: list[str], shown: int = 12) -> str:
+    """The first ``shown`` ids, and how many there are in all (the JSON output lists every one)."""
+    text = ", ".join(ids[:shown])
+    return text if len(ids) <= shown else f"{text} …（共 {len(ids)} 个）"
 
 
 def _org_lines(impact: dict) -> list[str]:

@@ -109,8 +109,8 @@ def _structure(model) -> Iterator[tuple]:
         if entity.get("building"):
             yield _edge(grid, entity["building"], "covers")
     for building, entity in model.entities["buildings"].items():
-        if entity.get("zone") and not model.clusters_of(building):
-            yield _edge(entity["zone"], building, "contains")
+        if not model.clusters_of(building):
+            yield _edge(entity.get("zone") or top, building, "contains")
     for unit, entity in model.entities["units"].items():
         yield _edge(entity["building"], unit, "contains")
 

@@ -62,7 +62,9 @@ def to_dot(graph, *, rankdir: str | None = None) -> str:
     not drawn: the box shows them. The grid view runs top to bottom, the others left to right.
     """
     graph = sorted_graph(graph)
-    rankdir = rankdir or ("TB" if graph.graph.get("view") == "grid" else "LR")
+    groups = _groups(graph)
+    # the grid view reads top down while its boxes fit side by side on a page; beyond, left to right
+    rankdir = rankdir or ("TB" if graph.graph.get("view") == "grid" and len(groups) <= MAX_ACROSS else "LR")
     view = VIEW_TITLES.get(graph.graph.get("view", ""), "")
     title = graph.graph.get("name", "") + (f" · {view}" if view else "")
     lines = [f"digraph {_q(graph.graph.get('district', 'loushi'))} {{",
@@ -70,7 +72,6 @@ def to_dot(graph, *, rankdir: str | None = None) -> str:
              " newrank=true, nodesep=0.12, ranksep=0.4];",
              f"  node [shape=box, style=\"rounded,filled\", fontname={_q(FONT)}, fontsize=11, margin=\"0.1,0.04\"];",
              f"  edge [fontname={_q(FONT)}, fontsize=9, color=\"#777777\", arrowsize=0.6];"]
-    groups = _groups(graph)
     tied = {group: [m for m in members if m != group and group in graph and _tie(graph, group, m)]
             for group, members in groups.items()}
     # escalation reads along the ranks: a body's posts stay side by side, at the same step
@@ -91,6 +92,8 @@ def to_dot(graph, *, rankdir: str | None = None) -> str:
 
 #: Rough size of a drawn node in points, with the space around it: (across ranks, along a rank).
 _NODE_SIZE = {"TB": (60, 170), "LR": (220, 44)}
+#: Most boxes a top-to-bottom drawing puts side by side.
+MAX_ACROSS = 12
 #: The width-to-height ratio a drawing aims at (a landscape page or screen).
 _ASPECT = 1.6
 

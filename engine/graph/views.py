@@ -206,6 +206,7 @@ def _group_posts(result) -> None:
 
 
 def _group_buildings(result) -> None:
+    """Box each cluster grid with its buildings; a building outside any cluster with its micro-grids."""
     for node, data in result.nodes(data=True):
         if data["kind"] == "cluster":
             data["group"] = node
@@ -214,3 +215,9 @@ def _group_buildings(result) -> None:
             clusters = [u for u in _ancestors(result, [node], ("contains",)) if result.nodes[u]["kind"] == "cluster"]
             if clusters:
                 data["group"] = min(clusters)
+    for node, data in result.nodes(data=True):
+        if data["kind"] == "micro" and "group" not in data:
+            holders = [u for u, _, kind in result.in_edges(node, data="kind")
+                       if kind == "contains" and result.nodes[u]["kind"] == "building"]
+            if holders:
+                data["group"] = result.nodes[holders[0]]["group"] = holders[0]
