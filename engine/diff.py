@@ -238,6 +238,8 @@ def _compare(label: str, old: Path | None, new: Path | None, options, display) -
         return result
     result.unbuilt = tuple(name for name, side in (("old", before), ("new", after)) if side.model is None)
     changes = _finding_changes(before, after)
+    if after.model is None:  # nothing was resolved: the new side just could not be checked as far
+        changes = [c for c in changes if c.change != "resolved"]
     if before.model is not None and after.model is not None:
         changes += model_changes(before.model, after.model)
     result.changes = sorted(changes, key=Change.sort_key)

@@ -37,7 +37,7 @@ def pair(tmp_path: Path, *replacements, old_text: str | None = None) -> tuple[Pa
 
 
 def run(*args: str):
-    result = CliRunner().invoke(cli, ["diff", *args])
+    result = CliRunner().invoke(cli, ["--lang", "en", "diff", *args])
     assert "Traceback" not in result.output
     return result
 
@@ -202,7 +202,7 @@ def test_unreadable_new_side_compares_findings_only(tmp_path):
     result = run("--format", "json", str(old), str(new))
     district = json.loads(result.output)["districts"][0]
     assert district["unbuilt"] == ["new"]
-    assert {c["id"] for c in district["changes"]} == {"yaml-syntax"}
+    assert {(c["id"], c["change"]) for c in district["changes"]} == {("yaml-syntax", "appeared")}
 
 
 def test_folders_pair_districts_by_path(tmp_path):

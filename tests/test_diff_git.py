@@ -37,7 +37,7 @@ def repo(tmp_path) -> Path:
 
 
 def diff_json(*args: str) -> tuple[int, dict]:
-    result = CliRunner().invoke(cli, ["diff", "-f", "json", *args])
+    result = CliRunner().invoke(cli, ["--lang", "en", "diff", "-f", "json", *args])
     assert "Traceback" not in result.output
     return result.exit_code, json.loads(result.output) if result.output.startswith("{") else result.output
 
