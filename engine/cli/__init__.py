@@ -49,7 +49,9 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, epilog=exitcodes.HELP,
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="loushi", message="%(prog)s %(version)s")
-def cli():
+@click.option("--lang", type=click.Choice(("zh", "en")), default=None,
+              help="Language of loushi's own messages (default: zh when LC_ALL, LC_MESSAGES or LANG starts with zh).")
+def cli(lang):
     """loushi (楼事): validate sub-district building-governance configs, and build their
     charters, duty lists, rosters and escalation paths."""
 
