@@ -38,7 +38,13 @@ def check(data: Any, where: tuple[str, int, int] = ("", 0, 0)) -> list[Finding]:
     """Every schema violation in ``data`` (a loaded district), as sorted findings.
 
     ``where`` is the position of the document itself, for a root that is not a mapping.
+    A district the compiled check passes is clean; any other goes to ``jsonschema``, whose
+    errors make the messages (see :mod:`engine.schema.fast`).
     """
+    from .fast import is_valid
+
+    if is_valid(data, schema()):
+        return []
     findings = [f for error in _leaves(_validator().iter_errors(data)) for f in _findings(error, data, where)]
     return sorted(set(findings))
 
