@@ -368,7 +368,7 @@ def _committee_part(draft: _Draft) -> str:
         f"    model: {model['id']}",
         "    buildings: [b-1, b-2]",
         "    party_org: po-joint",
-        f"    member_units: {flow(list(dict.fromkeys(u['id'] for u in draft.units.values())))}",
+        f"    member_units: {flow(_member_units(draft))}",
         "    posts:", *_items(draft.posts, "      ")]
     if draft.rotation:
         rotation = draft.rotation
@@ -379,6 +379,15 @@ def _committee_part(draft: _Draft) -> str:
               "    meetings: {frequency: monthly, quorum: 0.67, decision: majority}",
               "    placeholder: true", ""]
     return "\n".join(lines)
+
+
+def _member_units(draft: _Draft) -> list[str]:
+    """The units taking turns when the head rotates; else the units the holders come from."""
+    if draft.rotation:
+        return [turn["member"] for turn in draft.rotation["turns"]]
+    units = {u["id"] for u in draft.units.values()}
+    holders = {p["id"]: p["affiliation"] for p in draft.people}
+    return list(dict.fromkeys(holders[p["holder"]] for p in draft.posts if holders[p["holder"]] in units))
 
 
 def _matters_part(draft: _Draft) -> str:
