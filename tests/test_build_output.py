@@ -1,0 +1,144 @@
+"""Output discipline: atomic, minimal, reproducible writes; safe names; nothing of yours lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from engine.pipeline import prepare
+from engine.render import BuildOptions, build
+from engine.render.output import MANIFEST, OutputError, write_tree
+
+MINI = Path(__file__).parent / "data" / "mini.yaml"
+OPTIONS = BuildOptions(formats=("md", "html"), start=dt.date(2025, 1, 1))
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def model():
+    return prepare(MINI).model
+
+
+def test_rebuild_changes_nothing_and_rewrites_nothing(model, tmp_path):
+    out = tmp_path / "out"
+    first = build(model, out, OPTIONS)
+    assert first.ok and first.files.written and not first.files.unchanged
+    before = snapshot(out)
+    second = build(prepare(MINI).model, out, OPTIONS)
+    assert second.ok and not second.files.written and not second.files.removed
+    assert snapshot(out) == before           # same bytes, same inodes, same mtimes
+
+
+def test_manifest_lists_every_file(model, tmp_path):
+    out = tmp_path / "out"
+    build(model, out, OPTIONS)
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    listed = {entry["path"] for entry in manifest["files"]}
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {MANIFEST}
+    assert listed == on_disk
+
+
+def test_only_changed_files_are_rewritten(model, tmp_path):
+    out = tmp_path / "out"
+    build(model, out, OPTIONS)
+    before = snapshot(out)
+    # a later start moves the rosters, the turns in the duty lists and the rotating handlers only
+    later = BuildOptions(formats=("md", "html"), start=dt.date(2025, 2, 1))
+    result = build(model, out, later)
+    assert {Path(p).parent.name for p in result.files.written} == {"轮值表", "个人职责清单", "上报路径", ""}
+    assert "manifest.json" in result.files.written
+    after = snapshot(out)
+    unchanged = [p for p in after if p not in result.files.written]
+    assert unchanged and all(after[p] == before[p] for p in unchanged)
+
+
+def test_failed_build_leaves_previous_output(model, tmp_path):
+    out = tmp_path / "out"
+    build(model, out, OPTIONS)
+    before = snapshot(out)
+    broken = tmp_path / "templates"
+    broken.mkdir()
+    (broken / "duties.md").write_text("{{ body.nothing }}\n", encoding="utf-8")
+    result = build(model, out, BuildOptions(formats=("md",), templates=broken, start=dt.date(2025, 3, 1)))
+    assert not result.ok and "duties.md:1" in result.error
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "templates"]   # no staging left behind
+
+
+def test_interrupted_write_leaves_previous_output(model, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build(model, out, OPTIONS)
+    before = snapshot(out)
+    from engine.render import output
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(output, "_replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        build(model, out, BuildOptions(formats=("md",), start=dt.date(2025, 3, 1)))
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_files_you_added_are_kept(model, tmp_path):
+    out = tmp_path / "out"
+    build(model, out, OPTIONS)
+    (out / "批注.txt").write_text("mine", encoding="utf-8")
+    result = build(model, out, BuildOptions(formats=("md",), start=dt.date(2025, 1, 1)))
+    assert result.files.kept == ["批注.txt"] and result.files.removed
+    assert (out / "批注.txt").read_text(encoding="utf-8") == "mine"
+    assert not list(out.rglob("*.html"))
+
+
+def test_refuses_a_folder_it_did_not_write(model, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "thesis.docx").write_bytes(b"precious")
+    result = build(model, out, OPTIONS)
+    assert not result.ok and "not empty" in result.error
+    assert [p.name for p in out.iterdir()] == ["thesis.docx"]
+
+
+def test_never_replaces_a_file_of_yours(tmp_path):
+    out = tmp_path / "out"
+    write_tree({"a.md": b"1"}, out)
+    (out / "b.md").write_bytes(b"mine")
+    with pytest.raises(OutputError, match="not written by loushi"):
+        write_tree({"a.md": b"1", "b.md": b"2"}, out)
+    assert (out / "b.md").read_bytes() == b"mine"
+
+
+def test_output_path_that_is_a_file(model, tmp_path):
+    target = tmp_path / "file"
+    target.write_text("x")
+    result = build(model, target, OPTIONS)
+    assert not result.ok and "not a folder" in result.error
+
+
+def test_hostile_names_stay_inside_the_output(tmp_path):
+    text = MINI.read_text(encoding="utf-8")
+    text = text.replace("name: 示范大厦楼委会", "name: ../../逃逸/CON")
+    text = text.replace("name: 赵一（示例）", 'name: "NUL"').replace("name: 钱二（示例）", 'name: "nul"')
+    text = text.replace("name: 楼宇就餐", 'name: "a\\\\b/c:d*e?f|g<h>i"')
+    config = tmp_path / "mini.yaml"
+    config.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = build(prepare(config).model, out, OPTIONS)
+    assert result.ok, result.error
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert all(out in p.parents or p == config for p in written)
+    names = {p.name for p in out.rglob("*")}
+    assert "_.._逃逸_CON章程.md" in names
+    stems = [p.name.split(".")[0].upper() for p in out.rglob("*")]
+    assert not {"CON", "NUL", "AUX"} & set(stems)
+    persons = sorted(p.name for p in (out / "个人职责清单").glob("*职责清单.md") if p.name.upper().startswith("NUL"))
+    assert persons == ["NUL职责清单.md", "nul职责清单-2.md"]    # unique even on a case-insensitive disk

@@ -1,0 +1,130 @@
+"""Unit tests of the document pieces: Chinese words, safe names, Markdown subset, iCalendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from engine.render import ics, markdown, words
+from engine.render.environment import md_escape
+from engine.render.output import MAX_STEM, check_paths, OutputError, safe_name, unique_names
+
+
+@pytest.mark.parametrize("n, text", [(0, "零"), (1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (27, "二十七"),
+                                     (100, "一百"), (105, "一百零五"), (110, "一百一十"), (1074, "一千零七十四")])
+def test_number(n, text):
+    assert words.number(n) == text
+
+
+def test_count_says_liang_for_two():
+    assert words.count(2) == "两" and words.count(3) == "三" and words.count(12) == "十二"
+
+
+def test_ordinals_and_dates():
+    assert words.ordinal_clause(21) == "第二十一条"
+    assert words.ordinal_chapter(3) == "第三章"
+    assert words.item(2) == "（二）"
+    assert words.date("2024-01-09") == "2024年1月9日"
+
+
+@pytest.mark.parametrize("value, text", [
+    ("monthly", "每月一次"), ("quarterly", "每季度一次"), ({"times": 2, "per": "month"}, "每月两次"),
+    ({"times": 3, "per": "half_year"}, "每半年三次"), ("as_needed", "根据工作需要不定期")])
+def test_frequency(value, text):
+    assert words.frequency(value) == text
+
+
+@pytest.mark.parametrize("value, text", [({"hours": 24}, "24小时"), ({"hours": 0.5}, "0.5小时"),
+                                         ({"days": 7}, "7个自然日"), ({"working_days": 3}, "3个工作日")])
+def test_limit(value, text):
+    assert words.limit(value) == text
+
+
+@pytest.mark.parametrize("share, text", [(0.5, "半数以上"), (0.67, "三分之二以上"), (2 / 3, "三分之二以上"),
+                                         (0.6, "百分之六十以上"), (1, "全体")])
+def test_quorum(share, text):
+    assert words.quorum(share) == text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("../../etc/passwd", "_.._etc_passwd"), ("a/b\\c", "a_b_c"), ("CON", "_CON"), ("nul.txt", "_nul.txt"),
+    ("COM1", "_COM1"), ("x\x00y", "x_y"), ("...", "_"), ("", "_"), (" 楼委会 ", "楼委会"), (".hidden", "hidden"),
+    ("a:b*c?d\"e<f>g|h", "a_b_c_d_e_f_g_h")])
+def test_safe_name(text, expected):
+    assert safe_name(text) == expected
+
+
+def test_safe_name_is_bounded_and_never_a_path():
+    name = safe_name("楼" * 500)
+    assert len(name) == MAX_STEM and len(name.encode()) < 255
+    for text in ("..", "/", "a/../b", "\\\\server\\share", "LPT9.docx"):
+        result = safe_name(text)
+        assert "/" not in result and "\\" not in result and result not in (".", "..")
+        assert result.split(".")[0].upper() not in ("CON", "LPT9")
+
+
+def test_unique_names_ignore_case():
+    assert unique_names(["A", "a", "A", "b"]) == ["A", "a-2", "A-3", "b"]
+
+
+@pytest.mark.parametrize("path", ["../x.md", "/abs.md", "a//b.md", "a/./b.md", "a\\b.md", "a/\x00.md"])
+def test_check_paths_refuses_escapes(path):
+    with pytest.raises(OutputError):
+        check_paths({path: b""})
+
+
+def test_markdown_blocks():
+    blocks = markdown.parse("# 标题\n\n## 第一章　总则\n\n第一行\n第二行\n\n- 甲\n- 乙\n\n| a | b \\| c |\n| --- | --- |\n"
+                            "| 1 | 2 |\n\n```mermaid\nflowchart TD\n```\n---\n")
+    kinds = [(b.kind, b.level) for b in blocks]
+    assert kinds == [("heading", 1), ("heading", 2), ("paragraph", 0), ("list", 0), ("table", 0), ("code", 0),
+                     ("rule", 0)]
+    assert blocks[2].text == "第一行第二行"
+    assert blocks[4].header == ["a", "b \\| c"] and blocks[4].items == [["1", "2"]]
+    assert blocks[5].lang == "mermaid"
+
+
+def test_inline_spans_and_escapes():
+    spans = markdown.inline("**第一条**　见[目录](index.md)，a\\*b<br>c")
+    assert spans[0] == markdown.Span("第一条", bold=True)
+    assert markdown.Span("目录", href="index.md") in spans
+    assert markdown.plain("**第一条**　a\\*b\\|c") == "第一条　a*b|c"
+    assert markdown.Span("\n") in spans
+
+
+def test_md_escape_round_trips():
+    text = "A|B *x* _y_ [z](w) <br> #1 \\"
+    assert markdown.plain(md_escape(text)) == text
+
+
+def test_flow_nodes_of_a_linear_chart():
+    code = ('flowchart TD\n  start(["受理"])\n  s1["第一步<br/>楼长"]\n  done(["办结"])\n'
+            '  start --> s1\n  s1 -->|办结| done\n')
+    assert markdown.flow_nodes(code) == [("", "受理"), ("", "第一步<br/>楼长"), ("办结", "办结")]
+    assert markdown.flow_nodes("graph LR\n  a --> b\n  c --> d\n") == []
+
+
+def test_ics_folding_keeps_characters_whole():
+    line = "SUMMARY:" + "楼长轮值" * 30
+    folded = ics.fold(line)
+    parts = folded.split("\r\n")
+    assert all(len(p.encode()) <= 75 for p in parts)
+    assert all(p.startswith(" ") for p in parts[1:])
+    assert "".join(p[1:] if i else p for i, p in enumerate(parts)) == line
+
+
+def test_ics_escape():
+    assert ics.escape("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+
+
+def test_ics_uid_is_stable_and_distinct():
+    assert ics.uid("d", "r", 1) == ics.uid("d", "r", 1) != ics.uid("d", "r", 2)
+    assert ics.uid("d", "r", 1).endswith("@loushi")
+
+
+def test_window_end():
+    from engine.render.context import Window
+
+    window = Window(dt.date(2025, 11, 1), 3)
+    assert window.end == dt.date(2026, 2, 1) and window.last == dt.date(2026, 1, 31)
