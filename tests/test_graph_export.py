@@ -198,3 +198,25 @@ def test_cli_matter_errors():
     assert unknown.exit_code == 2 and "no matter with the id 'mt-taxes' (did you mean 'mt-tax'?)" in unknown.output
     wrong_view = run(MINI, "--matter", "mt-tax", "--view", "org")
     assert wrong_view.exit_code == 2 and "does not apply to the org view" in wrong_view.output
+
+
+def test_dot_title_names_the_view_and_filter():
+    text = run(MINI, "--matter", "mt-tax").output
+    assert 'label="示范街道 · 上报路径 · 涉税诉求"' in text
+    assert 'label="示范街道 · 网格体系 · 示范广场"' in run(MINI, "--view", "grid", "--building", "b-3").output
+
+
+def test_box_members_in_config_order(graph):
+    text = to_dot(view(graph, "org"))
+    # c-1's posts are written head, party, invest, legal, errand, policy, property: the first
+    # line of the box starts from the committee, each next post hangs below the one a line before
+    assert '"c-1" -> "c-1-head" [style=invis];' in text
+    assert text.index('"c-1" -> "c-1-head"') < text.index('"c-1" -> "c-1-party"')
+
+
+def test_cli_folder_with_two_districts(tmp_path):
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_bytes(MINI.read_bytes())
+    result = run(tmp_path)
+    assert result.exit_code == 2
+    assert "expected one district here, found 2" in result.output

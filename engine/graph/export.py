@@ -65,15 +65,14 @@ def to_dot(graph, *, rankdir: str | None = None) -> str:
     groups = _groups(graph)
     # the grid view reads top down while its boxes fit side by side on a page; beyond, left to right
     rankdir = rankdir or ("TB" if graph.graph.get("view") == "grid" and len(groups) <= MAX_ACROSS else "LR")
-    view = VIEW_TITLES.get(graph.graph.get("view", ""), "")
-    title = graph.graph.get("name", "") + (f" · {view}" if view else "")
+    title = _title(graph)
     lines = [f"digraph {_q(graph.graph.get('district', 'loushi'))} {{",
              f"  graph [rankdir={rankdir}, label={_q(title)}, labelloc=t, fontname={_q(FONT)}, fontsize=16,"
              " newrank=true, nodesep=0.12, ranksep=0.4];",
              f"  node [shape=box, style=\"rounded,filled\", fontname={_q(FONT)}, fontsize=11, margin=\"0.1,0.04\"];",
              f"  edge [fontname={_q(FONT)}, fontsize=9, color=\"#777777\", arrowsize=0.6];"]
-    tied = {group: [m for m in members if m != group and group in graph and _tie(graph, group, m)]
-            for group, members in groups.items()}
+    tied = {group: sorted((m for m in members if m != group and group in graph and _tie(graph, group, m)),
+                          key=lambda m: _written(graph, m)) for group, members in groups.items()}
     # escalation reads along the ranks: a body's posts stay side by side, at the same step
     flat = graph.graph.get("view") == "escalation"
     per_line = max(map(len, tied.values()), default=1) if flat else _per_line(tied, rankdir)
@@ -127,11 +126,27 @@ def _pack(group: str, tied: list[str], per_line: int, hidden: set) -> list[str]:
     return [f"{_q(u)} -> {_q(v)} [style=invis];" for u, v in edges]
 
 
+def _written(graph, node: str) -> tuple:
+    """Where ``node`` is written: a box lists its members in the config's order."""
+    data = graph.nodes[node]
+    return (data.get("file", ""), data.get("line", 0), node)
+
+
 def _tie(graph, group: str, member: str) -> bool:
     """Whether ``member`` hangs from ``group`` alone: contained by it, or a seat of it."""
     down = any(d["kind"] == "contains" for d in graph.get_edge_data(group, member, default={}).values())
     up = any(d["kind"] == "member_of" for d in graph.get_edge_data(member, group, default={}).values())
     return down or up
+
+
+def _title(graph) -> str:
+    """``district · view · filter``: the district's name, the view's, and the zone, building or matter shown."""
+    parts = [graph.graph.get("name", ""), VIEW_TITLES.get(graph.graph.get("view", ""), "")]
+    for key in ("zone", "building", "matter"):
+        ident = graph.graph.get(key)
+        if ident:
+            parts.append(graph.nodes[ident]["label"] if ident in graph else ident)
+    return " · ".join(part for part in parts if part)
 
 
 def _groups(graph) -> dict[str, list[str]]:

@@ -94,7 +94,9 @@ def restrict(graph, zone: str | None = None, building: str | None = None):
     keep.update(u for u, v, kind in graph.in_edges(list(keep), data="kind")
                 if kind == "member_of" and graph.nodes[u]["kind"] == "post")
     keep.update(u for u, v, kind in graph.in_edges(list(keep), data="kind") if kind == "holds")
-    return _restricted(graph, keep, set(escalations))
+    result = _restricted(graph, keep, set(escalations))
+    result.graph.update({key: value for key, value in (("zone", zone), ("building", building)) if value})
+    return result
 
 
 def only_matter(graph, matter: str):
@@ -103,7 +105,9 @@ def only_matter(graph, matter: str):
     keep = {n for n, kind in graph.nodes(data="kind") if kind != "matter" or n == matter}
     steps = {(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True)
              if d["kind"] == "escalates_to" and d["matter"] == matter}
-    return _restricted(graph, keep, steps)
+    result = _restricted(graph, keep, steps)
+    result.graph["matter"] = matter
+    return result
 
 
 # -- helpers -----------------------------------------------------------------------------
