@@ -86,7 +86,7 @@ def test_markdown_for_a_pull_request_comment(tmp_path):
     assert result.output.startswith("## loushi diff\n")
     assert "### 示范街道 (`mini`)" in result.output
     assert "**Grids**" in result.output
-    assert "- ~ building 示范大厦二号楼 (`b-2`) moved" in result.output
+    assert "- building 示范大厦二号楼 (`b-2`) moved" in result.output
 
 
 def test_chinese_words(tmp_path):

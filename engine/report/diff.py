@@ -133,8 +133,11 @@ def _handler(handler: dict, style: _Style) -> str:
 
 
 def _step(step: dict, style: _Style) -> str:
-    return text("diff.step", style.lang, level=word("level", step.get("level", ""), style.lang),
+    said = text("diff.step", style.lang, level=word("level", step.get("level", ""), style.lang),
                 handler=_handler(step.get("handler") or {}, style), limit=_limit(step.get("limit") or {}, style))
+    if step.get("action"):
+        said += f"（{style.literal(step['action'])}）" if style.lang == "zh" else f" ({style.literal(step['action'])})"
+    return said
 
 
 def _escape(value: str) -> str:
@@ -199,7 +202,7 @@ def render_markdown(report: DiffReport, *, lang: str = "en") -> str:
         lines += [f"> {text('diff.unbuilt', lang, side=word('side', side, lang))}" for side in district.unbuilt]
         for section, changes in _sections(district):
             lines += [f"**{word('section', section, lang)}**", ""]
-            lines += [f"- {_MARK.get(c.change, '~')} {describe(c, style)}" for c in changes]
+            lines += [f"- {describe(c, style)}" for c in changes]
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
