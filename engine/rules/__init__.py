@@ -1,14 +1,19 @@
 """Rules: run the rule packs a district selects over its model.
 
-(The rule engine proper is built in the rules issue; until then this reports the model
-stage's reference and duplicate-id findings, which belong to the *structure* pack.)
+A rule is data (``rules/*.yaml``): a built-in check registered by id, or a condition over
+each entity of a kind. The engine resolves the district's ``rules:`` block
+(:mod:`engine.rules.config`), runs every rule it selects, stamps each finding with the level
+the config resolves for its rule (a check never sets levels, as in yamllint), then applies
+the suppressions and reports the expired and unused ones.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..findings import Finding
+from .config import Config, resolve
+from .run import run_rule
 
 
 @dataclass
@@ -18,4 +23,48 @@ class Outcome:
 
 
 def check(model, options) -> Outcome:
-    return Outcome(sorted(model.problems), {"rules": 0, "suppressed": 0})
+    """Every finding of the rules ``model``'s district selects, suppressions applied."""
+    config = resolve(model, tuple(getattr(options, "rule_packs", ()) or ()))
+    raw: list[Finding] = []
+    for rule in config.rules:
+        stamped = config.levels[rule.id]
+        for item in run_rule(rule, model, config.options[rule.id], options):
+            raw.append(item if item.rule == "rule-error" else replace(item, level=stamped, rule=rule.id))
+    kept, suppressed = _suppress(raw, config, options.today)
+    kept.extend(_config_findings(config, options))
+    summary = {"rules": len(config.rules), "suppressed": suppressed, "packs": list(config.packs)}
+    return Outcome(sorted(set(kept)), summary)
+
+
+def _suppress(findings: list[Finding], config: Config, today) -> tuple[list[Finding], int]:
+    """Findings no live suppression matches, and how many were suppressed (an expired one matches none)."""
+    live = [s for s in config.suppressions if s.expires is None or s.expires >= today]
+    kept, count = [], 0
+    for item in findings:
+        match = next((s for s in live if s.rule == item.rule
+                      and (s.target is None or s.target == item.target)), None)
+        if match is None:
+            kept.append(item)
+        else:
+            match.used += 1
+            count += 1
+    return kept, count
+
+
+def _config_findings(config: Config, options) -> list[Finding]:
+    """The config's own findings and, for each suppression, whether it expired or went unused."""
+    today = options.today
+    result = [f.with_level(config.levels.get(f.rule, f.level)) for f in config.findings]
+    active = {rule.id for rule in config.rules}
+    for item in config.suppressions:
+        file, line, col = item.where
+        target = f" for {item.target}" if item.target else ""
+        if item.expires is not None and item.expires < today and "suppression-expired" in active:
+            result.append(Finding(file, line, col, config.levels["suppression-expired"], "suppression-expired",
+                                  f"the suppression of {item.rule}{target} expired on {item.expires.isoformat()}",
+                                  "", item.target or item.rule, "fix the finding, or renew the suppression"))
+        elif not item.used and "suppression-unused" in active:
+            result.append(Finding(file, line, col, config.levels["suppression-unused"], "suppression-unused",
+                                  f"the suppression of {item.rule}{target} matches no finding",
+                                  "", item.target or item.rule, "remove it: what it suppressed is fixed"))
+    return [f for f in result if f.rule != "rules-config" or "rules-config" in active]

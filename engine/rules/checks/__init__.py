@@ -1,0 +1,34 @@
+"""Built-in checks: what needs an algorithm rather than a condition, one small module each.
+
+A check module has ``run(ctx)`` yielding findings made with ``ctx.hit(entity, field, **params)``
+(the message comes from the rule's template; the engine stamps the level) and ``PARAMS``, the
+names its rule's message may use. A new check is one module and one entry here.
+"""
+
+from __future__ import annotations
+
+from . import (coverage_rate, declared, duplicates, esc_end, esc_handlers, esc_limits, esc_loop, esc_start,
+               grid_heads, model_known, model_kind, model_members, model_posts, model_sources, orphan_grid,
+               references, rotation_cover, rotation_required, single_holder)
+
+CHECKS = {
+    "reference": references,
+    "duplicate-id": duplicates,
+    "orphan-grid": orphan_grid,
+    "declared-figures": declared,
+    "model-known": model_known,
+    "model-kind": model_kind,
+    "model-posts": model_posts,
+    "model-post-source": model_sources,
+    "model-members": model_members,
+    "rotation-required": rotation_required,
+    "rotation-coverage": rotation_cover,
+    "grid-heads": grid_heads,
+    "coverage-rate": coverage_rate,
+    "escalation-start": esc_start,
+    "escalation-end": esc_end,
+    "escalation-loop": esc_loop,
+    "escalation-limits": esc_limits,
+    "escalation-handlers": esc_handlers,
+    "single-holder": single_holder,
+}

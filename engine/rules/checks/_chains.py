@@ -1,0 +1,35 @@
+"""Escalation chains, as the escalation checks read them."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ...model import STEP_LEVELS
+
+#: Hours a limit stands for: a working day counts as 7/5 calendar days (a week of five).
+HOURS = {"hours": 1.0, "days": 24.0, "working_days": 24.0 * 7 / 5}
+
+
+def chains(model) -> Iterator[tuple[str, dict, int, dict]]:
+    """``(matter id, matter, chain index, chain)`` for every chain of every matter."""
+    for ident, matter in model.entities["matters"].items():
+        for index, chain in enumerate(matter["escalation"]):
+            yield ident, matter, index, chain
+
+
+def rank(level: str) -> int:
+    return STEP_LEVELS.index(level)
+
+
+def hours(limit: dict) -> float:
+    (unit, value), = limit.items()
+    return float(value) * HOURS[unit]
+
+
+def describe(limit: dict) -> str:
+    (unit, value), = limit.items()
+    return f"{value} {unit.replace('_', ' ')}"
+
+
+def is_default(chain: dict) -> bool:
+    return not chain.get("when")

@@ -1,0 +1,55 @@
+"""A step whose handler is, for some building the matter can arise in, a missing or vacant post.
+
+Matters arise in every building. For a handler relative to the building (``committee``,
+``party_org``, ``grid``), a building without such a body at all is left to the coverage rules
+unless the option ``uncovered`` is set; a building whose body lacks the role, or has it only
+vacant, is a finding. A rotating post counts as filled when its turn on ``today`` has a holder.
+"""
+
+from ...model import RELATIVE_BODIES
+from ._chains import chains
+
+PARAMS = ("matter", "step", "body", "role", "role_name", "buildings", "count", "problem", "chain")
+SHOWN = 5
+
+
+def run(ctx):
+    model = ctx.model
+    buildings = sorted(model.entities["buildings"])
+    for ident, matter, index, chain in chains(model):
+        for number, step in enumerate(chain["steps"], 1):
+            missing, vacant = _gaps(ctx, step, buildings)
+            for problem, where in (("missing", missing), ("vacant", vacant)):
+                if where:
+                    handler = step["handler"]
+                    yield ctx.hit(handler, "role", target=ident, matter=ident, step=number, body=handler["body"],
+                                  role=handler["role"], role_name=model.role_name(handler["role"]),
+                                  buildings=_list(where), count=len(where), problem=problem, chain=index + 1)
+
+
+def _gaps(ctx, step, buildings) -> tuple[list, list]:
+    model, handler = ctx.model, step["handler"]
+    relative = handler["body"] in RELATIVE_BODIES
+    if not relative:  # a fixed body answers the same for every building: ask once
+        missing, vacant = _gaps_fixed(ctx, handler)
+        return (buildings if missing else []), (buildings if vacant else [])
+    missing, vacant = [], []
+    for building in buildings:
+        if not ctx.options["uncovered"] and model.body_for(handler["body"], building, step["level"]) is None:
+            continue
+        posts = model.handlers(handler, building, step["level"])
+        if not posts:
+            missing.append(building)
+        elif not any(model.holder_at(post, ctx.today) for post in posts):
+            vacant.append(building)
+    return missing, vacant
+
+
+def _gaps_fixed(ctx, handler) -> tuple[bool, bool]:
+    posts = [p for p in ctx.model.posts_of(handler["body"]) if p.role == handler["role"]]
+    return not posts, bool(posts) and not any(ctx.model.holder_at(p, ctx.today) for p in posts)
+
+
+def _list(where) -> str:
+    shown = ", ".join(w for w in where[:SHOWN] if w)
+    return shown + (f" and {len(where) - SHOWN} more" if len(where) > SHOWN else "")

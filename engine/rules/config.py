@@ -1,0 +1,155 @@
+"""Config: what a district's ``rules:`` block selects, resolved against the rule catalog.
+
+``extends`` names shipped packs or pack files (relative to the district's main file); the
+*structure* pack always runs, since every other rule relies on what it checks. ``levels``,
+``options`` and ``disable`` adjust rules by id; ``suppress`` accepts single findings with a
+written reason. An unknown rule id, option or pack is a ``rules-config`` finding at the line
+that names it, with the nearest known name as a hint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..findings import Finding
+from ..load import YMap, YSeq, locate
+from .packs import Catalog, Rule, catalog, option_ok
+
+ALWAYS = ("structure",)
+CONFIG_RULE = "rules-config"
+
+
+@dataclass
+class Suppression:
+    rule: str
+    target: str | None
+    reason: str
+    expires: dt.date | None
+    where: tuple  # (file, line, column)
+    used: int = 0
+
+
+@dataclass
+class Config:
+    """The rules a district runs, each with its level and options, and its suppressions."""
+
+    rules: list[Rule]
+    levels: dict[str, str]
+    options: dict[str, dict]
+    suppressions: list[Suppression]
+    findings: list[Finding] = field(default_factory=list)
+    packs: list[str] = field(default_factory=list)
+
+
+def resolve(model, extra: tuple[str, ...] = ()) -> Config:
+    """The rule configuration of ``model``'s district, with extra pack files from the command line."""
+    block = model.data.get("rules") or YMap(model.source.path, model.source.line, model.source.col)
+    names, paths, findings = _extends(model, block)
+    cat = catalog(tuple(extra) + tuple(paths))
+    findings.extend(cat.findings)
+    chosen = _choose(cat, names, tuple(extra) + tuple(paths), block, findings)
+    rules = [rule for pack in chosen for rule in cat.packs[pack].rules]
+    config = Config(rules, {r.id: r.level for r in rules}, {r.id: r.defaults() for r in rules}, [], findings, chosen)
+    _levels(cat, block, config)
+    _options(cat, block, config)
+    _disable(cat, block, config)
+    _suppressions(cat, block, config)
+    return config
+
+
+def _extends(model, block: YMap) -> tuple[list[str], list[str], list[Finding]]:
+    entries = block.get("extends")
+    if entries is None:
+        return ["*"], [], []
+    names, paths = [], []
+    base = Path(model.source.path).parent
+    for index, entry in enumerate(entries):
+        if entry.endswith((".yaml", ".yml")) or "/" in entry:
+            paths.append(str(base / entry))
+        else:
+            names.append(entry)
+    return names, paths, []
+
+
+def _choose(cat: Catalog, names: list[str], paths: tuple, block: YMap, findings: list) -> list[str]:
+    if names == ["*"] and not paths:
+        return sorted(cat.packs)
+    chosen = list(ALWAYS)
+    by_file = {pack.file: name for name, pack in cat.packs.items()}
+    entries = block.get("extends") or []
+    for index, entry in enumerate(entries):
+        if entry in names:
+            if entry in cat.packs:
+                chosen.append(entry)
+            else:
+                findings.append(_unknown(block, ("extends", index), "rule pack", entry, cat.packs))
+    chosen.extend(by_file[p] for p in paths if p in by_file)
+    return sorted(set(chosen), key=chosen.index)
+
+
+def _unknown(block: YMap, path: tuple, what: str, name: str, pool, key: bool = False) -> Finding:
+    file, line, col = locate(block, path, key=key)
+    close = difflib.get_close_matches(str(name), sorted(pool), n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(sorted(pool))}" if len(pool) < 12 else ""
+    return Finding(file, line, col, "error", CONFIG_RULE, f"rules: there is no {what} '{name}'", "", name, hint)
+
+
+def _known(cat: Catalog, block: YMap, path: tuple, rule: str, config: Config) -> bool:
+    """Whether ``rule`` exists; a finding when it does not."""
+    if rule in cat.rules or rule in config.levels:
+        return True
+    config.findings.append(_unknown(block, path, "rule", rule, cat.rules, key=True))
+    return False
+
+
+def _levels(cat: Catalog, block: YMap, config: Config) -> None:
+    for rule, level in (block.get("levels") or {}).items():
+        if _known(cat, block, ("levels", rule), rule, config) and rule in config.levels:
+            config.levels[rule] = level
+
+
+def _options(cat: Catalog, block: YMap, config: Config) -> None:
+    section = block.get("options") or {}
+    for rule, values in section.items():
+        if not _known(cat, block, ("options", rule), rule, config):
+            continue
+        specs = cat.rules[rule].options
+        for name, value in values.items():
+            if name not in specs:
+                config.findings.append(_unknown(block, ("options", rule, name), f"option of {rule}", name, specs,
+                                                key=True))
+            elif not option_ok(specs[name], value):
+                file, line, col = locate(block, ("options", rule, name))
+                config.findings.append(Finding(file, line, col, "error", CONFIG_RULE,
+                                               f"rules: option {rule}.{name} must be a {specs[name]['type']}"
+                                               f"{_bounds(specs[name])}, not {value!r}", "", rule))
+            elif rule in config.options:
+                config.options[rule][name] = value
+
+
+def _bounds(spec: dict) -> str:
+    low, high = spec.get("minimum"), spec.get("maximum")
+    if low is not None and high is not None:
+        return f" from {low} to {high}"
+    return f" of at least {low}" if low is not None else f" of at most {high}" if high is not None else ""
+
+
+def _disable(cat: Catalog, block: YMap, config: Config) -> None:
+    off = set()
+    for index, rule in enumerate(block.get("disable") or []):
+        if _known(cat, block, ("disable", index), rule, config):
+            off.add(rule)
+    config.rules = [rule for rule in config.rules if rule.id not in off]
+
+
+def _suppressions(cat: Catalog, block: YMap, config: Config) -> None:
+    entries = block.get("suppress") or YSeq("", 0, 0)
+    for index, entry in enumerate(entries):
+        where = locate(block, ("suppress", index))
+        if not _known(cat, block, ("suppress", index, "rule"), entry["rule"], config):
+            continue
+        expires = dt.date.fromisoformat(entry["expires"]) if entry.get("expires") else None
+        config.suppressions.append(Suppression(entry["rule"], entry.get("target"), entry["reason"], expires, where))

@@ -1,0 +1,246 @@
+"""Packs: rule packs read from YAML, checked, and compiled once.
+
+A pack file holds ``pack``, ``description`` and ``rules``. Each rule is either a built-in
+check (``check: <id>``, a module of :mod:`engine.rules.checks`) or a data rule
+(``for_each: <kind>`` with a ``condition:`` expression). A pack is checked against
+``pack.schema.json`` and every expression and message is compiled when it is loaded; a
+broken rule is a finding (rule ``rule-pack``) naming the pack file and the line.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..findings import Finding
+from ..load import YMap, load_file, locate
+from ..resources import rules_dir
+from . import expr, scope
+
+RULE = "rule-pack"
+#: Checks the engine itself performs (on the district's ``rules:`` block), not a check module.
+ENGINE_CHECKS = ("rules-config", "suppression-expired", "suppression-unused", "rule-error")
+_TYPES = {"integer": (int,), "number": (int, float), "boolean": (bool,), "string": (str,), "list": (list,)}
+
+
+@dataclass
+class Rule:
+    """One rule, as written in its pack, with its expressions compiled."""
+
+    id: str
+    pack: str
+    summary: str
+    level: str
+    message: str
+    description: str
+    rationale: str
+    source: str
+    options: dict
+    examples: dict
+    check: str | None
+    for_each: str | None
+    condition: str | None
+    when: str | None
+    field: str | None
+    hint: str
+    file: str
+    line: int
+    compiled: dict = field(default_factory=dict, repr=False)
+
+    def defaults(self) -> dict:
+        return {name: spec["default"] for name, spec in self.options.items()}
+
+    def render(self, name: str, values: dict) -> str:
+        template = self.compiled.get(name)
+        return template.render(values).strip() if template is not None else ""
+
+
+@dataclass
+class Pack:
+    name: str
+    description: str
+    file: str
+    rules: list[Rule]
+
+
+@dataclass
+class Catalog:
+    """Every pack loaded (shipped and extra), the rules by id, and what was wrong with them."""
+
+    packs: dict[str, Pack]
+    rules: dict[str, Rule]
+    findings: list[Finding]
+
+
+def option_ok(spec: dict, value: Any) -> bool:
+    """Whether ``value`` fits an option of ``spec``."""
+    kinds = _TYPES[spec["type"]]
+    if isinstance(value, bool) and bool not in kinds:
+        return False
+    if not isinstance(value, kinds):
+        return False
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return spec.get("minimum", value) <= value <= spec.get("maximum", value)
+    return True
+
+
+@lru_cache(maxsize=1)
+def _schema_validator():
+    from jsonschema import Draft202012Validator
+
+    with open(Path(__file__).with_name("pack.schema.json"), encoding="utf-8") as handle:
+        return Draft202012Validator(json.load(handle))
+
+
+def load_pack(path: str | Path) -> tuple[Pack | None, list[Finding]]:
+    """Read one pack file; ``None`` and findings when it cannot be used at all."""
+    name = str(path)
+    doc = load_file(path, name)
+    if doc.fatal:
+        return None, [_as_pack_finding(f) for f in doc.findings]
+    errors = sorted(_schema_validator().iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
+    findings = [_at(doc.data, tuple(e.absolute_path), _schema_message(e)) for e in errors]
+    if findings:
+        return None, findings
+    rules = []
+    for index, entry in enumerate(doc.data["rules"]):
+        rule, problems = _rule(doc.data["pack"], entry, name)
+        findings.extend(problems)
+        if not problems:
+            rules.append(rule)
+    return Pack(doc.data["pack"], doc.data["description"], name, rules), findings
+
+
+def _as_pack_finding(item: Finding) -> Finding:
+    return Finding(item.file, item.line, item.column, "error", RULE, f"rule pack: {item.message}", hint=item.hint)
+
+
+def _schema_message(error) -> str:
+    where = "/".join(str(p) for p in error.absolute_path) or "the pack"
+    if error.validator == "oneOf" and "rules" in error.absolute_path:
+        return f"{where}: a rule has either `check:` or `for_each:` with `condition:` (and `when:`), not both"
+    return f"{where}: {error.message}"
+
+
+def _at(root: Any, path: tuple, message: str, hint: str = "") -> Finding:
+    file, line, col = locate(root, path, key=True)
+    return Finding(file, line, col, "error", RULE, message, hint=hint)
+
+
+def _rule(pack: str, entry: YMap, file: str) -> tuple[Rule, list[Finding]]:
+    rule = Rule(entry["id"], pack, entry["summary"], entry["level"], entry["message"], entry["description"],
+                entry["rationale"], entry.get("source", ""), dict(entry.get("options") or {}),
+                entry["examples"], entry.get("check"), entry.get("for_each"), entry.get("condition"),
+                entry.get("when"), entry.get("field"), entry.get("hint", ""), file, entry.line)
+    problems = _check_options(rule, entry) + _check_kind(rule, entry)
+    if not problems:
+        problems = _compile(rule, entry)
+    return rule, problems
+
+
+def _check_options(rule: Rule, entry: YMap) -> list[Finding]:
+    problems = []
+    for name, spec in rule.options.items():
+        if not option_ok(spec, spec["default"]):
+            problems.append(_at(entry, ("options", name, "default"),
+                                f"rule {rule.id}: option {name}'s default {spec['default']!r} is not a {spec['type']}"
+                                " within its bounds"))
+    return problems
+
+
+def _check_kind(rule: Rule, entry: YMap) -> list[Finding]:
+    from .checks import CHECKS
+
+    if rule.check is None or rule.check in CHECKS or rule.check in ENGINE_CHECKS:
+        return []
+    import difflib
+
+    close = difflib.get_close_matches(rule.check, [*CHECKS, *ENGINE_CHECKS], n=1)
+    return [_at(entry, ("check",), f"rule {rule.id}: there is no built-in check '{rule.check}'",
+                f"did you mean '{close[0]}'?" if close else "built-in checks live in engine/rules/checks/")]
+
+
+def _scope_names(rule: Rule) -> set[str]:
+    from .checks import CHECKS
+
+    if rule.check is None:
+        return scope.names(rule.for_each, rule.options)
+    params = getattr(CHECKS.get(rule.check), "PARAMS", ("message",))
+    return set(params) | set(rule.options) | {"id"}
+
+
+def _compile(rule: Rule, entry: YMap) -> list[Finding]:
+    allowed = _scope_names(rule)
+    parts = [("condition", rule.condition, False), ("when", rule.when, False),
+             ("message", rule.message, True), ("hint", rule.hint or None, True)]
+    problems = []
+    for name, text, template in parts:
+        if text is None:
+            continue
+        try:
+            unknown = sorted(expr.names_in(text, template=template) - allowed)
+            if unknown:
+                raise expr.ExpressionError(f"unknown name(s) {', '.join(unknown)}; known: {', '.join(sorted(allowed))}")
+            compile_ = expr.compile_template if template else expr.compile_condition
+            rule.compiled[name] = compile_(text)
+        except expr.ExpressionError as exc:
+            problems.append(_at(entry, (name,), f"rule {rule.id}: {name}: {exc}"))
+    return problems
+
+
+def shipped_packs() -> list[Path]:
+    """The shipped pack files, by name."""
+    return sorted(rules_dir().glob("*.yaml"))
+
+
+def catalog(extra: tuple[str, ...] = ()) -> Catalog:
+    """The shipped packs and ``extra`` pack files, loaded once per set of file versions."""
+    paths = tuple(str(p) for p in shipped_packs()) + tuple(str(p) for p in extra)
+    stamps = tuple(_stamp(p) for p in paths)
+    return _catalog(paths, stamps)
+
+
+def _stamp(path: str) -> tuple:
+    try:
+        stat = Path(path).stat()
+        return (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return (0, 0)
+
+
+@lru_cache(maxsize=16)
+def _catalog(paths: tuple[str, ...], _stamps: tuple) -> Catalog:
+    packs: dict[str, Pack] = {}
+    rules: dict[str, Rule] = {}
+    findings: list[Finding] = []
+    for path in paths:
+        pack, problems = load_pack(path)
+        findings.extend(problems)
+        if pack is None:
+            continue
+        if pack.name in packs and packs[pack.name].file != pack.file:
+            findings.append(Finding(pack.file, 1, 1, "error", RULE,
+                                    f"pack name '{pack.name}' is already used by {packs[pack.name].file}"))
+            continue
+        packs[pack.name] = pack
+        for rule in pack.rules:
+            if rule.id in rules:
+                findings.append(Finding(rule.file, rule.line, 1, "error", RULE,
+                                        f"rule id '{rule.id}' is already used in {rules[rule.id].file}:"
+                                        f"{rules[rule.id].line}", hint="rule ids are unique over all packs"))
+                continue
+            rules[rule.id] = rule
+    return Catalog(packs, rules, sorted(findings))
+
+
+def load_extra(path: str | Path) -> Pack | None:
+    """A pack file a district names by path (cached with the catalog)."""
+    return catalog((str(path),)).packs.get(_pack_name(path))
+
+
+def _pack_name(path) -> str | None:
+    pack, _ = load_pack(path)
+    return pack.name if pack else None

@@ -1,0 +1,80 @@
+"""Run one rule over a model: a built-in check, or a data rule's condition per entity.
+
+Either way the result is findings whose level the engine stamps afterwards. A data rule that
+fails while evaluating (an attribute missing from an entity, a refused computation) or runs
+past its time budget yields one ``rule-error`` finding instead of stopping validation.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from ..findings import Finding
+from . import scope
+
+#: Seconds one data rule may spend over a whole district before it is stopped.
+TIME_BUDGET = 10.0
+
+
+@dataclass
+class Context:
+    """What a built-in check gets: the model, its rule's options, the date, and ``hit``."""
+
+    model: object
+    rule: object
+    options: dict
+    today: object
+    extra: object = None  # validate's Options (models folder ...)
+
+    def hit(self, entity, field: str | None, target: str = "", hint: str = "", **params) -> Finding:
+        """A finding about ``entity`` (at its ``field``), its message from the rule's template."""
+        values = {**self.options, "id": _ident(entity), **params}
+        message = self.rule.render("message", values)
+        hint = hint or self.rule.render("hint", values)
+        return self.model.finding(entity, field, "error", self.rule.id, message, target=target, hint=hint)
+
+
+def _ident(entity) -> str:
+    return entity.get("id", "") if isinstance(entity, dict) else ""
+
+
+def run_rule(rule, model, options: dict, run_options) -> Iterable[Finding]:
+    from .checks import CHECKS
+
+    today = run_options.today
+    if rule.check is not None:
+        module = CHECKS.get(rule.check)
+        if module is None:  # an engine check (config, suppressions): the engine reports it
+            return []
+        return list(module.run(Context(model, rule, options, today, run_options)))
+    return list(_data_rule(rule, model, options, today))
+
+
+def _data_rule(rule, model, options: dict, today) -> Iterator[Finding]:
+    base = {**scope.helpers(model, today), **options, "district": model.district}
+    name = scope.SINGULAR[rule.for_each]
+    started = time.perf_counter()
+    for ident, entity in model.entities[rule.for_each].items():
+        if time.perf_counter() - started > TIME_BUDGET:
+            yield _rule_error(model, entity, rule, f"stopped after {TIME_BUDGET:.0f} s")
+            return
+        values = {**base, name: entity, "item": entity, "id": ident}
+        try:
+            if rule.when and not rule.compiled["when"](**values):
+                continue
+            if rule.compiled["condition"](**values):
+                continue
+            message = rule.render("message", values)
+            hint = rule.render("hint", values)
+        except Exception as exc:  # a rule's expression failed on this entity: report, go on
+            yield _rule_error(model, entity, rule, f"could not be evaluated for '{ident}': {exc}")
+            continue
+        yield model.finding(entity, rule.field if rule.field in entity else None, "error", rule.id, message,
+                            target=ident, hint=hint)
+
+
+def _rule_error(model, entity, rule, text: str) -> Finding:
+    return model.finding(entity, None, "error", "rule-error", f"rule {rule.id} {text}",
+                         hint=f"the rule is written in {rule.file}:{rule.line}")

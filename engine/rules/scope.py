@@ -1,0 +1,123 @@
+"""Scope: the names a data rule's condition and message can use.
+
+Besides the entity (under its kind's singular name, e.g. ``unit``, and as ``item``) and the
+rule's options, a rule sees these helpers over the model. They are plain functions returning
+plain values, so the sandbox lets a rule call them and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+#: The name an entity of each kind goes by in a condition.
+SINGULAR = {"zones": "zone", "authorities": "authority", "grids": "grid", "buildings": "building",
+            "units": "unit", "party_orgs": "party_org", "people": "person", "roles": "role",
+            "mechanisms": "mechanism", "committees": "committee", "groups": "group",
+            "service_points": "service_point", "matters": "matter"}
+
+#: Terms of office in years when a party organisation does not state ``term_years``.
+TERM_YEARS = {"committee": 5, "umbrella_committee": 5, "working_committee": 5, "general_branch": 3, "branch": 3}
+
+#: helper name → one line for ``rules explain`` and docs/rules.md.
+HELPERS = {
+    "get(kind, id)": "the entity of that kind and id, or none",
+    "full_members(x)": "full party members of a unit or party organisation (its own figure, else the sum of its units)",
+    "all_members(x)": "full and probationary party members of a unit or party organisation",
+    "committee_size(org)": "people on a party organisation's committee: secretary, deputies and members, each once",
+    "orgs_of_unit(id, form)": "ids of the party organisations that list the unit (of that form: single or joint)",
+    "units_in(id)": "ids of the units in a building",
+    "clusters_of(id)": "ids of the cluster grids listing a building",
+    "committees_of(id)": "ids of the committees covering a building",
+    "party_orgs_of(id)": "ids of the party organisations covering a building, nearest first",
+    "posts_of(id)": "the posts of a body (each with id, role, holder, body)",
+    "posts_held_by(id)": "the posts a person holds",
+    "term_end(org)": "the date a party organisation's term ends (last election + term), or none",
+    "days_until(date)": "days from `today` to a date (negative when past)",
+    "years_since(date)": "whole years from a date to `today`",
+    "today": "the date the rules run as of (`--today`)",
+}
+
+
+def helpers(model, today: dt.date) -> dict:
+    """The helper functions of :data:`HELPERS`, bound to ``model`` and ``today``."""
+
+    def full_members(x):
+        return _members(model, x, ("full",))
+
+    def all_members(x):
+        return _members(model, x, ("full", "probationary"))
+
+    return {
+        "get": lambda kind, ident: model.entities.get(kind, {}).get(ident),
+        "full_members": full_members,
+        "all_members": all_members,
+        "orgs_of_unit": lambda ident, form=None: [org for org in _orgs_by_unit(model).get(ident, [])
+                                                  if form is None or _form(model, org) == form],
+        "units_in": lambda ident: list(model.units_in(ident)),
+        "clusters_of": lambda ident: list(model.clusters_of(ident)),
+        "committees_of": lambda ident: list(model.committees_of(ident)),
+        "party_orgs_of": lambda ident: list(model.party_orgs_of(ident)),
+        "posts_of": lambda ident: list(model.posts_of(ident)),
+        "posts_held_by": lambda ident: list(model.posts_held_by(ident)),
+        "term_end": term_end,
+        "committee_size": committee_size,
+        "days_until": lambda day: (_date(day) - today).days if day else None,
+        "years_since": lambda day: _years(_date(day), today) if day else None,
+        "today": today,
+    }
+
+
+def term_end(org) -> dt.date | None:
+    """When ``org``'s term ends: its last election plus its term, or None without an election."""
+    if not org or not org.get("last_election"):
+        return None
+    start = _date(org["last_election"])
+    years = org.get("term_years") or TERM_YEARS.get(org.get("kind"), 3)
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + years, day=28)
+
+
+def committee_size(org) -> int:
+    people = ([org["secretary"]] if org.get("secretary") else []) + list(org.get("deputy_secretaries") or [])
+    return len(set(people) | set(org.get("committee") or []))
+
+
+def _members(model, entity, levels: tuple) -> int:
+    if not entity:
+        return 0
+    own = entity.get("members") or entity.get("party_members")
+    if own:
+        return sum(own.get(level, 0) for level in levels)
+    return sum(_members(model, model.entities["units"].get(u), levels) for u in entity.get("units") or [])
+
+
+def _orgs_by_unit(model) -> dict:
+    cache = model.__dict__.setdefault("_rules_cache", {})
+    if "orgs_by_unit" not in cache:
+        index: dict = {}
+        for org, entity in model.entities["party_orgs"].items():
+            for unit in entity.get("units") or []:
+                index.setdefault(unit, []).append(org)
+        cache["orgs_by_unit"] = index
+    return cache["orgs_by_unit"]
+
+
+def _form(model, org: str) -> str:
+    entity = model.entities["party_orgs"][org]
+    return entity.get("form") or ("single" if len(entity.get("units") or []) == 1 else "joint")
+
+
+def _date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _years(start: dt.date, today: dt.date) -> int:
+    return today.year - start.year - ((today.month, today.day) < (start.month, start.day))
+
+
+def names(kind: str | None, options) -> set[str]:
+    """Every name a data rule over ``kind`` with ``options`` may use."""
+    base = {h.split("(")[0] for h in HELPERS} | {"item", "id", "district"} | set(options)
+    return base | ({SINGULAR[kind]} if kind else set())
