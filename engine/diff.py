@@ -67,7 +67,7 @@ class Change:
 
     ``change`` says what happened (``added``, ``removed``, ``renamed``, ``field``, ``members``,
     ``reordered``, ``reassigned``, ``moved``, ``chain-added``, ``chain-removed``, ``step-added``,
-    ``step-removed``, ``step-changed``, ``appeared``, ``resolved``); ``subject`` is the id it is
+    ``step-removed``, ``step-changed``, ``appeared``, ``resolved``, ``finding-changed``); ``subject`` is the id it is
     about (the rule, for a finding) and ``kind`` that id's kind. ``old`` / ``new`` are plain
     values; for ``members`` they are the ids taken out and put in. ``where`` names an
     escalation chain (its ``when``, or ``default``) and ``step`` a step's 1-based position.
@@ -405,19 +405,34 @@ def _step_fields(ident: str, key: str, position: int, old: dict, new: dict) -> I
 
 # -- findings ---------------------------------------------------------------------------------
 def _finding_changes(old: _Side, new: _Side) -> list[Change]:
-    """Findings that appear in ``new`` or are gone from ``old``, matched by fingerprint."""
-    keyed_old = {f: _finding_key(f, old) for f in old.findings}
-    keyed_new = {f: _finding_key(f, new) for f in new.findings}
-    left = Counter(keyed_old.values())
-    left.subtract(Counter(keyed_new.values()))
+    """Findings that appear in ``new``, are gone from ``old``, or changed their words in place
+    (same rule, target and config path: ``for 10 buildings`` → ``for 11 buildings``)."""
+    gone, came = _unmatched(old, new), _unmatched(new, old)
+    waiting: dict[tuple, list[Finding]] = {}
+    for item in gone:
+        waiting.setdefault(_finding_key(item, old)[:3], []).append(item)
     changes = []
-    for items, keyed, sign, name in ((new.findings, keyed_new, -1, "appeared"), (old.findings, keyed_old, 1, "resolved")):
-        for item in sorted(items):
-            key = keyed[item]
-            if sign * left[key] > 0:
-                left[key] -= sign
-                changes.append(_finding_change(item, name))
+    for item in came:
+        twins = waiting.get(_finding_key(item, new)[:3])
+        if twins:
+            changes.append(_finding_change(twins.pop(0), item))
+        else:
+            changes.append(_finding_change(None, item))
+    changes += [_finding_change(item, None) for items in waiting.values() for item in items]
     return changes
+
+
+def _unmatched(side: _Side, other: _Side) -> list[Finding]:
+    """The findings of ``side`` that ``other`` has no counterpart for (counted, in order)."""
+    left = Counter(_finding_key(f, other) for f in other.findings)
+    result = []
+    for item in sorted(side.findings):
+        key = _finding_key(item, side)
+        if left[key] > 0:
+            left[key] -= 1
+        else:
+            result.append(item)
+    return result
 
 
 def _finding_key(item: Finding, side: _Side) -> tuple:
@@ -428,14 +443,21 @@ def _finding_key(item: Finding, side: _Side) -> tuple:
     return (rule, target, path, _FILE_REF.sub("", message.replace(main, "")) if main else message)
 
 
-def _finding_change(item: Finding, name: str) -> Change:
+def _finding_change(was: Finding | None, now: Finding | None) -> Change:
+    name = "appeared" if was is None else "resolved" if now is None else "finding-changed"
+    shown = now or was
+    return Change("findings", shown.rule, name, shown.level, _where(was), _where(now), "findings")
+
+
+def _where(item: Finding | None) -> dict | None:
+    if item is None:
+        return None
     where = {"file": item.file, "line": item.line, "column": item.column, "message": item.message}
     if item.target:
         where["target"] = item.target
     if item.hint:
         where["hint"] = item.hint
-    return Change("findings", item.rule, name, item.level, where if name == "resolved" else None,
-                  where if name == "appeared" else None, "findings")
+    return where
 
 
 # -- helpers ----------------------------------------------------------------------------------

@@ -117,6 +117,8 @@ CATALOG: dict[str, dict[str, str]] = {
                          "zh": "事项类别 {ref}，上报链［{where}］：{field} {old} → {new}"},
     "diff.appeared": {"en": "new finding: [{level}] {message} ({rule}) at {at}",
                       "zh": "新增问题：[{level}] {message}（{rule}），位于 {at}"},
+    "diff.finding-changed": {"en": "finding changed: [{level}] {old} → {message} ({rule}) at {at}",
+                             "zh": "问题变化：[{level}] {old} → {message}（{rule}），位于 {at}"},
     "diff.resolved": {"en": "finding gone: [{level}] {message} ({rule}), was at {at}",
                       "zh": "已消除问题：[{level}] {message}（{rule}），原位于 {at}"},
     # diff: values

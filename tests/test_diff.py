@@ -50,12 +50,21 @@ def changes(*args: str) -> list[dict]:
 
 
 def strip(items: list[dict]) -> list[dict]:
-    return [{k: v for k, v in c.items() if k != "text"} for c in items]
+    """The governance changes (findings left out), without their sentences."""
+    return [{k: v for k, v in c.items() if k != "text"} for c in items if c["section"] != "findings"]
+
+
+def serious(items: list[dict]) -> list[dict]:
+    """Findings at warning or error level that a change brings in (or words anew)."""
+    return [c for c in items if c["section"] == "findings" and c["change"] != "resolved"
+            and c["field"] in ("warning", "error")]
 
 
 def test_pull_request_shows_exactly_its_three_changes(tmp_path):
     old, new = pair(tmp_path, *MOVE_B2, *NEW_CONVENER, *EXTRA_STEP)
-    assert strip(changes(str(old), str(new))) == [
+    found = changes(str(old), str(new))
+    assert serious(found) == []
+    assert strip(found) == [
         {"section": "posts", "kind": "posts", "id": "c-2-convener", "change": "reassigned", "field": "holder",
          "old": "p-wang", "new": "p-zhou"},
         {"section": "grids", "kind": "buildings", "id": "b-2", "change": "moved", "field": "cluster",

@@ -76,10 +76,11 @@ def describe(change: Change, style: _Style) -> str:
 
 
 def _describe_finding(change: Change, style: _Style) -> str:
-    where = change.new if change.change == "appeared" else change.old
+    where = change.new if change.new is not None else change.old
     at = f"{where['file']}:{where['line']}:{where['column']}"
+    before = style.literal(change.old["message"]) if change.old is not None else ""
     return text(f"diff.{change.change}", style.lang, level=word("level", change.field, style.lang),
-                message=style.literal(where["message"]), rule=change.subject,
+                message=style.literal(where["message"]), rule=change.subject, old=before,
                 at=f"`{at}`" if style.markdown else at)
 
 
