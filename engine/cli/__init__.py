@@ -26,6 +26,7 @@ COMMANDS = {
     "graph": ("engine.cli.graph", "Export or draw a district's org graph (dot, mermaid, graphml, json, svg, png)."),
     "stats": ("engine.cli.stats", "Counts against declared figures, coverage, posts per person, vacancies."),
     "impact": ("engine.cli.impact", "What happens if a person or unit leaves: posts, committees, escalation."),
+    "import": ("engine.cli.import_", "Import Excel/CSV ledgers (buildings, units, people, party orgs) into a config."),
 }
 
 
