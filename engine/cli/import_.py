@@ -1,0 +1,60 @@
+"""``loushi import LEDGER... --into CONFIG``: read Excel/CSV ledgers into a district config."""
+
+from __future__ import annotations
+
+import click
+
+from .. import exitcodes
+
+#: Problems that mean the input could not be read at all (exit 2), not bad rows in it (exit 1).
+UNUSABLE_RULES = {"ledger-missing", "ledger-format", "ledger-unreadable", "ledger-encoding",
+                  "import-config-unusable", "mapping-shape"}
+
+
+@click.command("import", epilog=exitcodes.HELP)
+@click.argument("ledgers", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--into", "into", required=True, type=click.Path(dir_okay=False),
+              help="The district config to update (created when it does not exist).")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
+              help="A YAML file naming other column headers, values and sheets (see docs/ledger.md).")
+@click.option("--dry-run", is_flag=True, help="Print the change as a unified diff; write nothing.")
+@click.option("--force", is_flag=True, help="Write the change to an existing config (else the diff is shown).")
+@click.option("--prune", is_flag=True,
+              help="Remove entities of the imported kinds that the ledgers no longer list.")
+def command(ledgers, into, mapping, dry_run, force, prune):
+    """Import ledgers (.xlsx, .csv: 楼宇台账, 企业台账, 人员名册, 党组织台账) into the config
+    INTO: rows update the entities they name and add new ones; all or nothing, validated
+    before anything is written, never overwriting without --force."""
+    from ..ledger.apply import ImportOptions, import_ledgers
+
+    outcome = import_ledgers(list(ledgers), into, ImportOptions(mapping, dry_run, force, prune))
+    return _report(outcome)
+
+
+def _report(outcome) -> int:
+    for problem in outcome.problems:
+        click.echo(str(problem), err=True)
+    for finding in outcome.findings:
+        click.echo(f"{finding.file}:{finding.line}:{finding.column}: [{finding.level}] {finding.message} "
+                   f"({finding.rule})" + (f"\n    hint: {finding.hint}" if finding.hint else ""), err=True)
+    if outcome.status == "failed":
+        click.echo(f"loushi: {outcome.into}: nothing imported", err=True)
+        return exitcodes.UNUSABLE if any(p.rule in UNUSABLE_RULES for p in outcome.errors) else exitcodes.FINDINGS
+    if outcome.diff and outcome.status in ("dry-run", "needs-force"):
+        click.echo(outcome.diff, nl=False)
+    summary = _counts(outcome.counts)
+    messages = {"unchanged": f"{outcome.into}: unchanged: the ledgers hold nothing new ({summary})",
+                "dry-run": f"{outcome.into}: would change ({summary}); nothing written (--dry-run)",
+                "needs-force": f"{outcome.into}: would change ({summary}); nothing written: "
+                               "check the diff above, then re-run with --force to write it",
+                "written": f"{outcome.into}: written ({summary})"}
+    click.echo(messages[outcome.status], err=True)
+    return exitcodes.FINDINGS if outcome.status == "needs-force" else exitcodes.OK
+
+
+def _counts(counts) -> str:
+    parts = []
+    for kind, counter in counts.items():
+        detail = ", ".join(f"{counter[k]} {k}" for k in ("added", "updated", "removed", "same") if counter[k])
+        parts.append(f"{kind}: {detail or 'none'}")
+    return "; ".join(parts) or "no rows"

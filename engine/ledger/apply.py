@@ -1,0 +1,364 @@
+"""Apply ledgers to a district config: all or nothing, never a surprise.
+
+``import_ledgers(ledgers, into, options)`` reads every ledger, converts its rows, and edits
+the config at ``into`` with ruamel.yaml round-trip: an entity the ledger names (by id, or by
+name) is updated field by field, a new one is added at the end of its list, in the style of
+the list (one flow mapping a line where the list is written so); nothing the ledger does not
+mention is touched, and no entity is removed unless ``prune`` is set. Comments, key order and
+every line the import does not change stay as they were.
+
+The would-be text is then validated (the whole pipeline, on a temporary file beside the
+config so its includes resolve): an import that brings new errors writes nothing. An
+unchanged result writes nothing either. A changed file is written atomically (temporary file
+and rename), and only with ``force``; without it the outcome carries the diff to show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .convert import Entity, Known, convert
+from .mapping import KINDS, load_mapping
+from .read import Problem, read
+from .yamltext import dump, merge, yaml_rt
+
+#: The order of a new entity's keys, as the schema lists them.
+FIELD_ORDER = {
+    "buildings": ("id", "name", "zone", "address", "kind", "owner", "property_manager"),
+    "units": ("id", "name", "building", "kind", "party_members"),
+    "people": ("id", "name", "affiliation", "party", "party_since", "phone", "note"),
+    "party_orgs": ("id", "name", "kind", "form", "units", "parent", "secretary", "members", "last_election"),
+}
+TITLE_NOTE = "职务："
+COLLECTION_ORDER = ("zones", "authorities", "grids", "buildings", "units", "party_orgs", "people", "roles",
+                    "mechanisms", "committees", "groups", "service_points", "matters")
+
+
+@dataclass
+class ImportOptions:
+    mapping: str | None = None
+    dry_run: bool = False
+    force: bool = False
+    prune: bool = False
+
+
+@dataclass
+class Outcome:
+    """What an import did: ``status`` is failed, unchanged, dry-run, needs-force or written."""
+
+    into: str
+    status: str = "failed"
+    problems: list[Problem] = field(default_factory=list)
+    findings: list = field(default_factory=list)      # validation errors the import would bring
+    diff: str = ""
+    counts: dict[str, Counter] = field(default_factory=dict)  # kind → added / updated / removed / same
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
+
+
+def import_ledgers(ledgers: list[str | Path], into: str | Path, options: ImportOptions) -> Outcome:
+    """Import ``ledgers`` into the config at ``into`` (see the module's doc)."""
+    outcome = Outcome(str(into))
+    mapping, outcome.problems = load_mapping(options.mapping)
+    tables = _tables(ledgers, mapping, outcome) if not outcome.errors else []
+    if outcome.errors:
+        return outcome
+    target = Path(into)
+    orig = target.read_text(encoding="utf-8") if target.exists() else _skeleton(target)
+    known = _known(target, outcome)
+    if outcome.errors:
+        return outcome
+    entities, problems = convert(tables, mapping, known)
+    outcome.problems += problems
+    if outcome.errors:
+        return outcome
+    kinds = sorted({t.kind for t in tables}, key=KINDS.index)
+    new = _edit(orig, entities, kinds, known, target, options, outcome)
+    if outcome.errors:
+        return outcome
+    return _finish(target, orig, new, options, outcome)
+
+
+def _tables(ledgers, mapping, outcome: Outcome) -> list:
+    tables = []
+    for ledger in ledgers:
+        sheets, problems = read(ledger)
+        outcome.problems += problems
+        for sheet in sheets:
+            table, problems = mapping.table(sheet)
+            outcome.problems += problems
+            if table is not None:
+                tables.append(table)
+    outcome.problems.sort()
+    return tables
+
+
+def _skeleton(target: Path) -> str:
+    ident = re.sub(r"[^A-Za-z0-9_.\-\u4e00-\u9fff]", "", target.stem) or "district"
+    return (f"# A district imported from ledgers: fill in its name, grids and committees.\n"
+            f"loushi: 1\ndistrict:\n  id: {ident}\n  name: {ident}\n")
+
+
+def _known(target: Path, outcome: Outcome) -> Known:
+    """The district's entities, from every file of it, when the config exists and loads."""
+    if not target.exists():
+        return Known.of({})
+    from ..sources import read_district
+
+    source = read_district(target)
+    if source.fatal or source.data is None:
+        outcome.problems += [Problem(f"{f.file}:{f.line}:{f.column}", f.level, f.rule, f.message, f.hint)
+                             for f in source.findings if f.level == "error"]
+        outcome.problems.append(Problem(str(target), "error", "import-config-unusable",
+                                        "the config cannot be read; nothing imported", "fix the errors above first"))
+        return Known.of({})
+    return Known.of(source.data)
+
+
+# -- editing -----------------------------------------------------------------------------
+
+def _edit(orig: str, entities: dict[str, list[Entity]], kinds: list[str], known: Known, target: Path,
+          options: ImportOptions, outcome: Outcome) -> str:
+    yaml = yaml_rt(orig)
+    doc = yaml.load(orig)
+    base = dump(yaml, doc)
+    for kind in kinds:
+        counts = outcome.counts.setdefault(kind, Counter())
+        seq = _collection(doc, kind)
+        for entity in entities[kind]:
+            _apply(seq, entity, known, target, counts, outcome)
+        if options.prune:
+            _prune(seq, {e.id for e in entities[kind]}, counts)
+    _clusters(doc, entities.get("buildings", []), known, target, outcome)
+    _drop_empty(doc, kinds)
+    return merge(orig, base, dump(yaml, doc))
+
+
+def _collection(doc, kind: str):
+    from ruamel.yaml.comments import CommentedSeq
+
+    if doc.get(kind) is None:
+        later = [k for k in COLLECTION_ORDER[COLLECTION_ORDER.index(kind) + 1:] if k in doc]
+        position = list(doc).index(later[0]) if later else len(doc)
+        doc.insert(position, kind, CommentedSeq())
+    return doc[kind]
+
+
+def _drop_empty(doc, kinds: list[str]) -> None:
+    for kind in kinds:
+        if kind in doc and len(doc[kind]) == 0:
+            del doc[kind]
+
+
+def _apply(seq, entity: Entity, known: Known, target: Path, counts: Counter, outcome: Outcome) -> None:
+    values = yaml_values(entity)
+    existing = next((m for m in seq if isinstance(m, dict) and m.get("id") == entity.id), None)
+    if existing is not None:
+        counts["updated" if _update(existing, values) else "same"] += 1
+        return
+    elsewhere = known.by_kind.get(entity.kind, {}).get(entity.id)
+    if elsewhere is not None:
+        if _differs(elsewhere, values):
+            outcome.problems.append(Problem(entity.row, "warning", "import-other-file",
+                                            f"{entity.id} is defined in {getattr(elsewhere, 'src', '?')}, "
+                                            f"not in {target.name}: left unchanged",
+                                            "edit it there, or import into that district's main file"))
+        counts["same"] += 1
+        return
+    seq.append(_new_map(values, _flow(seq)))
+    counts["added"] += 1
+
+
+def yaml_values(entity: Entity) -> dict:
+    """The config fields of ``entity``, in the schema's order."""
+    f = dict(entity.fields)
+    values = {"id": entity.id, "name": entity.name}
+    pairs = {"units": ("party_members", "party_full", "party_probationary"),
+             "party_orgs": ("members", "members_full", "members_probationary")}
+    if entity.kind in pairs:
+        key, full, probationary = pairs[entity.kind]
+        counts = {k: f.pop(n) for k, n in (("full", full), ("probationary", probationary)) if n in f}
+        if counts:
+            values[key] = counts
+    if "title" in f:
+        values["note"] = TITLE_NOTE + f.pop("title")
+    f.pop("cluster", None)
+    values.update(f)
+    return {k: values[k] for k in FIELD_ORDER[entity.kind] if k in values}
+
+
+def _same(old, new) -> bool:
+    if isinstance(new, dict):
+        return isinstance(old, dict) and all(_same(old.get(k), v) for k, v in new.items())
+    if isinstance(new, list):
+        return isinstance(old, list) and [str(x) for x in old] == [str(x) for x in new]
+    if isinstance(new, dt.date) or isinstance(old, dt.date):
+        return str(old)[:10] == str(new)
+    if isinstance(new, str):
+        return isinstance(old, str) and str(old) == new
+    return isinstance(old, int) and not isinstance(old, bool) and int(old) == new
+
+
+def _differs(existing, values: dict) -> bool:
+    return any(not _same(existing.get(k), v) for k, v in values.items() if _writable(existing, k))
+
+
+def _writable(existing, key: str) -> bool:
+    """A note is the ledger's (职务：...) or the author's; the author's is never replaced."""
+    note = existing.get("note")
+    return key != "note" or note is None or str(note).startswith(TITLE_NOTE)
+
+
+def _update(existing, values: dict) -> bool:
+    changed = False
+    for key, value in values.items():
+        old = existing.get(key)
+        if _same(old, value) or not _writable(existing, key):
+            continue
+        if isinstance(value, dict) and isinstance(old, dict):
+            _update(old, value)
+        else:
+            _set(existing, key, _node(value, _is_flow(old) if old is not None else _is_flow(existing)))
+        changed = True
+    return changed
+
+
+def _set(mapping, key: str, value) -> None:
+    if key in mapping:
+        mapping[key] = value
+        return
+    order = next(v for k, v in FIELD_ORDER.items() if key in v)
+    before = [i for i, k in enumerate(mapping) if k in order and order.index(k) < order.index(key)]
+    mapping.insert(before[-1] + 1 if before else len(mapping), key, value)
+
+
+def _new_map(values: dict, flow: bool):
+    return _node(values, flow)
+
+
+def _node(value, flow: bool):
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(value, dict):
+        node = CommentedMap((k, _node(v, True)) for k, v in value.items())
+    elif isinstance(value, list):
+        node = CommentedSeq(value)
+    else:
+        return value
+    if flow or isinstance(value, list):
+        node.fa.set_flow_style()
+    return node
+
+
+def _is_flow(node) -> bool:
+    return bool(getattr(getattr(node, "fa", None), "flow_style", lambda: False)())
+
+
+def _flow(seq) -> bool:
+    """New entries follow the list's style: flow mappings unless its entries are block ones."""
+    items = [m for m in seq if isinstance(m, dict)]
+    return not items or _is_flow(items[-1])
+
+
+def _prune(seq, keep: set[str], counts: Counter) -> None:
+    for index in reversed(range(len(seq))):
+        item = seq[index]
+        if isinstance(item, dict) and item.get("id") not in keep:
+            del seq[index]
+            counts["removed"] += 1
+
+
+def _clusters(doc, buildings: list[Entity], known: Known, target: Path, outcome: Outcome) -> None:
+    """Each building the ledger gives a 楼群 is listed under that cluster grid, and no other."""
+    grids = {g.get("id"): g for g in doc.get("grids") or [] if isinstance(g, dict)}
+    for entity in buildings:
+        cluster = entity.fields.get("cluster")
+        if cluster is None:
+            continue
+        if cluster not in grids:
+            where = getattr(known.by_kind["grids"].get(cluster), "src", "?")
+            outcome.problems.append(Problem(entity.where["cluster"], "error", "import-other-file",
+                                            f"cluster grid {cluster} is defined in {where}, not in {target.name}",
+                                            "import into the file that holds the grids"))
+            continue
+        for ident, grid in sorted(grids.items(), key=lambda item: str(item[0])):
+            listed = grid.get("buildings")
+            if ident != cluster and grid.get("level") == "cluster" and listed and entity.id in listed:
+                listed.remove(entity.id)
+        grid = grids[cluster]
+        if grid.get("buildings") is None:
+            _set_grid_buildings(grid)
+        if entity.id not in grid["buildings"]:
+            grid["buildings"].append(entity.id)
+
+
+def _set_grid_buildings(grid) -> None:
+    from ruamel.yaml.comments import CommentedSeq
+
+    seq = CommentedSeq()
+    seq.fa.set_flow_style()
+    keys = list(grid)
+    position = keys.index("parent") + 1 if "parent" in keys else len(keys)
+    grid.insert(position, "buildings", seq)
+
+
+# -- checking and writing ----------------------------------------------------------------
+
+def _finish(target: Path, orig: str, new: str, options: ImportOptions, outcome: Outcome) -> Outcome:
+    if target.exists() and new == orig:
+        outcome.status = "unchanged"
+        return outcome
+    name = str(target)
+    outcome.diff = "".join(difflib.unified_diff(orig.splitlines(True) if target.exists() else [],
+                                                new.splitlines(True), fromfile=name, tofile=f"{name} (imported)"))
+    temp = target.parent / f".{target.name}.import-{os.getpid()}.tmp"
+    try:
+        temp.write_text(new, encoding="utf-8")
+        outcome.findings = _new_errors(target, temp)
+        if outcome.findings:
+            outcome.problems.append(Problem(name, "error", "import-invalid",
+                                            "the imported config would not validate; nothing written",
+                                            "fix the ledger or the config so the errors above go away"))
+        elif options.dry_run:
+            outcome.status = "dry-run"
+        elif target.exists() and not options.force:
+            outcome.status = "needs-force"
+        else:
+            if target.exists():
+                import shutil
+
+                shutil.copymode(target, temp)
+            os.replace(temp, target)
+            outcome.status = "written"
+    finally:
+        if temp.exists():
+            temp.unlink()
+    return outcome
+
+
+def _new_errors(target: Path, temp: Path) -> list:
+    """The errors validating ``temp`` finds that the config at ``target`` does not already have."""
+    from dataclasses import replace
+
+    from ..pipeline import Options, validate_one
+
+    after = validate_one(temp, Options()).findings
+    before = validate_one(target, Options()).findings if target.exists() else []
+    had = Counter((f.rule, f.message) for f in before if f.level == "error")
+    result = []
+    for finding in after:
+        if finding.level != "error":
+            continue
+        if had[(finding.rule, finding.message)] > 0:
+            had[(finding.rule, finding.message)] -= 1
+            continue
+        result.append(replace(finding, file=str(target)) if finding.file == str(temp) else finding)
+    return sorted(result)

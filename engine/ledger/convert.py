@@ -1,0 +1,332 @@
+"""Rows → entities: read each cell as its field's type, find duplicates, give every entity an
+id, and resolve the names a ledger refers by (所在楼宇, 所属单位, 书记 ...) to ids.
+
+Ids. A ledger's id column (楼宇编号 ...) is used when it has one. Otherwise a row that names
+an entity the district already has (same name; for people the same name and unit) keeps
+that entity's id, so re-importing changes nothing. A new entity's id is a prefix and its name
+(``b-``, ``u-``, ``p-``, ``po-``: ``u-示范置业有限公司``), with the characters an id may not
+hold left out; where two new entities would get the same id, or the id is taken, each of
+them gets a short hash of its name (and unit) appended instead. No id depends on row order.
+
+References are resolved against the ledger and the district together, by id or by name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from .mapping import ENUM_FIELDS, ENUM_IDS, KINDS, Mapping, Table
+from .read import Problem
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.\-\u4e00-\u9fff]*\Z")
+_ID_CHAR = re.compile(r"[A-Za-z0-9_.\-\u4e00-\u9fff]")
+PREFIX = {"buildings": "b", "units": "u", "people": "p", "party_orgs": "po"}
+#: Longest name used in an id as it is; longer ones are hashed.
+SLUG_MAX = 40
+TEXT_FIELDS = {"address", "phone", "title"}
+COUNT_FIELDS = {"party_full", "party_probationary", "members_full", "members_probationary"}
+DATE_FIELDS = {"party_since", "last_election"}
+LIST_FIELDS = {"units"}
+#: (kind, field) → the kinds a reference may name, and what the field is called in messages.
+REFERENCES = {
+    ("buildings", "zone"): ("zones",), ("buildings", "cluster"): ("grids",),
+    ("buildings", "owner"): ("units",), ("buildings", "property_manager"): ("units",),
+    ("units", "building"): ("buildings",),
+    ("people", "affiliation"): ("units", "authorities", "party_orgs", "groups"),
+    ("party_orgs", "units"): ("units",), ("party_orgs", "secretary"): ("people",),
+    ("party_orgs", "parent"): ("party_orgs",),
+}
+_SPLIT = re.compile(r"[、，,;；\n]+")
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+
+
+@dataclass
+class Entity:
+    """One ledger row as an entity: ``fields`` by ledger field name, ``where`` each cell's place."""
+
+    kind: str
+    name: str
+    row: str
+    fields: dict = field(default_factory=dict)
+    where: dict = field(default_factory=dict)
+    id: str | None = None
+    matched: bool = False      # the district already has it
+
+    @property
+    def key(self) -> str:
+        if self.kind == "people":
+            return f"{self.name}|{self.fields.get('affiliation', '')}"
+        return self.name
+
+
+@dataclass
+class Known:
+    """The district's entities by kind: id → entity mapping (with ``name``, and ``src`` when loaded)."""
+
+    by_kind: dict[str, dict[str, dict]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, data) -> "Known":
+        from ..sources import COLLECTIONS
+
+        known = cls({kind: {} for kind in COLLECTIONS})
+        for kind in COLLECTIONS:
+            items = data.get(kind) if isinstance(data, dict) else None
+            for item in items if isinstance(items, list) else []:
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    known.by_kind[kind].setdefault(item["id"], item)
+        return known
+
+    def all_ids(self) -> set[str]:
+        return {ident for items in self.by_kind.values() for ident in items}
+
+
+def convert(tables: list[Table], mapping: Mapping, known: Known) -> tuple[dict[str, list[Entity]], list[Problem]]:
+    """The entities the ``tables`` describe, by kind, with ids and resolved references."""
+    entities: dict[str, list[Entity]] = {kind: [] for kind in KINDS}
+    problems: list[Problem] = []
+    for table in tables:
+        for number, cells in table.records():
+            entity = _entity(table, number, cells, mapping, problems)
+            if entity is not None:
+                entities[table.kind].append(entity)
+    for kind in KINDS:
+        problems += _duplicates(entities[kind])
+    index = Index(known, entities)
+    for kind in KINDS:
+        problems += _assign_ids(kind, entities[kind], known, index)
+        index.add(kind, entities[kind])
+    for kind in KINDS:
+        for entity in entities[kind]:
+            problems += _resolve(entity, index)
+    return entities, sorted(problems)
+
+
+def _entity(table: Table, number: int, cells: dict, mapping: Mapping, problems: list) -> Entity | None:
+    sheet = table.sheet
+    name_cell = cells.get("name")
+    if name_cell is None:
+        header = table.headers[table.columns["name"]]
+        problems.append(Problem(sheet.where(number, table.columns["name"]), "error", "ledger-missing-name",
+                                f"row {number} has no {header}", "fill the name, or delete the row"))
+        return None
+    value, column = name_cell
+    if not isinstance(value, str):
+        problems.append(Problem(sheet.where(number, column), "error", "ledger-not-a-name",
+                                f"{_shown(value)} where a name ({table.headers[column]}) is expected",
+                                "put the name in this column; check that the columns are not shifted"))
+        return None
+    entity = Entity(table.kind, value, sheet.where(number, column))
+    for name, (cell, col) in sorted(cells.items()):
+        if name == "name":
+            continue
+        where = sheet.where(number, col)
+        parsed, problem = _parse(table.kind, name, cell, mapping, where, table.headers[col])
+        if problem is not None:
+            problems.append(problem)
+        elif parsed not in (None, []):
+            entity.fields[name], entity.where[name] = parsed, where
+    return entity
+
+
+def _parse(kind: str, name: str, value, mapping: Mapping, where: str, header: str):
+    """A cell read as its field's type, or the problem with it."""
+    if name in COUNT_FIELDS:
+        number = value if isinstance(value, int) and not isinstance(value, bool) else _int(value)
+        if number is None or number < 0:
+            return None, Problem(where, "error", "ledger-not-a-count", f"{header}: {_shown(value)} is not a count",
+                                 "write a whole number, 0 or more")
+        return number, None
+    if name in DATE_FIELDS:
+        day = _date(value)
+        if day is None:
+            return None, Problem(where, "error", "ledger-not-a-date", f"{header}: {_shown(value)} is not a date",
+                                 "write the date as 2024-03-01 (or format the cell as a date)")
+        return day, None
+    if (kind, name) in ENUM_FIELDS:
+        table = ENUM_FIELDS[(kind, name)]
+        found = mapping.enum(table, str(value))
+        if found is None:
+            known = "、".join(sorted(mapping.values[table])) + "; or " + ", ".join(ENUM_IDS[table])
+            return None, Problem(where, "error", "ledger-unknown-value", f"{header}: '{value}' is not a known value",
+                                 f"write one of {known}; or add it under values: {table} in a mapping file")
+        return found, None
+    if isinstance(value, (dt.date, bool)) or (isinstance(value, float) and name not in TEXT_FIELDS):
+        return None, Problem(where, "error", "ledger-not-text", f"{header}: {_shown(value)} where text is expected",
+                             "write the name or id this column asks for")
+    text = str(value)
+    if name in LIST_FIELDS:
+        return [part.strip() for part in _SPLIT.split(text) if part.strip()], None
+    if name == "id" and not ID_PATTERN.match(text):
+        return None, Problem(where, "error", "ledger-bad-id", f"{header}: '{text}' cannot be an id",
+                             "use letters, digits, Chinese characters, '-', '_' or '.', starting with a letter, "
+                             "digit or Chinese character")
+    return text, None
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return f"a yes/no value ({value})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"a date ({value.isoformat()})"
+    return f"'{value}'"
+
+
+def _int(value) -> int | None:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"[0-9]+", value):
+        return int(value)
+    return None
+
+
+def _date(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(str(value), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _duplicates(entities: list[Entity]) -> list[Problem]:
+    first: dict[str, Entity] = {}
+    problems = []
+    for entity in entities:
+        if entity.key in first:
+            also = " in the same unit" if entity.kind == "people" else ""
+            problems.append(Problem(entity.row, "error", "ledger-duplicate",
+                                    f"duplicate name '{entity.name}'{also} (first at {first[entity.key].row})",
+                                    "keep one row per entity; merge the two rows"))
+        else:
+            first[entity.key] = entity
+    return problems
+
+
+class Index:
+    """Ids by name and id, per kind: the district's entities, then the ledger's."""
+
+    def __init__(self, known: Known, entities: dict[str, list[Entity]]):
+        self.ids: dict[str, dict[str, str]] = {}
+        self.names: dict[str, dict[str, set[str]]] = {}
+        self.levels: dict[str, str] = {}
+        for kind, items in known.by_kind.items():
+            for ident, item in items.items():
+                self._put(kind, ident, item.get("name"))
+                if kind == "grids":
+                    self.levels[ident] = item.get("level")
+
+    def _put(self, kind: str, ident: str, name) -> None:
+        self.ids.setdefault(kind, {})[ident] = ident
+        if isinstance(name, str):
+            self.names.setdefault(kind, {}).setdefault(name, set()).add(ident)
+
+    def add(self, kind: str, entities: list[Entity]) -> None:
+        for entity in entities:
+            if entity.id is not None:
+                self._put(kind, entity.id, entity.name)
+
+    def find(self, kinds: tuple[str, ...], text: str) -> tuple[str | None, str]:
+        """The id ``text`` names among ``kinds`` (an id first, then a name), or why none."""
+        for kind in kinds:
+            if text in self.ids.get(kind, {}):
+                return text, ""
+        found = sorted({i for kind in kinds for i in self.names.get(kind, {}).get(text, ())})
+        if len(found) == 1:
+            return found[0], ""
+        if found:
+            return None, f"'{text}' names several entities ({', '.join(found)}); write the id instead"
+        names = sorted({n for kind in kinds for n in self.names.get(kind, {})})
+        close = difflib.get_close_matches(text, names, n=1, cutoff=0.6)
+        return None, f"did you mean '{close[0]}'?" if close else ""
+
+
+def _assign_ids(kind: str, entities: list[Entity], known: Known, index: Index) -> list[Problem]:
+    problems = []
+    fresh = []
+    existing = known.by_kind.get(kind, {})
+    for entity in entities:
+        if "id" in entity.fields:
+            entity.id = entity.fields.pop("id")
+            entity.matched = entity.id in existing
+            continue
+        match = _match(entity, existing, index)
+        if match is not None:
+            entity.id, entity.matched = match, True
+        else:
+            fresh.append(entity)
+    taken = known.all_ids() | {e.id for e in entities if e.id}
+    groups: dict[str, list[Entity]] = {}
+    for entity in fresh:
+        groups.setdefault(_slug(kind, entity.name), []).append(entity)
+    for candidate, group in groups.items():
+        clash = len(group) > 1 or candidate in taken
+        for entity in group:
+            entity.id = f"{candidate}-{_hash(entity.key)}" if clash else candidate
+    return problems
+
+
+def _match(entity: Entity, existing: dict[str, dict], index: Index) -> str | None:
+    """The district's entity of the same name (people: same name, and same unit where several)."""
+    same = sorted(i for i, item in existing.items() if item.get("name") == entity.name)
+    if entity.kind != "people" or len(same) <= 1:
+        return same[0] if len(same) == 1 else None
+    affiliation = entity.fields.get("affiliation")
+    if affiliation is None:
+        return None
+    target, _ = index.find(REFERENCES[("people", "affiliation")], affiliation)
+    hits = [i for i in same if existing[i].get("affiliation") == target]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _slug(kind: str, name: str) -> str:
+    kept = "".join(ch for ch in name if _ID_CHAR.match(ch))
+    if not kept or len(kept) > SLUG_MAX:
+        return f"{PREFIX[kind]}-{_hash(name)}"
+    return f"{PREFIX[kind]}-{kept}"
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:6]
+
+
+def _resolve(entity: Entity, index: Index) -> list[Problem]:
+    problems = []
+    for name in sorted(entity.fields):
+        kinds = REFERENCES.get((entity.kind, name))
+        if kinds is None:
+            continue
+        values = entity.fields[name] if name in LIST_FIELDS else [entity.fields[name]]
+        resolved = []
+        for text in values:
+            ident, why = index.find(kinds, text)
+            if ident is not None and name == "cluster" and index.levels.get(ident) != "cluster":
+                ident, why = None, f"'{text}' is not a cluster grid (楼群网格)"
+            if ident is None:
+                problems.append(_unresolved(entity, name, text, kinds, why))
+            resolved.append(ident)
+        entity.fields[name] = resolved if name in LIST_FIELDS else resolved[0]
+    return problems
+
+
+_WHAT = {"zones": "zone (片区)", "grids": "cluster grid (楼群网格)", "units": "unit (单位)",
+         "buildings": "building (楼宇)", "people": "person (人员)", "party_orgs": "party organisation (党组织)"}
+
+
+def _unresolved(entity: Entity, name: str, text: str, kinds: tuple, why: str) -> Problem:
+    what = " or ".join(_WHAT.get(k, k) for k in kinds[:2])
+    hint = why or (f"add the {what} to the ledger or the config first" if kinds[0] in KINDS
+                   else f"add the {what} to the config first; a ledger does not create it")
+    return Problem(entity.where[name], "error", "ledger-unknown-reference",
+                   f"{entity.name}: no {what} '{text}' in the ledger or the config", hint)
+

@@ -1,0 +1,228 @@
+"""The column mapping: which ledger column fills which field of which entity.
+
+Four ledgers are known (``KINDS``): 楼宇台账 (buildings), 企业台账 (units), 人员名册 (people)
+and 党组织台账 (party_orgs). Each field has the Chinese headers that work out of the box
+(``HEADERS``); a sheet's kind is the kind whose name column (楼宇名称, 单位名称, 姓名,
+党组织名称) its header row holds, the leftmost if several. Cells of enumerated fields are
+read through ``VALUES`` (企业 → enterprise, 联建 → joint ...); the ids themselves are
+accepted too. A mapping file (YAML, see docs/ledger.md) adds headers and values, and can
+name a sheet's kind and header row::
+
+    columns:
+      units: {name: [企业全称], party_full: [党员人数]}
+    values:
+      unit_kind: {民营企业: enterprise}
+    sheets:
+      企业名录: {kind: units, header_row: 3}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .read import Problem, Sheet
+
+KINDS = ("buildings", "units", "people", "party_orgs")
+LEDGER_NAMES = {"buildings": "楼宇台账", "units": "企业台账", "people": "人员名册", "party_orgs": "党组织台账"}
+#: kind → field → headers that name it out of the box (the first is the documented one).
+HEADERS = {
+    "buildings": {"name": ["楼宇名称", "楼宇"], "id": ["楼宇编号"], "zone": ["所属片区", "片区"],
+                  "cluster": ["所属楼群", "楼群"], "owner": ["产权单位", "产权方"],
+                  "property_manager": ["物业公司", "物业服务企业", "物业单位"], "address": ["地址", "楼宇地址"],
+                  "kind": ["楼宇类型"]},
+    "units": {"name": ["单位名称", "企业名称"], "id": ["单位编号", "企业编号"], "building": ["所在楼宇", "所属楼宇"],
+              "kind": ["单位类型", "企业类型"], "party_full": ["正式党员数", "正式党员"],
+              "party_probationary": ["预备党员数", "预备党员"]},
+    "people": {"name": ["姓名"], "id": ["人员编号"], "affiliation": ["所属单位", "工作单位"], "title": ["职务"],
+               "party": ["政治面貌"], "party_since": ["入党时间"], "phone": ["联系电话", "电话"]},
+    "party_orgs": {"name": ["党组织名称"], "id": ["党组织编号"], "kind": ["类别", "党组织类别"],
+                   "form": ["单建联建", "组建方式"], "units": ["覆盖单位"], "secretary": ["书记"],
+                   "parent": ["上级党组织"], "last_election": ["换届时间"], "members_full": ["正式党员数"],
+                   "members_probationary": ["预备党员数"]},
+}
+#: (kind, field) → the value table its cells are read through.
+ENUM_FIELDS = {("buildings", "kind"): "building_kind", ("units", "kind"): "unit_kind",
+               ("people", "party"): "party", ("party_orgs", "kind"): "party_kind",
+               ("party_orgs", "form"): "form"}
+VALUES = {
+    "building_kind": {"商务楼宇": "office", "写字楼": "office", "办公楼": "office", "商场": "mall",
+                      "商业综合体": "mall", "综合体": "mixed", "商住混合": "mixed", "产业园": "industrial",
+                      "园区": "industrial", "厂房": "industrial", "其他": "other"},
+    "unit_kind": {"企业": "enterprise", "社会组织": "ngo", "产权单位": "owner", "产权方": "owner",
+                  "物业": "property", "物业公司": "property", "物业服务企业": "property",
+                  "律师事务所": "law_firm", "律所": "law_firm", "社区": "community", "居委会": "community",
+                  "社区居委会": "community", "事业单位": "institution", "机关": "government",
+                  "政府机关": "government", "其他": "other"},
+    "party": {"中共党员": "full", "党员": "full", "正式党员": "full", "中共预备党员": "probationary",
+              "预备党员": "probationary", "群众": "none", "共青团员": "none", "民主党派": "none",
+              "无党派人士": "none", "无": "none"},
+    "party_kind": {"党工委": "working_committee", "综合党委": "umbrella_committee", "党委": "committee",
+                   "联合党委": "committee", "党总支": "general_branch", "联合党总支": "general_branch",
+                   "党支部": "branch", "联合党支部": "branch"},
+    "form": {"单建": "single", "单独组建": "single", "联建": "joint", "联合组建": "joint"},
+}
+#: The enum ids the schema accepts, per value table.
+ENUM_IDS = {"building_kind": ("office", "mall", "mixed", "industrial", "other"),
+            "unit_kind": ("enterprise", "ngo", "owner", "property", "law_firm", "community", "institution",
+                          "government", "other"),
+            "party": ("full", "probationary", "none"),
+            "party_kind": ("working_committee", "umbrella_committee", "committee", "general_branch", "branch"),
+            "form": ("single", "joint")}
+#: How far down a sheet the header row is looked for.
+HEADER_SEARCH = 10
+
+
+@dataclass
+class Table:
+    """A sheet read as one ledger: its kind, header row and which column holds which field."""
+
+    sheet: Sheet
+    kind: str
+    header_row: int
+    columns: dict[str, int]           # field → column index
+    headers: dict[int, str]           # column index → header text
+
+    def records(self):
+        """(row number, {field: (value, column)}) for every row below the header."""
+        for number, values in self.sheet.rows:
+            if number <= self.header_row:
+                continue
+            yield number, {f: (values[c], c) for f, c in self.columns.items() if c in values}
+
+
+@dataclass
+class Mapping:
+    """Headers and values: the defaults, with a mapping file's additions first."""
+
+    headers: dict[str, dict[str, list[str]]] = field(default_factory=lambda: {k: {f: list(h) for f, h in v.items()}
+                                                                             for k, v in HEADERS.items()})
+    values: dict[str, dict[str, str]] = field(default_factory=lambda: {k: dict(v) for k, v in VALUES.items()})
+    sheets: dict[str, dict] = field(default_factory=dict)
+
+    def field_of(self, kind: str, header: str) -> str | None:
+        for name, headers in self.headers[kind].items():
+            if header in headers:
+                return name
+        return None
+
+    def enum(self, table: str, text: str) -> str | None:
+        if text in ENUM_IDS[table]:
+            return text
+        return self.values[table].get(text)
+
+    def table(self, sheet: Sheet) -> tuple[Table | None, list[Problem]]:
+        """The ledger ``sheet`` holds, or why it is none."""
+        if not sheet.rows:
+            return None, [Problem(sheet.where(), "error", "ledger-empty", "the sheet is empty",
+                                  "fill it, or delete the sheet from the workbook")]
+        spec = self.sheets.get(sheet.name if sheet.name is not None else Path(sheet.book).stem, {})
+        found = self._header(sheet, spec)
+        if found is None:
+            names = "、".join(self.headers[k]["name"][0] for k in KINDS)
+            return None, [Problem(sheet.where(), "error", "ledger-header",
+                                  f"no header row with a name column ({names}) in the first {HEADER_SEARCH} rows",
+                                  "add the headers, or map the columns in a mapping file (--mapping)")]
+        kind, row, headers = found
+        columns = {}
+        for column, text in sorted(headers.items()):
+            name = self.field_of(kind, text)
+            if name is not None and name not in columns:
+                columns[name] = column
+        table = Table(sheet, kind, row, columns, headers)
+        problems = _merged(sheet, row)
+        if not any(number > row for number, _ in sheet.rows):
+            problems.append(Problem(sheet.where(row, 1), "error", "ledger-empty", "the sheet has no rows below the header",
+                                    "fill it, or delete the sheet from the workbook"))
+        return table, problems
+
+    def _header(self, sheet: Sheet, spec: dict) -> tuple[str, int, dict[int, str]] | None:
+        for number, values in sheet.rows:
+            if spec.get("header_row") and number != spec["header_row"]:
+                continue
+            if number > HEADER_SEARCH and not spec.get("header_row"):
+                return None
+            headers = {c: str(v) for c, v in values.items() if isinstance(v, str)}
+            kinds = [spec["kind"]] if spec.get("kind") else KINDS
+            hits = sorted((c, k) for k in kinds for c, text in headers.items() if self.field_of(k, text) == "name")
+            if hits:
+                return hits[0][1], number, headers
+        return None
+
+
+def _merged(sheet: Sheet, header_row: int) -> list[Problem]:
+    problems = []
+    for min_row, min_col, max_row, max_col in sheet.merged:
+        if max_row < header_row:
+            continue  # a title above the table
+        span = f"{column_letter_range(min_col, min_row, max_col, max_row)}"
+        problems.append(Problem(sheet.where(min_row, min_col), "error", "ledger-merged",
+                                f"merged cells {span}: only the first cell holds a value",
+                                "unmerge the cells and fill each of them"))
+    return problems
+
+
+def column_letter_range(min_col: int, min_row: int, max_col: int, max_row: int) -> str:
+    from .read import column_letter
+
+    return f"{column_letter(min_col)}{min_row}:{column_letter(max_col)}{max_row}"
+
+
+def load_mapping(path: str | Path | None) -> tuple[Mapping, list[Problem]]:
+    """The default mapping, with the mapping file at ``path`` (if any) added."""
+    mapping = Mapping()
+    if path is None:
+        return mapping, []
+    from ..load import load_file
+
+    doc = load_file(Path(path), str(path))
+    if doc.fatal:
+        return mapping, [Problem(f"{f.file}:{f.line}:{f.column}", "error", f.rule, f.message, f.hint)
+                         for f in doc.findings]
+    data = doc.data if doc.data is not None else {}
+    problems = _check_mapping(data, str(path))
+    if not problems:
+        _add(mapping, data)
+    return mapping, problems
+
+
+def _check_mapping(data, name: str) -> list[Problem]:
+    """The mapping file's shape, each mistake at its file:line:col."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(MAPPING_SCHEMA)
+    problems = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+        from ..load import locate
+
+        src, line, col = locate(data, tuple(error.absolute_path))
+        problems.append(Problem(f"{src or name}:{line}:{col}", "error", "mapping-shape", error.message,
+                                "see docs/ledger.md for the mapping file's keys"))
+    return problems
+
+
+def _add(mapping: Mapping, data) -> None:
+    for kind, fields in (data.get("columns") or {}).items():
+        for name, headers in fields.items():
+            headers = [headers] if isinstance(headers, str) else list(headers)
+            mapping.headers[kind][name] = headers + [h for h in mapping.headers[kind].get(name, []) if h not in headers]
+    for table, pairs in (data.get("values") or {}).items():
+        mapping.values[table].update({str(k): v for k, v in pairs.items()})
+    mapping.sheets.update({str(k): dict(v) for k, v in (data.get("sheets") or {}).items()})
+
+
+def _mapping_schema() -> dict:
+    headers = {"oneOf": [{"type": "string", "minLength": 1},
+                         {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}]}
+    columns = {kind: {"type": "object", "additionalProperties": False,
+                      "properties": {f: headers for f in fields}} for kind, fields in HEADERS.items()}
+    values = {table: {"type": "object", "additionalProperties": {"enum": list(ids)}} for table, ids in ENUM_IDS.items()}
+    sheet = {"type": "object", "additionalProperties": False,
+             "properties": {"kind": {"enum": list(KINDS)}, "header_row": {"type": "integer", "minimum": 1}}}
+    return {"type": "object", "additionalProperties": False, "properties": {
+        "columns": {"type": "object", "additionalProperties": False, "properties": columns},
+        "values": {"type": "object", "additionalProperties": False, "properties": values},
+        "sheets": {"type": "object", "additionalProperties": sheet}}}
+
+
+MAPPING_SCHEMA = _mapping_schema()
