@@ -290,16 +290,18 @@ def _authorities(draft: _Draft) -> str:
 
 
 def _grids_part(draft: _Draft) -> str:
-    block, cluster, b1, b2 = (draft.person("a-office") for _ in range(4))
+    block, cluster = draft.person("a-office"), draft.person("a-office")
+    per_building = max(int(draft.model.get("grid_heads") or 1), 1)  # 2 for dual grid heads (双网格长)
+    b1, b2 = ([draft.person("a-office") for _ in range(per_building)] for _ in range(2))
     grids = [
         {"id": "g-block", "name": "示例街区网格（示例）", "level": "block", "zone": "z-1", "heads": [block],
          "placeholder": True},
         {"id": "g-cluster", "name": "示例楼群网格（示例）", "level": "cluster", "parent": "g-block",
          "buildings": ["b-1", "b-2"], "heads": [cluster], "placeholder": True},
         {"id": "g-b1", "name": "示例大厦一号楼网格（示例）", "level": "building", "parent": "g-cluster",
-         "building": "b-1", "heads": [b1], "placeholder": True},
+         "building": "b-1", "heads": b1, "placeholder": True},
         {"id": "g-b2", "name": "示例大厦二号楼网格（示例）", "level": "building", "parent": "g-cluster",
-         "building": "b-2", "heads": [b2], "placeholder": True},
+         "building": "b-2", "heads": b2, "placeholder": True},
     ]
     buildings = [
         {"id": "b-1", "name": "示例大厦一号楼（示例）", "zone": "z-1", "kind": "office", "owner": "u-owner",
