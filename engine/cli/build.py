@@ -9,7 +9,7 @@ import click
 
 from .. import exitcodes
 
-FORMAT_CHOICES = ("md", "html", "docx", "all")
+FORMAT_CHOICES = ("md", "html", "docx", "xlsx", "all")
 #: Builds with more documents than this show a progress bar (on a terminal).
 PROGRESS_FROM = 20
 
@@ -42,6 +42,7 @@ def command(path, out, formats, templates, start, months, quiet):
     from ..render import FORMATS, BuildOptions, build_paths
 
     chosen = FORMATS if "all" in formats else tuple(f for f in FORMATS if f in formats)
+    chosen += ("xlsx",) if "xlsx" in formats else ()  # workbooks: engine/ledger/export.py
     bar = _Progress(enabled=not quiet)
     options = BuildOptions(chosen, templates, start, months, progress=bar.advance, total=bar.start)
     try:

@@ -112,6 +112,9 @@ def render_files(model, options: BuildOptions) -> tuple[dict[str, bytes], int]:
             files[f"{doc.path}.ics"] = ics.calendar(model.id, doc.roster)
         if options.progress:
             options.progress(1)
+    if "xlsx" in options.formats:  # duty lists and rosters as Excel workbooks (engine/ledger/export.py)
+        from ..ledger.export import workbooks
+        files.update(workbooks(model, options))
     return files, len(docs)
 
 
