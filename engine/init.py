@@ -52,6 +52,7 @@ COMMITTEE_NAMES = {"building_committee": "楼委会", "building_affairs_council"
 _SURNAMES = "张王李赵刘陈杨黄周吴徐孙马朱胡郭何林高罗"
 _DIGITS = "一二三四五六七八九十"
 _PLAIN = re.compile(r"[A-Za-z\u4e00-\u9fff][A-Za-z0-9_.\-\u4e00-\u9fff（）、]*\Z|[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_ID = re.compile(r"[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.\-\u4e00-\u9fff]{0,127}\Z")
 _RESERVED = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
 #: Units every scaffold has, by kind: (id, name, building).
 _BASE_UNITS = {"owner": ("u-owner", "示例置业有限公司（示例）", "b-1"),
@@ -135,13 +136,20 @@ def scaffold(model_id: str, name: str | None = None, ident: str | None = None) -
     known = models()
     if model_id not in known:
         raise InitError(f"no such governance model: '{model_id}' (known: {', '.join(sorted(known))})")
+    ident = ident or "example"
+    if not _ID.match(ident):
+        raise InitError(f"'{ident}' is not a valid id: letters, digits, CJK characters, '-', '_' or '.', "
+                        "starting with a letter, digit or CJK character")
+    name = " ".join((name or "示例街道").split())
+    if not name:
+        raise InitError("the name is empty")
     model = known[model_id]
     draft = _Draft(model)
     draft.authority("subdistrict", "办事处")
     for kind in ("owner", "property", "enterprise"):
         draft.unit(kind)
     _seat(draft)
-    return _render(draft, name or "示例街道", ident or "example")
+    return _render(draft, name, ident)
 
 
 def _seat(draft: _Draft) -> None:

@@ -99,3 +99,11 @@ def test_unknown_model_exits_two():
     result = init("--model", "no-such-model")
     assert result.exit_code == 2
     assert "yizhang-liuyuan" in result.output
+
+
+def test_bad_id_exits_two_and_writes_nothing(tmp_path):
+    target = tmp_path / "district.yaml"
+    result = init("--model", "louwuhui", "--id", "bad id", "-o", str(target))
+    assert result.exit_code == 2
+    assert "'bad id' is not a valid id" in result.output
+    assert not target.exists()

@@ -16,7 +16,7 @@ from .. import exitcodes
 SHELLS = ("bash", "zsh", "fish")
 
 
-@click.command("completion", epilog=exitcodes.HELP)
+@click.command("completion", epilog="Exit codes: 0 printed; 2 an unknown shell.")
 @click.argument("shell", type=click.Choice(SHELLS))
 def command(shell):
     """Print the completion script for SHELL (bash, zsh or fish): commands, options, model

@@ -8,7 +8,8 @@ from .. import exitcodes
 from ..init import models
 
 
-@click.command("init", epilog=exitcodes.HELP)
+@click.command("init", epilog="Exit codes: 0 written; 2 the file exists (give --force), a bad --id, "
+                              "or the command was used wrongly; 3 an internal error.")
 @click.option("-m", "--model", "model_id", required=True, type=click.Choice(sorted(models())),
               help="The governance model (rules/models/) the district's committee follows.")
 @click.option("--name", default=None, help="The sub-district's name (街道名), e.g. 长风新村街道.")
@@ -23,12 +24,12 @@ def command(ctx, model_id, name, ident, output, force):
     from ..i18n import language, text
     from ..init import InitError, scaffold, write
 
-    body = scaffold(model_id, name=name, ident=ident)
-    if output == "-":
-        click.echo(body, nl=False)
-        return exitcodes.OK
     lang = language((ctx.find_root().params or {}).get("lang"))
     try:
+        body = scaffold(model_id, name=name, ident=ident)
+        if output == "-":
+            click.echo(body, nl=False)
+            return exitcodes.OK
         write(body, output, force=force)
     except InitError as exc:
         message = text("init.exists", lang, path=output) if "exists" in str(exc) else str(exc)
