@@ -34,7 +34,7 @@ from typing import Any, Callable, Iterator
 from . import exitcodes
 from .baseline import fingerprint
 from .findings import Finding
-from .sources import COLLECTIONS, discover
+from .sources import COLLECTIONS, DISTRICT_FILE, YAML_SUFFIXES, discover
 
 #: Sections of a district's changes, in the order reports show them.
 SECTIONS = ("district", "people", "posts", "committees", "grids", "buildings", "units", "party_orgs",
@@ -225,14 +225,15 @@ def _districts(root: Path, single: bool) -> dict[str, Path]:
 
 
 def _compare(label: str, old: Path | None, new: Path | None, options, display) -> DistrictDiff:
-    before = _side(old, options, display) if old else None
-    after = _side(new, options, str) if new else None
     result = DistrictDiff(label or (str(new) if new else display(str(old))),
                           display(str(old)) if old else None, str(new) if new else None)
+    if old is not None and new is not None and _same_text(old, new):  # nothing to run the rules for
+        _name(result, _side(new, options, str, check=False))
+        return result
+    before = _side(old, options, display) if old else None
+    after = _side(new, options, str) if new else None
     for side in (before, after):
-        if side is not None and side.model is not None:
-            result.names.update(_names(side.model))
-            result.id, result.name = side.model.id, side.model.name
+        _name(result, side)
     if before is None or after is None:
         result.status = "added" if before is None else "removed"
         return result
@@ -247,13 +248,34 @@ def _compare(label: str, old: Path | None, new: Path | None, options, display) -
     return result
 
 
-def _side(path: Path, options, display) -> _Side:
+def _name(result: DistrictDiff, side: _Side | None) -> None:
+    if side is not None and side.model is not None:
+        result.names.update(_names(side.model))
+        result.id, result.name = side.model.id, side.model.name
+
+
+def _same_text(old: Path, new: Path) -> bool:
+    """Whether two districts are byte for byte the same: the main file, and for a district
+    folder (``district.yaml``) every YAML file below it. A main file of another name that
+    includes others is never taken as the same, since its fragments are not listed here."""
+    if old.name == new.name == DISTRICT_FILE:
+        return _tree(old.parent) == _tree(new.parent)
+    text = old.read_bytes()
+    return text == new.read_bytes() and b"include" not in text
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.suffix in YAML_SUFFIXES and p.is_file()}
+
+
+def _side(path: Path, options, display, check: bool = True) -> _Side:
     from . import rules
     from .pipeline import prepare
 
     prepared = prepare(path)
     findings = list(prepared.findings)
-    if prepared.model is not None:
+    if prepared.model is not None and check:
         findings = sorted(findings + rules.check(prepared.model, options).findings)
     findings = [replace(f, file=display(f.file), message=display(f.message), hint=display(f.hint)) for f in findings]
     return _Side(path, display, prepared.model, findings, [display(f) for f in prepared.files])
