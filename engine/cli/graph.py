@@ -27,6 +27,8 @@ def command(path, fmt, view, matter, zone, building, output):
     from ..graph import make
     from ..report import REPORTERS
 
+    if fmt == "png" and output is None and click.get_binary_stream("stdout").isatty():
+        raise click.UsageError("png is binary: write it to a file with -o FILE")
     made = make(path, fmt, view, zone, building, output, matter)
     if made.report is not None:
         click.echo(REPORTERS["text"](made.report), nl=False, err=True)
