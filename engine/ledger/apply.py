@@ -136,7 +136,9 @@ def _edit(orig: str, entities: dict[str, list[Entity]], kinds: list[str], known:
         for entity in entities[kind]:
             _apply(seq, entity, known, target, counts, outcome)
         if options.prune:
-            _prune(seq, {e.id for e in entities[kind]}, counts)
+            removed = _prune(seq, {e.id for e in entities[kind]}, counts)
+            if kind == "buildings":
+                _unlist(doc, removed)
     _clusters(doc, entities.get("buildings", []), known, target, outcome)
     _drop_empty(doc, kinds)
     return merge(orig, base, dump(yaml, doc))
@@ -268,12 +270,23 @@ def _flow(seq) -> bool:
     return not items or _is_flow(items[-1])
 
 
-def _prune(seq, keep: set[str], counts: Counter) -> None:
+def _prune(seq, keep: set[str], counts: Counter) -> set[str]:
+    removed = set()
     for index in reversed(range(len(seq))):
         item = seq[index]
         if isinstance(item, dict) and item.get("id") not in keep:
+            removed.add(item.get("id"))
             del seq[index]
             counts["removed"] += 1
+    return removed
+
+
+def _unlist(doc, buildings: set[str]) -> None:
+    """Pruned buildings leave the cluster grids (the ledger's 所属楼群 says where buildings are)."""
+    for grid in doc.get("grids") or []:
+        listed = grid.get("buildings") if isinstance(grid, dict) and grid.get("level") == "cluster" else None
+        for ident in [b for b in listed or [] if b in buildings]:
+            listed.remove(ident)
 
 
 def _clusters(doc, buildings: list[Entity], known: Known, target: Path, outcome: Outcome) -> None:
@@ -284,7 +297,10 @@ def _clusters(doc, buildings: list[Entity], known: Known, target: Path, outcome:
         if cluster is None:
             continue
         if cluster not in grids:
-            where = getattr(known.by_kind["grids"].get(cluster), "src", "?")
+            elsewhere = known.by_kind["grids"].get(cluster) or {}
+            if entity.id in (elsewhere.get("buildings") or []):
+                continue  # listed there already
+            where = getattr(elsewhere, "src", "?")
             outcome.problems.append(Problem(entity.where["cluster"], "error", "import-other-file",
                                             f"cluster grid {cluster} is defined in {where}, not in {target.name}",
                                             "import into the file that holds the grids"))
