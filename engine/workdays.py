@@ -1,0 +1,143 @@
+"""Deadlines: a step's time limit added to the time the step starts.
+
+A limit is exactly one of (see ``docs/route.md``):
+
+- ``hours``: elapsed clock hours, round the clock, office hours or not (``hours: 0.25`` is a
+  15-minute response); the deadline is rounded up to the whole minute;
+- ``days``: calendar days (自然日): the same clock time ``days`` days later, whatever those
+  days are;
+- ``working_days``: working days (工作日) as China's State Council sets them each year: weekends
+  and statutory holidays off, make-up working days (调休) on. The day the step starts is not
+  counted (as 民法典 art. 201 counts periods); day 1 is the first working day after it, and the
+  deadline is the end of office hours on working day N.
+
+Office hours come from ``district.office_hours``, 09:00–17:30 when absent. The holiday
+calendar is the ``chinesecalendar`` package; a working day in a year it does not know is a
+:class:`CalendarError`, never a guess. Times are the district's local time, to the minute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+#: Office hours of a district that does not state its own.
+DEFAULT_OFFICE_HOURS = ("09:00", "17:30")
+#: How to put a time in a message or a document.
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+class CalendarError(ValueError):
+    """A working day was asked of a year the holiday calendar does not know."""
+
+    def __init__(self, year: int):
+        first, last = calendar_years()
+        super().__init__(
+            f"working days in {year} are not known: the holiday calendar (chinesecalendar "
+            f"{_library_version()}) covers {first}–{last} only")
+        self.year = year
+        self.hint = (f"upgrade it (pip install -U chinesecalendar) once the State Council has published "
+                     f"{year}'s holidays, or give the step a limit in days or hours")
+
+
+class OfficeHoursError(ValueError):
+    """``district.office_hours`` ends before it starts."""
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    """The hours a district's offices work; a working-day deadline falls at ``end``."""
+
+    start: dt.time
+    end: dt.time
+
+    @classmethod
+    def parse(cls, value: dict | None) -> "OfficeHours":
+        """From ``{start: "09:00", end: "17:30"}`` (schema-checked ``HH:MM``), or the default."""
+        start, end = (value["start"], value["end"]) if value else DEFAULT_OFFICE_HOURS
+        hours = cls(dt.time.fromisoformat(start), dt.time.fromisoformat(end))
+        if hours.end <= hours.start:
+            raise OfficeHoursError(f"office hours end at {end}, not after they start at {start}")
+        return hours
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}–{self.end:%H:%M}"
+
+    def as_dict(self) -> dict:
+        return {"start": f"{self.start:%H:%M}", "end": f"{self.end:%H:%M}"}
+
+
+def deadline(start: dt.datetime, limit: dict, office: OfficeHours) -> dt.datetime:
+    """The deadline of a step that starts at ``start`` with ``limit`` (one of hours, days, working_days)."""
+    (unit, value), = limit.items()
+    if unit == "hours":
+        return _ceil_minute(start + dt.timedelta(hours=value))
+    if unit == "days":
+        return start + dt.timedelta(days=value)
+    if unit == "working_days":
+        return dt.datetime.combine(add_working_days(start.date(), value), office.end)
+    raise ValueError(f"unknown limit unit: {unit!r}")
+
+
+def add_working_days(day: dt.date, count: int) -> dt.date:
+    """The ``count``-th working day after ``day`` (``day`` itself not counted)."""
+    for _ in range(count):
+        day = next_working_day(day)
+    return day
+
+
+def next_working_day(day: dt.date) -> dt.date:
+    """The first working day after ``day``."""
+    day += dt.timedelta(days=1)
+    while not is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+@lru_cache(maxsize=4096)
+def is_working_day(day: dt.date) -> bool:
+    """True on a working day in China (make-up working days included); CalendarError outside the calendar."""
+    import chinese_calendar
+
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        raise CalendarError(day.year) from None
+
+
+@lru_cache(maxsize=1)
+def calendar_years() -> tuple[int, int]:
+    """The first and last year the holiday calendar knows."""
+    from chinese_calendar import constants
+
+    years = {day.year for day in constants.holidays} | {day.year for day in constants.workdays}
+    return min(years), max(years)
+
+
+def _library_version() -> str:
+    import chinese_calendar
+
+    return getattr(chinese_calendar, "__version__", "?")
+
+
+def _ceil_minute(moment: dt.datetime) -> dt.datetime:
+    seconds = moment.second + moment.microsecond / 1_000_000
+    whole = moment.replace(second=0, microsecond=0)
+    return whole + dt.timedelta(minutes=math.ceil(seconds / 60)) if seconds else whole
+
+
+def parse_time(text: str) -> dt.datetime:
+    """``YYYY-MM-DD HH:MM`` (or with ``T``, or ``/`` between date parts); ValueError otherwise."""
+    cleaned = " ".join(text.strip().replace("T", " ").split())
+    for layout in ("%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M"):
+        try:
+            return dt.datetime.strptime(cleaned, layout)
+        except ValueError:
+            continue
+    raise ValueError(f"'{text}' is not a time written YYYY-MM-DD HH:MM, e.g. 2025-09-30 10:00")
+
+
+def format_time(moment: dt.datetime) -> str:
+    return moment.strftime(TIME_FORMAT)
