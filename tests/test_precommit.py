@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 PROJECT = Path(__file__).resolve().parents[1]
-MINI = Path(__file__).parent / "data" / "mini.yaml"
 
 pytestmark = [
     pytest.mark.slow,
@@ -45,6 +44,13 @@ def cache(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
+def clean_config() -> str:
+    """A district that validates clean: the scaffold of ``loushi init``."""
+    from engine.init import scaffold
+
+    return scaffold("yizhang-liuyuan", name="测试街道", ident="test")
+
+
 def make_repo(root: Path, rev: str, config_text: str) -> Path:
     (root / "configs").mkdir(parents=True)
     (root / "configs" / "mini.yaml").write_text(config_text, encoding="utf-8")
@@ -64,7 +70,7 @@ def pre_commit(repo: Path, cache: Path) -> subprocess.CompletedProcess:
 
 
 def test_hook_passes_a_clean_config(tmp_path, project_rev, cache):
-    repo = make_repo(tmp_path / "clean", project_rev, MINI.read_text(encoding="utf-8"))
+    repo = make_repo(tmp_path / "clean", project_rev, clean_config())
     done = pre_commit(repo, cache)
     if done.returncode == 3 or "An unexpected error has occurred" in done.stdout:
         pytest.skip(f"pre-commit could not install the hook here: {done.stdout[-500:]}")
@@ -73,7 +79,8 @@ def test_hook_passes_a_clean_config(tmp_path, project_rev, cache):
 
 
 def test_hook_fails_a_broken_config(tmp_path, project_rev, cache):
-    broken = MINI.read_text(encoding="utf-8").replace("holder: p-zheng}", "holder: p-nobody}")
+    broken = clean_config().replace("role: legal_adviser, holder: p-", "role: legal_adviser, holder: p-nobody-")
+    assert "p-nobody-" in broken
     repo = make_repo(tmp_path / "broken", project_rev, broken)
     done = pre_commit(repo, cache)
     if done.returncode == 3 or "An unexpected error has occurred" in done.stdout:
