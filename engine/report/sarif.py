@@ -1,0 +1,90 @@
+"""SARIF 2.1.0: every finding as a result with its location, every rule with its metadata.
+
+Code-scanning services (GitHub, GitLab, Azure DevOps) read it. Paths are given relative to the
+working folder where they lie below it, with ``/`` separators, as SARIF's ``uri`` asks.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .. import __version__
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+#: Findings of the stages before the rules: not in any pack, described here.
+STAGE_RULES = {
+    "schema": "The config follows the district config format (JSON Schema, `loushi schema`).",
+    "rule-error": "A rule's expression could not be evaluated for an entity.",
+    "rule-pack": "A rule pack is broken: it does not follow the pack format, or an expression does not compile.",
+    "path-missing": "A path given on the command line does not exist.",
+}
+
+
+def render(report) -> str:
+    """The report as one SARIF log (a single run of loushi)."""
+    findings = report.findings
+    descriptors, index = _rules(sorted({f.rule for f in findings}))
+    run = {
+        "tool": {"driver": {"name": "loushi", "version": __version__, "semanticVersion": __version__,
+                            "informationUri": "https://github.com/loushi/loushi", "rules": descriptors}},
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(f, index) for f in findings],
+    }
+    log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _rules(used: list[str]) -> tuple[list[dict], dict[str, int]]:
+    """A descriptor for every rule of the shipped packs and every other rule a finding names."""
+    from ..rules.packs import catalog
+
+    rules = catalog().rules
+    ids = sorted(set(rules) | set(used))
+    return [_descriptor(i, rules.get(i)) for i in ids], {i: n for n, i in enumerate(ids)}
+
+
+def _descriptor(ident: str, rule) -> dict:
+    if rule is None:
+        text = STAGE_RULES.get(ident, f"Findings of the {ident} stage of validation.")
+        return {"id": ident, "shortDescription": {"text": text}, "fullDescription": {"text": text},
+                "defaultConfiguration": {"level": "error"}, "properties": {"pack": "core"}}
+    help_text = f"{rule.description}\n\nWhy: {rule.rationale}" + (f"\n\nSource: {rule.source}" if rule.source else "")
+    properties = {"pack": rule.pack, "tags": [rule.pack]}
+    if rule.source:
+        properties["source"] = rule.source
+    if rule.options:
+        properties["options"] = {name: spec["default"] for name, spec in sorted(rule.options.items())}
+    return {"id": ident, "name": _camel(ident), "shortDescription": {"text": rule.summary},
+            "fullDescription": {"text": rule.description}, "help": {"text": help_text},
+            "defaultConfiguration": {"level": LEVELS[rule.level]}, "properties": properties}
+
+
+def _camel(ident: str) -> str:
+    return "".join(part.capitalize() for part in ident.split("-"))
+
+
+def _result(item, index: dict) -> dict:
+    text = item.message + (f"\nhint: {item.hint}" if item.hint else "")
+    location = {"physicalLocation": {"artifactLocation": {"uri": uri(item.file)}}}
+    if item.line >= 1:
+        location["physicalLocation"]["region"] = {"startLine": item.line, "startColumn": max(item.column, 1)}
+    if item.path:
+        location["logicalLocations"] = [{"fullyQualifiedName": item.path, "kind": "object"}]
+    result = {"ruleId": item.rule, "ruleIndex": index[item.rule], "level": LEVELS[item.level],
+              "message": {"text": text}, "locations": [location]}
+    if item.target:
+        result["properties"] = {"target": item.target}
+    return result
+
+
+def uri(file: str) -> str:
+    """``file`` as a relative URI where it lies below the working folder."""
+    path = Path(file)
+    if path.is_absolute():
+        try:
+            path = path.resolve().relative_to(Path.cwd().resolve())
+        except ValueError:
+            return path.as_uri()
+    return "/".join(part for part in path.as_posix().split("/") if part not in ("", "."))
