@@ -14,7 +14,7 @@ from ..findings import count_by_level
 Reporter = Callable[..., str]
 
 
-def render_text(report, *, color: bool = False) -> str:
+def render_text(report, *, color: bool = False, lang: str = "en") -> str:
     """``file:line:col: [level] message (rule)``, a hint below where there is one, then a summary."""
     lines = []
     for item in report.findings:
@@ -25,18 +25,21 @@ def render_text(report, *, color: bool = False) -> str:
         lines.append(f"{item.file}:{item.line}:{item.column}: [{level}] {item.message} ({item.rule})")
         if item.hint:
             lines.append(f"    hint: {item.hint}")
-    lines.append(summary_line(report))
+    lines.append(summary_line(report, lang))
     return "\n".join(lines) + "\n"
 
 
-def summary_line(report) -> str:
+def summary_line(report, lang: str = "en") -> str:
+    from ..i18n import text as words
+
     counts = count_by_level(report.findings)
     files = sum(len(d.files) for d in report.districts)
-    suppressed = sum(d.summary.get("suppressed", 0) for d in report.districts)
-    text = (f"{len(report.districts)} district(s), {files} file(s): {counts['error']} error(s), "
-            f"{counts['warning']} warning(s), {counts['info']} info")
-    if suppressed:
-        text += f", {suppressed} suppressed"
+    text = words("validate.summary", lang, districts=len(report.districts), files=files, errors=counts["error"],
+                 warnings=counts["warning"], infos=counts["info"])
+    for key in ("suppressed", "baselined"):
+        count = sum(d.summary.get(key, 0) for d in report.districts)
+        if count:
+            text += words(f"validate.{key}", lang, count=count)
     return text
 
 
@@ -59,6 +62,9 @@ REPORTERS: dict[str, Reporter] = {
     "text": render_text,
     "json": render_json,
 }
+# The review-pipeline formats, each in its own module (imported when the registry is read).
+from . import github as _github, junit as _junit, sarif as _sarif  # noqa: E402
+REPORTERS.update(sarif=_sarif.render, github=_github.render, junit=_junit.render)
 
 
 def get(name: str) -> Reporter:
