@@ -68,18 +68,18 @@ def import_ledgers(ledgers: list[str | Path], into: str | Path, options: ImportO
     """Import ``ledgers`` into the config at ``into`` (see the module's doc)."""
     outcome = Outcome(str(into))
     mapping, outcome.problems = load_mapping(options.mapping)
-    tables = _tables(ledgers, mapping, outcome) if not outcome.errors else []
     if outcome.errors:
         return outcome
+    tables = _tables(ledgers, mapping, outcome)
     target = Path(into)
-    orig = target.read_text(encoding="utf-8") if target.exists() else _skeleton(target)
     known = _known(target, outcome)
+    if any(p.rule == "import-config-unusable" for p in outcome.problems):
+        return outcome
+    entities, problems = convert(tables, mapping, known)  # every bad row is reported, not just the first
+    outcome.problems = sorted(outcome.problems + problems)
     if outcome.errors:
         return outcome
-    entities, problems = convert(tables, mapping, known)
-    outcome.problems += problems
-    if outcome.errors:
-        return outcome
+    orig = target.read_text(encoding="utf-8") if target.exists() else _skeleton(target)
     kinds = sorted({t.kind for t in tables}, key=KINDS.index)
     new = _edit(orig, entities, kinds, known, target, options, outcome)
     if outcome.errors:

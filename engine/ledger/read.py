@@ -14,21 +14,33 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 SUFFIXES = (".xlsx", ".xlsm", ".csv")
+_CELL = re.compile(r"(?P<sheet>.*)!(?P<col>[A-Z]+)(?P<row>[0-9]+)\Z")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
-    """One problem in a ledger or a mapping file, at one place (``book!sheet!F17``)."""
+    """One problem in a ledger or a mapping file, at one place (``book!sheet!F17``); problems
+    sort by book and sheet, then row, then column."""
 
     where: str
     level: str
     rule: str
     message: str
     hint: str = field(default="", compare=False)
+
+    def __lt__(self, other: "Problem") -> bool:
+        return self._key() < other._key()
+
+    def _key(self) -> tuple:
+        cell = _CELL.match(self.where)
+        if cell is None:
+            return (self.where, 0, 0, "", self.rule, self.message)
+        return (cell["sheet"], int(cell["row"]), len(cell["col"]), cell["col"], self.rule, self.message)
 
     def __str__(self) -> str:
         text = f"{self.where}: [{self.level}] {self.message} ({self.rule})"
