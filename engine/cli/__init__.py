@@ -18,6 +18,7 @@ from .. import __version__, exitcodes
 #: name → (module, one-line help). A new command is one module and one entry here.
 COMMANDS = {
     "validate": ("engine.cli.validate", "Check district configs: schema, references and rules."),
+    "rules": ("engine.cli.rules", "List the rules, explain one, or write the rules reference."),
     "build": ("engine.cli.build", "Build charters, duty lists, rosters and escalation paths (md, html, docx, ics)."),
     "schema": ("engine.cli.schema", "Print the JSON Schema of the district config format."),
     "completion": ("engine.cli.completion", "Print the shell completion script (bash, zsh, fish)."),
@@ -26,6 +27,7 @@ COMMANDS = {
     "graph": ("engine.cli.graph", "Export or draw a district's org graph (dot, mermaid, graphml, json, svg, png)."),
     "stats": ("engine.cli.stats", "Counts against declared figures, coverage, posts per person, vacancies."),
     "impact": ("engine.cli.impact", "What happens if a person or unit leaves: posts, committees, escalation."),
+    "route": ("engine.cli.route", "Route a matter: handler per step, who holds it then, working-day deadlines; --batch for many."),
     "import": ("engine.cli.import_", "Import Excel/CSV ledgers (buildings, units, people, party orgs) into a config."),
 }
 
