@@ -13,6 +13,7 @@ config, and the zip entries a fixed timestamp.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import zipfile
@@ -38,19 +39,28 @@ def document(text: str, title: str, kind: str, created: dt.datetime) -> bytes:
     """The ``.docx`` bytes of a Markdown document."""
     from docx import Document
 
+    doc = Document(io.BytesIO(_base()))
+    _core(doc, title, created)
+    for block in markdown.parse(text):
+        _block(doc, block, kind)
+    return package(doc)
+
+
+# -- page, styles, fonts ---------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
+def _base() -> bytes:
+    """An empty document with the page, the styles and the footer set up (made once per process)."""
+    from docx import Document
+
     doc = Document()
     _page(doc)
     _styles(doc)
     _footer(doc)
-    _core(doc, title, created)
-    for block in markdown.parse(text):
-        _block(doc, block, kind)
     buffer = io.BytesIO()
     doc.save(buffer)
-    return deterministic(buffer.getvalue())
+    return buffer.getvalue()
 
 
-# -- page, styles, fonts ---------------------------------------------------------------
 def _page(doc) -> None:
     from docx.shared import Mm
 
@@ -254,6 +264,7 @@ def _flow(doc, block: markdown.Block) -> None:
         table._tbl.tblPr.style = "TableGrid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
+        table.columns[0].width = Mm(95)
         table.rows[0].cells[0].width = Mm(95)
         paragraph = table.rows[0].cells[0].paragraphs[0]
         _styled(paragraph, "FlowBox")
@@ -270,19 +281,36 @@ def _code(doc, text: str) -> None:
 
 
 # -- determinism -----------------------------------------------------------------------
-def deterministic(data: bytes) -> bytes:
-    """The same package with fixed zip timestamps and the fonts' fallbacks in the font table."""
-    source = zipfile.ZipFile(io.BytesIO(data))
+class _ZipWriter:
+    """What python-docx's package writer writes parts to: here, zip entries with a fixed time."""
+
+    def __init__(self, target: zipfile.ZipFile):
+        self.target = target
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        name = pack_uri.membername
+        if name == "word/fontTable.xml":
+            blob = font_table(blob)
+        info = zipfile.ZipInfo(name, ZIP_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        self.target.writestr(info, blob)
+
+
+def package(doc) -> bytes:
+    """The document's bytes, the same for the same content: fixed zip times, no clock anywhere."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    pkg = doc.part.package
+    parts = list(pkg.iter_parts())
+    for part in parts:
+        part.before_marshal()
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            content = source.read(item.filename)
-            if item.filename == "word/fontTable.xml":
-                content = font_table(content)
-            info = zipfile.ZipInfo(item.filename, ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, content)
+        writer = _ZipWriter(target)
+        PackageWriter._write_content_types_stream(writer, parts)
+        PackageWriter._write_pkg_rels(writer, pkg.rels)
+        PackageWriter._write_parts(writer, parts)
     return out.getvalue()
 
 
