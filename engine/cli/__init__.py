@@ -18,6 +18,7 @@ from .. import __version__, exitcodes
 #: name → (module, one-line help). A new command is one module and one entry here.
 COMMANDS = {
     "validate": ("engine.cli.validate", "Check district configs: schema, references and rules."),
+    "rules": ("engine.cli.rules", "List the rules, explain one, or write the rules reference."),
     "build": ("engine.cli.build", "Build charters, duty lists, rosters and escalation paths (md, html, docx, ics)."),
     "schema": ("engine.cli.schema", "Print the JSON Schema of the district config format."),
     "completion": ("engine.cli.completion", "Print the shell completion script (bash, zsh, fish)."),
