@@ -140,6 +140,12 @@ CATALOG: dict[str, dict[str, str]] = {
     "diff.summary": {"en": "{changes} change(s) in {districts} district(s)", "zh": "{districts}个街道配置，共{changes}处变化"},
     "diff.compared": {"en": "{old} → {new}", "zh": "{old} → {new}"},
     "diff.nothing": {"en": "no governance changes", "zh": "治理结构无变化"},
+    # validate
+    "validate.summary": {"en": "{districts} district(s), {files} file(s): {errors} error(s), {warnings} warning(s), "
+                               "{infos} info",
+                         "zh": "{districts}个街道配置，{files}个文件：{errors}个错误，{warnings}个警告，{infos}条提示"},
+    "validate.suppressed": {"en": ", {count} suppressed", "zh": "，{count}条已豁免"},
+    "validate.baselined": {"en": ", {count} in the baseline", "zh": "，{count}条已在基线中"},
     # baseline
     "baseline.written": {"en": "wrote {count} finding(s) to the baseline {path}",
                          "zh": "已将{count}条问题记入基线 {path}"},

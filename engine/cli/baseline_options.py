@@ -21,7 +21,7 @@ def apply(report, baseline_file, write_baseline):
     if not baseline_file and not write_baseline:
         return report
     from ..baseline import BaselineError, settle
-    from ..i18n import language, text
+    from ..i18n import text
 
     try:
         report, (key, values) = settle(report, baseline_file, write_baseline)
@@ -29,6 +29,12 @@ def apply(report, baseline_file, write_baseline):
         error = click.ClickException(str(exc))
         error.exit_code = exitcodes.UNUSABLE
         raise error from None
-    lang = language((click.get_current_context().find_root().params or {}).get("lang"))
-    click.echo(text(key, lang, **values), err=True)
+    click.echo(text(key, lang(), **values), err=True)
     return report
+
+
+def lang() -> str:
+    """The language of the command being run: the global ``--lang``, else the locale's."""
+    from ..i18n import language
+
+    return language((click.get_current_context().find_root().params or {}).get("lang"))
