@@ -1,0 +1,128 @@
+"""``loushi route PATH --building B --matter M [--at TIME]``: who handles a matter, by when,
+and who is next; ``--batch FILE``: many matters, and the load per post and per person."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from .. import exitcodes
+
+#: China Standard Time (no daylight saving since 1991): the clock of every district.
+CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
+
+
+def _time(ctx, param, value):
+    from ..workdays import parse_time
+
+    if value is None:
+        return dt.datetime.now(CHINA_TIME).replace(tzinfo=None, second=0, microsecond=0)
+    try:
+        return parse_time(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _attributes(ctx, param, values):
+    result = {}
+    for value in values:
+        key, sep, chosen = value.partition("=")
+        if not sep or not key.strip() or not chosen.strip():
+            raise click.BadParameter(f"'{value}' is not NAME=VALUE, e.g. severity=major")
+        result[key.strip()] = chosen.strip()
+    return result
+
+
+def _output(ctx, param, value):
+    if value is None:
+        return None
+    path = Path(value)
+    if path.suffix.lower() not in (".csv", ".json"):
+        raise click.BadParameter(f"'{value}': name a .csv or a .json file")
+    return path
+
+
+@click.command("route", epilog=exitcodes.HELP)
+@click.argument("path", type=click.Path())
+@click.option("--building", "-b", default=None, help="The building the matter is raised in (id or exact name).")
+@click.option("--matter", "-m", default=None, help="The matter category (id or exact name).")
+@click.option("--at", callback=_time, metavar="'YYYY-MM-DD HH:MM'",
+              help="When the matter is raised, the district's local time (default: now, China time).")
+@click.option("--attr", "attributes", multiple=True, callback=_attributes, metavar="NAME=VALUE",
+              help="A matter attribute that selects the chain, e.g. severity=major; repeat for several.")
+@click.option("--batch", "batch_file", type=click.Path(dir_okay=False), default=None,
+              help="A CSV file of matters (columns building, matter, time, and attributes) to route all at once.")
+@click.option("-o", "--output", callback=_output, type=click.Path(dir_okay=False),
+              help="With --batch: write each matter's route to this .csv or .json file.")
+@click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
+@click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="Output format.")
+def command(path, building, matter, at, attributes, batch_file, output, force, fmt):
+    """The path a matter raised in a building of the district at PATH takes: per step its
+    level, handler post, the person holding it then (rotations included), its deadline and
+    what sends the matter on. Deadlines in working days follow China's statutory holidays
+    and make-up working days (调休); see docs/route.md."""
+    from .. import route as routing
+
+    if batch_file is not None:
+        if building or matter or attributes:
+            raise click.UsageError("--batch takes building, matter and attributes from the file: "
+                                   "drop --building, --matter and --attr")
+        _check_output(output, batch_file, force)
+        return _batch(routing.batch_for_path(path, batch_file), output, fmt)
+    if output is not None:
+        raise click.UsageError("--output goes with --batch")
+    if not building or not matter:
+        raise click.UsageError("name --building and --matter (or give --batch FILE)")
+    return _single(routing.for_path(path, building, matter, at, attributes), fmt)
+
+
+def _check_output(output, batch_file, force: bool) -> None:
+    if output is None:
+        return
+    if output.exists() and output.resolve() == Path(batch_file).resolve():
+        raise click.UsageError(f"--output {output} is the batch file itself: name another file")
+    if output.exists() and not force:
+        raise click.UsageError(f"{output} exists: add --force to replace it")
+
+
+def _single(outcome, fmt: str) -> int:
+    from ..route_io import render_json, render_text
+
+    if outcome.report is not None:
+        return _stopped(outcome.report)
+    if outcome.error is not None:
+        click.echo(_error_text(outcome.error), nl=False, err=True)
+        return exitcodes.FINDINGS if outcome.error.config else exitcodes.UNUSABLE
+    click.echo((render_json if fmt == "json" else render_text)(outcome.route), nl=False)
+    return exitcodes.OK
+
+
+def _batch(outcome, output, fmt: str) -> int:
+    from ..route_io import problems_text, render_batch_json, render_batch_text, write_results
+
+    if outcome.report is not None:
+        return _stopped(outcome.report)
+    if outcome.problems:
+        click.echo(problems_text(outcome.problems), nl=False, err=True)
+        return exitcodes.UNUSABLE
+    if output is not None:
+        write_results(outcome.batch, output)
+    click.echo((render_batch_json if fmt == "json" else render_batch_text)(outcome.batch), nl=False)
+    return exitcodes.OK
+
+
+def _stopped(report) -> int:
+    from ..report import REPORTERS
+
+    click.echo(REPORTERS["text"](report), nl=False, err=True)
+    return report.exit_code() or exitcodes.FINDINGS
+
+
+def _error_text(error) -> str:
+    from ..route_io import where_text
+
+    place = f"{where_text(error.where)}: " if error.where else ""
+    return f"loushi route: {place}{error.message}\n" + (f"    hint: {error.hint}\n" if error.hint else "")

@@ -1,0 +1,363 @@
+"""Routing a matter: who handles it, by when, and who is next.
+
+``route(model, building, matter, at, attributes)`` follows the escalation chain of a matter
+category raised in one building at one time and returns a :class:`Route`: per step, its level,
+the handler posts of the body the step names for that building, the person holding each post
+when the step starts (rotations included), the step's deadline as an absolute time, and what
+sends the matter on. A step starts when the one before it runs out: the route is the path of a
+matter nobody closes early, the longest it can take. Deadlines are worked out by
+:mod:`engine.workdays`.
+
+The chain is the first whose ``when`` matches the matter's attributes (the district's
+``attributes`` defaults, overridden by those given); a chain without ``when`` is the default.
+
+Anything that stops a route (an unknown building, matter category or attribute, a chain that
+cannot be resolved for that building, a post vacant at that time, a year the holiday calendar
+does not know) is a :class:`RouteError` naming it, with a did-you-mean hint where one helps.
+
+``batch(model, rows)`` routes many matters and counts the load per post and per person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import kind_name
+from .workdays import CalendarError, OfficeHours, OfficeHoursError, deadline, format_time
+
+
+class RouteError(Exception):
+    """Why a matter cannot be routed. ``config``: the district is at fault, not the request;
+    ``where``: the place in the district's files, ``(file, line, column)``; ``field``: the
+    part of the request at fault (``building``, ``matter``, ``time`` or an attribute)."""
+
+    def __init__(self, message: str, hint: str = "", where: tuple | None = None, config: bool = False,
+                 field: str = ""):
+        super().__init__(message)
+        self.message, self.hint, self.where, self.config, self.field = message, hint, where, config, field
+
+
+@dataclass(frozen=True)
+class Handler:
+    """One post handling a step, and who holds it when the step starts (None: vacant)."""
+
+    post: str
+    title: str
+    holder: str | None
+    holder_name: str | None
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    level: str
+    body: str
+    body_name: str
+    role: str
+    role_name: str
+    handlers: tuple[Handler, ...]
+    limit: tuple[str, float]
+    start: dt.datetime
+    deadline: dt.datetime
+    action: str | None
+    next_when: str | None
+
+
+@dataclass(frozen=True)
+class Route:
+    district: str
+    building: str
+    building_name: str
+    matter: str
+    matter_name: str
+    at: dt.datetime
+    attributes: tuple[tuple[str, str], ...]
+    chain: int                 # 1-based, in the matter's order
+    when: tuple[tuple[str, tuple[str, ...]], ...]  # empty: the default chain
+    office: OfficeHours
+    steps: tuple[Step, ...]
+    labels: tuple[tuple[str, str], ...] = ()  # attribute → its label, for documents
+
+    @property
+    def deadline(self) -> dt.datetime:
+        """When the last step runs out."""
+        return self.steps[-1].deadline
+
+
+def route(model, building: str, matter: str, at: dt.datetime, attributes: dict | None = None) -> Route:
+    """The path a matter of category ``matter`` raised in ``building`` at ``at`` takes."""
+    building = resolve(model, "buildings", building)
+    matter = resolve(model, "matters", matter)
+    values = effective_attributes(model, attributes or {})
+    index, chain = select_chain(model, matter, values)
+    office = office_hours(model)
+    steps, start = [], at
+    for number, step in enumerate(chain["steps"], 1):
+        resolved = _step(model, _Place(building, matter, index + 1, number), step, start, office)
+        steps.append(resolved)
+        start = resolved.deadline
+    when = tuple((k, tuple(v) if isinstance(v, list) else (v,)) for k, v in sorted((chain.get("when") or {}).items()))
+    labels = tuple(sorted((k, spec.get("label", k)) for k, spec in (model.data.get("attributes") or {}).items()))
+    return Route(model.id, building, model.entities["buildings"][building]["name"], matter,
+                 model.entities["matters"][matter]["name"], at, tuple(sorted(values.items())), index + 1, when,
+                 office, tuple(steps), labels)
+
+
+# -- the request ---------------------------------------------------------------------------------
+def resolve(model, kind: str, text: str) -> str:
+    """The id of the ``kind`` entity named ``text`` by its id or, when unique, its exact name."""
+    entities = model.entities[kind]
+    if text in entities:
+        return text
+    named = sorted(ident for ident, entity in entities.items() if entity.get("name") == text)
+    if len(named) == 1:
+        return named[0]
+    field_name = "building" if kind == "buildings" else "matter"
+    if named:
+        raise RouteError(f"{len(named)} {kind_name(kind)}s are named '{text}': {', '.join(named)}",
+                         hint="give the id instead", field=field_name)
+    names = {entity.get("name", ident): ident for ident, entity in entities.items()}
+    hint = model.suggest(text, (kind,)) or _did_you_mean(text, names, lambda name: names[name])
+    raise RouteError(f"no {kind_name(kind)} with the id or name '{text}'", hint=hint, field=field_name)
+
+
+def effective_attributes(model, given: dict) -> dict:
+    """The district's attribute defaults, overridden by ``given`` (each checked)."""
+    declared = model.data.get("attributes") or {}
+    values = {key: spec["default"] for key, spec in declared.items() if "default" in spec}
+    for key, value in sorted(given.items()):
+        spec = declared.get(key)
+        if spec is None:
+            known = ", ".join(sorted(declared)) or "none"
+            raise RouteError(f"the district declares no matter attribute '{key}' (it declares: {known})",
+                             hint=_did_you_mean(key, declared), field=key)
+        if value not in spec["values"]:
+            raise RouteError(f"'{value}' is not a value of the attribute '{key}' "
+                             f"(one of: {', '.join(spec['values'])})",
+                             hint=_did_you_mean(value, spec["values"]), field=key)
+        values[key] = value
+    return values
+
+
+def select_chain(model, matter: str, values: dict) -> tuple[int, dict]:
+    """``(index, chain)``: the first chain whose ``when`` matches ``values``, else the default."""
+    default = None
+    for index, chain in enumerate(model.entities["matters"][matter]["escalation"]):
+        if not chain.get("when"):
+            default = default or (index, chain)
+        elif _matches(model, matter, index, chain["when"], values):
+            return index, chain
+    if default is None:
+        entity = model.entities["matters"][matter]
+        wanted = ", ".join(f"{k}={v}" for k, v in sorted(values.items())) or "none"
+        raise RouteError(f"no escalation chain of the matter category '{matter}' applies to a matter with "
+                         f"the attributes {wanted}", where=model.position(entity, "escalation"), config=True,
+                         hint="add a chain without `when`: the default chain")
+    return default
+
+
+def _matches(model, matter: str, index: int, when: dict, values: dict) -> bool:
+    for key, wanted in when.items():
+        if key not in values:
+            raise RouteError(f"chain {index + 1} of the matter category '{matter}' depends on the attribute "
+                             f"'{key}', which has no default and was not given",
+                             hint=f"give --attr {key}=VALUE", where=model.position(when, key), field=key)
+        if values[key] not in (wanted if isinstance(wanted, list) else [wanted]):
+            return False
+    return True
+
+
+def office_hours(model) -> OfficeHours:
+    try:
+        return OfficeHours.parse(model.district.get("office_hours"))
+    except OfficeHoursError as exc:
+        raise RouteError(str(exc), where=model.position(model.district, "office_hours"), config=True,
+                         hint="write office_hours: {start: \"09:00\", end: \"17:30\"}") from None
+
+
+# -- one step ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Place:
+    """Where a step is: for messages."""
+
+    building: str
+    matter: str
+    chain: int
+    step: int
+
+    def __str__(self) -> str:
+        return (f"matter category '{self.matter}', chain {self.chain}, step {self.step}, "
+                f"for the building '{self.building}'")
+
+
+def _step(model, place: _Place, step: dict, start: dt.datetime, office: OfficeHours) -> Step:
+    handler = step["handler"]
+    posts = handler_posts(model, place, handler, step["level"])
+    handlers = tuple(_handler(model, post, start.date()) for post in posts)
+    if all(h.holder is None for h in handlers):
+        ids = ", ".join(h.post for h in handlers)
+        raise RouteError(f"{place}: the handler post {ids} is vacant on {start:%Y-%m-%d}", config=True,
+                         where=model.position(handler, "role"), hint="fill the post, or its rotation's turn")
+    try:
+        end = deadline(start, step["limit"], office)
+    except CalendarError as exc:
+        raise RouteError(f"{place}, starting {format_time(start)}: {exc}", hint=exc.hint,
+                         where=model.position(step, "limit"), field="time") from None
+    (unit, value), = step["limit"].items()
+    body = posts[0].body
+    return Step(place.step, step["level"], body, _body_name(model, posts[0]), handler["role"],
+                model.role_name(handler["role"]), handlers, (unit, value), start, end,
+                step.get("action"), step.get("next_when"))
+
+
+def handler_posts(model, place, handler: dict, level: str) -> list:
+    """The posts of the handler's role in the body the step names for the building."""
+    body = model.body_for(handler["body"], place.building, level)
+    if body is None:
+        message, hint = _no_body(handler["body"], level)
+        raise RouteError(f"{place}: {message}", hint=hint, where=model.position(handler, "body"), config=True)
+    posts = model.posts_of(body)
+    found = [post for post in posts if post.role == handler["role"]]
+    if not found:
+        roles = sorted({post.role for post in posts})
+        raise RouteError(f"{place}: {kind_name(model.kind_of.get(body, 'body'))} '{body}' has no post of the "
+                         f"role '{handler['role']}' (it has: {', '.join(roles) or 'no posts'})",
+                         hint=_did_you_mean(handler["role"], roles), where=model.position(handler, "role"),
+                         config=True)
+    return found
+
+
+def _no_body(body: str, level: str) -> tuple[str, str]:
+    if body == "committee":
+        return "no committee covers the building", "list the building in a committee's buildings"
+    if body == "party_org":
+        return "no party organisation covers the building", "list the building, or a unit in it, in a party organisation"
+    if body == "grid":
+        grid = level if level in ("cluster", "block") else "building"
+        return (f"the building lies in no {grid} grid",
+                f"give it a {grid} grid" + (" (a block grid above its cluster grid)" if grid == "block" else ""))
+    return f"the handler body '{body}' is not in the district", ""
+
+
+def _handler(model, post, day: dt.date) -> Handler:
+    holder = model.holder_at(post, day)
+    person = model.entities["people"].get(holder) if holder else None
+    return Handler(post.id, model.post_title(post), holder, person["name"] if person is not None else None)
+
+
+def _body_name(model, post) -> str:
+    entity = model.entities[post.body_kind].get(post.body)
+    return entity.get("name", post.body) if entity is not None else post.body
+
+
+def _did_you_mean(word: str, pool, show=lambda x: x) -> str:
+    close = difflib.get_close_matches(word, sorted(pool), n=1, cutoff=0.6)
+    return f"did you mean '{show(close[0])}'?" if close else ""
+
+
+# -- many matters --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Row:
+    """One matter of a batch: ``number`` is its line in the batch file (the header is 1)."""
+
+    number: int
+    building: str
+    matter: str
+    at: dt.datetime
+    attributes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class BatchResult:
+    """Every row's route (``routes``, in row order) or why it has none (``failures``)."""
+
+    district: str = ""
+    routes: list[tuple[Row, Route]] = field(default_factory=list)
+    failures: list[tuple[Row, RouteError]] = field(default_factory=list)
+
+    @property
+    def period(self) -> tuple[dt.datetime, dt.datetime] | None:
+        times = [row.at for row, _ in self.routes]
+        return (min(times), max(times)) if times else None
+
+    def load(self) -> dict[str, list[dict]]:
+        """Matters per post and per person: ``first`` handled at the first step, ``on_path``
+        anywhere on their path (the load if every matter went to the end)."""
+        return {"posts": _load(self.routes, _post_keys), "people": _load(self.routes, _person_keys)}
+
+
+def batch(model, rows) -> BatchResult:
+    """Route every row; a row that cannot be routed is kept with its error."""
+    result = BatchResult(model.id)
+    for row in rows:
+        try:
+            result.routes.append((row, route(model, row.building, row.matter, row.at, dict(row.attributes))))
+        except RouteError as exc:
+            result.failures.append((row, exc))
+    return result
+
+
+def _post_keys(step: Step) -> set:
+    return {(h.post, f"{step.body_name}·{h.title}") for h in step.handlers}
+
+
+def _person_keys(step: Step) -> set:
+    return {(h.holder, h.holder_name) for h in step.handlers if h.holder is not None}
+
+
+def _load(routes, keys) -> list[dict]:
+    counts: dict[tuple, list[int]] = {}
+    for _, found in routes:
+        for key in keys(found.steps[0]):
+            counts.setdefault(key, [0, 0])[0] += 1
+        for key in set().union(*(keys(step) for step in found.steps)):
+            counts.setdefault(key, [0, 0])[1] += 1
+    rows = [{"id": ident, "name": name, "first": first, "on_path": on_path}
+            for (ident, name), (first, on_path) in counts.items()]
+    return sorted(rows, key=lambda r: (-r["first"], -r["on_path"], r["id"]))
+
+
+# -- from a path ---------------------------------------------------------------------------------
+@dataclass
+class Outcome:
+    """A route or a batch, the validation report that stopped it, or the error that did."""
+
+    route: Route | None = None
+    batch: BatchResult | None = None
+    report: object | None = None
+    error: RouteError | None = None
+    problems: list = field(default_factory=list)  # batch file problems (findings)
+
+
+def for_path(path: str | Path, building: str, matter: str, at: dt.datetime,
+             attributes: dict | None = None) -> Outcome:
+    """Route one matter in the district at ``path``."""
+    from .usable import model_or_report
+
+    usable = model_or_report(path)
+    if usable.model is None:
+        return Outcome(report=usable.report)
+    try:
+        return Outcome(route=route(usable.model, building, matter, at, attributes))
+    except RouteError as exc:
+        return Outcome(error=exc)
+
+
+def batch_for_path(path: str | Path, batch_file: str | Path) -> Outcome:
+    """Route every matter listed in the CSV file ``batch_file`` in the district at ``path``."""
+    from .route_io import failure_problem, read_rows
+    from .usable import model_or_report
+
+    usable = model_or_report(path)
+    if usable.model is None:
+        return Outcome(report=usable.report)
+    declared = sorted(usable.model.data.get("attributes") or {})
+    read = read_rows(batch_file, declared)
+    if read.problems:
+        return Outcome(problems=sorted(read.problems))
+    result = batch(usable.model, read.rows)
+    problems = [failure_problem(str(batch_file), read.columns, row, exc) for row, exc in result.failures]
+    return Outcome(batch=result, problems=sorted(problems))

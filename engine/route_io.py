@@ -1,0 +1,265 @@
+"""Routes in and out: the batch CSV file read, routes and loads written as text, JSON and CSV.
+
+The batch file is UTF-8 CSV (a byte-order mark is fine) with a header row: ``building``,
+``matter`` (or ``category``), ``time`` (``YYYY-MM-DD HH:MM``), and optionally one column per
+matter attribute the district declares (an empty cell takes the attribute's default). Every
+problem is a :class:`~engine.findings.Finding` at the file, row and column it is in.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .findings import Finding
+from .route import Route, Row
+from .workdays import format_time, parse_time
+
+REQUIRED = ("building", "matter", "time")
+ALIASES = {"category": "matter"}
+RULE = "route-batch"
+#: Words of the text output.
+LEVELS = {"building": "楼宇", "cluster": "楼群", "block": "街区", "subdistrict": "街道", "district": "区", "city": "市"}
+LIMIT_UNITS = {"hours": "小时", "days": "个自然日", "working_days": "个工作日"}
+
+
+@dataclass
+class BatchFile:
+    """The rows of a batch file, its problems, and the column (1-based) of each field."""
+
+    rows: list[Row] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
+    columns: dict[str, int] = field(default_factory=dict)
+
+
+def read_rows(path: str | Path, attributes: list[str]) -> BatchFile:
+    """Read the batch file at ``path``; ``attributes``: the district's attribute names."""
+    name = str(path)
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        return BatchFile(problems=[_problem(name, 0, 0, f"cannot read the batch file: {exc.strerror}")])
+    except UnicodeDecodeError as exc:
+        return BatchFile(problems=[_problem(name, 0, 0, f"the batch file is not UTF-8 (byte {exc.start})",
+                                            "save it as UTF-8 CSV (Excel: 'CSV UTF-8')")])
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None:
+        return BatchFile(problems=[_problem(name, 0, 0, "the batch file is empty",
+                                            "write a header row: building,matter,time")])
+    result = BatchFile()
+    result.columns, result.problems = _header(name, header, attributes)
+    if not result.problems:
+        for cells in reader:
+            _row(name, reader.line_num, cells, len(header), result)
+    return result
+
+
+def _header(name: str, header: list[str], attributes: list[str]) -> tuple[dict, list[Finding]]:
+    columns, problems = {}, []
+    for number, cell in enumerate(header, 1):
+        key = ALIASES.get(cell.strip().lower(), cell.strip().lower()) if cell.strip().lower() in (
+            *REQUIRED, *ALIASES) else cell.strip()
+        if key in columns:
+            problems.append(_problem(name, 1, number, f"the column '{cell}' appears twice"))
+        elif key not in REQUIRED and key not in attributes:
+            close = difflib.get_close_matches(key, [*REQUIRED, *ALIASES, *attributes], n=1, cutoff=0.6)
+            known = ", ".join([*REQUIRED, *attributes])
+            problems.append(_problem(name, 1, number, f"unknown column '{cell}' (the columns are: {known})",
+                                     f"did you mean '{close[0]}'?" if close else ""))
+        columns[key] = number
+    for key in REQUIRED:
+        if key not in columns:
+            problems.append(_problem(name, 1, 0, f"the header has no '{key}' column",
+                                     "write a header row: building,matter,time"))
+    return columns, problems
+
+
+def _row(name: str, line: int, cells: list[str], width: int, result: BatchFile) -> None:
+    if not any(cell.strip() for cell in cells):
+        return
+    if len(cells) != width:
+        result.problems.append(_problem(name, line, 0, f"the row has {len(cells)} cells, the header {width}"))
+        return
+    value = {key: cells[number - 1].strip() for key, number in result.columns.items()}
+    for key in REQUIRED:
+        if not value[key]:
+            result.problems.append(_problem(name, line, result.columns[key], f"the {key} is empty"))
+            return
+    try:
+        at = parse_time(value["time"])
+    except ValueError as exc:
+        result.problems.append(_problem(name, line, result.columns["time"], str(exc)))
+        return
+    attributes = tuple(sorted((k, v) for k, v in value.items() if k not in REQUIRED and v))
+    result.rows.append(Row(line, value["building"], value["matter"], at, attributes))
+
+
+def _problem(file: str, line: int, column: int, message: str, hint: str = "") -> Finding:
+    return Finding(file, line, column, "error", RULE, message, "", "", hint)
+
+
+def failure_problem(name: str, columns: dict, row: Row, error) -> Finding:
+    """A row that could not be routed, as a finding at its row and column."""
+    message = error.message + (f" ({where_text(error.where)})" if error.where else "")
+    return _problem(name, row.number, columns.get(error.field, 0), message, error.hint)
+
+
+def where_text(where: tuple) -> str:
+    return f"{where[0]}:{where[1]}:{where[2]}"
+
+
+# -- one route -----------------------------------------------------------------------------------
+def route_dict(found: Route) -> dict:
+    """A route as plain data (the JSON form)."""
+    return {
+        "district": found.district,
+        "building": {"id": found.building, "name": found.building_name},
+        "matter": {"id": found.matter, "name": found.matter_name},
+        "at": found.at.isoformat(timespec="minutes"),
+        "attributes": dict(found.attributes),
+        "chain": {"number": found.chain, "when": {k: list(v) for k, v in found.when} or None},
+        "office_hours": found.office.as_dict(),
+        "deadline": found.deadline.isoformat(timespec="minutes"),
+        "steps": [_step_dict(step, len(found.steps)) for step in found.steps],
+    }
+
+
+def _step_dict(step, count: int) -> dict:
+    return {
+        "number": step.number, "level": step.level, "body": {"id": step.body, "name": step.body_name},
+        "role": {"id": step.role, "name": step.role_name},
+        "handlers": [{"post": h.post, "title": h.title,
+                      "holder": {"id": h.holder, "name": h.holder_name} if h.holder else None}
+                     for h in step.handlers],
+        "limit": {step.limit[0]: step.limit[1]}, "start": step.start.isoformat(timespec="minutes"),
+        "deadline": step.deadline.isoformat(timespec="minutes"), "action": step.action,
+        "next_when": step.next_when, "next_step": step.number + 1 if step.number < count else None,
+    }
+
+
+def render_json(found: Route) -> str:
+    return json.dumps({"version": 1, **route_dict(found)}, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def render_text(found: Route) -> str:
+    """The route in Chinese, a block per step."""
+    lines = [f"事项：{found.matter_name}（{found.matter}）",
+             f"楼宇：{found.building_name}（{found.building}）",
+             f"受理时间：{format_time(found.at)}",
+             f"适用路径：第{found.chain}条（{_condition(found)}）",
+             f"办公时间：{found.office}", ""]
+    for step in found.steps:
+        lines.extend(_step_lines(step, len(found.steps)))
+        lines.append("")
+    lines.append(f"最终截止时间：{format_time(found.deadline)}")
+    return "\n".join(lines) + "\n"
+
+
+def _condition(found: Route) -> str:
+    if not found.when:
+        return "默认路径"
+    labels = dict(found.labels)
+    return "，".join(f"{labels.get(key, key)}为{'或'.join(values)}" for key, values in found.when)
+
+
+def _step_lines(step, count: int) -> list[str]:
+    holders = "、".join(f"{h.holder_name}（{h.holder}）" if h.holder else f"（空缺：{h.post}）"
+                       for h in step.handlers)
+    posts = "、".join(f"{h.title}（{h.post}）" for h in step.handlers)
+    lines = [f"步骤 {step.number}", f"  层级：{LEVELS.get(step.level, step.level)}",
+             f"  承办岗位：{step.body_name} {posts}", f"  承办人：{holders}",
+             f"  时限：{limit_text(step.limit)}", f"  开始时间：{format_time(step.start)}",
+             f"  截止时间：{format_time(step.deadline)}"]
+    if step.action:
+        lines.append(f"  处置动作：{step.action}")
+    lines.append(f"  流转条件：{_next(step, count)}")
+    return lines
+
+
+def _next(step, count: int) -> str:
+    if step.number == count:
+        return f"{step.next_when}（已是最后一步）" if step.next_when else "—（最后一步，不再上报）"
+    then = f"，转步骤 {step.number + 1}"
+    return f"{step.next_when}，或到期未办结{then}" if step.next_when else f"到期未办结{then}"
+
+
+def limit_text(limit: tuple) -> str:
+    unit, value = limit
+    shown = int(value) if float(value).is_integer() else value
+    return f"{shown}{LIMIT_UNITS[unit]}"
+
+
+# -- a batch -------------------------------------------------------------------------------------
+def batch_dict(result) -> dict:
+    period = result.period
+    return {"version": 1, "district": result.district, "matters": len(result.routes),
+            "period": {"first": period[0].isoformat(timespec="minutes"),
+                       "last": period[1].isoformat(timespec="minutes")} if period else None,
+            "load": result.load()}
+
+
+def render_batch_json(result) -> str:
+    return json.dumps(batch_dict(result), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def render_batch_text(result) -> str:
+    """How many matters, over which period, and the load per post and per person, in Chinese."""
+    period = result.period
+    span = f"（{format_time(period[0])} 至 {format_time(period[1])}）" if period else ""
+    load = result.load()
+    lines = [f"批量分流：{result.district}，共 {len(result.routes)} 件事项{span}", "",
+             "各岗位承办量（首办：第一步承办；途经：全程上报时经过）", "首办\t途经\t岗位"]
+    lines += [f"{r['first']}\t{r['on_path']}\t{r['name']}（{r['id']}）" for r in load["posts"]]
+    lines += ["", "各人员承办量（按各步开始时的在岗人，含轮值）", "首办\t途经\t人员"]
+    lines += [f"{r['first']}\t{r['on_path']}\t{r['name']}（{r['id']}）" for r in load["people"]]
+    return "\n".join(lines) + "\n"
+
+
+RESULT_COLUMNS = ("row", "building", "matter", "time", "chain", "first_post", "first_holder", "first_deadline",
+                  "final_deadline", "path")
+
+
+def results_csv(result) -> str:
+    """One line per matter: its first handler and deadline, its final deadline, its whole path."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(RESULT_COLUMNS)
+    for row, found in result.routes:
+        first = found.steps[0]
+        writer.writerow([row.number, found.building, found.matter, format_time(found.at), found.chain,
+                         "|".join(h.post for h in first.handlers),
+                         "|".join(h.holder or "" for h in first.handlers), format_time(first.deadline),
+                         format_time(found.deadline), " > ".join(_path_part(step) for step in found.steps)])
+    return out.getvalue()
+
+
+def _path_part(step) -> str:
+    posts = "+".join(f"{h.post}@{h.holder or '-'}" for h in step.handlers)
+    return f"{posts} {format_time(step.deadline)}"
+
+
+def results_json(result) -> str:
+    data = [{"row": row.number, **route_dict(found)} for row, found in result.routes]
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def write_results(result, path: Path) -> None:
+    """Each matter's route into ``path``: CSV or JSON by its suffix."""
+    text = results_json(result) if path.suffix.lower() == ".json" else results_csv(result)
+    path.write_text(text, encoding="utf-8", newline="")
+
+
+def problems_text(problems) -> str:
+    """``file:row:column: [error] message (route-batch)``, a hint below where there is one."""
+    lines = []
+    for item in problems:
+        lines.append(f"{item.file}:{item.line}:{item.column}: [{item.level}] {item.message} ({item.rule})")
+        if item.hint:
+            lines.append(f"    hint: {item.hint}")
+    lines.append(f"{len(problems)} problem(s) in the batch; nothing was routed")
+    return "\n".join(lines) + "\n"
