@@ -134,3 +134,9 @@ def test_restrict_unknown_ids(graph, zone, building, message):
     with pytest.raises(UnknownNode) as info:
         restrict(graph, zone=zone, building=building)
     assert str(info.value) == message
+
+
+def test_graph_is_frozen(graph):
+    with pytest.raises(nx.NetworkXError):
+        graph.add_node("x")
+    assert not nx.is_frozen(org(graph))  # a view is a new graph of its own

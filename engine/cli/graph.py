@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from .. import exitcodes
@@ -27,7 +29,7 @@ def command(path, fmt, view, matter, zone, building, output):
     from ..graph import make
     from ..report import REPORTERS
 
-    if fmt == "png" and output is None and click.get_binary_stream("stdout").isatty():
+    if fmt == "png" and output is None and sys.stdout.isatty():
         raise click.UsageError("png is binary: write it to a file with -o FILE")
     made = make(path, fmt, view, zone, building, output, matter)
     if made.report is not None:
@@ -37,7 +39,7 @@ def command(path, fmt, view, matter, zone, building, output):
         click.echo(f"loushi graph: {made.error}", err=True)
         return exitcodes.UNUSABLE
     if output is None:
-        click.get_binary_stream("stdout").write(made.data)
+        click.echo(made.data, nl=False)  # bytes go to the binary stream as they are
     else:
         with open(output, "wb") as handle:
             handle.write(made.data)

@@ -11,7 +11,8 @@ ids (one namespace across a district) plus the district's id. Every node has:
 
 Every edge has a ``kind`` (see :data:`EDGE_KINDS`); an edge's key is its kind, or for an
 ``escalates_to`` edge ``matter#chain.step``. Attributes are text, numbers or booleans only,
-so every export format can hold them. Other code reads the graph and never changes it.
+so every export format can hold them. Other code reads the graph and never changes it: it
+comes back frozen (``networkx.freeze``), so adding or removing a node or edge raises.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def build(model):
     graph = nx.MultiDiGraph(district=model.id, name=model.name)
     graph.add_nodes_from(_nodes(model))
     graph.add_edges_from(edge for edge in _edges(model) if edge[0] in graph and edge[1] in graph)
-    return graph
+    return nx.freeze(graph)  # read by rules, documents and views: adding or removing raises
 
 
 def district_node(model) -> str:
