@@ -42,7 +42,10 @@ def to_json(graph) -> str:
     """networkx node-link data: ``{"directed", "multigraph", "graph", "nodes", "links"}``."""
     import networkx as nx
 
-    data = nx.node_link_data(sorted_graph(graph), edges="links")
+    try:
+        data = nx.node_link_data(sorted_graph(graph), edges="links")
+    except TypeError:  # networkx before 3.4 has no ``edges`` argument, and says "links" already
+        data = nx.node_link_data(sorted_graph(graph))
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
