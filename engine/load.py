@@ -34,6 +34,7 @@ import yaml
 from yaml import events as ev
 
 from .findings import Finding
+from .gcpause import paused
 
 #: Deepest nesting of mappings and sequences accepted (a real district config is ~7 deep).
 MAX_DEPTH = 100
@@ -159,7 +160,8 @@ def load_text(text: str, name: str) -> Document:
                       "start from `loushi init`, or remove the file")
     builder = _Builder(name)
     try:
-        builder.run(yaml.parse(text, Loader=_LOADER))
+        with paused():
+            builder.run(yaml.parse(text, Loader=_LOADER))
     except yaml.MarkedYAMLError as exc:
         return Document(name, None, builder.findings + [_syntax_finding(exc, name, text)], True)
     except yaml.YAMLError as exc:  # an error without a mark: report it at the top of the file
