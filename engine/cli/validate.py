@@ -22,14 +22,16 @@ from . import baseline_options
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="The date rules measure terms and expiries against (default: today).")
 @click.option("--color/--no-color", default=None, help="Colour the levels (default: when writing to a terminal).")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Processes validating several districts side by side (0: one per core for big folders).")
 @baseline_options.options
-def command(paths, fmt, fail_on, today, color, baseline_file, write_baseline):
+def command(paths, fmt, fail_on, today, color, jobs, baseline_file, write_baseline):
     """Check district configs (files, or folders searched for *.yaml) and print every finding
     as file:line:col: [level] message (rule)."""
     from ..pipeline import Options, validate
 
     options = Options(today=today.date() if today else dt.date.today())
-    report = baseline_options.apply(validate(paths, options), baseline_file, write_baseline)
+    report = baseline_options.apply(validate(paths, options, jobs), baseline_file, write_baseline)
     render = REPORTERS[fmt]
     if fmt == "text":
         use_color = color if color is not None else sys.stdout.isatty()
