@@ -19,9 +19,9 @@ from ..graph.views import VIEWS
               help="org (the default): party organisations and committees with their posts; "
                    "grid: 街区→楼群→楼宇→微网格; escalation: the posts each matter category goes to "
                    "(the default with --matter); all: the whole graph.")
-@click.option("--matter", default=None, help="Only this matter category's escalation.")
-@click.option("--zone", default=None, help="Only this zone (片区) and what serves it.")
-@click.option("--building", default=None, help="Only this building and what serves it.")
+@click.option("--matter", metavar="ID", default=None, help="Only this matter category's escalation.")
+@click.option("--zone", metavar="ID", default=None, help="Only this zone (片区) and what serves it.")
+@click.option("--building", metavar="ID", default=None, help="Only this building and what serves it.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file instead of standard output.")
 def command(path, fmt, view, matter, zone, building, output):

@@ -9,8 +9,8 @@ from .. import exitcodes
 
 @click.command("impact", epilog=exitcodes.HELP)
 @click.argument("path", type=click.Path())
-@click.option("--person", default=None, help="The id of the person who leaves.")
-@click.option("--unit", default=None, help="The id of the unit that leaves (its affiliated people leave with it).")
+@click.option("--person", metavar="ID", default=None, help="The id of the person who leaves.")
+@click.option("--unit", metavar="ID", default=None, help="The id of the unit that leaves (its affiliated people leave with it).")
 @click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="Output format.")
 def command(path, person, unit, fmt):
