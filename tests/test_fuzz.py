@@ -32,8 +32,12 @@ SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_BASE = yaml.load(SEEDS[0].read_text(encoding="utf-8"), Loader=_LOADER)
+
 def _base_data():
-    return yaml.safe_load(SEEDS[0].read_text(encoding="utf-8"))
+    return copy.deepcopy(_BASE)
 
 
 def _paths(node, prefix=()):
@@ -89,7 +93,7 @@ def test_damaged_data_never_crashes(tmp_path_factory, data):
         other = copy.deepcopy(_parent(base, other_path)[other_path[-1]])
     damaged = _mutate(base, path, op, data.draw(JUNK), other)
     target = tmp_path_factory.mktemp("fuzz") / "d.yaml"
-    target.write_text(yaml.safe_dump(damaged, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    target.write_text(yaml.dump(damaged, Dumper=_DUMPER, allow_unicode=True, sort_keys=False), encoding="utf-8")
     _check(target)
 
 
