@@ -89,7 +89,8 @@ def environment(override: str | Path | None = None) -> SandboxedEnvironment:
     ])
     env = SandboxedEnvironment(loader=loader, undefined=MissingValue, finalize=_finalize, autoescape=False,
                                keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update({"md": md_escape, "cn_number": words.number, "cn_count": words.count, "cn_date": words.date,
+    env.filters.update({"md": md_escape, "cn_number": words.number, "cn_count": words.count, "matter": words.matter_label,
+                        "sentence": words.sentence, "cn_date": words.date,
                         "item": words.item, "join_cn": lambda items: "、".join(str(i) for i in items),
                         "href": href})
     return env

@@ -104,3 +104,14 @@ def quorum(share: float) -> str:
 def period_span(period: str) -> str:
     """month → 按月."""
     return f"按{PERIODS[period]}"
+
+
+def matter_label(name: str) -> str:
+    """楼宇就餐 → 楼宇就餐类事项; 涉税事项 stays 涉税事项."""
+    return name if name.endswith(("事项", "类")) else f"{name}类事项"
+
+
+def sentence(text: str) -> str:
+    """A description as a sentence: a full stop added when it ends without punctuation."""
+    text = str(text).rstrip()
+    return text if text.endswith(("。", "！", "？", "；", "：", ".", "…", "”", "）")) else text + "。"
