@@ -42,7 +42,8 @@ def _block(block: markdown.Block) -> str:
 def _table(block: markdown.Block) -> str:
     head = "".join(f"<th>{_inline(cell)}</th>" for cell in block.header)
     rows = "".join("<tr>" + "".join(f"<td>{_inline(cell)}</td>" for cell in row) + "</tr>" for row in block.items)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    traced = ' class="traced"' if markdown.plain(block.header[-1]).endswith("来源") else ""
+    return f"<table{traced}><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 def _flow(block: markdown.Block) -> str:
