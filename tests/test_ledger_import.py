@@ -154,6 +154,15 @@ def test_rows_update_what_they_name_and_nothing_else(mini, tmp_path):
     assert entities(mini, "units") == entities(MINI, "units")
 
 
+def test_counts_are_updated_inside_their_mapping(mini, tmp_path):
+    rows = [["单位名称", "正式党员数", "预备党员数"], ["示范置业有限公司", 2, 1], ["示范物业公司", 5, None]]
+    result = run(workbook(tmp_path / "u.xlsx", {"企业": rows}), "--into", mini, "--force")
+    assert result.exit_code == exitcodes.OK, result.output
+    text = mini.read_text(encoding="utf-8")
+    assert "{id: u-owner, name: 示范置业有限公司, building: b-1, kind: owner, party_members: {full: 2, probationary: 1}}" in text
+    assert "{id: u-pm, name: 示范物业公司, building: b-1, kind: property, party_members: {full: 5, probationary: 1}}" in text
+
+
 def test_without_force_the_diff_is_shown_and_nothing_written(mini, tmp_path):
     ledger = workbook(tmp_path / "l.xlsx", {"楼宇": [["楼宇名称", "地址"], ["示范广场", "示范路8号"]]})
     before = mini.read_bytes()

@@ -35,6 +35,7 @@ FIELD_ORDER = {
     "people": ("id", "name", "affiliation", "party", "party_since", "phone", "note"),
     "party_orgs": ("id", "name", "kind", "form", "units", "parent", "secretary", "members", "last_election"),
 }
+COUNT_ORDER = ("full", "probationary")
 TITLE_NOTE = "职务："
 COLLECTION_ORDER = ("zones", "authorities", "grids", "buildings", "units", "party_orgs", "people", "roles",
                     "mechanisms", "committees", "groups", "service_points", "matters")
@@ -237,7 +238,7 @@ def _set(mapping, key: str, value) -> None:
     if key in mapping:
         mapping[key] = value
         return
-    order = next(v for k, v in FIELD_ORDER.items() if key in v)
+    order = next((v for v in (*FIELD_ORDER.values(), COUNT_ORDER) if key in v), (key,))
     before = [i for i, k in enumerate(mapping) if k in order and order.index(k) < order.index(key)]
     mapping.insert(before[-1] + 1 if before else len(mapping), key, value)
 
