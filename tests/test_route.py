@@ -1,0 +1,240 @@
+"""``loushi route`` on tests/data/mini.yaml: handlers, holders and deadlines worked out by hand.
+
+mini's committee c-1 (over b-1 and b-2) rotates its head (c-1-head) monthly from 2024-01-01
+among p-li, p-wu and p-zheng: month m after January 2024 is p-li's when m % 3 == 0, p-wu's
+when 1, p-zheng's when 2. So September 2025 (m = 20) is p-zheng's, October 2025 (21) p-li's,
+February 2026 (25) p-wu's. mt-canteen: committee head 3 working days → cluster grid head 2
+working days → the office's commissioner 7 calendar days. Office hours 09:00–17:30.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from engine.cli import cli
+from engine.route import RouteError, route
+from engine.usable import model_or_report
+
+HERE = Path(__file__).resolve().parent
+MINI = HERE / "data" / "mini.yaml"
+
+
+@pytest.fixture(scope="module")
+def model():
+    return model_or_report(MINI).model
+
+
+def at(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M")
+
+
+def summary(found):
+    return [(s.level, [h.post for h in s.handlers], [h.holder for h in s.handlers], f"{s.start:%Y-%m-%d %H:%M}",
+             f"{s.deadline:%Y-%m-%d %H:%M}") for s in found.steps]
+
+
+def variant(tmp_path, old: str, new: str, count: int = 1) -> object:
+    """mini with one passage replaced: the model, which must still be usable."""
+    text = MINI.read_text(encoding="utf-8")
+    assert text.count(old) == count, old
+    path = tmp_path / "mini.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    usable = model_or_report(path)
+    assert usable.model is not None, usable.report and usable.report.findings
+    return usable.model
+
+
+def test_canteen_across_the_national_day_week(model):
+    found = route(model, "b-1", "mt-canteen", at("2025-09-30 10:00"))
+    assert found.chain == 1 and not found.when
+    assert summary(found) == [
+        # 3 working days after Sep 30: Oct 9, Oct 10, Sat Oct 11 (a make-up working day)
+        ("building", ["c-1-head"], ["p-zheng"], "2025-09-30 10:00", "2025-10-11 17:30"),
+        # 2 working days after Sat Oct 11: Mon Oct 13, Tue Oct 14
+        ("cluster", ["g-c1.head1"], ["p-sun"], "2025-10-11 17:30", "2025-10-14 17:30"),
+        ("subdistrict", ["a-office-commissioner"], ["p-zhao"], "2025-10-14 17:30", "2025-10-21 17:30"),
+    ]
+    assert found.deadline == at("2025-10-21 17:30")
+
+
+def test_canteen_across_the_2026_spring_festival(model):
+    found = route(model, "b-2", "mt-canteen", at("2026-02-12 09:00"))
+    assert summary(found) == [
+        # Fri Feb 13, Sat Feb 14 (make-up), then Feb 15–23 off: Tue Feb 24
+        ("building", ["c-1-head"], ["p-wu"], "2026-02-12 09:00", "2026-02-24 17:30"),
+        ("cluster", ["g-c1.head1"], ["p-sun"], "2026-02-24 17:30", "2026-02-26 17:30"),
+        ("subdistrict", ["a-office-commissioner"], ["p-zhao"], "2026-02-26 17:30", "2026-03-05 17:30"),
+    ]
+
+
+@pytest.mark.parametrize("when, holder", [
+    ("2025-09-30 23:59", "p-zheng"), ("2025-10-01 00:00", "p-li"), ("2025-10-31 23:59", "p-li"),
+    ("2025-11-01 00:00", "p-wu"), ("2024-01-01 00:00", "p-li"), ("2023-12-31 23:59", "p-li"),
+])
+def test_the_holder_follows_the_rotation(model, when, holder):
+    # before the rotation starts (2023) the post's own holder, p-li, holds it
+    assert route(model, "b-1", "mt-canteen", at(when)).steps[0].handlers[0].holder == holder
+
+
+def test_a_later_step_takes_the_holder_of_the_day_it_starts(tmp_path):
+    # make the committee head the second step: the first (24 hours) runs into the next month
+    model = variant(tmp_path, "- {level: building, handler: {body: committee, role: party_instructor}, limit: {hours: 24}}",
+                    "- {level: building, handler: {body: committee, role: party_instructor}, limit: {hours: 24}}\n"
+                    "          - {level: building, handler: {body: committee, role: building_head}, limit: {days: 1}}")
+    found = route(model, "b-1", "mt-tax", at("2025-10-31 12:00"))
+    assert summary(found)[:2] == [
+        ("building", ["c-1-party"], ["p-zhao"], "2025-10-31 12:00", "2025-11-01 12:00"),
+        ("building", ["c-1-head"], ["p-wu"], "2025-11-01 12:00", "2025-11-02 12:00"),  # November: p-wu
+    ]
+
+
+def test_chain_by_attributes(model):
+    default = route(model, "b-1", "mt-tax", at("2025-09-30 10:00"))
+    assert default.chain == 2 and dict(default.attributes) == {"severity": "ordinary"}
+    assert summary(default) == [
+        ("building", ["c-1-party"], ["p-zhao"], "2025-09-30 10:00", "2025-10-01 10:00"),
+        # 5 working days after Oct 1: Oct 9, 10, 11, 13, 14
+        ("district", ["a-tax-officer"], ["p-qian"], "2025-10-01 10:00", "2025-10-14 17:30"),
+    ]
+    major = route(model, "b-1", "mt-tax", at("2025-09-30 10:00"), {"severity": "major"})
+    assert major.chain == 1 and major.when == (("severity", ("major",)),)
+    assert summary(major) == [("district", ["a-tax-officer"], ["p-qian"], "2025-09-30 10:00", "2025-10-02 10:00")]
+
+
+def test_dual_grid_heads_both_handle(tmp_path):
+    model = variant(tmp_path, "limit: {working_days: 3}}", "limit: {working_days: 3}}\n"
+                    "          - {level: building, handler: {body: grid, role: grid_head}, limit: {hours: 4}}")
+    step = route(model, "b-1", "mt-canteen", at("2025-09-30 10:00")).steps[1]
+    assert [(h.post, h.holder) for h in step.handlers] == [("g-b1.head1", "p-li"), ("g-b1.head2", "p-zhou")]
+    assert step.body == "g-b1" and step.body_name == "一号楼网格"
+
+
+def test_names_work_as_well_as_ids(model):
+    assert route(model, "示范大厦一号楼", "楼宇就餐", at("2025-09-30 10:00")).building == "b-1"
+
+
+def error(model, *args, **kwargs) -> RouteError:
+    with pytest.raises(RouteError) as caught:
+        route(model, *args, **kwargs)
+    return caught.value
+
+
+def test_unknown_building_matter_and_attribute(model):
+    time = at("2025-09-30 10:00")
+    e = error(model, "b-1x", "mt-canteen", time)
+    assert (e.message, e.hint, e.field, e.config) == ("no building with the id or name 'b-1x'", "did you mean 'b-1'?",
+                                                      "building", False)
+    e = error(model, "b-1", "mt-canten", time)
+    assert (e.message, e.hint) == ("no matter category with the id or name 'mt-canten'", "did you mean 'mt-canteen'?")
+    e = error(model, "示范大厦一号", "mt-canteen", time)
+    assert e.hint == "did you mean 'b-1'?"
+    e = error(model, "b-1", "mt-tax", time, {"severty": "major"})
+    assert e.message == "the district declares no matter attribute 'severty' (it declares: severity)"
+    assert e.hint == "did you mean 'severity'?"
+    e = error(model, "b-1", "mt-tax", time, {"severity": "majr"})
+    assert e.message == "'majr' is not a value of the attribute 'severity' (one of: ordinary, major)"
+    assert e.hint == "did you mean 'major'?"
+
+
+def test_a_chain_that_cannot_be_resolved_names_the_step(model):
+    # b-3's committee c-2 is a 楼务会: it has no building_head
+    e = error(model, "b-3", "mt-canteen", at("2025-09-30 10:00"))
+    assert e.config and e.message == (
+        "matter category 'mt-canteen', chain 1, step 1, for the building 'b-3': committee 'c-2' has no post of the "
+        "role 'building_head' (it has: convener, owner_rep, party_member_rep, party_secretary, property_head)")
+    assert e.where[0].endswith("mini.yaml") and MINI.read_text(encoding="utf-8").splitlines()[e.where[1] - 1].count(
+        "building_head") == 1
+
+
+def test_a_vacant_post(tmp_path):
+    model = variant(tmp_path, "{id: a-office-commissioner, role: commissioner, holder: p-zhao}",
+                    "{id: a-office-commissioner, role: commissioner, holder: null}")
+    e = error(model, "b-1", "mt-canteen", at("2025-09-30 10:00"))
+    assert e.config and e.message == ("matter category 'mt-canteen', chain 1, step 3, for the building 'b-1': "
+                                      "the handler post a-office-commissioner is vacant on 2025-10-14")
+
+
+def test_no_grid_at_the_level(tmp_path):
+    model = variant(tmp_path, "{level: cluster, handler: {body: grid, role: grid_head}",
+                    "{level: building, handler: {body: grid, role: grid_head}")
+    assert route(model, "b-1", "mt-canteen", at("2025-09-30 10:00")).steps[1].body == "g-b1"
+    e = error(model, "b-2", "mt-canteen", at("2025-09-30 10:00"))
+    assert e.message.endswith("step 2, for the building 'b-2': the building lies in no building grid")
+    assert e.hint == "give it a building grid"
+
+
+def test_an_attribute_without_default_must_be_given(tmp_path):
+    model = variant(tmp_path, "values: [ordinary, major], default: ordinary}", "values: [ordinary, major]}")
+    e = error(model, "b-1", "mt-tax", at("2025-09-30 10:00"))
+    assert e.message == ("chain 1 of the matter category 'mt-tax' depends on the attribute 'severity', "
+                         "which has no default and was not given")
+    assert e.hint == "give --attr severity=VALUE"
+    assert route(model, "b-1", "mt-tax", at("2025-09-30 10:00"), {"severity": "ordinary"}).chain == 2
+
+
+def test_office_hours_of_the_district(tmp_path):
+    model = variant(tmp_path, 'office_hours: {start: "09:00", end: "17:30"}', 'office_hours: {start: "08:30", end: "17:00"}')
+    assert route(model, "b-1", "mt-canteen", at("2025-09-30 10:00")).steps[0].deadline == at("2025-10-11 17:00")
+    model = variant(tmp_path, '  office_hours: {start: "09:00", end: "17:30"}\n', "")
+    assert route(model, "b-1", "mt-canteen", at("2025-09-30 10:00")).steps[0].deadline == at("2025-10-11 17:30")
+    model = variant(tmp_path, 'office_hours: {start: "09:00", end: "17:30"}', 'office_hours: {start: "17:30", end: "09:00"}')
+    e = error(model, "b-1", "mt-canteen", at("2025-09-30 10:00"))
+    assert e.config and e.message == "office hours end at 09:00, not after they start at 17:30"
+
+
+def test_calendar_gap_is_an_error(model):
+    e = error(model, "b-1", "mt-canteen", at("2026-12-30 10:00"))
+    assert "working days in 2027 are not known" in e.message and "step 1" in e.message
+    assert "chinesecalendar" in e.hint
+
+
+# -- the command -------------------------------------------------------------------------------------------
+def run(*args):
+    return CliRunner().invoke(cli, ["route", str(MINI), *args])
+
+
+def test_cli_text_in_chinese():
+    result = run("--building", "b-1", "--matter", "mt-canteen", "--at", "2025-09-30 10:00")
+    assert result.exit_code == 0, result.output
+    for label in ("步骤 1", "层级：楼宇", "承办岗位：示范大厦楼委会 楼长（c-1-head）", "承办人：郑七（示例）（p-zheng）",
+                  "时限：3个工作日", "截止时间：2025-10-11 17:30", "流转条件：到期未办结，转步骤 2",
+                  "流转条件：—（最后一步，不再上报）", "最终截止时间：2025-10-21 17:30"):
+        assert label in result.output, label
+    assert run("-b", "b-1", "-m", "mt-canteen", "--at", "2025-09-30 10:00").output == result.output
+
+
+def test_cli_json():
+    result = run("-b", "b-1", "-m", "mt-tax", "--at", "2025-09-30T10:00", "--attr", "severity=major", "-f", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["chain"] == {"number": 1, "when": {"severity": ["major"]}}
+    assert [(s["handlers"][0]["post"], s["deadline"], s["next_step"]) for s in data["steps"]] == [
+        ("a-tax-officer", "2025-10-02T10:00", None)]
+
+
+@pytest.mark.parametrize("args, code, words", [
+    (["-b", "b-9x", "-m", "mt-canteen", "--at", "2025-09-30 10:00"], 2, "no building with the id or name 'b-9x'"),
+    (["-b", "b-3", "-m", "mt-canteen", "--at", "2025-09-30 10:00"], 1, "mini.yaml:"),
+    (["-b", "b-1", "-m", "mt-canteen", "--at", "2026-12-30 10:00"], 2, "working days in 2027"),
+    (["-b", "b-1", "-m", "mt-canteen", "--at", "yesterday"], 2, "is not a time written YYYY-MM-DD HH:MM"),
+    (["-b", "b-1", "-m", "mt-tax", "--attr", "severity"], 2, "is not NAME=VALUE"),
+    (["-b", "b-1"], 2, "name --building and --matter"),
+    (["-b", "b-1", "-m", "mt-tax", "-o", "x.csv"], 2, "--output goes with --batch"),
+])
+def test_cli_errors(args, code, words):
+    result = CliRunner().invoke(cli, ["route", str(MINI), *args])
+    assert result.exit_code == code
+    assert words in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_broken_district(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text(MINI.read_text(encoding="utf-8").replace("holder: p-zhao}", "holder: p-zhaoo}"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["route", str(path), "-b", "b-1", "-m", "mt-canteen"])
+    assert result.exit_code == 1 and "p-zhaoo" in result.output
