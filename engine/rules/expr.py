@@ -66,10 +66,12 @@ def names_in(text: str, *, template: bool = False) -> set[str]:
 
 
 def _refuse_constants(tree) -> None:
-    """Refuse a power with a constant exponent too large to compute."""
+    """Refuse a power with a constant exponent too large to compute, or a power of a power."""
     for node in tree.find_all(nodes.Pow):
         if isinstance(node.right, nodes.Const) and abs(_number(node.right.value)) > MAX_EXPONENT:
             raise ExpressionError(f"exponent {node.right.value!r} is too large (at most {MAX_EXPONENT})")
+        if any(True for _ in node.right.find_all(nodes.Pow)):
+            raise ExpressionError("a power in an exponent is too large to compute safely")
 
 
 def compile_condition(text: str):
