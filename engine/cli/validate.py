@@ -35,7 +35,7 @@ def command(paths, fmt, fail_on, today, color, jobs, baseline_file, write_baseli
     render = REPORTERS[fmt]
     if fmt == "text":
         use_color = color if color is not None else sys.stdout.isatty()
-        click.echo(render(report, color=use_color), nl=False)
+        click.echo(render(report, color=use_color, lang=baseline_options.lang()), nl=False)
     else:
         click.echo(render(report), nl=False)
     return report.exit_code(fail_on)
