@@ -70,7 +70,7 @@ def _refuse_constants(tree) -> None:
     for node in tree.find_all(nodes.Pow):
         if isinstance(node.right, nodes.Const) and abs(_number(node.right.value)) > MAX_EXPONENT:
             raise ExpressionError(f"exponent {node.right.value!r} is too large (at most {MAX_EXPONENT})")
-        if any(True for _ in node.right.find_all(nodes.Pow)):
+        if isinstance(node.right, nodes.Pow) or any(True for _ in node.right.find_all(nodes.Pow)):
             raise ExpressionError("a power in an exponent is too large to compute safely")
 
 
