@@ -94,3 +94,42 @@ def test_shipped_district_builds_in_every_format(district, tmp_path):
         assert "None" not in text and "未落实" not in text.split("各楼宇承办人员")[0], md
     again = run(source, "-o", out, "--start", "2025-01")
     assert again.exit_code == exitcodes.OK and "0 file(s) written" in again.output, again.output
+
+
+def test_a_folder_of_districts_builds_each_into_its_own_folder(tmp_path):
+    configs = tmp_path / "configs"
+    configs.mkdir()
+    text = MINI.read_text(encoding="utf-8")
+    (configs / "a.yaml").write_text(text, encoding="utf-8")
+    (configs / "b.yaml").write_text(text.replace("id: mini", "id: mini-b"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run(configs, "-o", out, "-f", "md", "--start", "2025-01")
+    assert result.exit_code == exitcodes.OK, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["mini", "mini-b"]
+    assert (out / "mini-b" / "index.md").exists()
+
+
+def test_progress_bar_for_long_builds(monkeypatch):
+    from engine.cli import build as command
+
+    shown = []
+    monkeypatch.setattr(command.click, "progressbar", lambda **kw: shown.append(kw) or _Bar())
+    bar = command._Progress(enabled=True)
+    bar.enabled = True
+    bar.start(command.PROGRESS_FROM)          # short: no bar
+    assert not shown
+    bar.start(command.PROGRESS_FROM + 1)
+    bar.advance(1)
+    bar.finish()
+    assert shown and shown[0]["length"] == command.PROGRESS_FROM + 1
+
+
+class _Bar:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *args):
+        return False
+
+    def update(self, n):
+        pass

@@ -4,6 +4,7 @@ escalation paths (Markdown, HTML, Word; rosters also as .ics) into an output fol
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import click
 
@@ -56,13 +57,13 @@ class _Progress:
     """A click progress bar on stderr, shown for long builds on a terminal only."""
 
     def __init__(self, enabled: bool):
-        self.enabled = enabled and click.get_text_stream("stderr").isatty()
+        self.enabled = enabled and sys.stderr.isatty()
         self.bar = None
 
     def start(self, total: int) -> None:
         self.finish()
         if self.enabled and total > PROGRESS_FROM:
-            self.bar = click.progressbar(length=total, label="rendering", file=click.get_text_stream("stderr"))
+            self.bar = click.progressbar(length=total, label="rendering", file=sys.stderr)
             self.bar.__enter__()
 
     def advance(self, n: int) -> None:
