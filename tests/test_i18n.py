@@ -56,3 +56,12 @@ def test_cli_follows_the_locale(tmp_path):
     assert runner.invoke(cli, ["diff", str(config), str(config)]).output == "1个街道配置，共0处变化\n"
     assert runner.invoke(cli, ["--lang", "en", "diff", str(config), str(config)]).output == \
         "0 change(s) in 1 district(s)\n"
+
+
+def test_validate_summary_in_both_languages(tmp_path):
+    config = tmp_path / "d.yaml"
+    config.write_text("loushi: 1\ndistrict: {id: d, name: 测试街道}\n", encoding="utf-8")
+    zh = CliRunner().invoke(cli, ["--lang", "zh", "validate", str(config)]).output.splitlines()[-1]
+    en = CliRunner().invoke(cli, ["--lang", "en", "validate", str(config)]).output.splitlines()[-1]
+    assert zh.startswith("1个街道配置，1个文件：")
+    assert en.startswith("1 district(s), 1 file(s): ")
