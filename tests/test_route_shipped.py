@@ -1,0 +1,36 @@
+"""Every matter category of every shipped district routes from every building."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from engine.route import route
+from engine.usable import model_or_report
+from engine.workdays import OfficeHours
+
+DISTRICTS = Path(__file__).resolve().parents[1] / "configs" / "districts"
+SHIPPED = sorted(p.name for p in DISTRICTS.iterdir() if p.suffix == ".yaml" or p.is_dir()) if DISTRICTS.is_dir() else []
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_matter_routes_from_every_building(name):
+    model = model_or_report(DISTRICTS / name).model
+    assert model is not None
+    office = OfficeHours.parse(model.district.get("office_hours"))
+    values = (model.data.get("attributes") or {}).get("severity", {}).get("values") or [None]
+    at = dt.datetime(2025, 9, 30, 16, 45)  # the eve of the National Day week
+    for building in model.entities["buildings"]:
+        for matter in model.entities["matters"]:
+            for severity in values:
+                found = route(model, building, matter, at, {"severity": severity} if severity else {})
+                start = at
+                for step in found.steps:
+                    assert step.start == start and step.deadline > step.start
+                    assert any(h.holder for h in step.handlers)
+                    if step.limit[0] == "working_days":
+                        assert step.deadline.time() == office.end
+                        assert step.deadline.date() >= dt.date(2025, 10, 9) or step.deadline.date() < dt.date(2025, 10, 1)
+                    start = step.deadline
