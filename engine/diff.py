@@ -284,6 +284,8 @@ def _side(path: Path, options, display, check: bool = True) -> _Side:
 def model_changes(old, new) -> list[Change]:
     """Every governance change between two built models, sorted."""
     changes = list(_fields("district", "district", new.id, old.district, new.district))
+    if old.id != new.id:
+        changes.append(Change("district", new.id, "field", "id", old.id, new.id, "district"))
     for key in ("rules", "attributes"):
         before = {f"{key}.{k}": v for k, v in (old.data.get(key) or {}).items()}
         after = {f"{key}.{k}": v for k, v in (new.data.get(key) or {}).items()}

@@ -254,3 +254,15 @@ def test_missing_path_and_file_against_folder_exit_two(tmp_path):
     result = run(str(old), str(tmp_path))
     assert result.exit_code == 2
     assert "cannot compare a file with a folder" in result.output
+
+
+def test_district_fields_and_rule_packs(tmp_path):
+    old, new = pair(tmp_path, ("  id: mini\n", "  id: mini-2\n"),
+                    ("extends: [structure, models, party, coverage, escalation, workload]",
+                     "extends: [structure, models, party, coverage, escalation]"))
+    assert strip(changes(str(old), str(new))) == [
+        {"section": "district", "kind": "district", "id": "mini-2", "change": "field", "field": "id",
+         "old": "mini", "new": "mini-2"},
+        {"section": "district", "kind": "district", "id": "mini-2", "change": "members", "field": "rules.extends",
+         "old": ["workload"], "new": []},
+    ]
