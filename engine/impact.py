@@ -124,16 +124,18 @@ def _filled(model, body: str, vacated: set) -> tuple[dict, dict]:
 
 # -- committees against their governance model ----------------------------------------------------
 def governance_models(folder: str | Path | None = None) -> dict[str, dict]:
-    """The governance models (``rules/models/*.yaml``, or ``folder``) by id."""
-    import yaml
+    """The governance models (``rules/models/*.yaml``, or ``folder``) by id.
 
+    A file that does not read as a model is left out: the *models* rule pack reports it.
+    """
+    from .load import load_file
     from .resources import models_dir
 
     result = {}
     for path in sorted(Path(folder or models_dir()).glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if isinstance(data, dict) and isinstance(data.get("id"), str):
-            result[data["id"]] = data
+        doc = load_file(path)
+        if not doc.fatal and isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
+            result[doc.data["id"]] = doc.data
     return result
 
 

@@ -121,3 +121,28 @@ def test_cli_text_and_json():
     assert "楼宇就餐（mt-canteen）路径1 第2步 楼群 网格长: b-1, b-2, b-3" in text.output
     data = runner.invoke(cli, ["impact", str(MINI), "--unit", "u-pm", "--format", "json"])
     assert json.loads(data.output)["subject"] == {"kind": "unit", "id": "u-pm", "name": "示范物业公司"}
+
+
+def test_governance_models_skip_broken_files(tmp_path):
+    (tmp_path / "good.yaml").write_text("id: good\nposts: [{role: chair, min: 1}]\n", encoding="utf-8")
+    (tmp_path / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    (tmp_path / "list.yaml").write_text("- not a model\n", encoding="utf-8")
+    assert list(impact.governance_models(tmp_path)) == ["good"]
+
+
+SUBJECTS = [("person", p) for p in ("p-li", "p-qian", "p-sun", "p-wang", "p-wu", "p-zhao", "p-zheng", "p-zhou")] + [
+    ("unit", u) for u in ("u-co", "u-law", "u-owner", "u-pm")]
+
+
+@pytest.mark.parametrize("kind,ident", SUBJECTS)
+def test_every_departure_is_consistent(model, kind, ident):
+    result = impact.compute(model, **{kind: ident})
+    people = set(result["people_leaving"])
+    for row in result["posts_vacated"]:
+        post = model.posts[row["post"]]
+        assert post.holder in people or post.source == ident
+    affected = set(result["buildings_affected"])
+    assert affected <= set(model.entities["buildings"])
+    assert all(set(gap["buildings"]) <= affected for gap in result["escalation_gaps"])
+    assert all(row["after"] < row["min"] and row["after"] < row["before"] for row in result["committees_below_model"])
+    assert impact.compute(model, **{kind: ident}) == result
