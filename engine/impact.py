@@ -123,20 +123,15 @@ def _filled(model, body: str, vacated: set) -> tuple[dict, dict]:
 
 
 # -- committees against their governance model ----------------------------------------------------
-def governance_models(folder: str | Path | None = None) -> dict[str, dict]:
-    """The governance models (``rules/models/*.yaml``, or ``folder``) by id.
+def governance_models(extra: str | Path | None = None) -> dict[str, dict]:
+    """The governance models by id: the shipped ones (``rules/models/*.yaml``), then ``extra``'s.
 
-    A file that does not read as a model is left out: the *models* rule pack reports it.
+    Read by the rule engine's loader, so impact and the *models* rule pack see the same models;
+    a file that does not read as a model is left out (the rule pack reports it).
     """
-    from .load import load_file
-    from .resources import models_dir
+    from .rules.govmodels import models
 
-    result = {}
-    for path in sorted(Path(folder or models_dir()).glob("*.yaml")):
-        doc = load_file(path)
-        if not doc.fatal and isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
-            result[doc.data["id"]] = doc.data
-    return result
+    return models(str(extra) if extra is not None else None)
 
 
 def committees_below(model, vacated: set, models: dict) -> list[dict]:
