@@ -102,7 +102,8 @@ def load_pack(path: str | Path) -> tuple[Pack | None, list[Finding]]:
     if doc.fatal:
         return None, [_as_pack_finding(f) for f in doc.findings]
     errors = sorted(_schema_validator().iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
-    findings = [_at(doc.data, tuple(e.absolute_path), _schema_message(e)) for e in errors]
+    findings = [_at(doc.data, tuple(e.absolute_path), _schema_message(e), key=e.validator == "additionalProperties")
+                for e in errors]
     if findings:
         return None, findings
     rules = []
@@ -125,8 +126,8 @@ def _schema_message(error) -> str:
     return f"{where}: {error.message}"
 
 
-def _at(root: Any, path: tuple, message: str, hint: str = "") -> Finding:
-    file, line, col = locate(root, path, key=True)
+def _at(root: Any, path: tuple, message: str, hint: str = "", key: bool = True) -> Finding:
+    file, line, col = locate(root, path, key=key)
     return Finding(file, line, col, "error", RULE, message, hint=hint)
 
 
