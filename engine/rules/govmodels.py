@@ -32,8 +32,15 @@ def _load(stamps: tuple) -> dict[str, dict]:
 
 
 def of(ctx, committee: dict) -> dict | None:
-    """The governance model ``committee`` names, or None."""
-    return models(getattr(ctx.extra, "models_dir", None)).get(committee.get("model"))
+    """The governance model ``committee`` names, or None.
+
+    The models are looked up once per check run (``ctx``), not once per committee: listing
+    and stat-ing the model files for each of 10,000 committees took longer than the check.
+    """
+    known = getattr(ctx, "governance_models", None)
+    if known is None:
+        known = ctx.governance_models = models(getattr(ctx.extra, "models_dir", None))
+    return known.get(committee.get("model"))
 
 
 def source_matches(model, organisation: str | None, allowed: list[str]) -> bool:
