@@ -3,7 +3,7 @@
 Each building has 5 units (an owner, a property company, a law firm, two enterprises), 8
 people, a building grid with two heads, a joint party branch over its units and a 一长六员
 building committee whose head rotates monthly over the member units. Buildings come in
-clusters of 10 (a cluster grid each), clusters in blocks of 5 (a block grid and a zone each);
+clusters of 10 (a cluster grid with two heads each), clusters in blocks of 5 (a block grid and a zone each);
 every district has a sub-district office, a district tax bureau and 10 matter categories whose
 escalation starts inside the building and ends at an authority.
 
@@ -72,10 +72,11 @@ def header(district: str, number: int, buildings: int) -> list[str]:
 
 
 def authorities(blocks: int) -> list[str]:
-    """The sub-district office (one commissioner per block) and the district tax bureau."""
+    """The sub-district office (two commissioners per block: an AB-post) and the district tax bureau."""
     lines = ["authorities:", "  - id: a-office", "    name: 合成街道办事处", "    level: subdistrict",
              "    kind: 办事处", "    posts:"]
-    lines += [f"      - {{id: a-office-k{k:03d}, role: commissioner, holder: p-k{k:03d}}}" for k in range(blocks)]
+    lines += [f"      - {{id: a-office-k{k:03d}{ab}, role: commissioner, holder: p-k{k:03d}{ab}}}"
+              for k in range(blocks) for ab in ("", "b")]
     lines += ["  - id: a-tax", "    name: 合成区税务局", "    level: district", "    kind: 税务", "    posts:"]
     lines += [f"      - {{id: a-tax-k{k:03d}, role: tax_officer, holder: p-t{k:03d}}}" for k in range(blocks)]
     return lines
@@ -115,17 +116,19 @@ class City:
         self.add("people", f"  - {{id: {ident}, name: {name}, affiliation: {affiliation}, placeholder: true{extra}}}")
 
     def block(self, k: int) -> None:
-        """A zone with its block grid, head (also the block's commissioner) and tax officer."""
+        """A zone with its block grid, head (also a commissioner), second commissioner and tax officer."""
         self.add("zones", f"  - {{id: z-{k:03d}, name: 第{k + 1}片区, positioning: 商务楼宇集聚区}}")
         self.add("grids", f"  - {{id: g-k{k:03d}, name: 第{k + 1}街区网格, level: block, zone: z-{k:03d}, heads: [p-k{k:03d}]}}")
         self.person(f"p-k{k:03d}", "a-office")
+        self.person(f"p-k{k:03d}b", "a-office")
         self.person(f"p-t{k:03d}", "a-tax")
 
     def cluster(self, k: int, c: int, members: list[str]) -> None:
         ident = f"g-c{c:04d}"
         self.add("grids", f"  - {{id: {ident}, name: 第{c + 1}楼群网格, level: cluster, parent: g-k{k:03d}, "
-                          f"buildings: [{', '.join(members)}], heads: [p-c{c:04d}]}}")
+                          f"buildings: [{', '.join(members)}], heads: [p-c{c:04d}, p-c{c:04d}b]}}")
         self.person(f"p-c{c:04d}", "a-office")
+        self.person(f"p-c{c:04d}b", "a-office")
 
     def building(self, k: int, c: int, b: int) -> None:
         ident = f"b-{b:05d}"
