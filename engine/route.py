@@ -87,23 +87,63 @@ class Route:
         return self.steps[-1].deadline
 
 
+@dataclass(frozen=True)
+class _Place:
+    """Where a step is: for messages."""
+
+    building: str
+    matter: str
+    chain: int
+    step: int
+
+    def __str__(self) -> str:
+        return (f"matter category '{self.matter}', chain {self.chain}, step {self.step}, "
+                f"for the building '{self.building}'")
+
+
 def route(model, building: str, matter: str, at: dt.datetime, attributes: dict | None = None) -> Route:
     """The path a matter of category ``matter`` raised in ``building`` at ``at`` takes."""
+    return follow(model, plan(model, building, matter, attributes or {}), at)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a route is, whatever the time: the chain chosen and the posts of each step."""
+
+    building: str
+    matter: str
+    values: tuple[tuple[str, str], ...]
+    chain: int
+    when: tuple
+    office: OfficeHours
+    steps: tuple[tuple[_Place, dict, tuple], ...]  # (where, the step as written, its posts)
+
+
+def plan(model, building: str, matter: str, attributes: dict) -> Plan:
+    """Resolve the building, the matter, the chain and each step's posts (RouteError if one cannot be)."""
     building = resolve(model, "buildings", building)
     matter = resolve(model, "matters", matter)
-    values = effective_attributes(model, attributes or {})
+    values = effective_attributes(model, attributes)
     index, chain = select_chain(model, matter, values)
-    office = office_hours(model)
-    steps, start = [], at
+    steps = []
     for number, step in enumerate(chain["steps"], 1):
-        resolved = _step(model, _Place(building, matter, index + 1, number), step, start, office)
+        place = _Place(building, matter, index + 1, number)
+        steps.append((place, step, tuple(handler_posts(model, place, step["handler"], step["level"]))))
+    when = tuple((k, tuple(v) if isinstance(v, list) else (v,)) for k, v in sorted((chain.get("when") or {}).items()))
+    return Plan(building, matter, tuple(sorted(values.items())), index + 1, when, office_hours(model), tuple(steps))
+
+
+def follow(model, planned: Plan, at: dt.datetime) -> Route:
+    """The route of ``planned`` for a matter raised at ``at``: holders and deadlines, step by step."""
+    steps, start = [], at
+    for place, step, posts in planned.steps:
+        resolved = _step(model, place, step, posts, start, planned.office)
         steps.append(resolved)
         start = resolved.deadline
-    when = tuple((k, tuple(v) if isinstance(v, list) else (v,)) for k, v in sorted((chain.get("when") or {}).items()))
     labels = tuple(sorted((k, spec.get("label", k)) for k, spec in (model.data.get("attributes") or {}).items()))
-    return Route(model.id, building, model.entities["buildings"][building]["name"], matter,
-                 model.entities["matters"][matter]["name"], at, tuple(sorted(values.items())), index + 1, when,
-                 office, tuple(steps), labels)
+    return Route(model.id, planned.building, model.entities["buildings"][planned.building]["name"], planned.matter,
+                 model.entities["matters"][planned.matter]["name"], at, planned.values, planned.chain, planned.when,
+                 planned.office, tuple(steps), labels)
 
 
 # -- the request ---------------------------------------------------------------------------------
@@ -179,23 +219,8 @@ def office_hours(model) -> OfficeHours:
 
 
 # -- one step ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Place:
-    """Where a step is: for messages."""
-
-    building: str
-    matter: str
-    chain: int
-    step: int
-
-    def __str__(self) -> str:
-        return (f"matter category '{self.matter}', chain {self.chain}, step {self.step}, "
-                f"for the building '{self.building}'")
-
-
-def _step(model, place: _Place, step: dict, start: dt.datetime, office: OfficeHours) -> Step:
+def _step(model, place: _Place, step: dict, posts: tuple, start: dt.datetime, office: OfficeHours) -> Step:
     handler = step["handler"]
-    posts = handler_posts(model, place, handler, step["level"])
     handlers = tuple(_handler(model, post, start.date()) for post in posts)
     if all(h.holder is None for h in handlers):
         ids = ", ".join(h.post for h in handlers)
@@ -292,9 +317,18 @@ class BatchResult:
 def batch(model, rows) -> BatchResult:
     """Route every row; a row that cannot be routed is kept with its error."""
     result = BatchResult(model.id)
+    plans: dict[tuple, Plan | RouteError] = {}
     for row in rows:
+        key = (row.building, row.matter, row.attributes)
+        if key not in plans:
+            try:
+                plans[key] = plan(model, row.building, row.matter, dict(row.attributes))
+            except RouteError as exc:
+                plans[key] = exc
         try:
-            result.routes.append((row, route(model, row.building, row.matter, row.at, dict(row.attributes))))
+            if isinstance(plans[key], RouteError):
+                raise plans[key]
+            result.routes.append((row, follow(model, plans[key], row.at)))
         except RouteError as exc:
             result.failures.append((row, exc))
     return result

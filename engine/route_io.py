@@ -224,9 +224,9 @@ RESULT_COLUMNS = ("row", "building", "matter", "time", "chain", "first_post", "f
                   "final_deadline", "path")
 
 
-def results_csv(result) -> str:
-    """One line per matter: its first handler and deadline, its final deadline, its whole path."""
-    out = io.StringIO()
+def results_csv(result, out) -> None:
+    """One line per matter into the text stream ``out``: its first handler and deadline, its
+    final deadline, its whole path."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(RESULT_COLUMNS)
     for row, found in result.routes:
@@ -235,7 +235,6 @@ def results_csv(result) -> str:
                          "|".join(h.post for h in first.handlers),
                          "|".join(h.holder or "" for h in first.handlers), format_time(first.deadline),
                          format_time(found.deadline), " > ".join(_path_part(step) for step in found.steps)])
-    return out.getvalue()
 
 
 def _path_part(step) -> str:
@@ -243,15 +242,21 @@ def _path_part(step) -> str:
     return f"{posts} {format_time(step.deadline)}"
 
 
-def results_json(result) -> str:
-    data = [{"row": row.number, **route_dict(found)} for row, found in result.routes]
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+def results_json(result, out) -> None:
+    """A JSON array into the text stream ``out``, one matter's route per line (so that tens of
+    thousands of routes stay quick to write and to read line by line)."""
+    out.write("[")
+    for index, (row, found) in enumerate(result.routes):
+        out.write(",\n" if index else "\n")
+        out.write(json.dumps({"row": row.number, **route_dict(found)}, ensure_ascii=False, sort_keys=True))
+    out.write("\n]\n")
 
 
 def write_results(result, path: Path) -> None:
     """Each matter's route into ``path``: CSV or JSON by its suffix."""
-    text = results_json(result) if path.suffix.lower() == ".json" else results_csv(result)
-    path.write_text(text, encoding="utf-8", newline="")
+    write = results_json if path.suffix.lower() == ".json" else results_csv
+    with path.open("w", encoding="utf-8", newline="") as out:
+        write(result, out)
 
 
 def problems_text(problems) -> str:

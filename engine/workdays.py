@@ -81,6 +81,7 @@ def deadline(start: dt.datetime, limit: dict, office: OfficeHours) -> dt.datetim
     raise ValueError(f"unknown limit unit: {unit!r}")
 
 
+@lru_cache(maxsize=65536)
 def add_working_days(day: dt.date, count: int) -> dt.date:
     """The ``count``-th working day after ``day`` (``day`` itself not counted)."""
     for _ in range(count):
