@@ -101,8 +101,8 @@ def render(env: SandboxedEnvironment, name: str, context: dict) -> str:
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
-        raise RenderError(f"template syntax error: {exc.message}", exc.filename or exc.name or name,
-                          exc.lineno or 0) from None
+        where = _display(exc.filename) if exc.filename else (exc.name or name)
+        raise RenderError(f"template syntax error: {exc.message}", where, exc.lineno or 0) from None
     except jinja2.TemplateNotFound as exc:
         raise RenderError(f"template not found: {exc.name}", name) from None
     except jinja2.UndefinedError as exc:
