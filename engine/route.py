@@ -224,7 +224,8 @@ def _step(model, place: _Place, step: dict, posts: tuple, start: dt.datetime, of
     handlers = tuple(_handler(model, post, start.date()) for post in posts)
     if all(h.holder is None for h in handlers):
         ids = ", ".join(h.post for h in handlers)
-        raise RouteError(f"{place}: the handler post {ids} is vacant on {start:%Y-%m-%d}", config=True,
+        which = f"post {ids} is" if len(handlers) == 1 else f"posts {ids} are"
+        raise RouteError(f"{place}: the handler {which} vacant on {start:%Y-%m-%d}", config=True,
                          where=model.position(handler, "role"), hint="fill the post, or its rotation's turn")
     try:
         end = deadline(start, step["limit"], office)

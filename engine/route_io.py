@@ -62,8 +62,8 @@ def read_rows(path: str | Path, attributes: list[str]) -> BatchFile:
 def _header(name: str, header: list[str], attributes: list[str]) -> tuple[dict, list[Finding]]:
     columns, problems = {}, []
     for number, cell in enumerate(header, 1):
-        key = ALIASES.get(cell.strip().lower(), cell.strip().lower()) if cell.strip().lower() in (
-            *REQUIRED, *ALIASES) else cell.strip()
+        lowered = cell.strip().lower()
+        key = ALIASES.get(lowered, lowered) if lowered in (*REQUIRED, *ALIASES) else cell.strip()
         if key in columns:
             problems.append(_problem(name, 1, number, f"the column '{cell}' appears twice"))
         elif key not in REQUIRED and key not in attributes:

@@ -238,3 +238,19 @@ def test_cli_broken_district(tmp_path):
     path.write_text(MINI.read_text(encoding="utf-8").replace("holder: p-zhao}", "holder: p-zhaoo}"), encoding="utf-8")
     result = CliRunner().invoke(cli, ["route", str(path), "-b", "b-1", "-m", "mt-canteen"])
     assert result.exit_code == 1 and "p-zhaoo" in result.output
+
+
+def test_cli_at_defaults_to_now_in_china_time():
+    # an hours-only chain: no holiday calendar needed, whatever year the tests run in
+    before = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).replace(tzinfo=None, second=0, microsecond=0)
+    result = run("-b", "b-1", "-m", "mt-tax", "--attr", "severity=major", "-f", "json")
+    after = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).replace(tzinfo=None, second=0, microsecond=0)
+    assert result.exit_code == 0, result.output
+    assert before <= dt.datetime.fromisoformat(json.loads(result.output)["at"]) <= after
+
+
+def test_cli_help_names_the_options():
+    result = CliRunner().invoke(cli, ["route", "--help"])
+    assert result.exit_code == 0
+    for option in ("--building", "--matter", "--at", "--attr", "--batch", "--output", "--force", "--format"):
+        assert option in result.output
