@@ -80,12 +80,32 @@ def import_ledgers(ledgers: list[str | Path], into: str | Path, options: ImportO
     outcome.problems = sorted(outcome.problems + problems)
     if outcome.errors:
         return outcome
-    orig = target.read_text(encoding="utf-8") if target.exists() else _skeleton(target)
     kinds = sorted({t.kind for t in tables}, key=KINDS.index)
+    if target.exists() and not options.prune and _unchanged(entities, known):
+        outcome.counts = {kind: Counter(same=len(entities[kind])) for kind in kinds}
+        outcome.status = "unchanged"
+        return outcome
+    orig = target.read_text(encoding="utf-8") if target.exists() else _skeleton(target)
     new = _edit(orig, entities, kinds, known, target, options, outcome)
     if outcome.errors:
         return outcome
     return _finish(target, orig, new, options, outcome)
+
+
+def _unchanged(entities: dict[str, list[Entity]], known: Known) -> bool:
+    """Whether the district already says everything the ledgers do (checked on the loaded
+    district, which is much faster than a round-trip load of the text)."""
+    clusters = [g for g in known.by_kind["grids"].values() if g.get("level") == "cluster"]
+    for kind, items in entities.items():
+        for entity in items:
+            existing = known.by_kind[kind].get(entity.id)
+            if existing is None or _differs(existing, yaml_values(entity)):
+                return False
+            cluster = entity.fields.get("cluster")
+            listing = [g.get("id") for g in clusters if entity.id in (g.get("buildings") or [])]
+            if cluster is not None and listing != [cluster]:
+                return False
+    return True
 
 
 def _tables(ledgers, mapping, outcome: Outcome) -> list:
@@ -130,7 +150,6 @@ def _edit(orig: str, entities: dict[str, list[Entity]], kinds: list[str], known:
           options: ImportOptions, outcome: Outcome) -> str:
     yaml = yaml_rt(orig)
     doc = yaml.load(orig)
-    base = dump(yaml, doc)
     for kind in kinds:
         counts = outcome.counts.setdefault(kind, Counter())
         seq = _collection(doc, kind)
@@ -140,8 +159,11 @@ def _edit(orig: str, entities: dict[str, list[Entity]], kinds: list[str], known:
             removed = _prune(seq, {e.id for e in entities[kind]}, counts)
             if kind == "buildings":
                 _unlist(doc, removed)
-    _clusters(doc, entities.get("buildings", []), known, target, outcome)
+    moved = _clusters(doc, entities.get("buildings", []), known, target, outcome)
     _drop_empty(doc, kinds)
+    if not moved and not any(c["added"] or c["updated"] or c["removed"] for c in outcome.counts.values()):
+        return orig  # nothing to write: spare the (slow) dumps
+    base = dump(yaml, yaml_rt(orig).load(orig))
     return merge(orig, base, dump(yaml, doc))
 
 
@@ -290,9 +312,11 @@ def _unlist(doc, buildings: set[str]) -> None:
             listed.remove(ident)
 
 
-def _clusters(doc, buildings: list[Entity], known: Known, target: Path, outcome: Outcome) -> None:
-    """Each building the ledger gives a 楼群 is listed under that cluster grid, and no other."""
+def _clusters(doc, buildings: list[Entity], known: Known, target: Path, outcome: Outcome) -> bool:
+    """Each building the ledger gives a 楼群 is listed under that cluster grid, and no other;
+    whether any grid's list changed."""
     grids = {g.get("id"): g for g in doc.get("grids") or [] if isinstance(g, dict)}
+    moved = False
     for entity in buildings:
         cluster = entity.fields.get("cluster")
         if cluster is None:
@@ -310,11 +334,14 @@ def _clusters(doc, buildings: list[Entity], known: Known, target: Path, outcome:
             listed = grid.get("buildings")
             if ident != cluster and grid.get("level") == "cluster" and listed and entity.id in listed:
                 listed.remove(entity.id)
+                moved = True
         grid = grids[cluster]
         if grid.get("buildings") is None:
             _set_grid_buildings(grid)
         if entity.id not in grid["buildings"]:
             grid["buildings"].append(entity.id)
+            moved = True
+    return moved
 
 
 def _set_grid_buildings(grid) -> None:
