@@ -73,11 +73,19 @@ def test_a_new_rule_is_one_yaml_entry(tmp_path):
     assert pack.exists() and result.summary["packs"] == ["structure", "extra"]
 
 
-def test_extra_pack_from_the_command_line(tmp_path):
+def test_extra_pack_from_the_command_line_runs_on_top(tmp_path):
     path = district(tmp_path, rules={"extends": ["structure"]})
     result = run(path, packs=[pack_file(tmp_path)])
-    assert not [f for f in result.findings if f.rule == "person-phone"]  # loaded, but not selected
-    assert not [f for f in result.findings if f.rule == "rules-config"]
+    assert [f for f in result.findings if f.rule == "person-phone"]
+    assert result.summary["packs"] == ["structure", "extra"]
+
+
+def test_a_pack_file_that_cannot_be_loaded(tmp_path):
+    path = district(tmp_path, rules={"extends": ["structure", "nosuch.yaml"]})
+    found = run(path).findings
+    config = [f for f in found if f.rule == "rules-config"]
+    assert len(config) == 1 and config[0].line == lines_of(path, "- nosuch.yaml")
+    assert [f.file for f in found if f.rule == "rule-pack"] == [str(tmp_path / "nosuch.yaml")]
 
 
 @pytest.mark.parametrize("condition, words", [

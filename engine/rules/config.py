@@ -47,10 +47,14 @@ class Config:
 def resolve(model, extra: tuple[str, ...] = ()) -> Config:
     """The rule configuration of ``model``'s district, with extra pack files from the command line."""
     block = model.data.get("rules") or YMap(model.source.path, model.source.line, model.source.col)
-    names, paths, findings = _extends(model, block)
-    cat = catalog(tuple(extra) + tuple(paths))
-    findings.extend(cat.findings)
-    chosen = _choose(cat, names, tuple(extra) + tuple(paths), block, findings)
+    base = Path(model.source.path).parent
+    entries = block.get("extends")
+    own = [str(base / e) for e in entries or [] if _is_path(e)]
+    extra = tuple(str(p) for p in extra)
+    cat = catalog(extra + tuple(own))
+    findings = list(cat.findings)
+    chosen = _choose(cat, entries, base, block, findings) + [_pack_of(cat, p) for p in extra if _pack_of(cat, p)]
+    chosen = sorted(set(chosen), key=chosen.index)
     rules = [rule for pack in chosen for rule in cat.packs[pack].rules]
     config = Config(rules, {r.id: r.level for r in rules}, {r.id: r.defaults() for r in rules}, [], findings, chosen)
     _levels(cat, block, config)
@@ -60,34 +64,31 @@ def resolve(model, extra: tuple[str, ...] = ()) -> Config:
     return config
 
 
-def _extends(model, block: YMap) -> tuple[list[str], list[str], list[Finding]]:
-    entries = block.get("extends")
+def _is_path(entry: str) -> bool:
+    return entry.endswith((".yaml", ".yml")) or "/" in entry
+
+
+def _pack_of(cat: Catalog, path: str) -> str | None:
+    return next((name for name, pack in cat.packs.items() if pack.file == path), None)
+
+
+def _choose(cat: Catalog, entries, base: Path, block: YMap, findings: list) -> list[str]:
+    """The packs ``extends`` names (every shipped pack without it), *structure* first."""
     if entries is None:
-        return ["*"], [], []
-    names, paths = [], []
-    base = Path(model.source.path).parent
-    for index, entry in enumerate(entries):
-        if entry.endswith((".yaml", ".yml")) or "/" in entry:
-            paths.append(str(base / entry))
-        else:
-            names.append(entry)
-    return names, paths, []
-
-
-def _choose(cat: Catalog, names: list[str], paths: tuple, block: YMap, findings: list) -> list[str]:
-    if names == ["*"] and not paths:
         return sorted(cat.packs)
     chosen = list(ALWAYS)
-    by_file = {pack.file: name for name, pack in cat.packs.items()}
-    entries = block.get("extends") or []
     for index, entry in enumerate(entries):
-        if entry in names:
-            if entry in cat.packs:
-                chosen.append(entry)
-            else:
-                findings.append(_unknown(block, ("extends", index), "rule pack", entry, cat.packs))
-    chosen.extend(by_file[p] for p in paths if p in by_file)
-    return sorted(set(chosen), key=chosen.index)
+        name = _pack_of(cat, str(base / entry)) if _is_path(entry) else entry if entry in cat.packs else None
+        if name is not None:
+            chosen.append(name)
+        elif _is_path(entry):
+            file, line, col = locate(block, ("extends", index))
+            findings.append(Finding(file, line, col, "error", CONFIG_RULE,
+                                    f"rules: the rule pack file '{entry}' could not be loaded", "", entry,
+                                    "see the rule-pack finding for that file; paths are relative to this file"))
+        else:
+            findings.append(_unknown(block, ("extends", index), "rule pack", entry, cat.packs))
+    return chosen
 
 
 def _unknown(block: YMap, path: tuple, what: str, name: str, pool, key: bool = False) -> Finding:

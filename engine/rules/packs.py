@@ -235,13 +235,3 @@ def _catalog(paths: tuple[str, ...], _stamps: tuple) -> Catalog:
                 continue
             rules[rule.id] = rule
     return Catalog(packs, rules, sorted(findings))
-
-
-def load_extra(path: str | Path) -> Pack | None:
-    """A pack file a district names by path (cached with the catalog)."""
-    return catalog((str(path),)).packs.get(_pack_name(path))
-
-
-def _pack_name(path) -> str | None:
-    pack, _ = load_pack(path)
-    return pack.name if pack else None
