@@ -226,6 +226,22 @@ def test_ids_do_not_depend_on_row_order(fresh, tmp_path):
     assert len([i for i in ids_one if i.startswith("b-乙东楼-")]) == 2  # the two names clash: both hashed
 
 
+def test_a_new_config_is_created_only_when_it_validates(tmp_path):
+    people = workbook(tmp_path / "p.xlsx", {"人员名册": [["姓名", "政治面貌"], ["张三", "中共党员"]]})
+    target = tmp_path / "新区.yaml"
+    result = run(people, "--into", target)
+    assert result.exit_code == exitcodes.OK, result.output
+    assert "{id: p-张三, name: 张三, party: full}" in target.read_text(encoding="utf-8")
+    assert not errors(target)
+    buildings = workbook(tmp_path / "b.xlsx", {"楼宇台账": [["楼宇名称"], ["一号楼"]]})
+    other = tmp_path / "other.yaml"
+    refused = run(buildings, "--into", other)
+    assert refused.exit_code == exitcodes.FINDINGS and "building-one-cluster" in refused.output
+    assert not other.exists()
+    nowhere = run(people, "--into", tmp_path / "no" / "such" / "dir.yaml")
+    assert nowhere.exit_code == exitcodes.UNUSABLE and "cannot write" in nowhere.output
+
+
 def test_csv_ledgers_import_like_workbooks(fresh, tmp_path):
     ledger = tmp_path / "楼宇台账.csv"
     ledger.write_bytes("楼宇名称,所属楼群,地址\n甲楼,一号楼群网格,东路1号\n".encode("utf-8-sig"))

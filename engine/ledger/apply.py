@@ -366,6 +366,11 @@ def _finish(target: Path, orig: str, new: str, options: ImportOptions, outcome: 
     temp = target.parent / f".{target.name}.import-{os.getpid()}.tmp"
     try:
         temp.write_text(new, encoding="utf-8")
+    except OSError as exc:
+        outcome.problems.append(Problem(name, "error", "import-config-unusable", f"cannot write beside the config: "
+                                        f"{exc.strerror or exc}", "check that the folder exists and is writable"))
+        return outcome
+    try:
         outcome.findings = _new_errors(target, temp)
         if outcome.findings:
             outcome.problems.append(Problem(name, "error", "import-invalid",
