@@ -225,10 +225,10 @@ class Model:
         return turn.get("holder", post.holder) if turn is not None else post.holder
 
     def suggest(self, ident: str, kinds: Iterable[str] = ()) -> str:
-        """`` (did you mean 'x'?)`` for the nearest id of ``kinds`` (any kind when empty)."""
+        """`` did you mean 'x'?`` for the nearest id of ``kinds`` (any kind when empty)."""
         pool = [i for k in kinds for i in self.entities.get(k, {})] if kinds else list(self.kind_of)
-        close = difflib.get_close_matches(ident, pool, n=1, cutoff=0.6)
-        return f"did you mean '{close[0]}'?" if close else ""
+        close = nearest(ident, pool)
+        return f"did you mean '{close}'?" if close else ""
 
     def position(self, entity: YMap, field: str | None = None) -> tuple[str, int, int]:
         """Where ``entity`` (or its ``field``'s value) is written."""
@@ -249,6 +249,20 @@ class Model:
         if not cache:
             cache.update(_relations(self))
         return cache[name]
+
+
+def nearest(word: str, pool: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The most similar word of ``pool`` (ties: the smallest), or None below ``cutoff``."""
+    best, best_score = None, cutoff
+    matcher = difflib.SequenceMatcher(b=word)
+    for candidate in sorted(set(pool)):
+        matcher.set_seq1(candidate)
+        if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
+            continue
+        score = matcher.ratio()
+        if score > best_score or best is None and score >= best_score:
+            best, best_score = candidate, score
+    return best
 
 
 def rotation_turn(rotation: dict, day: dt.date) -> dict | None:

@@ -77,3 +77,11 @@ def test_reference_problems_point_at_the_field(tmp_path):
     assert (problem.rule, problem.line) == ("reference", line_no)
     assert problem.column == text.splitlines()[line_no - 1].index("p-zhen") + 1
     assert problem.hint == "did you mean 'p-zheng'?"
+
+
+def test_did_you_mean_breaks_ties_by_the_smallest_id():
+    from engine.model import nearest
+
+    # b-1, b-2 and b-3 are equally close to the typo b-l: the first in order wins
+    assert nearest("b-l", ["b-3", "b-1", "b-2"]) == "b-1"
+    assert nearest("zzz", ["b-1"]) is None
