@@ -136,3 +136,16 @@ def test_index_links_every_document(files):
     assert len(links) == len([p for p in files if p.endswith(".md")]) - 1
     for link in links:
         assert link.replace("%20", " ") in files
+
+
+def test_a_vacancy_is_said_not_left_blank(tmp_path):
+    config = tmp_path / "mini.yaml"
+    config.write_text(MINI.read_text(encoding="utf-8").replace(
+        "{id: c-1-legal, role: legal_adviser, holder: p-zheng}", "{id: c-1-legal, role: legal_adviser, holder: null}"),
+        encoding="utf-8")
+    model = prepare(config).model
+    result, _ = render_files(model, BuildOptions(formats=("md",), start=START))
+    charter = result["章程/示范大厦楼委会章程.md"].decode()
+    assert re.search(r"\*\*第\S+条\*\*　法律顾问暂缺。主要职责是：（一）提供法律咨询。", charter)
+    duties = result["职责清单/示范大厦楼委会岗位职责清单.md"].decode()
+    assert "| 法律顾问 | 空缺 | — |" in duties
