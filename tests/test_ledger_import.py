@@ -159,7 +159,8 @@ def test_counts_are_updated_inside_their_mapping(mini, tmp_path):
     result = run(workbook(tmp_path / "u.xlsx", {"企业": rows}), "--into", mini, "--force")
     assert result.exit_code == exitcodes.OK, result.output
     text = mini.read_text(encoding="utf-8")
-    assert "{id: u-owner, name: 示范置业有限公司, building: b-1, kind: owner, party_members: {full: 2, probationary: 1}}" in text
+    assert ("{id: u-owner, name: 示范置业有限公司, building: b-1, kind: owner, "
+            "party_members: {full: 2, probationary: 1}}") in text
     assert "{id: u-pm, name: 示范物业公司, building: b-1, kind: property, party_members: {full: 5, probationary: 1}}" in text
 
 

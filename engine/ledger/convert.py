@@ -327,6 +327,7 @@ def _unresolved(entity: Entity, name: str, text: str, kinds: tuple, why: str) ->
     what = " or ".join(_WHAT.get(k, k) for k in kinds[:2])
     hint = why or (f"add the {what} to the ledger or the config first" if kinds[0] in KINDS
                    else f"add the {what} to the config first; a ledger does not create it")
+    source = "the ledger or the config" if kinds[0] in KINDS else "the config"
     return Problem(entity.where[name], "error", "ledger-unknown-reference",
-                   f"{entity.name}: no {what} '{text}' in the ledger or the config", hint)
+                   f"{entity.name}: no {what} '{text}' in {source}", hint)
 

@@ -132,7 +132,8 @@ class Mapping:
         table = Table(sheet, kind, row, columns, headers)
         problems = _merged(sheet, row)
         if not any(number > row for number, _ in sheet.rows):
-            problems.append(Problem(sheet.where(row, 1), "error", "ledger-empty", "the sheet has no rows below the header",
+            problems.append(Problem(sheet.where(row, 1), "error", "ledger-empty",
+                                    "the sheet has no rows below the header",
                                     "fill it, or delete the sheet from the workbook"))
         return table, problems
 
@@ -155,7 +156,7 @@ def _merged(sheet: Sheet, header_row: int) -> list[Problem]:
     for min_row, min_col, max_row, max_col in sheet.merged:
         if max_row < header_row:
             continue  # a title above the table
-        span = f"{column_letter_range(min_col, min_row, max_col, max_row)}"
+        span = column_letter_range(min_col, min_row, max_col, max_row)
         problems.append(Problem(sheet.where(min_row, min_col), "error", "ledger-merged",
                                 f"merged cells {span}: only the first cell holds a value",
                                 "unmerge the cells and fill each of them"))
@@ -190,11 +191,11 @@ def _check_mapping(data, name: str) -> list[Problem]:
     """The mapping file's shape, each mistake at its file:line:col."""
     import jsonschema
 
+    from ..load import locate
+
     validator = jsonschema.Draft202012Validator(MAPPING_SCHEMA)
     problems = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
-        from ..load import locate
-
+    for error in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
         src, line, col = locate(data, tuple(error.absolute_path))
         problems.append(Problem(f"{src or name}:{line}:{col}", "error", "mapping-shape", error.message,
                                 "see docs/ledger.md for the mapping file's keys"))
