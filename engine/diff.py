@@ -204,12 +204,13 @@ def checkout(rev: str, path: Path) -> Iterator[tuple[Path, str]]:
     relative = Path(path).resolve().relative_to(Path(top).resolve()).as_posix()
     relative = "" if relative == "." else relative
     _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], top)
+    listed = _git(["ls-tree", "-r", "-z", "--full-tree", "--name-only", rev, "--", relative or "."], top)
+    names = [n for n in listed.decode("utf-8", "surrogateescape").split("\0") if n.endswith(YAML_SUFFIXES)]
     with tempfile.TemporaryDirectory(prefix="loushi-diff-") as tmp:
-        root = Path(tmp) / "old"
+        root = Path(tmp).resolve() / "old"
         root.mkdir()
-        names = _git(["ls-tree", "-r", "-z", "--name-only", rev, "--", relative or "."], top).split(b"\0")
-        if any(names):
-            _extract(_git(["archive", "--format=tar", rev, "--", relative or "."], top), root)
+        for start in range(0, len(names), 500):  # only the YAML files, a few hundred names a call
+            _extract(_git(["archive", "--format=tar", rev, "--", *names[start:start + 500]], top), root)
         yield root, relative
 
 
