@@ -14,7 +14,7 @@ EPILOG = ("Exit codes: 0 compared (with --exit-code: nothing changed); 1 with --
 
 
 @click.command("diff", epilog=EPILOG)
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(), metavar="OLD NEW | --git REV [PATH]")
 @click.option("--git", "rev", metavar="REV",
               help="Compare PATH (default: the current folder) as committed at REV with the working tree.")
 @click.option("-f", "--format", "fmt", type=click.Choice(tuple(DIFF_REPORTERS)), default="text", show_default=True,
