@@ -74,11 +74,44 @@ def _refuse_constants(tree) -> None:
             raise ExpressionError("a power in an exponent is too large to compute safely")
 
 
-def compile_condition(text: str):
-    """Compile a condition once; call the result with the scope as keyword arguments."""
+class Condition:
+    """A compiled expression. ``bind(scope)`` gives a function of the names that change per
+    entity, evaluating in one reused context (a fresh context per call costs more than the
+    expression); calling the condition itself takes every name afresh."""
+
+    def __init__(self, template):
+        self.template = template
+
+    def __call__(self, **names):
+        return self.bind({})(names)
+
+    def bind(self, scope: dict):
+        template = self.template
+        context = template.new_context(dict(scope))
+
+        def evaluate(names: dict):
+            context.vars.update(names)
+            for _ in template.root_render_func(context):
+                pass
+            return context.vars["result"]
+
+        return evaluate
+
+
+def compile_condition(text: str) -> Condition:
+    """Compile a condition once (as Jinja2's ``compile_expression`` does, without its fresh context per call)."""
+    from jinja2.parser import Parser
+
     names_in(text)
+    env = environment()
     try:
-        return environment().compile_expression(text, undefined_to_none=False)
+        parser = Parser(env, text, state="variable")
+        body = parser.parse_expression()
+        if not parser.stream.eos:
+            raise TemplateSyntaxError("chunk after expression", parser.stream.current.lineno, None, None)
+        body.set_environment(env)
+        tree = nodes.Template([nodes.Assign(nodes.Name("result", "store"), body, lineno=1)], lineno=1)
+        return Condition(env.from_string(tree))
     except TemplateSyntaxError as exc:
         raise ExpressionError(f"syntax error: {exc.message}") from None
 

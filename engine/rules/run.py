@@ -55,19 +55,19 @@ def run_rule(rule, model, options: dict, run_options) -> Iterable[Finding]:
 def _data_rule(rule, model, options: dict, today) -> Iterator[Finding]:
     base = {**scope.helpers(model, today), **options, "district": model.district}
     name = scope.SINGULAR[rule.for_each]
+    when = rule.compiled["when"].bind(base) if rule.when else None
+    condition = rule.compiled["condition"].bind(base)
     started = time.perf_counter()
     for ident, entity in model.entities[rule.for_each].items():
         if time.perf_counter() - started > TIME_BUDGET:
             yield _rule_error(model, entity, rule, f"stopped after {TIME_BUDGET:.0f} s")
             return
-        values = {**base, name: entity, "item": entity, "id": ident}
+        names = {name: entity, "item": entity, "id": ident}
         try:
-            if rule.when and not rule.compiled["when"](**values):
+            if (when is not None and not when(names)) or condition(names):
                 continue
-            if rule.compiled["condition"](**values):
-                continue
-            message = rule.render("message", values)
-            hint = rule.render("hint", values)
+            values = {**base, **names}
+            message, hint = rule.render("message", values), rule.render("hint", values)
         except Exception as exc:  # a rule's expression failed on this entity: report, go on
             yield _rule_error(model, entity, rule, f"could not be evaluated for '{ident}': {exc}")
             continue

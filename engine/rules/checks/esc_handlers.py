@@ -29,24 +29,27 @@ def run(ctx):
 
 def _gaps(ctx, step, buildings) -> tuple[list, list]:
     model, handler = ctx.model, step["handler"]
-    relative = handler["body"] in RELATIVE_BODIES
-    if not relative:  # a fixed body answers the same for every building: ask once
-        missing, vacant = _gaps_fixed(ctx, handler)
+    if handler["body"] not in RELATIVE_BODIES:  # a fixed body answers the same for every building: ask once
+        missing, vacant = _status(ctx, handler["body"], handler["role"])
         return (buildings if missing else []), (buildings if vacant else [])
-    missing, vacant = [], []
+    missing, vacant, known = [], [], {}
     for building in buildings:
-        if not ctx.options["uncovered"] and model.body_for(handler["body"], building, step["level"]) is None:
+        body = model.body_for(handler["body"], building, step["level"])
+        if body is None and not ctx.options["uncovered"]:
             continue
-        posts = model.handlers(handler, building, step["level"])
-        if not posts:
+        if body not in known:
+            known[body] = _status(ctx, body, handler["role"]) if body is not None else (True, False)
+        no_post, no_holder = known[body]
+        if no_post:
             missing.append(building)
-        elif not any(model.holder_at(post, ctx.today) for post in posts):
+        elif no_holder:
             vacant.append(building)
     return missing, vacant
 
 
-def _gaps_fixed(ctx, handler) -> tuple[bool, bool]:
-    posts = [p for p in ctx.model.posts_of(handler["body"]) if p.role == handler["role"]]
+def _status(ctx, body: str, role: str) -> tuple[bool, bool]:
+    """Whether ``body`` has no post of ``role``, and whether none of them has a holder today."""
+    posts = [p for p in ctx.model.posts_of(body) if p.role == role]
     return not posts, bool(posts) and not any(ctx.model.holder_at(p, ctx.today) for p in posts)
 
 

@@ -7,13 +7,7 @@ PARAMS = ("post", "role_name", "holder", "count")
 
 def run(ctx):
     model = ctx.model
-    depends: dict[str, set] = {}
-    for ident, matter, index, chain in chains(model):
-        for step in chain["steps"]:
-            for building in _buildings(model, step):
-                posts = model.handlers(step["handler"], building, step["level"])
-                if len(posts) == 1:
-                    depends.setdefault(posts[0].id, set()).add(building)
+    depends = _dependants(model)
     for post_id in sorted(depends):
         count = len(depends[post_id])
         post = model.posts[post_id]
@@ -22,6 +16,18 @@ def run(ctx):
                           role_name=model.role_name(post.role), holder=post.holder, count=count)
 
 
-def _buildings(model, step):
-    """Every building depends on each step; a fixed body's posts are the same for all of them."""
-    return model.entities["buildings"]
+def _dependants(model) -> dict[str, set]:
+    """Post id → the buildings for which it is a step's only handler."""
+    depends: dict[str, set] = {}
+    buildings = list(model.entities["buildings"])
+    for _, _, _, chain in chains(model):
+        for step in chain["steps"]:
+            handler, only = step["handler"], {}
+            for building in buildings:
+                body = model.body_for(handler["body"], building, step["level"])
+                if body not in only:
+                    posts = [p for p in model.posts_of(body) if p.role == handler["role"]] if body else []
+                    only[body] = posts[0].id if len(posts) == 1 else None
+                if only[body] is not None:
+                    depends.setdefault(only[body], set()).add(building)
+    return depends
