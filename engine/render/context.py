@@ -380,11 +380,25 @@ class Builder:
         """Everything one person holds: posts in every body, and their turns in the rosters."""
         record = self.person(ident)
         record.posts = [self.post(p) for p in self.model.posts_held_by(ident)]
-        record.turns = [Record("turn", period.origin, roster=roster.title, post=getattr(roster, "post", "值守"),
-                               begin_text=period.begin_text, end_text=period.end_text, member=period.turn.member)
-                        for roster in rosters for period in roster.periods
-                        if getattr(period.turn, "holder_id", None) == ident]
+        record.turns = self.turns_by_holder(rosters).get(ident, [])
         return record
+
+    def turns_by_holder(self, rosters: list[Record]) -> dict[str, list[Record]]:
+        """Every turn in ``rosters`` by holder, in roster then period order; made once per list
+        (scanning every roster for each person made a city's build quadratic)."""
+        made = getattr(self, "_turns", None)
+        if made is not None and made[0] is rosters:
+            return made[1]
+        index: dict[str, list[Record]] = {}
+        for roster in rosters:
+            for period in roster.periods:
+                holder = getattr(period.turn, "holder_id", None)
+                if holder is not None:
+                    index.setdefault(holder, []).append(Record(
+                        "turn", period.origin, roster=roster.title, post=getattr(roster, "post", "值守"),
+                        begin_text=period.begin_text, end_text=period.end_text, member=period.turn.member))
+        self._turns = (rosters, index)
+        return index
 
 
 def flow(steps: list[Record]) -> str:
