@@ -139,6 +139,8 @@ CATALOG: dict[str, dict[str, str]] = {
                      "zh": "注意：{side}配置未能建立模型，仅比较检查结果"},
     "diff.summary": {"en": "{changes} change(s) in {districts} district(s)", "zh": "{districts}个街道配置，共{changes}处变化"},
     "diff.compared": {"en": "{old} → {new}", "zh": "{old} → {new}"},
+    "diff.truncated": {"en": "… and {count} more change(s): run loushi diff locally for all of them",
+                       "zh": "……另有{count}处变化未列出，请在本地运行 loushi diff 查看全部"},
     "diff.nothing": {"en": "no governance changes", "zh": "治理结构无变化"},
     # validate
     "validate.summary": {"en": "{districts} district(s), {files} file(s): {errors} error(s), {warnings} warning(s), "

@@ -266,3 +266,14 @@ def test_district_fields_and_rule_packs(tmp_path):
         {"section": "district", "kind": "district", "id": "mini-2", "change": "members", "field": "rules.extends",
          "old": ["workload"], "new": []},
     ]
+
+
+def test_markdown_stays_within_a_comment(tmp_path, monkeypatch):
+    from engine.report import diff as reporters
+
+    old, new = pair(tmp_path, *MOVE_B2, *NEW_CONVENER, *EXTRA_STEP)
+    full = run("-f", "markdown", str(old), str(new)).output
+    monkeypatch.setattr(reporters, "MARKDOWN_LIMIT", full.index("**Grids**"))
+    cut = run("-f", "markdown", str(old), str(new)).output
+    assert len(cut) < len(full)
+    assert cut.rstrip().endswith("_… and 2 more change(s): run loushi diff locally for all of them_")

@@ -16,6 +16,8 @@ from ..i18n import text, word
 
 _MARK = {"added": "+", "appeared": "+", "chain-added": "+", "step-added": "+",
          "removed": "-", "resolved": "-", "chain-removed": "-", "step-removed": "-"}
+#: Characters of Markdown a report keeps under (a GitHub comment holds 65,536).
+MARKDOWN_LIMIT = 60_000
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
 
@@ -205,7 +207,20 @@ def render_markdown(report: DiffReport, *, lang: str = "en") -> str:
             lines += [f"**{word('section', section, lang)}**", ""]
             lines += [f"- {describe(c, style)}" for c in changes]
             lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return _fit(lines, lang)
+
+
+def _fit(lines: list[str], lang: str) -> str:
+    """The lines, cut short (with a note) where a pull-request comment would be too long."""
+    kept, size = [], 0
+    for index, line in enumerate(lines):
+        size += len(line) + 1
+        if size > MARKDOWN_LIMIT:
+            left = sum(1 for rest in lines[index:] if rest.startswith("- "))
+            kept += ["", f"_{text('diff.truncated', lang, count=left)}_"]
+            break
+        kept.append(line)
+    return "\n".join(kept).rstrip("\n") + "\n"
 
 
 def render_json(report: DiffReport, *, lang: str = "en") -> str:
