@@ -21,6 +21,8 @@ def escape(text: str) -> str:
 
 def fold(line: str) -> str:
     """A content line folded to at most 75 octets per physical line (§3.1)."""
+    if len(line) * 4 <= 75 or len(line.encode("utf-8")) <= 75:  # most lines: nothing to fold
+        return line
     parts, current, size = [], "", 0
     for char in line:
         width = len(char.encode("utf-8"))
