@@ -33,3 +33,25 @@ def describe(limit: dict) -> str:
 
 def is_default(chain: dict) -> bool:
     return not chain.get("when")
+
+
+def bodies(model, handler_body: str, level: str, memo: dict) -> dict:
+    """Building → the body ``handler_body`` names for a matter raised there at ``level`` (None: none).
+
+    Steps of many matters name the same bodies; ``memo`` (one per check run) keeps each answer.
+    """
+    key = ("bodies", handler_body, level)
+    if key not in memo:
+        memo[key] = {b: model.body_for(handler_body, b, level) for b in model.entities["buildings"]}
+    return memo[key]
+
+
+def groups(model, handler_body: str, level: str, memo: dict) -> dict:
+    """Body → the sorted buildings for which ``handler_body`` at ``level`` names it (None: no such body)."""
+    key = ("groups", handler_body, level)
+    if key not in memo:
+        grouped: dict = {}
+        for building, body in sorted(bodies(model, handler_body, level, memo).items()):
+            grouped.setdefault(body, []).append(building)
+        memo[key] = grouped
+    return memo[key]

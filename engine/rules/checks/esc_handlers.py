@@ -7,7 +7,7 @@ vacant, is a finding. A rotating post counts as filled when its turn on ``today`
 """
 
 from ...model import RELATIVE_BODIES
-from ._chains import chains
+from ._chains import chains, groups
 
 PARAMS = ("matter", "step", "body", "role", "role_name", "buildings", "count", "problem", "chain")
 SHOWN = 5
@@ -15,10 +15,10 @@ SHOWN = 5
 
 def run(ctx):
     model = ctx.model
-    buildings = sorted(model.entities["buildings"])
+    buildings, memo = sorted(model.entities["buildings"]), {}
     for ident, matter, index, chain in chains(model):
         for number, step in enumerate(chain["steps"], 1):
-            missing, vacant = _gaps(ctx, step, buildings)
+            missing, vacant = _gaps(ctx, step, buildings, memo)
             for problem, where in (("missing", missing), ("vacant", vacant)):
                 if where:
                     handler = step["handler"]
@@ -27,24 +27,21 @@ def run(ctx):
                                   buildings=_list(where), count=len(where), problem=problem, chain=index + 1)
 
 
-def _gaps(ctx, step, buildings) -> tuple[list, list]:
+def _gaps(ctx, step, buildings, memo) -> tuple[list, list]:
     model, handler = ctx.model, step["handler"]
     if handler["body"] not in RELATIVE_BODIES:  # a fixed body answers the same for every building: ask once
         missing, vacant = _status(ctx, handler["body"], handler["role"])
         return (buildings if missing else []), (buildings if vacant else [])
-    missing, vacant, known = [], [], {}
-    for building in buildings:
-        body = model.body_for(handler["body"], building, step["level"])
-        if body is None and not ctx.options["uncovered"]:
+    missing, vacant = [], []
+    for body, where in groups(model, handler["body"], step["level"], memo).items():
+        if body is None:
+            missing.extend(where if ctx.options["uncovered"] else [])
             continue
-        if body not in known:
-            known[body] = _status(ctx, body, handler["role"]) if body is not None else (True, False)
-        no_post, no_holder = known[body]
-        if no_post:
-            missing.append(building)
-        elif no_holder:
-            vacant.append(building)
-    return missing, vacant
+        if ("status", body, handler["role"]) not in memo:
+            memo["status", body, handler["role"]] = _status(ctx, body, handler["role"])
+        no_post, no_holder = memo["status", body, handler["role"]]
+        (missing if no_post else vacant if no_holder else []).extend(where)
+    return sorted(missing), sorted(vacant)
 
 
 def _status(ctx, body: str, role: str) -> tuple[bool, bool]:
