@@ -93,7 +93,8 @@ def read_district(path: str | Path) -> Source:
 
 def _expand(main: Path, pattern: str, where: tuple, source: Source) -> list[Path]:
     base = main.parent.resolve()
-    matches = sorted(glob.glob(str(base / pattern), recursive=True))
+    # glob below the folder as the user named it, so fragments display like the main file
+    matches = sorted(glob.glob(str(main.parent / pattern), recursive=True))
     if not matches:
         source.findings.append(_at(where, "include-missing", f"include '{pattern}' matches no file",
                                    f"paths are relative to {display_path(main)}'s folder"))

@@ -70,3 +70,11 @@ def test_discover_treats_a_district_folder_as_one_district(tmp_path):
     found, problems = discover([tmp_path, tmp_path / "missing.yaml"])
     assert [p.relative_to(tmp_path).as_posix() for p in found] == ["d1/district.yaml", "other.yaml"]
     assert [f.rule for f in problems] == ["path-missing"]
+
+
+def test_fragments_are_named_as_the_main_file_is(tmp_path, monkeypatch):
+    _district(tmp_path, "buildings:\n  - {id: b-2, name: 二号楼, zone: nowhere}\n")
+    monkeypatch.chdir(tmp_path)
+    prepared = prepare(Path("d1") / "district.yaml")
+    assert prepared.files == ["d1/district.yaml", "d1/clusters/a.yaml"]
+    assert prepared.model.problems[0].file == "d1/clusters/a.yaml"
