@@ -65,3 +65,17 @@ def test_a_broken_extra_pack_is_reported_with_file_and_line(tmp_path):
     result = CliRunner().invoke(cli, ["rules", "list", "--packs", str(pack)])
     assert result.exit_code == 2
     assert f"{pack}:3:8: [error]" in result.output and "rule-pack" in result.output
+
+
+def test_explain_every_rule_shows_what_its_failing_examples_find():
+    for rule_id, rule in sorted(catalog().rules.items()):
+        out = invoke("rules", "explain", rule_id).output
+        fails = examples_count(rule)
+        assert out.count("→ ") >= fails, rule_id
+        assert rule.summary in out and rule.rationale.split()[0] in out
+
+
+def examples_count(rule) -> int:
+    from engine.rules.examples import as_list
+
+    return len(as_list(rule.examples["fail"]))
