@@ -230,3 +230,20 @@ def test_example_base_extends_every_shipped_pack():
     base = yaml.safe_load(examples.base_path().read_text(encoding="utf-8"))
     assert base["rules"]["extends"] == sorted(catalog().packs, key=["structure", "models", "party", "coverage",
                                                                      "escalation", "workload"].index)
+
+
+def test_a_broken_governance_model_is_an_error_at_its_line(tmp_path):
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "bad.yaml").write_text("id: bad-model\nname: 坏\nsummary: x\nposts:\n  - role: chair\n    min: many\n",
+                                     encoding="utf-8")
+    report = validate([district(tmp_path)], Options(today=TODAY, models_dir=str(models)))
+    (item,) = [f for f in report.findings if f.rule == "rule-pack"]
+    assert item.file == str(models / "bad.yaml") and item.line == 6 and "posts/0/min" in item.message
+
+
+def test_shipped_governance_models_are_sound():
+    from engine.rules import govmodels
+
+    assert govmodels.problems() == []
+    assert len(govmodels.models()) == 5

@@ -24,8 +24,10 @@ class Outcome:
 
 def check(model, options) -> Outcome:
     """Every finding of the rules ``model``'s district selects, suppressions applied."""
+    from . import govmodels
+
     config = resolve(model, tuple(getattr(options, "rule_packs", ()) or ()))
-    raw: list[Finding] = []
+    raw: list[Finding] = list(govmodels.problems(getattr(options, "models_dir", None)))
     for rule in config.rules:
         stamped = config.levels[rule.id]
         for item in run_rule(rule, model, config.options[rule.id], options):

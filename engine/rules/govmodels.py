@@ -6,29 +6,55 @@ Extra models come from a folder given as ``models_dir`` in validate's options.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 
-from ..load import load_file
+from ..findings import Finding
+from ..load import load_file, locate
 from ..resources import models_dir
+
+RULE = "rule-pack"
 
 
 def models(extra: str | None = None) -> dict[str, dict]:
-    """Every governance model by id: the shipped ones, then ``extra``'s (which win)."""
+    """Every usable governance model by id: the shipped ones, then ``extra``'s (which win)."""
+    return _load(_stamps(extra))[0]
+
+
+def problems(extra: str | None = None) -> list[Finding]:
+    """What is wrong with the model files (each broken file is left out of :func:`models`)."""
+    return _load(_stamps(extra))[1]
+
+
+def _stamps(extra: str | None) -> tuple:
     folders = [str(models_dir())] + ([str(extra)] if extra else [])
-    stamps = tuple((str(p), p.stat().st_mtime_ns) for f in folders for p in sorted(Path(f).glob("*.yaml")))
-    return _load(stamps)
+    return tuple((str(p), p.stat().st_mtime_ns) for f in folders for p in sorted(Path(f).glob("*.yaml")))
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    from jsonschema import Draft202012Validator
+
+    with open(Path(__file__).with_name("model.schema.json"), encoding="utf-8") as handle:
+        return Draft202012Validator(json.load(handle))
 
 
 @lru_cache(maxsize=8)
-def _load(stamps: tuple) -> dict[str, dict]:
-    result = {}
+def _load(stamps: tuple) -> tuple[dict[str, dict], list[Finding]]:
+    result, findings = {}, []
     for path, _ in stamps:
         doc = load_file(path)
-        data = doc.data
-        if not doc.fatal and isinstance(data, dict) and isinstance(data.get("id"), str):
-            result[data["id"]] = data
-    return result
+        found = [Finding(f.file, f.line, f.column, "error", RULE, f"governance model: {f.message}") for f in doc.findings]
+        if not doc.fatal:
+            for error in sorted(_validator().iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
+                file, line, col = locate(doc.data, tuple(error.absolute_path))
+                where = "/".join(str(p) for p in error.absolute_path) or "the model"
+                found.append(Finding(file, line, col, "error", RULE, f"governance model: {where}: {error.message}"))
+        findings.extend(found)
+        if not found:
+            result[doc.data["id"]] = doc.data
+    return result, sorted(findings)
 
 
 def of(ctx, committee: dict) -> dict | None:
