@@ -247,3 +247,14 @@ def test_shipped_governance_models_are_sound():
 
     assert govmodels.problems() == []
     assert len(govmodels.models()) == 5
+
+
+def test_a_check_whose_message_fails_is_a_rule_error(tmp_path):
+    path = tmp_path / "p.yaml"
+    text = PACK.format(id="dup-again", message="{{ message.nosuch.deeper }}", condition="true").replace(
+        '    for_each: people\n    condition: "true"\n', "    check: duplicate-id\n")
+    path.write_text(text, encoding="utf-8")
+    change = [{"at": "/people/-", "add": {"id": "b-3", "name": "重名（示例）", "placeholder": True}}]
+    result = run(district(tmp_path, change, {"extends": ["p.yaml"]}))
+    (error,) = [f for f in result.findings if f.rule == "rule-error"]
+    assert error.file == str(path) and error.line == lines_of(path, "- id: dup-again")

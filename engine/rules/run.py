@@ -48,7 +48,12 @@ def run_rule(rule, model, options: dict, run_options) -> Iterable[Finding]:
         module = CHECKS.get(rule.check)
         if module is None:  # an engine check (config, suppressions): the engine reports it
             return []
-        return list(module.run(Context(model, rule, options, today, run_options)))
+        try:
+            return list(module.run(Context(model, rule, options, today, run_options)))
+        except Exception as exc:  # e.g. a message template that fails on a value: report it, go on
+            return [Finding(rule.file, rule.line, 1, "error", "rule-error",
+                            f"rule {rule.id} failed: {type(exc).__name__}: {exc}",
+                            hint="check the rule's message and hint templates")]
     return list(_data_rule(rule, model, options, today))
 
 
