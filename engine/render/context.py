@@ -289,6 +289,13 @@ class Builder:
 
     # -- matters -----------------------------------------------------------------------
     def chains(self, matter) -> list[Record]:
+        """The chains of ``matter``, made once per build (every committee's charter reads them)."""
+        cache = self.__dict__.setdefault("_chain_cache", {})
+        if matter["id"] not in cache:
+            cache[matter["id"]] = self._chains(matter)
+        return cache[matter["id"]]
+
+    def _chains(self, matter) -> list[Record]:
         chains = matter["escalation"]
         conditional = any(chain.get("when") for chain in chains)
         result = []
