@@ -57,6 +57,13 @@ def test_a_duplicate_name(mini, tmp_path):
     assert "duplicate name '新公司甲' (first at 台账.xlsx!企业!A2)" in output
 
 
+def test_the_same_name_under_two_ids_is_two_people(mini, tmp_path):
+    rows = [["人员编号", "姓名", "所属单位"], ["p-a", "张伟", "示范物业公司"], ["p-b", "张伟", "示范物业公司"],
+            ["p-a", "张伟", "示范物业公司"]]
+    output = rejected(workbook(tmp_path / "人员.xlsx", {"人员": rows}), mini, "人员.xlsx!人员!B4")
+    assert "duplicate id 'p-a' (first at 人员.xlsx!人员!B2)" in output and "B3" not in output
+
+
 def test_a_unit_whose_building_does_not_exist(mini, tmp_path):
     ledger = workbook(tmp_path / "台账.xlsx", {"企业": [UNITS, GOOD, ["新公司乙", "示范广埸", "企业", 1, 0]]})
     output = rejected(ledger, mini, "台账.xlsx!企业!B3")

@@ -150,11 +150,13 @@ def _edit(orig: str, entities: dict[str, list[Entity]], kinds: list[str], known:
           options: ImportOptions, outcome: Outcome) -> str:
     yaml = yaml_rt(orig)
     doc = yaml.load(orig)
+    base = dump(yaml, doc)  # ruamel's own rendering of the text, to tell its changes from the import's
     for kind in kinds:
         counts = outcome.counts.setdefault(kind, Counter())
         seq = _collection(doc, kind)
+        index = {m.get("id"): m for m in seq if isinstance(m, dict)}
         for entity in entities[kind]:
-            _apply(seq, entity, known, target, counts, outcome)
+            _apply(seq, index, entity, known, target, counts, outcome)
         if options.prune:
             removed = _prune(seq, {e.id for e in entities[kind]}, counts)
             if kind == "buildings":
@@ -162,8 +164,7 @@ def _edit(orig: str, entities: dict[str, list[Entity]], kinds: list[str], known:
     moved = _clusters(doc, entities.get("buildings", []), known, target, outcome)
     _drop_empty(doc, kinds)
     if not moved and not any(c["added"] or c["updated"] or c["removed"] for c in outcome.counts.values()):
-        return orig  # nothing to write: spare the (slow) dumps
-    base = dump(yaml, yaml_rt(orig).load(orig))
+        return orig
     return merge(orig, base, dump(yaml, doc))
 
 
@@ -183,9 +184,10 @@ def _drop_empty(doc, kinds: list[str]) -> None:
             del doc[kind]
 
 
-def _apply(seq, entity: Entity, known: Known, target: Path, counts: Counter, outcome: Outcome) -> None:
+def _apply(seq, index: dict, entity: Entity, known: Known, target: Path, counts: Counter,
+           outcome: Outcome) -> None:
     values = yaml_values(entity)
-    existing = next((m for m in seq if isinstance(m, dict) and m.get("id") == entity.id), None)
+    existing = index.get(entity.id)
     if existing is not None:
         counts["updated" if _update(existing, values) else "same"] += 1
         return
@@ -199,6 +201,7 @@ def _apply(seq, entity: Entity, known: Known, target: Path, counts: Counter, out
         counts["same"] += 1
         return
     seq.append(_new_map(values, _flow(seq)))
+    index[entity.id] = seq[-1]
     counts["added"] += 1
 
 
@@ -289,8 +292,8 @@ def _is_flow(node) -> bool:
 
 def _flow(seq) -> bool:
     """New entries follow the list's style: flow mappings unless its entries are block ones."""
-    items = [m for m in seq if isinstance(m, dict)]
-    return not items or _is_flow(items[-1])
+    last = next((m for m in reversed(seq) if isinstance(m, dict)), None)
+    return last is None or _is_flow(last)
 
 
 def _prune(seq, keep: set[str], counts: Counter) -> set[str]:

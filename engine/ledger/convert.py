@@ -58,6 +58,10 @@ class Entity:
 
     @property
     def key(self) -> str:
+        """What makes two rows the same entity: the id where the ledger gives one, else the
+        name (for people, the name and the unit)."""
+        if "id" in self.fields:
+            return f"#{self.fields['id']}"
         if self.kind == "people":
             return f"{self.name}|{self.fields.get('affiliation', '')}"
         return self.name
@@ -205,8 +209,9 @@ def _duplicates(entities: list[Entity]) -> list[Problem]:
     for entity in entities:
         if entity.key in first:
             also = " in the same unit" if entity.kind == "people" else ""
+            what = f"id '{entity.fields['id']}'" if "id" in entity.fields else f"name '{entity.name}'{also}"
             problems.append(Problem(entity.row, "error", "ledger-duplicate",
-                                    f"duplicate name '{entity.name}'{also} (first at {first[entity.key].row})",
+                                    f"duplicate {what} (first at {first[entity.key].row})",
                                     "keep one row per entity; merge the two rows"))
         else:
             first[entity.key] = entity
