@@ -33,11 +33,26 @@ def _stamps(extra: str | None) -> tuple:
 
 
 @lru_cache(maxsize=1)
+def _model_schema() -> dict:
+    with open(Path(__file__).with_name("model.schema.json"), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@lru_cache(maxsize=1)
 def _validator():
     from jsonschema import Draft202012Validator
 
-    with open(Path(__file__).with_name("model.schema.json"), encoding="utf-8") as handle:
-        return Draft202012Validator(json.load(handle))
+    return Draft202012Validator(_model_schema())
+
+
+def _schema_errors(data) -> list:
+    """The model file's schema errors; none, without importing jsonschema, when the compiled
+    check passes it."""
+    from ..schema.fast import is_valid
+
+    if is_valid(data, _model_schema()):
+        return []
+    return sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
 
 
 @lru_cache(maxsize=8)
@@ -47,7 +62,7 @@ def _load(stamps: tuple) -> tuple[dict[str, dict], list[Finding]]:
         doc = load_file(path)
         found = [Finding(f.file, f.line, f.column, "error", RULE, f"governance model: {f.message}") for f in doc.findings]
         if not doc.fatal:
-            for error in sorted(_validator().iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
+            for error in _schema_errors(doc.data):
                 file, line, col = locate(doc.data, tuple(error.absolute_path))
                 where = "/".join(str(p) for p in error.absolute_path) or "the model"
                 found.append(Finding(file, line, col, "error", RULE, f"governance model: {where}: {error.message}"))

@@ -88,11 +88,26 @@ def option_ok(spec: dict, value: Any) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _pack_schema() -> dict:
+    with open(Path(__file__).with_name("pack.schema.json"), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@lru_cache(maxsize=1)
 def _schema_validator():
     from jsonschema import Draft202012Validator
 
-    with open(Path(__file__).with_name("pack.schema.json"), encoding="utf-8") as handle:
-        return Draft202012Validator(json.load(handle))
+    return Draft202012Validator(_pack_schema())
+
+
+def _schema_errors(data: Any) -> list:
+    """The pack's schema errors; a pack the compiled check passes has none, and spares every
+    run the import of jsonschema."""
+    from ..schema.fast import is_valid
+
+    if is_valid(data, _pack_schema()):
+        return []
+    return sorted(_schema_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
 
 
 def load_pack(path: str | Path) -> tuple[Pack | None, list[Finding]]:
@@ -101,7 +116,7 @@ def load_pack(path: str | Path) -> tuple[Pack | None, list[Finding]]:
     doc = load_file(path, name)
     if doc.fatal:
         return None, [_as_pack_finding(f) for f in doc.findings]
-    errors = sorted(_schema_validator().iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
+    errors = _schema_errors(doc.data)
     findings = [_at(doc.data, tuple(e.absolute_path), _schema_message(e), key=e.validator == "additionalProperties")
                 for e in errors]
     if findings:
