@@ -4,8 +4,9 @@ Rules are written by consultants, so their expressions run in Jinja2's immutable
 (no attribute starting with ``_``, no mutation, no unsafe call) with ``StrictUndefined`` (a
 misspelt name is an error, not a silent ``None``). Two more guards keep a rule from hanging
 loushi: the environment does not fold constants at compile time (Jinja2's optimiser would
-compute ``7 ** (10 ** 9)`` while compiling), and every ``*`` and ``**`` goes through
-:meth:`SafeSandbox.call_binop`, which refuses results that would be huge. Names are checked
+compute ``7 ** (10 ** 9)`` while compiling), every ``*``, ``**`` and ``%`` goes through
+:meth:`SafeSandbox.call_binop`, which refuses results that would be huge, and no filter or
+string method that pads or formats text to a chosen width is available. Names are checked
 when a pack is loaded, against the names a rule's scope provides.
 """
 
@@ -19,6 +20,13 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 #: Largest exponent, and largest repeated sequence, an expression may compute.
 MAX_EXPONENT = 64
 MAX_REPEAT = 10_000
+#: The filters a rule may use: none that pads, repeats or formats text to a size the rule chooses.
+FILTERS = ("abs", "attr", "batch", "capitalize", "count", "default", "d", "dictsort", "first", "float", "groupby",
+           "int", "items", "join", "last", "length", "list", "lower", "map", "max", "min", "reject", "rejectattr",
+           "round", "select", "selectattr", "sort", "string", "sum", "title", "trim", "unique", "upper")
+#: String methods a rule may not call: each can make a string as long as an argument says.
+UNSAFE_STR_METHODS = frozenset(("center", "ljust", "rjust", "zfill", "expandtabs", "format", "format_map",
+                                "replace", "join", "translate", "encode"))
 
 
 class ExpressionError(Exception):
@@ -28,9 +36,21 @@ class ExpressionError(Exception):
 class SafeSandbox(ImmutableSandboxedEnvironment):
     """The sandbox rules run in: no constant folding, bounded ``*`` and ``**``."""
 
-    intercepted_binops = frozenset(["*", "**"])
+    intercepted_binops = frozenset(["*", "**", "%"])
+
+    def wrap_str_format(self, value):
+        return None  # no str.format: is_safe_attribute refuses it like the other padding methods
+
+    def is_safe_attribute(self, obj, attr, value) -> bool:
+        if isinstance(obj, str) and attr in UNSAFE_STR_METHODS:
+            return False
+        return super().is_safe_attribute(obj, attr, value)
 
     def call_binop(self, context, operator, left, right):
+        if operator == "%":
+            if isinstance(left, str):
+                raise SecurityError("text formatting with % is not allowed in a rule; join text with ~")
+            return left % right
         if operator == "**":
             if abs(_number(right)) > MAX_EXPONENT or abs(_number(left)) > 10 ** 6:
                 raise SecurityError(f"power too large: {left!r} ** {right!r}")
@@ -50,6 +70,7 @@ def _number(value) -> float:
 def environment() -> SafeSandbox:
     env = SafeSandbox(undefined=StrictUndefined, optimized=False, autoescape=False,
                       keep_trailing_newline=False)
+    env.filters = {name: env.filters[name] for name in FILTERS}
     return env
 
 
@@ -60,6 +81,7 @@ def names_in(text: str, *, template: bool = False) -> set[str]:
     try:
         tree = env.parse(source)
         _refuse_constants(tree)
+        _known_filters(env, tree)
         return set(meta.find_undeclared_variables(tree))
     except TemplateSyntaxError as exc:  # also an unknown filter or test
         raise ExpressionError(exc.message) from None
@@ -96,6 +118,16 @@ class Condition:
             return context.vars["result"]
 
         return evaluate
+
+
+def _known_filters(env, tree) -> None:
+    """Refuse a filter or test the environment lacks (Jinja2 would only fail on reaching it)."""
+    for node in tree.find_all(nodes.Filter):
+        if node.name not in env.filters:
+            raise ExpressionError(f"no filter named '{node.name}' (filters: {', '.join(FILTERS)})")
+    for node in tree.find_all(nodes.Test):
+        if node.name not in env.tests:
+            raise ExpressionError(f"no test named '{node.name}'")
 
 
 def compile_condition(text: str) -> Condition:
