@@ -263,11 +263,11 @@ def test_filters_that_pad_text_or_do_not_exist_are_refused_on_load(text):
 
 
 @pytest.mark.parametrize("text", ["'x'.ljust(1000000000)", "'%0999999999d' % 1", "'{:>999999999}'.format(1)",
-                                  "'ab' * 1000000000", "x ** 1000", "x.__class__.__name__"])
+                                  "'ab' * 1000000000", "2 ** y", "x.__class__.__name__"])
 def test_computations_that_would_be_huge_or_private_are_refused_when_run(text):
     condition = expr.compile_condition(text)
     started = time.perf_counter()
     with pytest.raises(Exception) as caught:
-        condition(x=1)
+        condition(x=1, y=1000)
     assert time.perf_counter() - started < 1
     assert "unsafe" in str(caught.value) or "too large" in str(caught.value) or "not allowed" in str(caught.value)
