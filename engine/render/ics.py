@@ -20,19 +20,20 @@ def escape(text: str) -> str:
 
 
 def fold(line: str) -> str:
-    """A content line folded to at most 75 octets per physical line (§3.1)."""
-    if len(line) * 4 <= 75 or len(line.encode("utf-8")) <= 75:  # most lines: nothing to fold
+    """A content line folded to at most 75 octets per physical line (§3.1), never inside a
+    UTF-8 character."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
         return line
-    parts, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > (75 if not parts else 74):
-            parts.append(current)
-            current, size = "", 0
-        current += char
-        size += width
-    parts.append(current)
-    return "\r\n ".join(parts)
+    parts, begin, room = [], 0, 75
+    while len(data) - begin > room:
+        end = begin + room
+        while data[end] & 0xC0 == 0x80:  # a continuation byte: step back to the character's start
+            end -= 1
+        parts.append(data[begin:end])
+        begin, room = end, 74
+    parts.append(data[begin:])
+    return b"\r\n ".join(parts).decode("utf-8")
 
 
 def uid(district: str, rotation: str, number: int) -> str:
