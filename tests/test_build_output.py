@@ -142,3 +142,15 @@ def test_hostile_names_stay_inside_the_output(tmp_path):
     assert not {"CON", "NUL", "AUX"} & set(stems)
     persons = sorted(p.name for p in (out / "个人职责清单").glob("*.md") if p.name.upper().startswith("NUL"))
     assert persons == ["NUL职责清单.md", "nul职责清单-2.md"]    # unique even on a case-insensitive disk
+
+
+def test_markup_in_names_is_printed_as_written(tmp_path):
+    text = MINI.read_text(encoding="utf-8").replace("name: 楼宇就餐", 'name: "就餐 | *午餐* <b>#1</b>"')
+    config = tmp_path / "mini.yaml"
+    config.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert build(prepare(config).model, out, OPTIONS).ok
+    [page] = [p for p in (out / "上报路径").glob("*.html") if "午餐" in p.name]
+    html = page.read_text(encoding="utf-8")
+    assert "<h1>就餐 | *午餐* &lt;b&gt;#1&lt;/b&gt;分流上报路径</h1>" in html
+    assert "<b>" not in html

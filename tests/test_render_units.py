@@ -128,3 +128,9 @@ def test_window_end():
 
     window = Window(dt.date(2025, 11, 1), 3)
     assert window.end == dt.date(2026, 2, 1) and window.last == dt.date(2026, 1, 31)
+
+
+def test_md_escape_keeps_a_table_row_on_one_line():
+    cell = md_escape("第一行\n第二行 | 第三列")
+    assert "\n" not in cell
+    assert markdown.cells(f"| {cell} | x |") == [cell, "x"]

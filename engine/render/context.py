@@ -425,4 +425,4 @@ def flow(steps: list[Record]) -> str:
 
 
 def _mermaid_text(text: str) -> str:
-    return str(text).replace('"', "#quot;").replace("|", "#124;")
+    return " ".join(str(text).splitlines()).replace('"', "#quot;").replace("|", "#124;")

@@ -68,7 +68,8 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>#])")
 
 def md_escape(value: Any) -> str:
     """Text from the config, escaped so Markdown prints it as written."""
-    return _MD_SPECIAL.sub(r"\\\1", str(value))
+    text = " ".join(str(value).splitlines())  # a line break would end a table row or a paragraph
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def href(path: str, ext: str = ".md") -> str:
