@@ -73,7 +73,7 @@ def example_lines(example: dict) -> list[str]:
                               default_flow_style=None)
         lines += text.rstrip("\n").splitlines()
     else:
-        lines.append("(the base district as it is)")
+        lines.append("# (the base district as it is)")
     return lines
 
 
@@ -200,4 +200,7 @@ def _pack_section(pack) -> list[str]:
         for kind, title in (("fail", "Fails"), ("pass", "Passes")):
             for example in examples.as_list(rule.examples[kind]):
                 out += [f"{title}:", "", "```yaml", *example_lines(example), "```", ""]
+                if kind == "fail":
+                    found = examples.run(rule, example).findings[:2]
+                    out += ["Finds:", ""] + [f"- {item.message}" for item in found] + [""]
     return out
