@@ -1,6 +1,6 @@
 """A handler post many buildings depend on, held by one person with no second post of its role."""
 
-from ._chains import chains
+from ._chains import bodies, chains
 
 PARAMS = ("post", "role_name", "holder", "count")
 
@@ -19,12 +19,11 @@ def run(ctx):
 def _dependants(model) -> dict[str, set]:
     """Post id → the buildings for which it is a step's only handler."""
     depends: dict[str, set] = {}
-    buildings = list(model.entities["buildings"])
+    memo: dict = {}
     for _, _, _, chain in chains(model):
         for step in chain["steps"]:
             handler, only = step["handler"], {}
-            for building in buildings:
-                body = model.body_for(handler["body"], building, step["level"])
+            for building, body in bodies(model, handler["body"], step["level"], memo).items():
                 if body not in only:
                     posts = [p for p in model.posts_of(body) if p.role == handler["role"]] if body else []
                     only[body] = posts[0].id if len(posts) == 1 else None
