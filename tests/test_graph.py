@@ -53,22 +53,31 @@ def test_edge_kinds(graph):
     assert kinds == {"contains": 12, "covers": 8, "member_of": 24, "holds": 21, "guides": 1, "escalates_to": 6}
 
 
+def line_of(text: str) -> int:
+    """The line of mini.yaml that holds ``text``."""
+    lines = MINI.read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if text in line)
+
+
 def test_nodes_carry_label_and_position(graph):
-    assert graph.nodes["b-1"] == {"kind": "building", "label": "示范大厦一号楼", "file": str(MINI), "line": 43,
-                                  "zone": "z-east"}
+    assert graph.nodes["b-1"] == {"kind": "building", "label": "示范大厦一号楼", "file": str(MINI),
+                                  "line": line_of("{id: b-1,"), "zone": "z-east"}
     head = graph.nodes["g-b1.head2"]
-    assert (head["label"], head["role"], head["implicit"], head["line"]) == ("网格长：周五（示例）", "grid_head", True, 41)
+    assert (head["label"], head["role"], head["implicit"], head["line"]) == (
+        "网格长：周五（示例）", "grid_head", True, line_of("{id: g-b1,"))
     assert graph.nodes["mini"]["label"] == "示范街道"
 
 
 def test_escalation_edges_name_their_buildings(graph):
     steps = {k: (u, v, d["buildings"]) for u, v, k, d in graph.edges(keys=True, data=True)
              if d["kind"] == "escalates_to"}
-    assert steps["mt-canteen#1.1"] == ("mt-canteen", "c-1-head", "b-1 b-2")
-    assert steps["mt-canteen#1.2"] == ("c-1-head", "g-c1.head1", "b-1 b-2")
-    assert steps["mt-canteen#1.3"] == ("g-c1.head1", "a-office-commissioner", "b-1 b-2")
-    assert steps["mt-tax#1.1"] == ("mt-tax", "a-tax-officer", "b-1 b-2 b-3")
-    assert graph.edges["mt-tax", "a-tax-officer", "mt-tax#1.1"]["when"] == "severity=major"
+    # edges join bodies: the committee of b-1 and b-2 (c-1), their cluster grid (g-c1), the office
+    assert steps["mt-canteen#1.1"] == ("mt-canteen", "c-1", "b-1 b-2")
+    assert steps["mt-canteen#1.2"] == ("c-1", "g-c1", "b-1 b-2")
+    assert steps["mt-canteen#1.3"] == ("g-c1", "a-office", "b-1 b-2")
+    assert steps["mt-tax#1.1"] == ("mt-tax", "a-tax", "b-1 b-2 b-3")
+    first = graph.edges["mt-tax", "a-tax", "mt-tax#1.1"]
+    assert (first["when"], first["role"], first["role_name"]) == ("severity=major", "tax_officer", "税务专管员")
 
 
 def test_build_is_deterministic_and_leaves_model_alone(model, graph):
@@ -97,8 +106,8 @@ def test_grid_view_folds_building_grids(graph):
 
 def test_escalation_view(graph):
     shown = escalation(graph)
-    # matters 2; posts reached: c-1-head, g-c1.head1, a-office-commissioner, a-tax-officer, c-1-party = 5;
-    # their bodies c-1, g-c1, a-office, a-tax = 4
+    # matters 2; bodies reached c-1, g-c1, a-office, a-tax = 4; their posts of the roles the steps
+    # name: c-1-head, c-1-party, g-c1.head1, a-office-commissioner, a-tax-officer = 5
     assert shown.number_of_nodes() == 11
     assert Counter(k for _, _, k in shown.edges(data="kind")) == {"escalates_to": 6, "member_of": 5}
 

@@ -67,7 +67,8 @@ def test_dot_boxes_posts_by_body(graph):
     text = to_dot(view(graph, "org"))
     assert 'subgraph "cluster_c-1" {' in text
     assert '"c-1-head" [label="楼长：李四（示例）"' in text
-    assert '"po-joint" -> "c-1" [style=bold, label="引领"];' in text
+    # an edge between two boxes' own nodes meets the boxes' borders
+    assert '"po-joint" -> "c-1" [style=bold, ltail="cluster_po-joint", lhead="cluster_c-1", label="引领"];' in text
     assert "rankdir=LR" in text and "rankdir=TB" in to_dot(view(graph, "grid"))
 
 
@@ -75,7 +76,7 @@ def test_mermaid(graph):
     text = to_mermaid(view(graph, "escalation"))
     assert text.startswith("flowchart LR\n")
     assert '["楼宇就餐"]' in text
-    assert '-->|"1 楼宇"|' in text and '-->|"1 区（severity=major）"|' in text
+    assert '-->|"1 楼宇·楼长"|' in text and '-->|"1 区·税务专管员（severity=major）"|' in text
 
 
 def test_exports_are_identical_across_hash_seeds():

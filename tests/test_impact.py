@@ -124,7 +124,10 @@ def test_cli_text_and_json():
 
 
 def test_governance_models_skip_broken_files(tmp_path):
-    (tmp_path / "good.yaml").write_text("id: good\nposts: [{role: chair, min: 1}]\n", encoding="utf-8")
+    from engine.resources import models_dir
+
+    shipped = (models_dir() / "yizhang-liuyuan.yaml").read_text(encoding="utf-8")
+    (tmp_path / "good.yaml").write_text(shipped.replace("id: yizhang-liuyuan", "id: good", 1), encoding="utf-8")
     (tmp_path / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     (tmp_path / "list.yaml").write_text("- not a model\n", encoding="utf-8")
     found = impact.governance_models(tmp_path)

@@ -27,7 +27,8 @@ EDGE_KINDS = {
     "holds": "person u holds post v",
     "leads": "u leads v (a party organisation → the one below it; a lead → its group)",
     "guides": "party organisation u guides committee v (党建引领)",
-    "escalates_to": "a matter goes from u to post v at one step of an escalation chain",
+    "escalates_to": "a matter goes from u (the matter, or the body of the step before) to body v, whose posts of "
+                    "the edge's role handle that step",
 }
 #: Node kinds of grids, by level.
 GRID_KINDS = {"block": "block", "cluster": "cluster", "building": "building_grid", "micro": "micro"}
@@ -147,16 +148,25 @@ def _posts(model) -> Iterator[tuple]:
 
 
 def _escalation(model) -> Iterator[tuple]:
-    """One edge per step and handler post, naming the buildings it serves (space-separated)."""
+    """One edge per step from the body handling it before (or the matter) to the body handling it.
+
+    Edges join bodies, not posts, so their number grows with the district, not with the
+    product of two steps' posts: the posts are the body's posts of the edge's ``role``.
+    ``buildings`` names (space-separated) the buildings whose matters take the edge.
+    """
     buildings = sorted(model.entities["buildings"])
+    staffed = {(post.body, post.role) for post in model.posts.values()}
     for matter, entity in model.entities["matters"].items():
         for number, chain in enumerate(entity["escalation"], 1):
             seen: dict[tuple, list[str]] = {}
             for building in buildings:
-                _chain_edges(model, matter, chain, building, seen)
+                _chain_edges(model, matter, chain, building, staffed, seen)
             when = _when(chain)
-            for (u, v, step, level), served in seen.items():
-                attrs = {"kind": "escalates_to", "matter": matter, "chain": number, "step": step, "level": level,
+            for (u, v, step), served in seen.items():
+                entry = chain["steps"][step - 1]
+                role = entry["handler"]["role"]
+                attrs = {"kind": "escalates_to", "matter": matter, "chain": number, "step": step,
+                         "level": entry["level"], "role": role, "role_name": model.role_name(role),
                          "buildings": " ".join(served)}
                 yield (u, v, f"{matter}#{number}.{step}", {**attrs, "when": when} if when else attrs)
 
@@ -169,13 +179,12 @@ def _when(chain) -> str:
     return " ".join(parts)
 
 
-def _chain_edges(model, matter: str, chain, building: str, seen: dict) -> None:
-    previous = [matter]
+def _chain_edges(model, matter: str, chain, building: str, staffed: set, seen: dict) -> None:
+    """The edges of ``chain`` for a matter raised in ``building`` (as ``model.handlers`` resolves them)."""
+    previous = matter
     for step, entry in enumerate(chain["steps"], 1):
-        posts = [post.id for post in model.handlers(entry["handler"], building, entry["level"])]
-        if not posts:
+        body = model.body_for(entry["handler"]["body"], building, entry["level"])
+        if body is None or (body, entry["handler"]["role"]) not in staffed:
             return  # a step without a handler here: the chain stops (impact and rules report it)
-        for u in previous:
-            for v in posts:
-                seen.setdefault((u, v, step, entry["level"]), []).append(building)
-        previous = posts
+        seen.setdefault((previous, body, step), []).append(building)
+        previous = body

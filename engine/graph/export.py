@@ -71,7 +71,7 @@ def to_dot(graph, *, rankdir: str | None = None) -> str:
     title = _title(graph)
     lines = [f"digraph {_q(graph.graph.get('district', 'loushi'))} {{",
              f"  graph [rankdir={rankdir}, label={_q(title)}, labelloc=t, fontname={_q(FONT)}, fontsize=16,"
-             " newrank=true, nodesep=0.12, ranksep=0.4];",
+             " newrank=true, compound=true, nodesep=0.12, ranksep=0.4];",
              f"  node [shape=box, style=\"rounded,filled\", fontname={_q(FONT)}, fontsize=11, margin=\"0.1,0.04\"];",
              f"  edge [fontname={_q(FONT)}, fontsize=9, color=\"#777777\", arrowsize=0.6];"]
     tied = {group: sorted((m for m in members if m != group and group in graph and _tie(graph, group, m)),
@@ -87,7 +87,8 @@ def to_dot(graph, *, rankdir: str | None = None) -> str:
         lines.extend("    " + line for line in _pack(group, tied[group], per_line, hidden))
         lines.append("  }")
     lines.extend(_dot_node(graph, n) for n in graph if not graph.nodes[n].get("group") in groups)
-    lines.extend(_dot_edge(u, v, d) for u, v, d in graph.edges(data=True) if (u, v) not in hidden)
+    heads = {group for group in groups if group in graph}
+    lines.extend(_dot_edge(u, v, d, heads) for u, v, d in graph.edges(data=True) if (u, v) not in hidden)
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -173,9 +174,13 @@ def _dot_node(graph, node: str) -> str:
     return f"  {_q(node)} [label={_q(data['label'])}, fillcolor=\"{COLOURS.get(kind, '#ffffff')}\"{extra}];"
 
 
-def _dot_edge(u: str, v: str, data: dict) -> str:
+def _dot_edge(u: str, v: str, data: dict, heads: set = frozenset()) -> str:
+    """An edge; one from or to a box's own node meets the box's border (``ltail`` / ``lhead``)."""
     kind = data["kind"]
     attrs = [f"style={EDGE_STYLES.get(kind, 'solid')}"]
+    if u != v:
+        attrs += [f"ltail={_q('cluster_' + u)}"] if u in heads else []
+        attrs += [f"lhead={_q('cluster_' + v)}"] if v in heads else []
     if kind == "escalates_to":
         attrs += [f"label={_q(step_label(data))}", "color=\"#d9822b\"", "fontcolor=\"#b35c00\""]
     elif kind in EDGE_LABELS:
@@ -185,7 +190,7 @@ def _dot_edge(u: str, v: str, data: dict) -> str:
 
 def step_label(data: dict) -> str:
     """An escalation edge's label: its step number and level, and its chain's condition if any."""
-    text = f"{data['step']} {_LEVELS.get(data['level'], data['level'])}"
+    text = f"{data['step']} {_LEVELS.get(data['level'], data['level'])}·{data.get('role_name', data.get('role', ''))}"
     return text + (f"（{data['when']}）" if data.get("when") else "")
 
 

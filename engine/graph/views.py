@@ -4,7 +4,7 @@
   them) with their posts;
 - :func:`grid`: the grid hierarchy 街区 → 楼群 → 楼宇 → 微网格, building grids folded into
   their buildings, grid heads in the labels;
-- :func:`escalation`: each matter category, the posts that handle its steps, their bodies.
+- :func:`escalation`: each matter category, the bodies its steps go to, with the posts that handle them.
 
 :func:`restrict` cuts the graph down to one zone or one building and everything serving it;
 :func:`only_matter` to one matter category's escalation.
@@ -65,12 +65,14 @@ def grid(graph):
 
 
 def escalation(graph):
-    """Matter categories and the posts their steps reach, posts boxed by their body."""
-    steps = [(u, v) for u, v, kind in graph.edges(data="kind") if kind == "escalates_to"]
-    posts = {node for edge in steps for node in edge if graph.nodes[node]["kind"] == "post"}
-    bodies = {graph.nodes[post]["body"] for post in posts}
+    """Matter categories and the bodies their steps go to, each boxed with the posts that handle them."""
+    steps = [(u, v, d) for u, v, d in graph.edges(data=True) if d["kind"] == "escalates_to"]
+    roles = {(v, d["role"]) for _, v, d in steps}
+    bodies = {v for _, v, _ in steps}
+    posts = {u for u, v, kind in graph.edges(data="kind") if kind == "member_of" and v in bodies
+             and graph.nodes[u]["kind"] == "post" and (v, graph.nodes[u]["role"]) in roles}
     matters = {n for n, kind in graph.nodes(data="kind") if kind == "matter"}
-    result = _induced(graph, matters | posts | bodies, ("escalates_to", "member_of"))
+    result = _induced(graph, matters | bodies | posts, ("escalates_to", "member_of"))
     _group_posts(result)
     return result
 
