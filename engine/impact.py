@@ -171,9 +171,12 @@ def escalation_gaps(model, vacated: set) -> list[dict]:
     """Steps whose handler had a holder before and has none after, with the buildings concerned."""
     rows = []
     buildings = sorted(model.entities["buildings"])
+    roles = {model.posts[p].role for p in vacated}
     for matter, entity in sorted(model.entities["matters"].items()):
         for number, chain in enumerate(entity["escalation"], 1):
             for step, entry in enumerate(chain["steps"], 1):
+                if entry["handler"]["role"] not in roles:
+                    continue  # no post of this step's role leaves
                 lost = [b for b in buildings if _step_lost(model, entry, b, vacated)]
                 if lost:
                     rows.append({"matter": matter, "name": entity["name"], "chain": number, "step": step,
