@@ -46,11 +46,12 @@ def test_edge_kinds(graph):
     # contains: mini→z-east, z-east→g-block, g-block→g-c1/g-c2, g-c1→b-1/b-2/g-b1, g-c2→b-3,
     #   b-1→u-owner/u-pm, b-2→u-law, b-3→u-co: 1 + 1 + 2 + 3 + 1 + 4 = 12
     # covers: c-1→b-1/b-2, c-2→b-3, po-pm→u-pm, po-joint→u-owner/u-law/u-co, g-b1→b-1: 2 + 1 + 1 + 3 + 1 = 8
-    # member_of: 21 posts → their bodies, + u-owner/u-pm/u-law → c-1 = 24
+    # member_of: 21 posts → their bodies, + u-owner/u-pm/u-law → c-1, + the 8 people's affiliations
+    #   (p-zhao, p-sun, p-zhou → a-office; p-qian → a-tax; p-li, p-wu, p-zheng, p-wang → their units) = 32
     # holds: every one of the 21 posts has a holder = 21; guides: po-joint → c-1 = 1
     # escalates_to: mt-canteen 1.1, 1.2, 1.3 (b-3 stops at 1.1: c-2 has no building_head);
     #   mt-tax 1.1; mt-tax 2.1, 2.2 (b-3 stops: c-2 has no party_instructor) = 6
-    assert kinds == {"contains": 12, "covers": 8, "member_of": 24, "holds": 21, "guides": 1, "escalates_to": 6}
+    assert kinds == {"contains": 12, "covers": 8, "member_of": 32, "holds": 21, "guides": 1, "escalates_to": 6}
 
 
 def line_of(text: str) -> int:

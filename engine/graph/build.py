@@ -23,7 +23,8 @@ from typing import Iterator
 EDGE_KINDS = {
     "contains": "u contains v (district → zone → grid → building → unit)",
     "covers": "u serves v (a committee, party organisation, grid or service point → a building or unit)",
-    "member_of": "u is a member or a seat of v (a post → its body; a unit → a committee or group)",
+    "member_of": "u is a member or a seat of v (a post → its body; a person → the organisation of their "
+                 "affiliation; a unit → a committee or group)",
     "holds": "person u holds post v",
     "leads": "u leads v (a party organisation → the one below it; a lead → its group)",
     "guides": "party organisation u guides committee v (党建引领)",
@@ -141,6 +142,9 @@ def _bodies(model) -> Iterator[tuple]:
 
 
 def _posts(model) -> Iterator[tuple]:
+    for person, entity in model.entities["people"].items():
+        if entity.get("affiliation"):
+            yield _edge(person, entity["affiliation"], "member_of")
     for ident, post in model.posts.items():
         yield _edge(ident, post.body, "member_of")
         if post.holder is not None:
