@@ -10,13 +10,18 @@ replace one named block only::
 
 Rendering is strict: a value a template reads but the config does not set is an error naming
 the template line and the config line (``RenderError``), and ``None`` is never printed. With
-``--templates`` every template runs in Jinja's sandbox and cannot reach Python internals.
+``--templates`` every template runs in a bounded sandbox (:class:`UserSandbox`): it cannot
+reach Python internals, fold ``7 ** (10 ** 9)`` while compiling, recurse without end, or
+render one document for longer than ``TEMPLATE_SECONDS``.
 """
 
 from __future__ import annotations
 
 import re
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +45,61 @@ class RenderError(Exception):
     def __str__(self) -> str:
         where = f"{self.template}:{self.line}: " if self.template else ""
         return f"{where}{self.message}"
+
+
+#: Longest a user template may take to render one document (a shipped document takes milliseconds).
+TEMPLATE_SECONDS = 20
+#: Largest exponent, and longest repeated text or list, a user template may compute.
+MAX_EXPONENT = 64
+MAX_REPEAT = 1_000_000
+
+
+class UserSandbox(SandboxedEnvironment):
+    """The sandbox for templates given with ``--templates``: ``*`` and ``**`` are bounded
+    (and so never folded into a constant while compiling)."""
+
+    intercepted_binops = frozenset(["*", "**", "%"])
+
+    def is_safe_attribute(self, obj, attr, value) -> bool:
+        if isinstance(obj, str) and attr in _PADDING:
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "%":
+            return _percent(left, right)
+        if operator == "**":
+            if abs(_number(right)) > MAX_EXPONENT or abs(_number(left)) > 10 ** 6:
+                raise jinja2.exceptions.SecurityError(f"power too large: {left!r} ** {right!r}")
+            return left ** right
+        seq, count = (left, right) if isinstance(left, (str, list, tuple)) else (right, left)
+        if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and len(seq) * count > MAX_REPEAT:
+            raise jinja2.exceptions.SecurityError(f"repetition too large: {len(seq)} × {count}")
+        return left * right
+
+
+_PADDING = frozenset(("center", "ljust", "rjust", "zfill", "expandtabs"))
+_WIDE = re.compile(r"%[-#0 +]*(\*|\d{7,})")
+
+
+def _percent(left, right):
+    """``%``, refusing a text format whose width would make a huge string."""
+    if isinstance(left, str) and _WIDE.search(left):
+        raise jinja2.exceptions.SecurityError(f"format width too large in {left[:40]!r}")
+    return left % right
+
+
+def _bounded(name: str, original):
+    """A filter that refuses a width (its first argument) past ``MAX_REPEAT``."""
+    def bounded(value, width=80, *args, **kwargs):
+        if isinstance(width, int) and width > MAX_REPEAT:
+            raise jinja2.exceptions.SecurityError(f"{name} width too large: {width}")
+        return original(value, width, *args, **kwargs)
+    return bounded
+
+
+def _number(value) -> float:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
 
 
 class MissingValue(jinja2.StrictUndefined):
@@ -90,20 +150,24 @@ def environment(override: str | Path | None = None) -> jinja2.Environment:
         jinja2.PrefixLoader({"shipped": jinja2.FileSystemLoader(shipped)}),
         jinja2.FileSystemLoader([*search, shipped]),
     ])
-    kind = SandboxedEnvironment if override else jinja2.Environment
-    env = kind(loader=loader, undefined=MissingValue, finalize=_finalize, autoescape=False,
+    kind = UserSandbox if override else jinja2.Environment
+    env = kind(loader=loader, undefined=MissingValue, finalize=_finalize, autoescape=False, optimized=not override,
                keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters.update({"md": md_escape, "cn_number": words.number, "cn_count": words.count, "matter": words.matter_label,
                         "sentence": words.sentence, "cn_date": words.date,
                         "item": words.item, "join_cn": lambda items: "、".join(str(i) for i in items),
                         "href": href})
+    if override:
+        env.filters["format"] = lambda value, *args, **kwargs: _percent(str(value), kwargs or args)
+        env.filters.update({name: _bounded(name, env.filters[name]) for name in ("center", "indent", "truncate")})
     return env
 
 
-def render(env: SandboxedEnvironment, name: str, context: dict) -> str:
+def render(env: jinja2.Environment, name: str, context: dict) -> str:
     """Render template ``name``; any failure becomes a :class:`RenderError` naming the template line."""
     try:
-        return env.get_template(name).render(context)
+        with _time_limit(env.sandboxed, name):
+            return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
         where = _display(exc.filename) if exc.filename else (exc.name or name)
         raise RenderError(f"template syntax error: {exc.message}", where, exc.lineno or 0) from None
@@ -115,6 +179,40 @@ def render(env: SandboxedEnvironment, name: str, context: dict) -> str:
     except jinja2.exceptions.SecurityError as exc:
         template, line = _template_frame(env, sys.exc_info()[2], name)
         raise RenderError(f"not allowed in a template: {exc}", template, line) from None
+    except (RecursionError, OverflowError, MemoryError, _TooLong) as exc:
+        template, line = _template_frame(env, sys.exc_info()[2], name)
+        raise RenderError(f"template runs away: {_runaway(exc)}", template, line) from None
+
+
+class _TooLong(Exception):
+    pass
+
+
+def _runaway(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "it calls itself without end (a macro or include that never stops)"
+    if isinstance(exc, _TooLong):
+        return f"rendering took longer than {TEMPLATE_SECONDS} seconds (a loop too long?)"
+    return f"{type(exc).__name__}: {exc}"
+
+
+@contextmanager
+def _time_limit(bounded: bool, name: str):
+    """Stop a sandboxed render after ``TEMPLATE_SECONDS`` (main thread, POSIX; else unbounded)."""
+    if not bounded or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _TooLong(name)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, TEMPLATE_SECONDS)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _template_frame(env, tb, fallback: str) -> tuple[str, int]:
