@@ -49,7 +49,11 @@ def explain(rule: Rule, width: int = 100) -> str:
 
 def _how(rule: Rule) -> str:
     if rule.check:
-        return f"built-in check '{rule.check}'"
+        from .checks import CHECKS
+
+        module = CHECKS.get(rule.check)
+        doc = (module.__doc__ or "").strip().split("\n\n")[0] if module else "performed by the engine itself"
+        return f"built-in check '{rule.check}': " + " ".join(doc.split())
     text = f"for each of `{rule.for_each}`"
     if rule.when:
         text += f" where `{rule.when.strip()}`"
