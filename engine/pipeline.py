@@ -118,13 +118,22 @@ def validate(paths: Iterable[str | Path], options: Options | None = None, jobs: 
     districts, problems = discover(paths)
     workers = workers_for(jobs, districts)
     if workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(validate_one, districts, [options] * len(districts)))
+        results = _in_processes(districts, options, workers)
     else:
         results = [validate_one(path, options) for path in districts]
     return Report(results, problems)
+
+
+def _in_processes(districts: list[Path], options: Options, workers: int) -> list[DistrictResult]:
+    """``validate_one`` over ``districts`` in ``workers`` processes, results in input order."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers)
+    except (OSError, NotImplementedError, ImportError):  # no process support here (some sandboxes)
+        return [validate_one(path, options) for path in districts]
+    with pool:
+        return list(pool.map(validate_one, districts, [options] * len(districts)))
 
 
 #: With ``jobs=0``, districts totalling fewer bytes than this are validated in one process

@@ -68,3 +68,13 @@ def test_workers_never_outnumber_districts_and_small_folders_stay_in_process(tmp
 def test_jobs_must_not_be_negative(folder):
     result = CliRunner().invoke(cli, ["validate", str(folder), "--jobs", "-1"])
     assert result.exit_code == 2 and "--jobs" in result.output
+
+
+def test_without_process_support_the_districts_are_validated_in_this_process(folder, monkeypatch):
+    import concurrent.futures
+
+    def refuse(*_args, **_kwargs):
+        raise NotImplementedError("no semaphores here")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    assert _shape(validate([folder], Options(), jobs=2)) == _shape(validate([folder], Options(), jobs=1))
