@@ -34,7 +34,7 @@ def explain(rule: Rule, width: int = 100) -> str:
              _wrap(rule.description, width), "", "Why: " + _wrap(rule.rationale, width)]
     if rule.source:
         parts += ["", "Source: " + rule.source]
-    parts += ["", "How: " + _how(rule)]
+    parts += ["", _wrap("How: " + _how(rule), width)]
     if rule.options:
         parts += ["", "Options (set under rules.options." + rule.id + "):"]
         parts += [f"  {name} ({spec['type']}, default {_value(spec['default'])}): {spec['description']}"
