@@ -7,7 +7,10 @@ past its time budget yields one ``rule-error`` finding instead of stopping valid
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
@@ -41,6 +44,41 @@ def _ident(entity) -> str:
 
 
 def run_rule(rule, model, options: dict, run_options) -> Iterable[Finding]:
+    """The rule's findings; a rule still running after ``TIME_BUDGET`` seconds (one evaluation
+    that never ends, say a message looping 99999 × 99999 times) is stopped with a rule-error."""
+    try:
+        with _deadline(TIME_BUDGET):
+            return _run_rule(rule, model, options, run_options)
+    except _Expired:
+        return [Finding(rule.file, rule.line, 1, "error", "rule-error",
+                        f"rule {rule.id} stopped after {TIME_BUDGET:.0f} s: an expression or message runs too long",
+                        hint="look for a loop or a computation that never ends in the rule")]
+
+
+class _Expired(BaseException):
+    """Raised by the timer; a BaseException so that no per-entity ``except Exception`` eats it."""
+
+
+@contextmanager
+def _deadline(seconds: float):
+    """Raise :class:`_Expired` after ``seconds`` (main thread, POSIX; elsewhere the per-entity check only)."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _Expired()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds + 1)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _run_rule(rule, model, options: dict, run_options) -> list[Finding]:
     from .checks import CHECKS
 
     today = run_options.today
