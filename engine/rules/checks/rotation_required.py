@@ -16,5 +16,7 @@ def run(ctx):
         values = dict(committee=ident, role_name=ctx.model.role_name(roles[0]), model_name=spec.get("name"))
         if rotation is None:
             yield ctx.hit(committee, "posts", target=ident, problem="none", **values)
+        elif not rotation.get("post"):
+            yield ctx.hit(rotation, None, target=ident, problem="unnamed", **values)
         elif post is not None and post.role not in roles:
             yield ctx.hit(rotation, "post", target=ident, problem="other", **values)
