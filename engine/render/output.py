@@ -10,6 +10,7 @@ person put into the output folder are carried over too; a generated file never r
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -17,6 +18,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,9 +116,48 @@ def existing_files(out: Path) -> dict[str, Path]:
 
 
 def write_tree(files: dict[str, bytes], out: Path) -> WriteResult:
-    """Make ``out`` hold exactly ``files`` (plus any file a person put there), atomically."""
+    """Make ``out`` hold exactly ``files`` (plus any file a person put there), atomically;
+    builds into one folder at the same time take turns."""
     files = {**files, MANIFEST: manifest(files)}
     check_paths(files)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with _locked(out.parent):
+            _recover(out)
+            return _write(files, out)
+    except OSError as exc:
+        raise OutputError(f"cannot write {out}: {exc.strerror or exc}; check that the folder is writable "
+                          "and the disk has room") from None
+
+
+@contextmanager
+def _locked(folder: Path):
+    """Hold an exclusive lock on ``folder`` (POSIX; elsewhere no lock)."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
+
+
+def _recover(out: Path) -> None:
+    """Clear what an interrupted build left beside ``out``: its staging folders, and the
+    previous folder if it was killed between moving it aside and moving the new one in."""
+    pattern = f".{glob.escape(out.name)}.{'?' * 8}"  # as tempfile.mkdtemp names them in _swap
+    leftovers = sorted(out.parent.glob(pattern + ".old"), key=lambda p: p.stat().st_mtime)
+    if leftovers and not out.exists():
+        os.replace(leftovers.pop(), out)
+    for stale in leftovers + sorted(out.parent.glob(pattern + ".new")):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _write(files: dict[str, bytes], out: Path) -> WriteResult:
     ours = previous(out)
     current = existing_files(out) if ours is not None else {}
     result = _compare(files, current, ours or set())
