@@ -34,7 +34,7 @@ HEADERS = {
     "units": {"name": ["单位名称", "企业名称"], "id": ["单位编号", "企业编号"], "building": ["所在楼宇", "所属楼宇"],
               "kind": ["单位类型", "企业类型"], "party_full": ["正式党员数", "正式党员"],
               "party_probationary": ["预备党员数", "预备党员"]},
-    "people": {"name": ["姓名"], "id": ["人员编号"], "affiliation": ["所属单位", "工作单位"], "title": ["职务"],
+    "people": {"name": ["姓名"], "id": ["人员编号"], "affiliation": ["所属单位", "工作单位", "所在单位"], "title": ["职务"],
                "party": ["政治面貌"], "party_since": ["入党时间"], "phone": ["联系电话", "电话"]},
     "party_orgs": {"name": ["党组织名称"], "id": ["党组织编号"], "kind": ["类别", "党组织类别"],
                    "form": ["单建联建", "组建方式"], "units": ["覆盖单位"], "secretary": ["书记"],
