@@ -182,6 +182,9 @@ def render(env: jinja2.Environment, name: str, context: dict) -> str:
     except (RecursionError, OverflowError, MemoryError, _TooLong) as exc:
         template, line = _template_frame(env, sys.exc_info()[2], name)
         raise RenderError(f"template runs away: {_runaway(exc)}", template, line) from None
+    except (ArithmeticError, LookupError, TypeError, ValueError) as exc:  # e.g. {{ 1 / 0 }} in a template
+        template, line = _template_frame(env, sys.exc_info()[2], name)
+        raise RenderError(f"template failed: {type(exc).__name__}: {exc}", template, line) from None
 
 
 class _TooLong(Exception):
