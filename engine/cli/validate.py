@@ -24,13 +24,18 @@ from . import baseline_options
 @click.option("--color/--no-color", default=None, help="Colour the levels (default: when writing to a terminal).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
               help="Processes validating several districts side by side (0: one per core for big folders).")
+@click.option("--packs", "packs", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="A further rule pack (YAML) to run on every district; repeatable.")
+@click.option("--models", "models", type=click.Path(exists=True, file_okay=False),
+              help="A folder of further governance models (beside the shipped rules/models/).")
 @baseline_options.options
-def command(paths, fmt, fail_on, today, color, jobs, baseline_file, write_baseline):
+def command(paths, fmt, fail_on, today, color, jobs, packs, models, baseline_file, write_baseline):
     """Check district configs (files, or folders searched for *.yaml) and print every finding
     as file:line:col: [level] message (rule)."""
     from ..pipeline import Options, validate
 
-    options = Options(today=today.date() if today else dt.date.today())
+    options = Options(today=today.date() if today else dt.date.today(), rule_packs=tuple(packs),
+                      models_dir=models)
     report = baseline_options.apply(validate(paths, options, jobs), baseline_file, write_baseline)
     render = REPORTERS[fmt]
     if fmt == "text":
