@@ -7,6 +7,7 @@ Subcommands live one per module in this package and are imported only when run, 
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -66,6 +67,11 @@ def _exit_with(ctx, code, **_options):
     ctx.exit(code or 0)
 
 
+#: Errors of the system, not of loushi: the disk or quota is full, the place is read-only.
+_SYSTEM_ERRNOS = frozenset(getattr(errno, name, None)
+                           for name in ("ENOSPC", "EFBIG", "EDQUOT", "EROFS", "EACCES", "EPERM", "EIO")) - {None}
+
+
 def main(argv=None) -> int:
     """Run the CLI; turn a crash into an internal-error message instead of a traceback."""
     try:
@@ -85,6 +91,11 @@ def main(argv=None) -> int:
         click.echo("loushi: interrupted", err=True)
         return 130
     except Exception as exc:  # a bug in loushi, not in the input
+        if isinstance(exc, OSError) and exc.errno in _SYSTEM_ERRNOS:  # a full disk, a read-only file ...
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            click.echo(f"loushi: cannot write {exc.filename or 'the output'}: {exc.strerror}; "
+                       "free some space or write somewhere else", err=True)
+            return exitcodes.UNUSABLE
         if os.environ.get("LOUSHI_DEBUG"):
             raise
         click.echo(f"loushi: internal error: {type(exc).__name__}: {exc}\n"
