@@ -33,6 +33,8 @@ LINE = 29          # points per line (GB/T 9704: 22 lines on a 225 mm type area)
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _CHAPTER = re.compile(r"第[一二三四五六七八九十百]+章")
+#: Characters XML 1.0 (and so Word) cannot hold; each is written as U+FFFD.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def document(text: str, title: str, kind: str, created: dt.datetime) -> bytes:
@@ -40,6 +42,7 @@ def document(text: str, title: str, kind: str, created: dt.datetime) -> bytes:
     from docx import Document
 
     doc = Document(io.BytesIO(_base()))
+    text, title = _XML_ILLEGAL.sub("\ufffd", text), _XML_ILLEGAL.sub("\ufffd", title)  # e.g. a "\0" in a name
     _core(doc, title, created)
     for block in markdown.parse(text):
         _block(doc, block, kind)
