@@ -32,7 +32,9 @@ PERSON_HEADERS = ("姓名", "所属单位", "机构", "机构类别", "岗位", 
 ROSTER_HEADERS = ("期次", "开始日期", "结束日期", "轮值单位", "轮值人员")
 #: Column widths, in Excel's units (about one Latin character): at least, at most.
 MIN_WIDTH, MAX_WIDTH = 6, 60
-_SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
+_SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+#: Characters a worksheet cannot hold (a "\0" in a name is valid YAML); each is written as U+FFFD.
+_CELL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
@@ -135,7 +137,7 @@ def _sheet(book, title: str, headers, rows, wrap=()) -> None:
     sheet = book.create_sheet(title)
     sheet.append(list(headers))
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([_CELL_ILLEGAL.sub("\ufffd", v) if isinstance(v, str) else v for v in row])
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for cell in sheet[1]:
         cell.font, cell.fill = bold, fill
