@@ -365,6 +365,12 @@ class _Builder:
     def _scalar(self, event: ev.ScalarEvent, line: int, col: int) -> Any:
         value = event.value
         tag = event.tag
+        bad = _CONTROL.search(value) if event.style == '"' else None
+        if bad:  # "\0" or "\a" is valid YAML, but no document can show it
+            self.findings.append(_make(self.name, line, col, "yaml-control-character",
+                                       f"the text holds the control character U+{ord(bad.group()):04X}, "
+                                       "which no document can show",
+                                       "remove the escape (\\0, \\x.., \\a ...) from the quoted text"))
         if tag is None or tag == "!":
             if not event.implicit[0] or event.style:
                 return value
@@ -393,6 +399,10 @@ class _Builder:
     def _stop(self, line: int, col: int, rule: str, message: str, hint: str) -> None:
         self.findings.append(_make(self.name, line, col, rule, message, hint))
         raise _Stop
+
+
+#: Control characters a double-quoted scalar can hold through an escape (tab and newline are text).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class _Ignored(str):
