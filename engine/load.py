@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -129,11 +130,16 @@ def load_file(path: str | Path, display: str | None = None) -> Document:
     """Read and parse one YAML file; never raises for anything in the file."""
     name = display if display is not None else str(path)
     try:
-        size = Path(path).stat().st_size
-        if size > MAX_BYTES:
-            return _fatal(name, 1, 1, "yaml-read", f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit",
+        info = Path(path).stat()
+        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):  # /dev/zero, a pipe: reading never ends
+            return _fatal(name, 0, 0, "yaml-read", "is not a regular file (a device or a pipe?)", "name a YAML file")
+        raw = b""
+        if info.st_size <= MAX_BYTES:
+            with open(path, "rb") as handle:
+                raw = handle.read(MAX_BYTES + 1)  # a file under /proc says it has 0 bytes, whatever it holds
+        if max(info.st_size, len(raw)) > MAX_BYTES:
+            return _fatal(name, 1, 1, "yaml-read", f"file is over the {MAX_BYTES:,}-byte limit",
                           "split the district over several files with `include:`")
-        raw = Path(path).read_bytes()
     except IsADirectoryError:
         return _fatal(name, 0, 0, "yaml-read", "is a directory, not a file", "")
     except OSError as exc:
