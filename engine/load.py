@@ -200,6 +200,8 @@ def decode(raw: bytes, name: str) -> tuple[str, Finding | None]:
 
 
 def _guess_encoding(raw: bytes) -> str:
+    if raw.count(0) * 3 > len(raw):  # ASCII written as UTF-16 without a byte-order mark: every other byte is NUL
+        return "UTF-16LE" if raw[1::2].count(0) > raw[::2].count(0) else "UTF-16BE"
     for codec in ("gb18030", "big5"):
         try:
             raw.decode(codec)
