@@ -167,7 +167,7 @@ def _footer(doc) -> None:
 
 def _core(doc, title: str, created: dt.datetime) -> None:
     props = doc.core_properties
-    props.title = title
+    props.title = title[:255]  # Word's limit for a core property; the document itself keeps the whole title
     props.author = props.last_modified_by = "loushi"
     props.created = props.modified = props.last_printed = created
     props.revision = 1
