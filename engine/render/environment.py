@@ -201,7 +201,8 @@ def _runaway(exc: BaseException) -> str:
 
 @contextmanager
 def _time_limit(bounded: bool, name: str):
-    """Stop a sandboxed render after ``TEMPLATE_SECONDS`` (main thread, POSIX; else unbounded)."""
+    """Stop a sandboxed render after ``TEMPLATE_SECONDS`` of CPU time (main thread, POSIX; else
+    unbounded). CPU time, so that a busy machine does not fail a sound template."""
     if not bounded or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -209,13 +210,13 @@ def _time_limit(bounded: bool, name: str):
     def expire(signum, frame):
         raise _TooLong(name)
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, TEMPLATE_SECONDS)
+    previous = signal.signal(signal.SIGPROF, expire)
+    signal.setitimer(signal.ITIMER_PROF, TEMPLATE_SECONDS)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def _template_frame(env, tb, fallback: str) -> tuple[str, int]:
