@@ -100,16 +100,7 @@ def _describe(error, path: list, extra: str | None = None) -> tuple[str, str, st
     if kind == "type":
         expected = error.validator_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected
-        hint = ""
-        if isinstance(value, str) and value in _TRUTHY_WORDS and "boolean" in expected:
-            hint = "write true or false: YAML 1.1 words such as yes/no/on/off are text in loushi"
-        elif isinstance(value, str) and value[:1] == "0" and value.isdigit():
-            hint = "a number with a leading zero is read as text; write it without the zero"
-        elif isinstance(value, str) and "integer" in expected:
-            hint = "write the number without quotes"
-        elif value is None:
-            hint = "the value is empty; fill it in or remove the key"
-        return f"{where} must be {_a(expected)}, not {_show(value)}", hint, None
+        return f"{where} must be {_a(expected)}, not {_show(value)}", _type_hint(value, expected), None
     if kind == "enum":
         options = [str(option) for option in error.validator_value]
         close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
@@ -132,6 +123,19 @@ def _describe(error, path: list, extra: str | None = None) -> tuple[str, str, st
     if kind == "maxProperties":
         return f"{where} must have exactly one key", "write one of: " + ", ".join(error.schema.get("properties", {})), None
     return f"{where}: {error.message}", "", None
+
+
+def _type_hint(value: Any, expected: str) -> str:
+    """What to write instead, for the YAML slips that give a value of the wrong type."""
+    if isinstance(value, str) and value in _TRUTHY_WORDS and "boolean" in expected:
+        return "write true or false: YAML 1.1 words such as yes/no/on/off are text in loushi"
+    if isinstance(value, str) and value[:1] == "0" and value.isdigit():
+        return "a number with a leading zero is read as text; write it without the zero"
+    if isinstance(value, str) and "integer" in expected:
+        return "write the number without quotes"
+    if value is None:
+        return "the value is empty; fill it in or remove the key"
+    return ""
 
 
 def _add_hint(error, key: str) -> str:
