@@ -140,7 +140,10 @@ def _locked(folder: Path):
         return
     handle = os.open(folder, os.O_RDONLY)
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        except OSError:
+            pass  # a file system without locks (some network ones): go on unlocked
         yield
     finally:
         os.close(handle)
