@@ -19,12 +19,14 @@ plain scalar           YAML 1.1 reads    loushi reads
 ``010``                8 (octal)         the string ``"010"``; a number field then fails
 ``2023-06-29``         a date object     the string; date fields check its pattern
 ``1_000``              1000              the string
+``.inf`` ``1e999``     infinity          the string; a number field then fails
 =====================  ================  ==================================================
 """
 
 from __future__ import annotations
 
 import codecs
+import math
 import re
 import stat
 from dataclasses import dataclass, field
@@ -48,7 +50,6 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CORE = "tag:yaml.org,2002:"
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
-_SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _TRUE = frozenset(("true", "True", "TRUE"))
 _FALSE = frozenset(("false", "False", "FALSE"))
@@ -432,8 +433,6 @@ def _plain(value: str) -> Any:
     if _INT.match(value):
         return int(value)
     if _FLOAT.match(value):
-        return float(value)
-    special = _SPECIAL_FLOATS.get(value.lower())
-    if special is not None:
-        return special
+        number = float(value)
+        return number if math.isfinite(number) else value  # 1e999 stays text: no count is infinite
     return value

@@ -27,7 +27,7 @@ def test_positions_of_keys_values_and_items():
 @pytest.mark.parametrize("text, value", [
     ("no", "no"), ("on", "on"), ("Yes", "Yes"), ("09:30", "09:30"), ("010", "010"), ("2023-06-29", "2023-06-29"),
     ("1_000", "1_000"), ("0x1A", "0x1A"), ("true", True), ("False", False), ("~", None), ("", None),
-    ("12", 12), ("-3", -3), ("0", 0), ("1.5", 1.5), ("1e3", 1000.0), (".inf", float("inf")), ("'true'", "true"),
+    ("12", 12), ("-3", -3), ("0", 0), ("1.5", 1.5), ("1e3", 1000.0), (".inf", ".inf"), ("1e999", "1e999"), (".nan", ".nan"), ("'true'", "true"),
     ('"12"', "12"), ("!!str 12", "12"), ("!!int 12", 12), ("!!float 2", 2.0),
 ])
 def test_scalars_follow_yaml_12_without_traps(text, value):

@@ -102,9 +102,9 @@ def _data_rule(rule, model, options: dict, today) -> Iterator[Finding]:
     name = scope.SINGULAR[rule.for_each]
     when = rule.compiled["when"].bind(base) if rule.when else None
     condition = rule.compiled["condition"].bind(base)
-    started = time.perf_counter()
+    started = time.process_time()
     for ident, entity in model.entities[rule.for_each].items():
-        if time.perf_counter() - started > TIME_BUDGET:
+        if time.process_time() - started > TIME_BUDGET:
             yield _rule_error(model, entity, rule, f"stopped after {TIME_BUDGET:.0f} s")
             return
         names = {name: entity, "item": entity, "id": ident}

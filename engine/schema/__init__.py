@@ -106,6 +106,12 @@ def _describe(error, path: list, extra: str | None = None) -> tuple[str, str, st
         close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
         hint = f"did you mean '{close[0]}'?" if close else ""
         return f"{where} is {_show(value)}; expected one of: {', '.join(options)}", hint, None
+    if kind in ("anyOf", "oneOf"):
+        types = [e.validator_value for e in error.context or () if e.validator == "type" and not e.path]
+        names = [t for value_type in types for t in ([value_type] if isinstance(value_type, str) else value_type)]
+        if names:
+            expected = " or ".join(dict.fromkeys(names))
+            return f"{where} must be {_a(expected)}, not {_show(value)}", _type_hint(value, expected), None
     if kind == "const":
         return f"{where} must be {_show(error.validator_value)}, not {_show(value)}", "", None
     if kind == "pattern":
