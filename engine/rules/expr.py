@@ -75,15 +75,17 @@ def environment() -> SafeSandbox:
     return env
 
 
-def names_in(text: str, *, template: bool = False) -> set[str]:
-    """The free names ``text`` (an expression, or a template) uses."""
+@lru_cache(maxsize=4096)
+def names_in(text: str, *, template: bool = False) -> frozenset[str]:
+    """The free names ``text`` (an expression, or a template) uses (parsed once per text:
+    loading a pack and compiling its rules both ask)."""
     env = environment()
     source = text if template else "{{ (" + text + ") }}"
     try:
         tree = env.parse(source)
         _refuse_constants(tree)
         _known_filters(env, tree)
-        return set(meta.find_undeclared_variables(tree))
+        return frozenset(meta.find_undeclared_variables(tree))
     except TemplateSyntaxError as exc:  # also an unknown filter or test
         raise ExpressionError(exc.message) from None
 
