@@ -271,7 +271,7 @@ rules:
 
 # 事项属性：上报链可按属性区分（如重大事项直接上报街道）。
 attributes:
-  severity: {label: 严重程度, values: [ordinary, major], default: ordinary}
+  severity: {label: 严重程度, values: [ordinary, major], value_labels: {ordinary: 一般, major: 重大}, default: ordinary}
 
 # 片区：街道内按功能定位划分的区域。
 zones:

@@ -119,6 +119,17 @@ class Model:
             return own.get("title") or own["name"]
         return self.role_name(post.role)
 
+    def when_text(self, when) -> str:
+        """A chain's ``when`` as documents print it: ``严重程度为重大``; pairs or a mapping."""
+        attributes = self.data.get("attributes") or {}
+        parts = []
+        for key, value in (when.items() if isinstance(when, dict) else when):
+            spec = attributes.get(key) or {}
+            names = spec.get("value_labels") or {}
+            values = [value] if isinstance(value, str) else list(value)
+            parts.append(f"{spec.get('label', key)}为{'或'.join(names.get(v, v) for v in values)}")
+        return "，".join(parts)
+
     def declared(self) -> dict[str, dict]:
         """Declared figures, each as ``{value, label, unit, note, compare}``."""
         result = {}
@@ -368,6 +379,14 @@ def _resolve(model: Model) -> None:
         for ident, entity in model.entities[kind].items():
             for path, field, owner, target, expects in _walk(spec, entity, ()):
                 _reference(model, ident, model.paths[ident] + path, owner, field, target, expects)
+    for key, spec in (model.data.get("attributes") or {}).items():
+        for value in spec.get("value_labels") or {}:
+            if value not in spec["values"]:
+                model.problems.append(Finding(
+                    spec.src, *spec["value_labels"].kpos[value][:2], "error", "reference",
+                    f"value_labels names '{value}', which is not a value of the attribute {key}",
+                    pointer(("attributes", key, "value_labels", value)), model.id,
+                    f"values are: {', '.join(spec['values'])}"))
     district = model.district
     for key, value in (district.get("declared") or {}).items():
         if isinstance(value, dict) and value.get("source"):

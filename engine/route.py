@@ -79,7 +79,7 @@ class Route:
     when: tuple[tuple[str, tuple[str, ...]], ...]  # empty: the default chain
     office: OfficeHours
     steps: tuple[Step, ...]
-    labels: tuple[tuple[str, str], ...] = ()  # attribute → its label, for documents
+    condition: str = ""  # the chain's `when` as people read it (严重程度为重大)
 
     @property
     def deadline(self) -> dt.datetime:
@@ -140,10 +140,9 @@ def follow(model, planned: Plan, at: dt.datetime) -> Route:
         resolved = _step(model, place, step, posts, start, planned.office)
         steps.append(resolved)
         start = resolved.deadline
-    labels = tuple(sorted((k, spec.get("label", k)) for k, spec in (model.data.get("attributes") or {}).items()))
     return Route(model.id, planned.building, model.entities["buildings"][planned.building]["name"], planned.matter,
                  model.entities["matters"][planned.matter]["name"], at, planned.values, planned.chain, planned.when,
-                 planned.office, tuple(steps), labels)
+                 planned.office, tuple(steps), model.when_text(planned.when))
 
 
 # -- the request ---------------------------------------------------------------------------------

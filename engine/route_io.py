@@ -163,8 +163,7 @@ def render_text(found: Route) -> str:
 def _condition(found: Route) -> str:
     if not found.when:
         return "默认路径"
-    labels = dict(found.labels)
-    return "，".join(f"{labels.get(key, key)}为{'或'.join(values)}" for key, values in found.when)
+    return found.condition
 
 
 def _step_lines(step, count: int) -> list[str]:

@@ -85,3 +85,18 @@ def test_did_you_mean_breaks_ties_by_the_smallest_id():
     # b-1, b-2 and b-3 are equally close to the typo b-l: the first in order wins
     assert nearest("b-l", ["b-3", "b-1", "b-2"]) == "b-1"
     assert nearest("zzz", ["b-1"]) is None
+
+
+def test_conditions_read_in_the_districts_words(model):
+    # severity: label 严重程度, value_labels {ordinary: 一般, major: 重大}
+    assert model.when_text({"severity": "major"}) == "严重程度为重大"
+    assert model.when_text((("severity", ("ordinary", "major")),)) == "严重程度为一般或重大"
+
+
+def test_a_label_for_a_value_that_does_not_exist_is_reported(tmp_path):
+    text = MINI.read_text(encoding="utf-8").replace("major: 重大}", "majr: 重大}", 1)
+    path = tmp_path / "d.yaml"
+    path.write_text(text, encoding="utf-8")
+    [problem] = prepare(path).model.problems
+    assert problem.rule == "reference" and "'majr'" in problem.message
+    assert problem.line == next(i for i, line in enumerate(text.splitlines(), 1) if "majr" in line)

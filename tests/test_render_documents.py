@@ -126,7 +126,7 @@ def test_escalation_paths(files):
     assert "| 示范大厦一号楼、示范大厦二号楼 | 李四（示例）（轮值） | 孙三（示例） | 赵一（示例） |" in text
     assert "| 示范广场 | 未落实 | 孙三（示例） | 赵一（示例） |" in text
     tax = doc(files, "涉税诉求分流上报路径")
-    assert "## 一、严重程度为major" in tax and "## 二、其他情形" in tax
+    assert "## 一、严重程度为重大" in tax and "## 二、其他情形" in tax
     assert f"mini.yaml:{line_of('limit: {hours: 48}')}" in tax
 
 

@@ -169,7 +169,7 @@ def test_no_grid_at_the_level(tmp_path):
 
 
 def test_an_attribute_without_default_must_be_given(tmp_path):
-    model = variant(tmp_path, "values: [ordinary, major], default: ordinary}", "values: [ordinary, major]}")
+    model = variant(tmp_path, "value_labels: {ordinary: 一般, major: 重大}, default: ordinary}", "value_labels: {ordinary: 一般, major: 重大}}")
     e = error(model, "b-1", "mt-tax", at("2025-09-30 10:00"))
     assert e.message == ("chain 1 of the matter category 'mt-tax' depends on the attribute 'severity', "
                          "which has no default and was not given")

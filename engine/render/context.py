@@ -311,12 +311,7 @@ class Builder:
     def condition(self, when, conditional: bool) -> str:
         if not when:
             return "其他情形" if conditional else "一般情形"
-        attributes = self.model.data.get("attributes") or {}
-        parts = []
-        for key, value in when.items():
-            label = (attributes.get(key) or {}).get("label", key)
-            parts.append(f"{label}为{'或'.join(value) if isinstance(value, list) else value}")
-        return "，".join(parts)
+        return self.model.when_text(when)
 
     def step(self, step, number: int) -> Record:
         handler = step["handler"]
