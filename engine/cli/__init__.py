@@ -72,6 +72,14 @@ _SYSTEM_ERRNOS = frozenset(getattr(errno, name, None)
                            for name in ("ENOSPC", "EFBIG", "EDQUOT", "EROFS", "EACCES", "EPERM", "EIO")) - {None}
 
 
+def stopped(report) -> int:
+    """Print the findings that kept a command from its work (to stderr); return their exit code."""
+    from ..report import REPORTERS
+
+    click.echo(REPORTERS["text"](report), nl=False, err=True)
+    return report.exit_code() or exitcodes.FINDINGS
+
+
 def main(argv=None) -> int:
     """Run the CLI; turn a crash into an internal-error message instead of a traceback."""
     try:

@@ -7,6 +7,7 @@ import sys
 import click
 
 from .. import exitcodes
+from . import stopped
 from ..graph import FORMATS
 from ..graph.views import VIEWS
 
@@ -27,14 +28,12 @@ from ..graph.views import VIEWS
 def command(path, fmt, view, matter, zone, building, output):
     """Export or draw the org graph of the district at PATH (its main file, or its folder)."""
     from ..graph import make
-    from ..report import REPORTERS
 
     if fmt == "png" and output is None and sys.stdout.isatty():
         raise click.UsageError("png is binary: write it to a file with -o FILE")
     made = make(path, fmt, view, zone, building, output, matter)
     if made.report is not None:
-        click.echo(REPORTERS["text"](made.report), nl=False, err=True)
-        return made.report.exit_code() or exitcodes.FINDINGS
+        return stopped(made.report)
     if made.error:
         click.echo(f"loushi graph: {made.error}", err=True)
         return exitcodes.UNUSABLE

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import exitcodes
+from . import stopped
 
 
 @click.command("impact", epilog=exitcodes.HELP)
@@ -18,14 +19,12 @@ def command(path, person, unit, fmt):
     committees falling below their governance model, escalation steps left without a handler,
     party organisations and buildings affected."""
     from .. import impact
-    from ..report import REPORTERS
 
     if (person is None) == (unit is None):
         raise click.UsageError("name exactly one of --person ID or --unit ID")
     outcome = impact.for_path(path, person=person, unit=unit)
     if outcome.report is not None:
-        click.echo(REPORTERS["text"](outcome.report), nl=False, err=True)
-        return outcome.report.exit_code() or exitcodes.FINDINGS
+        return stopped(outcome.report)
     if outcome.error:
         click.echo(f"loushi impact: {outcome.error}", err=True)
         return exitcodes.UNUSABLE

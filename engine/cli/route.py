@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from .. import exitcodes
+from . import stopped
 
 #: China Standard Time (no daylight saving since 1991): the clock of every district.
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
@@ -92,7 +93,7 @@ def _single(outcome, fmt: str) -> int:
     from ..route_io import render_json, render_text
 
     if outcome.report is not None:
-        return _stopped(outcome.report)
+        return stopped(outcome.report)
     if outcome.error is not None:
         click.echo(_error_text(outcome.error), nl=False, err=True)
         return exitcodes.FINDINGS if outcome.error.config else exitcodes.UNUSABLE
@@ -104,7 +105,7 @@ def _batch(outcome, output, fmt: str) -> int:
     from ..route_io import problems_text, render_batch_json, render_batch_text, write_results
 
     if outcome.report is not None:
-        return _stopped(outcome.report)
+        return stopped(outcome.report)
     if outcome.problems:
         click.echo(problems_text(outcome.problems), nl=False, err=True)
         return exitcodes.UNUSABLE
@@ -112,13 +113,6 @@ def _batch(outcome, output, fmt: str) -> int:
         write_results(outcome.batch, output)
     click.echo((render_batch_json if fmt == "json" else render_batch_text)(outcome.batch), nl=False)
     return exitcodes.OK
-
-
-def _stopped(report) -> int:
-    from ..report import REPORTERS
-
-    click.echo(REPORTERS["text"](report), nl=False, err=True)
-    return report.exit_code() or exitcodes.FINDINGS
 
 
 def _error_text(error) -> str:

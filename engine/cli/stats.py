@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import exitcodes
+from . import stopped
 
 
 @click.command("stats", epilog=exitcodes.HELP)
@@ -15,12 +16,10 @@ def command(path, fmt):
     """Figures of the district at PATH: counts against the declared figures, coverage rates of
     committees, party organisations and grid heads, posts per person, and vacancies."""
     from .. import stats
-    from ..report import REPORTERS
 
     outcome = stats.for_path(path)
     if outcome.report is not None:
-        click.echo(REPORTERS["text"](outcome.report), nl=False, err=True)
-        return outcome.report.exit_code() or exitcodes.FINDINGS
+        return stopped(outcome.report)
     render = stats.render_json if fmt == "json" else stats.render_text
     click.echo(render(outcome.stats), nl=False)
     return exitcodes.OK
