@@ -271,3 +271,24 @@ def test_computations_that_would_be_huge_or_private_are_refused_when_run(text):
         condition(x=1, y=1000)
     assert time.perf_counter() - started < 1
     assert "unsafe" in str(caught.value) or "too large" in str(caught.value) or "not allowed" in str(caught.value)
+
+
+def test_trusted_helpers_skip_the_call_checks_and_nothing_else_does():
+    calls = []
+
+    def helper(value, extra=0):
+        calls.append(value)
+        return value + extra
+
+    def unmarked(value):
+        return value
+
+    unmarked.unsafe_callable = True  # Jinja2's own marker: the sandbox must still refuse it
+    loop = expr.compile_template("{% for n in [1, 2] %}{{ helper(n, extra=10) }} {% endfor %}")
+    assert loop.render(helper=expr.trusted(helper)) == "11 12 "  # loop variables are not passed on
+    assert calls == [1, 2]
+    assert expr.compile_condition("helper(4) == 4")(helper=helper) is True
+    with pytest.raises(Exception, match="not safely callable"):
+        expr.compile_condition("f(1)")(f=unmarked)
+    with pytest.raises(Exception):  # a rule cannot mark a function itself
+        expr.compile_condition("f.__setattr__('loushi_trusted_helper', True)")(f=unmarked)

@@ -13,6 +13,7 @@ when a pack is loaded, against the names a rule's scope provides.
 from __future__ import annotations
 
 from functools import lru_cache
+from types import FunctionType
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
@@ -33,10 +34,30 @@ class ExpressionError(Exception):
     """An expression that cannot be compiled, or refused while evaluating."""
 
 
+#: The attribute that marks one of loushi's own helper functions (see :func:`trusted`).
+_TRUSTED = "loushi_trusted_helper"
+
+
+def trusted(function: FunctionType) -> FunctionType:
+    """Mark ``function`` (one of the helpers a rule's scope provides) as safe to call without
+    the sandbox's per-call checks: Jinja2 inspects every call for a context argument and an
+    unsafe marker, which at 10,000 buildings cost more than the conditions themselves. A rule
+    cannot set the mark: the immutable sandbox refuses every assignment to an attribute."""
+    setattr(function, _TRUSTED, True)
+    return function
+
+
 class SafeSandbox(ImmutableSandboxedEnvironment):
     """The sandbox rules run in: no constant folding, bounded ``*`` and ``**``."""
 
     intercepted_binops = frozenset(["*", "**", "%"])
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja2's own signature)
+        if __obj.__class__ is FunctionType and __obj.__dict__.get(_TRUSTED) is True:
+            kwargs.pop("_loop_vars", None)
+            kwargs.pop("_block_vars", None)
+            return __obj(*args, **kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
 
     def wrap_str_format(self, value):
         return None  # no str.format: is_safe_attribute refuses it like the other padding methods

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .expr import trusted
+
 #: The name an entity of each kind goes by in a condition.
 SINGULAR = {"zones": "zone", "authorities": "authority", "grids": "grid", "buildings": "building",
             "units": "unit", "party_orgs": "party_org", "people": "person", "roles": "role",
@@ -47,7 +49,7 @@ def helpers(model, today: dt.date) -> dict:
     def all_members(x):
         return _members(model, x, ("full", "probationary"))
 
-    return {
+    functions = {
         "get": lambda kind, ident: model.entities.get(kind, {}).get(ident),
         "full_members": full_members,
         "all_members": all_members,
@@ -63,8 +65,8 @@ def helpers(model, today: dt.date) -> dict:
         "committee_size": committee_size,
         "days_until": lambda day: (_date(day) - today).days if day else None,
         "years_since": lambda day: _years(_date(day), today) if day else None,
-        "today": today,
     }
+    return {**{name: trusted(function) for name, function in functions.items()}, "today": today}
 
 
 def term_end(org) -> dt.date | None:
