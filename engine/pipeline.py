@@ -14,7 +14,7 @@ from typing import Iterable
 
 from . import exitcodes
 from .findings import LEVEL_RANK, Finding
-from .gcpause import paused
+from .gcpause import paused, settled
 from .sources import DISTRICT_FILE, Source, discover, read_district
 
 
@@ -86,11 +86,11 @@ def prepare(path: str | Path) -> Prepared:
     findings = list(source.findings)
     if source.fatal or source.data is None:
         return Prepared(source.path, source, None, sorted(findings), True)
-    violations = schema.check(source.data, (source.path, source.line, source.col))
-    findings.extend(violations)
-    if any(f.level == "error" for f in findings):
-        return Prepared(source.path, source, None, sorted(findings), False)
-    with paused():  # the model adds indexes over the whole tree: no garbage cycles either
+    with paused():  # the schema check and the model walk the whole tree and make no garbage cycles
+        violations = schema.check(source.data, (source.path, source.line, source.col))
+        findings.extend(violations)
+        if any(f.level == "error" for f in findings):
+            return Prepared(source.path, source, None, sorted(findings), False)
         built = model_stage.build(source)
     return Prepared(source.path, source, built, sorted(findings), False)
 
@@ -102,7 +102,8 @@ def validate_one(path: str | Path, options: Options) -> DistrictResult:
     prepared = prepare(path)
     if prepared.model is None:
         return DistrictResult(prepared.path, prepared.files, prepared.findings, prepared.fatal)
-    outcome = rules.check(prepared.model, options)
+    with settled():
+        outcome = rules.check(prepared.model, options)
     findings = sorted(prepared.findings + outcome.findings)
     return DistrictResult(prepared.path, prepared.files, findings, False, outcome.summary)
 

@@ -31,6 +31,7 @@ def make(path: str | Path, fmt: str = "dot", view: str | None = None, zone: str 
 
     ``view`` defaults to ``escalation`` when ``matter`` is given, else to ``org``.
     """
+    from ..gcpause import settled
     from ..usable import model_or_report
     from . import draw, export, views
 
@@ -43,7 +44,8 @@ def make(path: str | Path, fmt: str = "dot", view: str | None = None, zone: str 
     if matter and view not in ("escalation", "all"):
         return Made(error=f"--matter picks a matter category's escalation; it does not apply to the {view} view")
     try:
-        graph = build(usable.model)
+        with settled():  # the collector leaves the model alone while the graph is made
+            graph = build(usable.model)
         graph = views.restrict(graph, zone, building) if zone or building else graph
         graph = views.only_matter(graph, matter) if matter else graph
         shown = views.view(graph, view)

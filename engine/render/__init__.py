@@ -52,6 +52,7 @@ class BuildResult:
 
 def build_paths(paths, out: str | Path, options: BuildOptions) -> list[BuildResult]:
     """Build every district named by ``paths``; several districts go to ``out/<district id>``."""
+    from ..gcpause import settled
     from ..pipeline import prepare
     from ..sources import discover
     from .output import safe_name
@@ -70,7 +71,8 @@ def build_paths(paths, out: str | Path, options: BuildOptions) -> list[BuildResu
             results.append(BuildResult(prepared.path, target, findings=sorted(errors or prepared.findings),
                                        fatal=prepared.fatal))
             continue
-        results.append(build(prepared.model, target, options))
+        with settled():  # the collector leaves the model alone while its documents are made
+            results.append(build(prepared.model, target, options))
     return results
 
 
