@@ -2,8 +2,8 @@
 in Markdown, HTML and Word, written atomically into an output folder.
 
 ``build_paths(paths, out, options)`` is what ``loushi build`` calls: it loads each district,
-stops at config errors (returned as findings), renders every document in memory and only
-then writes the folder (see ``output.write_tree``). ``build(model, out, options)`` does the
+stops at config errors (returned as findings), renders one document at a time into a staging
+folder and swaps it in when all are made (see ``output.Tree``). ``build(model, out, options)`` does the
 same for a model already built.
 """
 
@@ -77,13 +77,14 @@ def build_paths(paths, out: str | Path, options: BuildOptions) -> list[BuildResu
 
 
 def build(model, out: str | Path, options: BuildOptions) -> BuildResult:
-    """Render every document of ``model`` and write them into ``out``."""
-    from .output import write_tree
+    """Render every document of ``model`` and write them into ``out``, one at a time."""
+    from .output import Tree
 
     result = BuildResult(model.source.path, Path(out))
     try:
-        files, result.documents = render_files(model, options)
-        result.files = write_tree(files, Path(out))
+        with Tree(Path(out)) as tree:
+            result.documents = render_into(model, options, tree.put)
+        result.files = tree.result
     except RenderError as exc:
         result.error = str(exc) + (f" [config {exc.origin}]" if exc.origin and exc.origin not in str(exc) else "")
     except OutputError as exc:
@@ -93,6 +94,15 @@ def build(model, out: str | Path, options: BuildOptions) -> BuildResult:
 
 def render_files(model, options: BuildOptions) -> tuple[dict[str, bytes], int]:
     """Every file of the build, by path relative to the output folder, and the document count."""
+    files: dict[str, bytes] = {}
+    count = render_into(model, options, files.__setitem__)
+    return files, count
+
+
+def render_into(model, options: BuildOptions, put: Callable[[str, bytes], None]) -> int:
+    """Render every document of ``model``, handing each file to ``put(path, bytes)`` as soon as
+    it is made (a document's context is made just before it is rendered, and dropped after);
+    returns the number of documents."""
     from . import ics
     from .context import Builder, Ledger, Window
     from .documents import plan
@@ -106,18 +116,19 @@ def render_files(model, options: BuildOptions) -> tuple[dict[str, bytes], int]:
         options.total(len(docs))
     created = config_date(model)
     district = builder.district()
-    files: dict[str, bytes] = {}
     for doc in docs:
-        context = {"district": district, "title": doc.title, "ledger": Ledger(), "window": window, **doc.context}
-        files.update(_formats(env, doc, context, options.formats, created))
+        context = {"district": district, "title": doc.title, "ledger": Ledger(), "window": window, **doc.values()}
+        for path, data in _formats(env, doc, context, options.formats, created).items():
+            put(path, data)
         if doc.roster is not None:
-            files[f"{doc.path}.ics"] = ics.calendar(model.id, doc.roster)
+            put(f"{doc.path}.ics", ics.calendar(model.id, doc.roster))
         if options.progress:
             options.progress(1)
     if "xlsx" in options.formats:  # duty lists and rosters as Excel workbooks (engine/ledger/export.py)
         from ..ledger.export import workbooks
-        files.update(workbooks(model, options))
-    return files, len(docs)
+        for path, data in workbooks(model, options).items():
+            put(path, data)
+    return len(docs)
 
 
 def _formats(env, doc, context: dict, formats, created: dt.datetime) -> dict[str, bytes]:

@@ -8,6 +8,7 @@ output folder (a safe file name, unique whatever the names in the config) and it
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .context import Builder, Record
 from .output import unique_names
@@ -29,6 +30,12 @@ class Doc:
     template: str
     context: dict = field(default_factory=dict)
     roster: Record | None = None
+    #: Makes the context when the document is rendered (a city's contexts do not all fit in memory).
+    make: Callable[[], dict] | None = None
+
+    def values(self) -> dict:
+        """The document's context: ``context``, plus what ``make`` gives."""
+        return {**self.context, **self.make()} if self.make is not None else self.context
 
 
 def plan(builder: Builder) -> list[Doc]:
@@ -44,40 +51,39 @@ def plan(builder: Builder) -> list[Doc]:
 
 def _charters(builder: Builder) -> list[Doc]:
     docs = []
-    for ident in builder.model.entities["committees"]:
-        committee = builder.committee(ident)
-        docs.append(Doc("charter", f"{committee.name}章程", f"{committee.name}章程", "charter.md",
-                        {"committee": committee}))
+    for ident, entity in builder.model.entities["committees"].items():
+        title = f"{entity['name']}章程"
+        docs.append(Doc("charter", title, title, "charter.md", make=lambda i=ident: {"committee": builder.committee(i)}))
     return docs
 
 
 def _body_duties(builder: Builder) -> list[Doc]:
     docs = []
     for kind in BODY_KINDS:
-        for ident in builder.model.entities[kind]:
+        for ident, entity in builder.model.entities[kind].items():
             if builder.model.posts_of(ident):
-                body = builder.body(kind, ident)
-                docs.append(Doc("duties", f"{body.name}岗位职责清单", f"{body.name}岗位职责清单", "duties.md",
-                                {"body": body}))
+                title = f"{entity['name']}岗位职责清单"
+                docs.append(Doc("duties", title, title, "duties.md",
+                                make=lambda k=kind, i=ident: {"body": builder.body(k, i)}))
     return docs
 
 
 def _person_duties(builder: Builder, rosters: list[Record]) -> list[Doc]:
     docs = []
+    turns = builder.turns_by_holder(rosters)
     for ident, entity in builder.model.entities["people"].items():
-        person = builder.holdings(ident, rosters)
-        if person.posts or person.turns:
-            docs.append(Doc("person", f"{person.name}职责清单", f"{person.name}职责清单", "person.md",
-                            {"person": person}))
+        if builder.model.posts_held_by(ident) or turns.get(ident):
+            title = f"{entity['name']}职责清单"
+            docs.append(Doc("person", title, title, "person.md",
+                            make=lambda i=ident: {"person": builder.holdings(i, rosters)}))
     return docs
 
 
 def _escalations(builder: Builder) -> list[Doc]:
     docs = []
-    for ident in builder.model.entities["matters"]:
-        matter = builder.matter(ident)
-        docs.append(Doc("escalation", f"{matter.name}分流上报路径", f"{matter.name}分流上报路径", "escalation.md",
-                        {"matter": matter}))
+    for ident, entity in builder.model.entities["matters"].items():
+        title = f"{entity['name']}分流上报路径"
+        docs.append(Doc("escalation", title, title, "escalation.md", make=lambda i=ident: {"matter": builder.matter(i)}))
     return docs
 
 

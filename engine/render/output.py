@@ -1,8 +1,8 @@
 """Output discipline: safe file names, and an atomic, minimal write of a whole output folder.
 
-``write_tree(files, out)`` writes every file of a build into a temporary folder beside
-``out`` and then swaps it in, so a build that fails or is interrupted leaves the previous
-output as it was. A file whose bytes did not change is carried over as a hard link (same
+``Tree(out)`` takes the files of a build one at a time (``write_tree(files, out)`` a whole
+dict) into a temporary folder beside ``out`` and then swaps it in, so a build that fails or
+is interrupted leaves the previous output as it was. A file whose bytes did not change is carried over as a hard link (same
 inode, same mtime: not rewritten); when nothing changed at all, nothing is touched. Files a
 person put into the output folder are carried over too; a generated file never replaces one.
 ``manifest.json`` lists what loushi wrote, with a digest of each file.
@@ -75,18 +75,23 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def manifest(files: dict[str, bytes]) -> bytes:
+def manifest(digests: dict[str, tuple[str, int]]) -> bytes:
     """The manifest of a build: every file with its size and SHA-256, sorted by path."""
-    entries = [{"path": path, "sha256": digest(data), "size": len(data)} for path, data in sorted(files.items())]
+    entries = [{"path": path, "sha256": sha, "size": size} for path, (sha, size) in sorted(digests.items())]
     return (json.dumps({"generator": "loushi", "files": entries}, ensure_ascii=False, indent=2) + "\n").encode()
 
 
-def check_paths(files: dict[str, bytes]) -> None:
+def check_paths(files) -> None:
     """Refuse any relative path that could leave the output folder."""
     for path in files:
-        parts = path.split("/")
-        if path.startswith("/") or "\\" in path or any(p in ("", ".", "..") or "\x00" in p for p in parts):
-            raise OutputError(f"unsafe output path {path!r}")
+        _check_path(path)
+
+
+def _check_path(path: str) -> None:
+    """Refuse a relative path that could leave the output folder."""
+    parts = path.split("/")
+    if path.startswith("/") or "\\" in path or any(p in ("", ".", "..") or "\x00" in p for p in parts):
+        raise OutputError(f"unsafe output path {path!r}")
 
 
 def previous(out: Path) -> set[str] | None:
@@ -118,13 +123,112 @@ def existing_files(out: Path) -> dict[str, Path]:
 def write_tree(files: dict[str, bytes], out: Path) -> WriteResult:
     """Make ``out`` hold exactly ``files`` (plus any file a person put there), atomically;
     builds into one folder at the same time take turns."""
-    files = {**files, MANIFEST: manifest(files)}
-    check_paths(files)
+    with Tree(out) as tree:
+        for path in sorted(files):
+            tree.put(path, files[path])
+    return tree.result
+
+
+class Tree:
+    """An output folder written one file at a time, swapped in whole when the block ends.
+
+    ``with Tree(out) as tree: tree.put(path, data) ...`` holds the folder's lock, compares each
+    file with the one a previous build left (carried over as a hard link when equal), writes
+    the changed ones into a staging folder beside ``out`` (made at the first change: a rebuild
+    that changes nothing touches nothing) and, when the block ends without an error, adds the
+    manifest and the files a person put there and swaps the staging folder in. An error or an
+    interruption removes the staging folder and leaves ``out`` as it was. Only the manifest's
+    digests stay in memory, so a city's documents need not all fit in it at once.
+    """
+
+    def __init__(self, out: Path):
+        self.out = Path(out)
+        self.result = WriteResult()
+        self._entries: dict[str, tuple[str, int]] = {}   # path → (sha256, size), for the manifest
+        self._folded: set[str] = set()
+        self._staging: Path | None = None
+        self._lock = None
+
+    def __enter__(self) -> "Tree":
+        with _oserror(self.out):
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = _locked(self.out.parent)
+            self._lock.__enter__()
+            try:
+                _recover(self.out)
+                self._ours = previous(self.out)
+                self._current = existing_files(self.out) if self._ours is not None else {}
+            except BaseException:
+                self._release()
+                raise
+        return self
+
+    def put(self, path: str, data: bytes) -> None:
+        """Add one file of the build (``path`` relative to the output folder, with ``/``)."""
+        _check_path(path)
+        if path == MANIFEST or path.casefold() in self._folded:
+            raise OutputError(f"two files of the build are both named {path!r}")
+        self._folded.add(path.casefold())
+        self._entries[path] = (digest(data), len(data))
+        self._place(path, data)
+
+    def _place(self, path: str, data: bytes) -> None:
+        old = self._current.get(path)
+        if old is not None and path not in self._ours:
+            raise OutputError(f"{old} was not written by loushi; move it away or choose another output folder")
+        with _oserror(self.out):
+            if old is not None and old.stat().st_size == len(data) and old.read_bytes() == data:
+                self.result.unchanged.append(path)
+                if self._staging is not None:
+                    _link(old, self._staging / path)
+                return
+            self.result.written.append(path)
+            _put(self._stage() / path, data)
+
+    def _stage(self) -> Path:
+        """The staging folder, made at the first changed file (with the unchanged ones so far)."""
+        if self._staging is None:
+            self._staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.", suffix=".new", dir=self.out.parent))
+            for path in self.result.unchanged:
+                _link(self._current[path], self._staging / path)
+        return self._staging
+
+    def __exit__(self, kind, error, trace) -> None:
+        try:
+            if kind is None:
+                self._finish()
+        finally:
+            if self._staging is not None and self._staging.exists():
+                shutil.rmtree(self._staging, ignore_errors=True)
+            self._release()
+
+    def _finish(self) -> None:
+        self._place(MANIFEST, manifest(self._entries))
+        result = self.result
+        for path in sorted(self._current):
+            if path not in self._entries and path != MANIFEST:
+                (result.removed if path in self._ours else result.kept).append(path)
+        result.written.sort()
+        result.unchanged.sort()
+        if not result.written and not result.removed:
+            return
+        with _oserror(self.out):
+            staging = self._stage()
+            for path in result.kept:
+                _link(self._current[path], staging / path)
+            _replace(staging, self.out)
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            lock, self._lock = self._lock, None
+            lock.__exit__(None, None, None)
+
+
+@contextmanager
+def _oserror(out: Path):
+    """An operating-system error while writing, as an :class:`OutputError` saying what to do."""
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with _locked(out.parent):
-            _recover(out)
-            return _write(files, out)
+        yield
     except OSError as exc:
         raise OutputError(f"cannot write {out}: {exc.strerror or exc}; check that the folder is writable "
                           "and the disk has room") from None
@@ -152,50 +256,12 @@ def _locked(folder: Path):
 def _recover(out: Path) -> None:
     """Clear what an interrupted build left beside ``out``: its staging folders, and the
     previous folder if it was killed between moving it aside and moving the new one in."""
-    pattern = f".{glob.escape(out.name)}.{'?' * 8}"  # as tempfile.mkdtemp names them in _swap
+    pattern = f".{glob.escape(out.name)}.{'?' * 8}"  # as tempfile.mkdtemp names them in Tree._stage
     leftovers = sorted(out.parent.glob(pattern + ".old"), key=lambda p: p.stat().st_mtime)
     if leftovers and not out.exists():
         os.replace(leftovers.pop(), out)
     for stale in leftovers + sorted(out.parent.glob(pattern + ".new")):
         shutil.rmtree(stale, ignore_errors=True)
-
-
-def _write(files: dict[str, bytes], out: Path) -> WriteResult:
-    ours = previous(out)
-    current = existing_files(out) if ours is not None else {}
-    result = _compare(files, current, ours or set())
-    if not result.written and not result.removed:
-        return result
-    _swap(files, current, result, out)
-    return result
-
-
-def _compare(files: dict[str, bytes], current: dict[str, Path], ours: set[str]) -> WriteResult:
-    result = WriteResult()
-    for path, data in sorted(files.items()):
-        old = current.get(path)
-        if old is not None and path not in ours:
-            raise OutputError(f"{old} was not written by loushi; move it away or choose another output folder")
-        same = old is not None and old.stat().st_size == len(data) and old.read_bytes() == data
-        (result.unchanged if same else result.written).append(path)
-    for path in sorted(current):
-        if path not in files:
-            (result.removed if path in ours else result.kept).append(path)
-    return result
-
-
-def _swap(files: dict[str, bytes], current: dict[str, Path], result: WriteResult, out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".new", dir=out.parent))
-    try:
-        for path in result.written:
-            _put(staging / path, files[path])
-        for path in result.unchanged + result.kept:
-            _link(current[path], staging / path)
-        _replace(staging, out)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
 
 
 def _put(target: Path, data: bytes) -> None:
