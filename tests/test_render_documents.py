@@ -123,10 +123,14 @@ def test_escalation_paths(files):
     assert "| 第三步 | 街道 | 示范街道办事处企业服务专员 | 7个自然日 |" in text
     assert "```mermaid" in text and "s3 -->|办结| done" in text
     # b-1 and b-2 share c-1 and the cluster grid g-c1; b-3 has c-2 (no building head) and g-c2
-    assert "| 示范大厦一号楼、示范大厦二号楼 | 李四（示例）（轮值） | 孙三（示例） | 赵一（示例） |" in text
-    assert "| 示范广场 | 未落实 | 孙三（示例） | 赵一（示例） |" in text
+    # the cluster and sub-district steps have the same handlers everywhere: named once, not per row
+    assert "- 第二步（各楼宇相同）：孙三（示例）\n- 第三步（各楼宇相同）：赵一（示例）" in text
+    assert "| 适用楼宇 | 第一步 |\n| --- | --- |\n" in text
+    assert "| 示范大厦一号楼、示范大厦二号楼 | 李四（示例）（轮值） |" in text
+    assert "| 示范广场 | 未落实 |" in text
     tax = doc(files, "涉税诉求分流上报路径")
     assert "## 一、严重程度为重大" in tax and "## 二、其他情形" in tax
+    assert "| 示范大厦一号楼、示范大厦二号楼 | 赵一（示例） |\n| 示范广场 | 未落实 |" in tax
     assert f"mini.yaml:{line_of('limit: {hours: 48}')}" in tax
 
 

@@ -332,29 +332,48 @@ class Builder:
             return f"所在{words.GRID_LEVELS[level if level in ('cluster', 'block') else 'building']}{role}"
         return f"{self.name(body)}{role}"
 
-    def assignments(self, chain: Record) -> list[Record]:
-        """Who handles each step, per building; buildings with the same handlers share a row."""
+    def assignments(self, chain: Record) -> None:
+        """Who handles each step, per building. A step with the same handlers in every building
+        (a sub-district office's commissioners, say) is named once, in ``chain.shared``; the
+        table ``chain.handlers`` has a column for each other step (``chain.varying``) and a row
+        per set of buildings with the same handlers. (Repeating a shared step in every row made
+        a city's escalation paths grow with the square of its buildings.)"""
+        buildings = self.model.entities["buildings"]
+        columns = [{ident: self.handler_names(step, ident) for ident in buildings} for step in chain.steps]
+        shared = [len(set(cells.values())) == 1 for cells in columns] if len(buildings) > 1 else [False] * len(columns)
+        chain.shared = [Record(f"handlers of step {step.number}", step.origin, step=step,
+                               names=next(iter(cells.values())))
+                        for step, cells, same in zip(chain.steps, columns, shared) if same]
+        chain.varying = [step for step, same in zip(chain.steps, shared) if not same]
+        varying = [cells for cells, same in zip(columns, shared) if not same]
         rows: dict[tuple, list[str]] = {}
-        for ident, entity in self.model.entities["buildings"].items():
-            cells = tuple(self.handler_names(step, ident) for step in chain.steps)
-            rows.setdefault(cells, []).append(entity["name"])
-        return [Record("handlers", chain.origin, buildings="、".join(names), cells=list(cells))
-                for cells, names in rows.items()]
+        if varying:
+            for ident, entity in buildings.items():
+                rows.setdefault(tuple(cells[ident] for cells in varying), []).append(entity["name"])
+        chain.handlers = [Record("handlers", chain.origin, buildings="、".join(names), cells=list(cells))
+                          for cells, names in rows.items()]
 
     def handler_names(self, step: Record, building: str) -> str:
-        posts = self.model.handlers({"body": step.body_id, "role": step.role}, building, step.level_id)
-        names = []
-        for post in posts:
-            holder = self.model.holder_at(post, self.window.start)
-            text = self.holder_text(holder)
-            names.append(f"{text}（轮值）" if self.model.rotation_of(post.id) is not None else text)
-        return "、".join(names) if names else "未落实"
+        """The holders of ``step``'s posts for a matter raised in ``building`` (made once per body
+        and role: the matters of a district share their steps' handlers)."""
+        body = self.model.body_for(step.body_id, building, step.level_id)
+        cache = self.__dict__.setdefault("_handler_names", {})
+        key = (body, step.role)
+        if key not in cache:
+            posts = self.model.handlers({"body": step.body_id, "role": step.role}, building, step.level_id)
+            names = []
+            for post in posts:
+                holder = self.model.holder_at(post, self.window.start)
+                text = self.holder_text(holder)
+                names.append(f"{text}（轮值）" if self.model.rotation_of(post.id) is not None else text)
+            cache[key] = "、".join(names) if names else "未落实"
+        return cache[key]
 
     def matter(self, ident: str) -> Record:
         entity = self.model.entities["matters"][ident]
         chains = self.chains(entity)
         for chain in chains:
-            chain.handlers = self.assignments(chain)
+            self.assignments(chain)
         fields = {"id": ident, "name": entity["name"], "chains": chains}
         if entity.get("description"):
             fields["description"] = entity["description"]
