@@ -134,3 +134,16 @@ def test_md_escape_keeps_a_table_row_on_one_line():
     cell = md_escape("第一行\n第二行 | 第三列")
     assert "\n" not in cell
     assert markdown.cells(f"| {cell} | x |") == [cell, "x"]
+
+
+@pytest.mark.parametrize("digests", [{}, {"a.md": ("ab" * 32, 3)},
+                                     {'章程/引号"与\\反斜杠.md': ("cd" * 32, 10), "b.md": ("ef" * 32, 0)}])
+def test_manifest_is_the_json_of_its_entries(digests):
+    import json
+
+    from engine.render.output import manifest
+
+    entries = [{"path": p, "sha256": s, "size": n} for p, (s, n) in sorted(digests.items())]
+    assert json.loads(manifest(digests)) == {"generator": "loushi", "files": entries}
+    assert manifest(digests) == (json.dumps({"generator": "loushi", "files": entries}, ensure_ascii=False,
+                                            indent=2) + "\n").encode()

@@ -122,6 +122,7 @@ def render_into(model, options: BuildOptions, put: Callable[[str, bytes], None])
             put(path, data)
         if doc.roster is not None:
             put(f"{doc.path}.ics", ics.calendar(model.id, doc.roster))
+        doc.make = doc.context = None  # rendered: only its title and path are read again (the index)
         if options.progress:
             options.progress(1)
     if "xlsx" in options.formats:  # duty lists and rosters as Excel workbooks (engine/ledger/export.py)

@@ -7,8 +7,8 @@ output folder (a safe file name, unique whatever the names in the config) and it
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable
+from dataclasses import dataclass
+from typing import Callable, NamedTuple
 
 from .context import Builder, Record
 from .output import unique_names
@@ -20,7 +20,14 @@ FOLDERS = {"charter": "章程", "duties": "职责清单", "person": "个人职�
 BODY_KINDS = ("committees", "party_orgs", "grids", "authorities", "groups")
 
 
-@dataclass
+class Link(NamedTuple):
+    """An entry of the index (a city's index has 130,000: a tuple each, not a record)."""
+
+    title: str
+    href: str
+
+
+@dataclass(slots=True)
 class Doc:
     """One document to render: ``path`` is relative to the output folder, without extension."""
 
@@ -28,14 +35,14 @@ class Doc:
     path: str
     title: str
     template: str
-    context: dict = field(default_factory=dict)
+    context: dict | None = None
     roster: Record | None = None
     #: Makes the context when the document is rendered (a city's contexts do not all fit in memory).
     make: Callable[[], dict] | None = None
 
     def values(self) -> dict:
         """The document's context: ``context``, plus what ``make`` gives."""
-        return {**self.context, **self.make()} if self.make is not None else self.context
+        return {**(self.context or {}), **(self.make() if self.make is not None else {})}
 
 
 def plan(builder: Builder) -> list[Doc]:
@@ -95,11 +102,15 @@ def _place(docs: list[Doc]) -> None:
 
 
 def _index(builder: Builder, docs: list[Doc]) -> Doc:
-    groups = []
-    for kind, folder in FOLDERS.items():
-        entries = [Record("link", builder.district().origin, title=d.title, href=d.path) for d in docs if d.kind == kind]
-        if entries:
-            groups.append(Record(f"group {kind}", builder.district().origin, kind=kind, entries=entries))
-    counts = builder.model.counts()
-    return Doc("index", "index", f"{builder.model.name}楼宇治理文件目录", "index.md",
-               {"groups": groups, "counts": counts})
+    """The index: a link to every document, by kind (made when the index is rendered, last)."""
+
+    def make() -> dict:
+        origin = builder.district().origin
+        groups = []
+        for kind in FOLDERS:
+            entries = [Link(d.title, d.path) for d in docs if d.kind == kind]
+            if entries:
+                groups.append(Record(f"group {kind}", origin, kind=kind, entries=entries))
+        return {"groups": groups, "counts": builder.model.counts()}
+
+    return Doc("index", "index", f"{builder.model.name}楼宇治理文件目录", "index.md", make=make)

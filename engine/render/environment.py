@@ -123,13 +123,18 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>#])")
+#: A character Markdown would read as markup.
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]|<>#]")
 
 
 def md_escape(value: Any) -> str:
     """Text from the config, escaped so Markdown prints it as written."""
-    text = " ".join(str(value).splitlines())  # a line break would end a table row or a paragraph
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    text = value if isinstance(value, str) else str(value)
+    if not text.isprintable():  # a line break would end a table row or a paragraph
+        text = " ".join(text.splitlines())
+    if _MD_SPECIAL.search(text) is None:  # most names: nothing to escape
+        return text
+    return _MD_SPECIAL.sub(lambda match: "\\" + match.group(), text)
 
 
 def href(path: str, ext: str = ".md") -> str:
@@ -152,7 +157,8 @@ def environment(override: str | Path | None = None) -> jinja2.Environment:
     ])
     kind = UserSandbox if override else jinja2.Environment
     env = kind(loader=loader, undefined=MissingValue, finalize=_finalize, autoescape=False, optimized=not override,
-               keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+               keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+               auto_reload=False)  # one build reads each template once (no stat per document)
     env.filters.update({"md": md_escape, "cn_number": words.number, "cn_count": words.count, "matter": words.matter_label,
                         "sentence": words.sentence, "cn_date": words.date,
                         "item": words.item, "join_cn": lambda items: "、".join(str(i) for i in items),
