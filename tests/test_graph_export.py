@@ -56,6 +56,21 @@ def test_json_is_node_link_data_and_round_trips(graph):
     assert back.nodes["c-1"]["label"] == "示范大厦楼委会"
 
 
+@pytest.mark.parametrize("district", ["tests/data/mini.yaml", "configs/districts/changfeng"])
+def test_json_is_exactly_what_json_dumps_makes_of_node_link_data(district):
+    from engine.graph.export import json_bytes, sorted_graph
+    from engine.graph.views import VIEWS, view
+
+    root = Path(__file__).parent.parent
+    full = build(model_or_report(root / district).model)
+    for name in VIEWS:
+        shown = view(full, name)
+        data = nx.node_link_data(sorted_graph(shown), edges="links")
+        assert json_bytes(shown) == (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    empty = nx.MultiDiGraph()
+    assert json.loads(json_bytes(empty)) == nx.node_link_data(empty, edges="links")
+
+
 def test_graphml_round_trips(graph):
     back = nx.parse_graphml(to_graphml(graph), force_multigraph=True)
     assert sorted(back) == sorted(graph)

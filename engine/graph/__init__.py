@@ -46,11 +46,15 @@ def make(path: str | Path, fmt: str = "dot", view: str | None = None, zone: str 
     try:
         with settled():  # the collector leaves the model alone while the graph is made
             graph = build(usable.model)
+        usable = None  # from here on the graph is all there is: the model's memory goes back
         graph = views.restrict(graph, zone, building) if zone or building else graph
         graph = views.only_matter(graph, matter) if matter else graph
         shown = views.view(graph, view)
+        del graph
         if fmt in draw.FORMATS:
             return Made(draw.render(export.to_dot(shown), fmt))
+        if fmt == "json":
+            return Made(export.json_bytes(shown))
         return Made(export.WRITERS[fmt](shown).encode("utf-8"))
     except (views.UnknownNode, draw.DrawError) as exc:
         return Made(error=str(exc))
