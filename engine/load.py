@@ -28,6 +28,7 @@ from __future__ import annotations
 import codecs
 import math
 import re
+import sys
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -350,13 +351,15 @@ class _Builder:
             frame.key = None
             if type(key) is not _Ignored:
                 node[key] = value
-                node.kpos[key] = (kline, kcol, line, col)
+                # one int object for a value on its key's line (most are): at 10,000 buildings
+                # the positions are a fifth of the loaded district's memory
+                node.kpos[key] = (kline, kcol, kline if line == kline else line, col)
         else:
             node.append(value)
             node.ipos.append((line, col))
 
     def _key(self, frame: _Frame, event: ev.ScalarEvent, line: int, col: int) -> None:
-        key = event.value
+        key = sys.intern(event.value)  # a city repeats each key name 100,000 times: one string each
         if event.anchor:
             self.anchors[event.anchor] = (key, 1)
         if key == "<<" and event.implicit[0]:
