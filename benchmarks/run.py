@@ -10,7 +10,8 @@ measure            what runs
 parse (floor)      ``yaml.load`` of the same file with PyYAML's C loader, garbage collector paused
 validate           ``loushi validate FILE``
 graph              ``loushi graph FILE -f json``
-build              ``loushi build FILE -f md``
+build              ``loushi build FILE -f md`` into a folder removed before each run (every file new)
+rebuild            the same build again right after it (nothing changed: every file compared)
 check-jsonschema   ``check-jsonschema --schemafile <our schema> FILE`` (when installed)
 validate-dir       ``loushi validate DIR --jobs N``: the city split into districts, every core
 =================  =============================================================================
@@ -63,6 +64,7 @@ class Sample:
     wall: float
     rss: int          # peak resident set, bytes
     code: int
+    system: float = 0.0  # the part of ``cpu`` spent in the kernel (for a build: mostly making files)
 
 
 @dataclass
@@ -71,6 +73,7 @@ class Measure:
     argv: list[str]
     samples: list[Sample] = field(default_factory=list)
     skipped: str = ""
+    fresh: Path | None = None  # a folder removed before each run (not timed): a build from nothing
 
     @property
     def cpu(self) -> float:
@@ -104,7 +107,7 @@ def run_once(argv: list[str], cwd: Path, timeout: float) -> Sample:
             what = "timed out" if code == -9 else f"exited {code}"
             sys.stderr.write(f"  ! {' '.join(_portable(argv[:3]))} ... {what}: {errors.read().decode()[-400:]}\n")
     rss = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
-    return Sample(usage.ru_utime + usage.ru_stime, wall, rss, code)
+    return Sample(usage.ru_utime + usage.ru_stime, wall, rss, code, usage.ru_stime)
 
 
 def loushi() -> list[str]:
@@ -122,11 +125,13 @@ def missing_command(name: str) -> str:
 
 def measures_for(city: Path, folder: Path, work: Path, jobs: int) -> list[Measure]:
     cli = loushi()
+    build = cli + ["build", str(city), "-f", "md", "-q", "--start", "2026-01"]
     found = [
         Measure("parse", [sys.executable, "-c", FLOOR, str(city)]),
         Measure("validate", cli + ["validate", str(city), "--today", TODAY]),
         Measure("graph", cli + ["graph", str(city), "-f", "json"]),
-        Measure("build", cli + ["build", str(city), "-f", "md", "-q", "--start", "2026-01", "-o", str(work / "out")]),
+        Measure("build", build + ["-o", str(work / "out")], fresh=work / "out"),
+        Measure("rebuild", build + ["-o", str(work / "out")]),  # right after a build: nothing changed
         Measure("validate-dir", cli + ["validate", str(folder), "--today", TODAY, "--jobs", str(jobs)]),
         Measure("validate-dir-serial", cli + ["validate", str(folder), "--today", TODAY, "--jobs", "1"]),
     ]
@@ -154,6 +159,8 @@ def measure_all(measures: list[Measure], repeat: int, cwd: Path, slow: set[str],
         for measure in measures:
             if measure.skipped or (turn > 0 and (measure.name in slow or measure.samples[-1].code == -9)):
                 continue
+            if measure.fresh is not None:
+                shutil.rmtree(measure.fresh, ignore_errors=True)
             measure.samples.append(run_once(measure.argv, cwd, timeout))
             sample = measure.samples[-1]
             print(f"    {measure.name:<20} cpu {sample.cpu:7.2f} s  wall {sample.wall:7.2f} s  "
@@ -180,6 +187,7 @@ def _summary(measure: Measure) -> dict:
     if measure.skipped or not measure.samples:
         return {"skipped": measure.skipped or "not run"}
     return {"cpu": round(measure.cpu, 3), "wall": round(measure.wall, 3), "peak_rss": measure.rss,
+            "system": round(statistics.median(s.system for s in measure.samples), 3),
             "exit_codes": sorted({s.code for s in measure.samples}),
             "timed_out": any(s.code == -9 for s in measure.samples),
             "samples": [asdict(s) for s in measure.samples], "argv": _portable(measure.argv)}
@@ -254,6 +262,11 @@ def comparisons(report: dict, clock: str) -> list[str]:
         if clock in got.get("check-jsonschema", {}) and clock in got.get("validate", {}):
             lines.append(f"  check-jsonschema at {n}: {got['check-jsonschema'][clock]:.2f} s, "
                          f"{got['check-jsonschema'][clock] / got['validate'][clock]:.1f}x loushi validate")
+        for name in ("build", "rebuild"):
+            if clock in got.get(name, {}) and clock in got.get("parse", {}):
+                lines.append(f"  {name} at {n}: {got[name]['cpu']:.2f} s CPU, of it {got[name]['system']:.2f} s in the "
+                             f"kernel; without that {(got[name]['cpu'] - got[name]['system']) / got['parse']['cpu']:.2f}x "
+                             "the parse")
         if "wall" in got.get("validate-dir", {}) and "wall" in got.get("validate-dir-serial", {}):
             lines.append(f"  folder of districts at {n}: {got['validate-dir']['wall']:.2f} s wall with every core, "
                          f"{got['validate-dir-serial']['wall']:.2f} s with one "
