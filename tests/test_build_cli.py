@@ -27,8 +27,10 @@ def test_build_and_rebuild(tmp_path):
     second = run(MINI, "-o", out, "--start", "2025-01", "-f", "md")
     assert second.exit_code == exitcodes.OK
     assert "0 file(s) written" in second.output
-    assert sorted(p.suffix for p in out.rglob("*") if p.is_file()) == sorted(
-        [".md"] * 24 + [".ics", ".json"])
+    assert sorted(p.suffix for p in out.rglob("*") if p.is_file()) == sorted([".md"] * 24 + [".json"])
+    calendars = run(MINI, "-o", out, "--start", "2025-01", "-f", "md", "-f", "ics")  # the rosters as calendars too
+    assert calendars.exit_code == exitcodes.OK and "2 file(s) written" in calendars.output  # and the manifest
+    assert [p.name for p in out.rglob("*.ics")] == ["示范大厦楼委会轮值表.ics"]
 
 
 def test_formats_default_to_all(tmp_path):
@@ -37,6 +39,7 @@ def test_formats_default_to_all(tmp_path):
     assert result.exit_code == exitcodes.OK, result.output
     for suffix in (".md", ".html", ".docx"):
         assert len(list(out.rglob(f"*{suffix}"))) == 24
+    assert len(list(out.rglob("*.ics"))) == 1
 
 
 def test_bad_month(tmp_path):

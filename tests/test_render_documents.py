@@ -26,7 +26,7 @@ def line_of(text: str) -> int:
 @pytest.fixture(scope="module")
 def files():
     model = prepare(MINI).model
-    result, _ = render_files(model, BuildOptions(formats=("md",), start=START))
+    result, _ = render_files(model, BuildOptions(formats=("md", "ics"), start=START))
     return {path: data.decode("utf-8") for path, data in result.items() if path.endswith((".md", ".ics"))}
 
 

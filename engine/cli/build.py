@@ -1,5 +1,5 @@
 """``loushi build PATH -o OUT``: generate a district's charters, duty lists, rosters and
-escalation paths (Markdown, HTML, Word; rosters also as .ics) into an output folder."""
+escalation paths (Markdown, HTML, Word; rosters also as iCalendar .ics) into an output folder."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import click
 
 from .. import exitcodes
 
-FORMAT_CHOICES = ("md", "html", "docx", "xlsx", "all")
+FORMAT_CHOICES = ("md", "html", "docx", "ics", "xlsx", "all")
 #: Builds with more documents than this show a progress bar (on a terminal).
 PROGRESS_FROM = 20
 
@@ -29,7 +29,9 @@ def _month(ctx, param, value):
 @click.option("-o", "--out", required=True, type=click.Path(file_okay=False),
               help="Output folder: created, or replaced as a whole by the new build (files you added are kept).")
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES), default=("all",),
-              show_default=True, help="Document format; repeat for several.")
+              show_default=True,
+              help="Format: md, html, docx, ics (the rosters as calendars), xlsx (workbooks); all = the first "
+                   "four. Repeat for several.")
 @click.option("--templates", type=click.Path(exists=True, file_okay=False),
               help="A folder of templates that replace the shipped ones of the same name.")
 @click.option("--start", callback=_month, metavar="YYYY-MM", help="First month of the rosters (default: this month).")

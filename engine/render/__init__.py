@@ -17,7 +17,7 @@ from typing import Callable
 from .environment import RenderError
 from .output import OutputError, WriteResult
 
-FORMATS = ("md", "html", "docx")
+FORMATS = ("md", "html", "docx", "ics")  # ics: the rosters as calendars
 
 
 @dataclass
@@ -120,7 +120,7 @@ def render_into(model, options: BuildOptions, put: Callable[[str, bytes], None])
         context = {"district": district, "title": doc.title, "ledger": Ledger(), "window": window, **doc.values()}
         for path, data in _formats(env, doc, context, options.formats, created).items():
             put(path, data)
-        if doc.roster is not None:
+        if doc.roster is not None and "ics" in options.formats:
             put(f"{doc.path}.ics", ics.calendar(model.id, doc.roster))
         doc.make = doc.context = None  # rendered: only its title and path are read again (the index)
         if options.progress:
