@@ -295,8 +295,10 @@ def period_index(start: dt.date, day: dt.date, period: str) -> int:
     return elapsed // months
 
 
+@lru_cache(maxsize=65536)
 def period_start(start: dt.date, index: int, period: str) -> dt.date:
-    """The first day of period number ``index`` counted from ``start``."""
+    """The first day of period number ``index`` counted from ``start`` (remembered: a city's
+    rotations mostly start on the same few days)."""
     if period == "week":
         return start + dt.timedelta(weeks=index)
     months = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}[period] * index

@@ -134,6 +134,13 @@ class Builder:
         return entity["name"]
 
     def post(self, post: Post) -> Record:
+        """A post as its body's charter, its duty list and its holder's list show it (made once)."""
+        cache = self.__dict__.setdefault("_post_cache", {})
+        if post.id not in cache:
+            cache[post.id] = self._post(post)
+        return cache[post.id]
+
+    def _post(self, post: Post) -> Record:
         fields: dict[str, Any] = {
             "id": post.id, "title": self.model.post_title(post), "body": self.body_label(post),
             "body_id": post.body, "holder_name": self.holder_text(post.holder), "vacant": post.holder is None,
@@ -230,21 +237,39 @@ class Builder:
         return Record(f"meetings of {entity['id']}", self.trace.origin(entity, "meetings"), **fields)
 
     def handling(self, committee: str) -> list[Record]:
-        """The matter chains whose steps this committee handles: the step and the one after it."""
+        """The matter chains whose steps this committee handles: the step and the one after it
+        (the first step each chain gives to "the building's committee" or to this one by id).
+        A record is made once per chain and step and shared by every committee it applies to:
+        at 10,000 committees they were most of the charters' context."""
         result = []
         for matter in self.model.entities["matters"].values():
             for chain in self.chains(matter):
                 for index, step in enumerate(chain.steps):
                     if step.body_id in ("committee", committee):
-                        after = chain.steps[index + 1] if index + 1 < len(chain.steps) else None
-                        result.append(Record(f"handling of {matter['id']}", step.origin, matter=matter["name"],
-                                             condition=chain.condition, step=step, **({"next": after} if after else {})))
+                        result.append(self._handled(matter, chain, index))
                         break
         return result
 
+    def _handled(self, matter, chain: Record, index: int) -> Record:
+        cache = self.__dict__.setdefault("_handled_cache", {})
+        key = (matter["id"], chain.number, index)
+        if key not in cache:
+            step = chain.steps[index]
+            after = chain.steps[index + 1] if index + 1 < len(chain.steps) else None
+            cache[key] = Record(f"handling of {matter['id']}", step.origin, matter=matter["name"],
+                                condition=chain.condition, step=step, **({"next": after} if after else {}))
+        return cache[key]
+
     # -- rotations ---------------------------------------------------------------------
     def rotation(self, owner, key: str, title: str) -> Record:
-        """A rotation (a committee's head, a service point's duty) and its periods in the window."""
+        """A rotation (a committee's head, a service point's duty) and its periods in the window
+        (made once per build: the roster and the committee's charter both show it)."""
+        cache = self.__dict__.setdefault("_rotation_cache", {})
+        if (owner["id"], key) not in cache:
+            cache[owner["id"], key] = self._rotation(owner, key, title)
+        return cache[owner["id"], key]
+
+    def _rotation(self, owner, key: str, title: str) -> Record:
         spec = owner[key]
         post = self.model.posts.get(spec.get("post") or "")
         turns = [self.turn(turn, post, index) for index, turn in enumerate(spec["turns"])]

@@ -28,6 +28,7 @@ _BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 MAX_STEM = 60
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+_SPACES = re.compile(r"\s+")
 
 
 class OutputError(Exception):
@@ -49,7 +50,7 @@ def safe_name(text: str) -> str:
     leading dot, no Windows device name, at most ``MAX_STEM`` characters; never empty."""
     name = unicodedata.normalize("NFC", text)
     name = _UNSAFE.sub("_", name).strip(" .")
-    name = re.sub(r"\s+", " ", name)[:MAX_STEM].rstrip(" .")
+    name = _SPACES.sub(" ", name)[:MAX_STEM].rstrip(" .")
     if not name:
         return "_"
     if name.split(".")[0].upper() in _RESERVED:
