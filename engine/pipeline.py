@@ -14,7 +14,7 @@ from typing import Iterable
 
 from . import exitcodes
 from .findings import LEVEL_RANK, Finding
-from .gcpause import paused, settled
+from .gcpause import kept, paused
 from .sources import DISTRICT_FILE, Source, discover, read_district
 
 
@@ -99,10 +99,11 @@ def validate_one(path: str | Path, options: Options) -> DistrictResult:
     """Every finding in one district: loader, schema, references and rules."""
     from . import rules
 
-    prepared = prepare(path)
-    if prepared.model is None:
-        return DistrictResult(prepared.path, prepared.files, prepared.findings, prepared.fatal)
-    with settled():
+    with kept() as keep:
+        prepared = prepare(path)
+        if prepared.model is None:
+            return DistrictResult(prepared.path, prepared.files, prepared.findings, prepared.fatal)
+        keep()
         outcome = rules.check(prepared.model, options)
     findings = sorted(prepared.findings + outcome.findings)
     return DistrictResult(prepared.path, prepared.files, findings, False, outcome.summary)

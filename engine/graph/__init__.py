@@ -31,11 +31,18 @@ def make(path: str | Path, fmt: str = "dot", view: str | None = None, zone: str 
 
     ``view`` defaults to ``escalation`` when ``matter`` is given, else to ``org``.
     """
-    from ..gcpause import settled
+    from ..gcpause import kept
+
+    with kept() as keep:  # the collector leaves the model alone while the graph is made
+        return _make(path, fmt, view, zone, building, output, matter, keep)
+
+
+def _make(path, fmt, view, zone, building, output, matter, keep) -> Made:
     from ..usable import model_or_report
     from . import draw, export, views
 
     usable = model_or_report(path)
+    keep()
     if usable.model is None:
         return Made(report=usable.report)
     if output is not None and _is_config(output, usable.model.source.files):
@@ -44,8 +51,7 @@ def make(path: str | Path, fmt: str = "dot", view: str | None = None, zone: str 
     if matter and view not in ("escalation", "all"):
         return Made(error=f"--matter picks a matter category's escalation; it does not apply to the {view} view")
     try:
-        with settled():  # the collector leaves the model alone while the graph is made
-            graph = build(usable.model)
+        graph = build(usable.model)
         usable = None  # from here on the graph is all there is: the model's memory goes back
         graph = views.restrict(graph, zone, building) if zone or building else graph
         graph = views.only_matter(graph, matter) if matter else graph

@@ -10,6 +10,7 @@ same for a model already built.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -52,7 +53,7 @@ class BuildResult:
 
 def build_paths(paths, out: str | Path, options: BuildOptions) -> list[BuildResult]:
     """Build every district named by ``paths``; several districts go to ``out/<district id>``."""
-    from ..gcpause import settled
+    from ..gcpause import kept
     from ..pipeline import prepare
     from ..sources import discover
     from .output import safe_name
@@ -62,16 +63,17 @@ def build_paths(paths, out: str | Path, options: BuildOptions) -> list[BuildResu
         return [BuildResult(str(p.file), Path(out), findings=[p], fatal=True) for p in problems]
     results = []
     for main in districts:
-        prepared = prepare(main)
-        target = Path(out)
-        if len(districts) > 1 and prepared.model is not None:
-            target = target / safe_name(prepared.model.id)
-        errors = [f for f in prepared.findings + getattr(prepared.model, "problems", []) if f.level == "error"]
-        if prepared.model is None or errors:
-            results.append(BuildResult(prepared.path, target, findings=sorted(errors or prepared.findings),
-                                       fatal=prepared.fatal))
-            continue
-        with settled():  # the collector leaves the model alone while its documents are made
+        with kept() as keep:  # the collector leaves the model alone while its documents are made
+            prepared = prepare(main)
+            target = Path(out)
+            if len(districts) > 1 and prepared.model is not None:
+                target = target / safe_name(prepared.model.id)
+            errors = [f for f in prepared.findings + getattr(prepared.model, "problems", []) if f.level == "error"]
+            if prepared.model is None or errors:
+                results.append(BuildResult(prepared.path, target, findings=sorted(errors or prepared.findings),
+                                           fatal=prepared.fatal))
+                continue
+            keep()
             results.append(build(prepared.model, target, options))
     return results
 
@@ -99,32 +101,42 @@ def render_files(model, options: BuildOptions) -> tuple[dict[str, bytes], int]:
     return files, count
 
 
+#: Rendering makes no garbage cycles worth a collector walking the records it keeps (a city's
+#: build spent a tenth of its time there): it runs paused, and every this many documents the
+#: young generations are collected by hand, so whatever cycles a template does make are freed.
+_COLLECT_EVERY = 2000
+
+
 def render_into(model, options: BuildOptions, put: Callable[[str, bytes], None]) -> int:
     """Render every document of ``model``, handing each file to ``put(path, bytes)`` as soon as
     it is made (a document's context is made just before it is rendered, and dropped after);
     returns the number of documents."""
+    from ..gcpause import paused
     from . import ics
     from .context import Builder, Ledger, Window
     from .documents import plan
     from .environment import environment
 
-    env = environment(options.templates)
-    window = Window(options.start, options.months)
-    builder = Builder(model, window, governance_models())
-    docs = plan(builder)
-    if options.total:
-        options.total(len(docs))
-    created = config_date(model)
-    district = builder.district()
-    for doc in docs:
-        context = {"district": district, "title": doc.title, "ledger": Ledger(), "window": window, **doc.values()}
-        for path, data in _formats(env, doc, context, options.formats, created).items():
-            put(path, data)
-        if doc.roster is not None and "ics" in options.formats:
-            put(f"{doc.path}.ics", ics.calendar(model.id, doc.roster))
-        doc.make = doc.context = None  # rendered: only its title and path are read again (the index)
-        if options.progress:
-            options.progress(1)
+    with paused():  # see _COLLECT_EVERY
+        env = environment(options.templates)
+        window = Window(options.start, options.months)
+        builder = Builder(model, window, governance_models())
+        docs = plan(builder)
+        if options.total:
+            options.total(len(docs))
+        created = config_date(model)
+        district = builder.district()
+        for number, doc in enumerate(docs, 1):
+            context = {"district": district, "title": doc.title, "ledger": Ledger(), "window": window, **doc.values()}
+            for path, data in _formats(env, doc, context, options.formats, created).items():
+                put(path, data)
+            if doc.roster is not None and "ics" in options.formats:
+                put(f"{doc.path}.ics", ics.calendar(model.id, doc.roster))
+            doc.make = doc.context = None  # rendered: only its title and path are read again (the index)
+            if options.progress:
+                options.progress(1)
+            if number % _COLLECT_EVERY == 0:
+                gc.collect(1)
     if "xlsx" in options.formats:  # duty lists and rosters as Excel workbooks (engine/ledger/export.py)
         from ..ledger.export import workbooks
         for path, data in workbooks(model, options).items():
