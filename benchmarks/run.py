@@ -10,7 +10,9 @@ measure            what runs
 parse (floor)      ``yaml.load`` of the same file with PyYAML's C loader, garbage collector paused
 validate           ``loushi validate FILE``
 graph              ``loushi graph FILE -f json``
-build              ``loushi build FILE -f md`` into a folder removed before each run (every file new)
+build              ``loushi build FILE -f md`` into a new folder each run (every file new; none is
+                   deleted before it: on a disk mounted with online discard, files created just
+                   after 100,000 others were deleted cost several times the system time)
 rebuild            the same build again right after it (nothing changed: every file compared)
 check-jsonschema   ``check-jsonschema --schemafile <our schema> FILE`` (when installed)
 validate-dir       ``loushi validate DIR --jobs N``: the city split into districts, every core
@@ -51,6 +53,8 @@ RESULTS = HERE / "results"
 SCHEMA = ROOT / "engine" / "schema" / "district-v1.schema.json"
 TODAY = "2026-06-01"  # the date rules measure terms against: fixed, so every run checks the same
 FLOOR = "import gc, sys, yaml; gc.disable(); yaml.load(open(sys.argv[1], 'rb'), Loader=yaml.CSafeLoader)"
+#: Stands for a measure's output folder in its command line (see Measure.out).
+OUT = "<out>"
 #: Time targets at every size: (measure, its floor, the largest ratio allowed).
 TARGETS = (("validate", "parse", 1.5), ("build", "parse", 3.0))
 STARTUP_TARGET = 2.0
@@ -73,7 +77,7 @@ class Measure:
     argv: list[str]
     samples: list[Sample] = field(default_factory=list)
     skipped: str = ""
-    fresh: Path | None = None  # a folder removed before each run (not timed): a build from nothing
+    out: Path | None = None  # output folder: run N writes into "<out>-N" (OUT in argv stands for it)
 
     @property
     def cpu(self) -> float:
@@ -130,8 +134,8 @@ def measures_for(city: Path, folder: Path, work: Path, jobs: int) -> list[Measur
         Measure("parse", [sys.executable, "-c", FLOOR, str(city)]),
         Measure("validate", cli + ["validate", str(city), "--today", TODAY]),
         Measure("graph", cli + ["graph", str(city), "-f", "json"]),
-        Measure("build", build + ["-o", str(work / "out")], fresh=work / "out"),
-        Measure("rebuild", build + ["-o", str(work / "out")]),  # right after a build: nothing changed
+        Measure("build", build + ["-o", OUT], out=work / "out"),    # into a new folder each run
+        Measure("rebuild", build + ["-o", OUT], out=work / "out"),  # the folder the build just made
         Measure("validate-dir", cli + ["validate", str(folder), "--today", TODAY, "--jobs", str(jobs)]),
         Measure("validate-dir-serial", cli + ["validate", str(folder), "--today", TODAY, "--jobs", "1"]),
     ]
@@ -159,9 +163,11 @@ def measure_all(measures: list[Measure], repeat: int, cwd: Path, slow: set[str],
         for measure in measures:
             if measure.skipped or (turn > 0 and (measure.name in slow or measure.samples[-1].code == -9)):
                 continue
-            if measure.fresh is not None:
-                shutil.rmtree(measure.fresh, ignore_errors=True)
-            measure.samples.append(run_once(measure.argv, cwd, timeout))
+            argv = measure.argv
+            if measure.out is not None:
+                folder = str(measure.out.with_name(f"{measure.out.name}-{turn + 1}"))
+                argv = [folder if arg == OUT else arg for arg in argv]
+            measure.samples.append(run_once(argv, cwd, timeout))
             sample = measure.samples[-1]
             print(f"    {measure.name:<20} cpu {sample.cpu:7.2f} s  wall {sample.wall:7.2f} s  "
                   f"peak {sample.rss / 2**20:7.0f} MiB", flush=True)
