@@ -169,7 +169,11 @@ def load_text(text: str, name: str) -> Document:
     builder = _Builder(name)
     try:
         with paused():
-            builder.run(_events(text))
+            parser = _LOADER(text)
+            try:  # the parser's events straight from it: yaml.parse asks twice per event, in a generator
+                builder.run(iter(parser.get_event, None))
+            finally:
+                parser.dispose()
     except yaml.MarkedYAMLError as exc:
         return Document(name, None, builder.findings + [_syntax_finding(exc, name, text)], True)
     except yaml.YAMLError as exc:  # an error without a mark: report it at the top of the file
@@ -177,16 +181,6 @@ def load_text(text: str, name: str) -> Document:
     except _Stop:
         return Document(name, None, builder.findings, True)
     return Document(name, builder.root, builder.findings, False, *builder.root_pos)
-
-
-def _events(text: str) -> Iterator[ev.Event]:
-    """The parser's events, straight from it (``yaml.parse`` asks twice per event, through a
-    generator: a tenth of a city's load time)."""
-    parser = _LOADER(text)
-    try:
-        yield from iter(parser.get_event, None)
-    finally:
-        parser.dispose()
 
 
 def decode(raw: bytes, name: str) -> tuple[str, Finding | None]:

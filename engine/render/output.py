@@ -116,13 +116,17 @@ def previous(out: Path) -> set[str] | None:
         return set()
 
 
-def existing_files(out: Path) -> dict[str, Path]:
+def existing_files(out: Path) -> dict[str, str]:
+    """Every file in ``out``: its path relative to ``out`` (with ``/``) → its full path (text,
+    not a Path object each: a city's output folder has 130,000 files)."""
     result = {}
-    for root, dirs, files in os.walk(out):
+    base = os.fspath(out)
+    for root, dirs, files in os.walk(base):
         dirs.sort()
+        prefix = os.path.relpath(root, base).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
         for name in sorted(files):
-            full = Path(root) / name
-            result[full.relative_to(out).as_posix()] = full
+            result[prefix + name] = os.path.join(root, name)
     return result
 
 
@@ -184,14 +188,16 @@ class Tree:
         old = self._current.get(path)
         if old is not None and path not in self._ours:
             raise OutputError(f"{old} was not written by loushi; move it away or choose another output folder")
-        with _oserror(self.out):
-            if old is not None and old.stat().st_size == len(data) and old.read_bytes() == data:
+        try:  # (not _oserror: a context manager per file costs more than the check)
+            if old is not None and os.stat(old).st_size == len(data) and _read(old) == data:
                 self.result.unchanged.append(path)
                 if self._staging is not None:
                     self._link(old, path)
                 return
             self.result.written.append(path)
             self._put(path, data)
+        except OSError as exc:
+            raise _output_error(self.out, exc) from None
 
     def _put(self, path: str, data: bytes) -> None:
         """Write one new file into the staging folder: plain system calls (pathlib's checks and
@@ -260,14 +266,23 @@ class Tree:
             lock.__exit__(None, None, None)
 
 
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
 @contextmanager
 def _oserror(out: Path):
     """An operating-system error while writing, as an :class:`OutputError` saying what to do."""
     try:
         yield
     except OSError as exc:
-        raise OutputError(f"cannot write {out}: {exc.strerror or exc}; check that the folder is writable "
-                          "and the disk has room") from None
+        raise _output_error(out, exc) from None
+
+
+def _output_error(out: Path, exc: OSError) -> OutputError:
+    return OutputError(f"cannot write {out}: {exc.strerror or exc}; check that the folder is writable "
+                       "and the disk has room")
 
 
 @contextmanager
