@@ -137,7 +137,9 @@ def test_md_escape_keeps_a_table_row_on_one_line():
 
 
 @pytest.mark.parametrize("digests", [{}, {"a.md": ("ab" * 32, 3)},
-                                     {'章程/引号"与\\反斜杠.md': ("cd" * 32, 10), "b.md": ("ef" * 32, 0)}])
+                                     {'章程/引号"与\\反斜杠.md': ("cd" * 32, 10), "b.md": ("ef" * 32, 0)},
+                                     {"tab\there.md": ("01" * 32, 1), "line\u2028sep\u00a0nbsp\U0001f600.md": ("23" * 32, 2),
+                                      "ctrl\x1f\x7f.md": ("45" * 32, 3)}])
 def test_manifest_is_the_json_of_its_entries(digests):
     import json
 
