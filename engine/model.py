@@ -17,7 +17,7 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from .findings import Finding
 from .load import YMap, YSeq, pointer
@@ -65,9 +65,9 @@ class Post:
     implicit: bool = False
 
 
-@dataclass(frozen=True)
-class Reference:
-    """A field that names another entity, and what it resolved to (``kind`` None: nothing)."""
+class Reference(NamedTuple):
+    """A field that names another entity, and what it resolved to (``kind`` None: nothing).
+    A tuple: a city has 600,000 of them, and a frozen dataclass is slow to make."""
 
     owner: str
     path: tuple
