@@ -33,16 +33,18 @@ def make(path: str | Path, fmt: str = "dot", view: str | None = None, zone: str 
     """
     from ..gcpause import kept
 
-    with kept() as keep:  # the collector leaves the model alone while the graph is made
-        return _make(path, fmt, view, zone, building, output, matter, keep)
+    # The collector stays off throughout: loading, the model, the graph and its views make no
+    # garbage cycles, and with it on every full collection walked the growing graph (a view of
+    # a 10,000-building graph took 2.1 s instead of 0.3 s).
+    with kept():
+        return _make(path, fmt, view, zone, building, output, matter)
 
 
-def _make(path, fmt, view, zone, building, output, matter, keep) -> Made:
+def _make(path, fmt, view, zone, building, output, matter) -> Made:
     from ..usable import model_or_report
     from . import draw, export, views
 
     usable = model_or_report(path)
-    keep()
     if usable.model is None:
         return Made(report=usable.report)
     if output is not None and _is_config(output, usable.model.source.files):
@@ -51,12 +53,16 @@ def _make(path, fmt, view, zone, building, output, matter, keep) -> Made:
     if matter and view not in ("escalation", "all"):
         return Made(error=f"--matter picks a matter category's escalation; it does not apply to the {view} view")
     try:
-        graph = build(usable.model)
+        made = [build(usable.model)]
         usable = None  # from here on the graph is all there is: the model's memory goes back
-        graph = views.restrict(graph, zone, building) if zone or building else graph
-        graph = views.only_matter(graph, matter) if matter else graph
-        shown = views.view(graph, view)
-        del graph
+        if zone or building:
+            made.append(views.restrict(made[-1], zone, building))
+        if matter:
+            made.append(views.only_matter(made[-1], matter))
+        shown = views.view(made[-1], view)
+        for graph in made:  # networkx caches views of a graph on it: a cycle only the collector frees
+            graph.__dict__.clear()
+        del made, graph
         if fmt in draw.FORMATS:
             return Made(draw.render(export.to_dot(shown), fmt))
         if fmt == "json":
