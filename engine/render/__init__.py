@@ -3,8 +3,8 @@ in Markdown, HTML and Word, written atomically into an output folder.
 
 ``build_paths(paths, out, options)`` is what ``loushi build`` calls: it loads each district,
 stops at config errors (returned as findings), renders one document at a time into a staging
-folder and swaps it in when all are made (see ``output.Tree``). ``build(model, out, options)`` does the
-same for a model already built.
+folder and swaps it in when all are made (see ``output.Tree``). ``build(model, out, options)``
+does the same for a model already built.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import words
+from .context import Ledger
 from ..resources import templates_dir
 
 
@@ -171,19 +172,15 @@ def environment(override: str | Path | None = None) -> jinja2.Environment:
 
 
 class _PlainCalls(jinja2.runtime.Context):
-    """A context whose calls of plain methods (``ledger.clause(...)``) skip Jinja2's inspection
+    """A context whose calls of the ledger's methods (``ledger.clause(...)``) skip Jinja2's inspection
     for a context argument: 35 calls per charter, 350,000 in a city's build."""
 
     def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja2's own signature)
-        if __obj.__class__ is MethodType and __obj.__func__.__module__ == _OWN_MODULE:
+        if __obj.__class__ is MethodType and __obj.__self__.__class__ is Ledger:
             kwargs.pop("_loop_vars", None)
             kwargs.pop("_block_vars", None)
             return __obj(*args, **kwargs)
         return super().call(__obj, *args, **kwargs)
-
-
-#: The module whose methods templates call (the Ledger's).
-_OWN_MODULE = "engine.render.context"
 
 
 class _Shipped(jinja2.Environment):
@@ -197,7 +194,7 @@ def render(env: jinja2.Environment, name: str, context: dict) -> str:
     try:
         if not env.sandboxed:  # the shipped templates: no time limit to set up per document
             return env.get_template(name).render(context)
-        with _time_limit(True, name):
+        with _time_limit(name):
             return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
         where = _display(exc.filename) if exc.filename else (exc.name or name)
@@ -231,10 +228,10 @@ def _runaway(exc: BaseException) -> str:
 
 
 @contextmanager
-def _time_limit(bounded: bool, name: str):
+def _time_limit(name: str):
     """Stop a sandboxed render after ``TEMPLATE_SECONDS`` of CPU time (main thread, POSIX; else
     unbounded). CPU time, so that a busy machine does not fail a sound template."""
-    if not bounded or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield
         return
 

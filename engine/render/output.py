@@ -2,10 +2,11 @@
 
 ``Tree(out)`` takes the files of a build one at a time (``write_tree(files, out)`` a whole
 dict) into a temporary folder beside ``out`` and then swaps it in, so a build that fails or
-is interrupted leaves the previous output as it was. A file whose bytes did not change is carried over as a hard link (same
-inode, same mtime: not rewritten); when nothing changed at all, nothing is touched. Files a
-person put into the output folder are carried over too; a generated file never replaces one.
-``manifest.json`` lists what loushi wrote, with a digest of each file.
+is interrupted leaves the previous output as it was. A file whose bytes did not change is
+carried over as a hard link (same inode, same mtime: not rewritten); when nothing changed at
+all, nothing is touched. Files a person put into the output folder are carried over too; a
+generated file never replaces one. ``manifest.json`` lists what loushi wrote, with a digest of
+each file.
 """
 
 from __future__ import annotations
