@@ -60,6 +60,25 @@ def test_only_changed_files_are_rewritten(model, tmp_path):
     assert unchanged and all(after[p] == before[p] for p in unchanged)
 
 
+@pytest.mark.parametrize("files, size", [(1, 2**30), (3, 2**30), (10**6, 1)], ids=["one", "three", "by-bytes"])
+def test_files_written_in_bursts_are_the_files_written_at_once(model, tmp_path, monkeypatch, files, size):
+    at_once = tmp_path / "at-once"
+    build(model, at_once, OPTIONS)
+    from engine.render import output
+
+    monkeypatch.setattr(output, "BURST_FILES", files)
+    monkeypatch.setattr(output, "BURST_BYTES", size)
+    out = tmp_path / "out"
+    build(model, out, OPTIONS)
+    assert {p: v[0] for p, v in snapshot(out).items()} == {p: v[0] for p, v in snapshot(at_once).items()}
+    before = snapshot(out)
+    result = build(model, out, BuildOptions(formats=("md", "html"), start=dt.date(2025, 2, 1)))
+    after = snapshot(out)
+    assert result.files.written and result.files.unchanged
+    assert all(after[p] == before[p] for p in result.files.unchanged)   # carried over, not rewritten
+    assert all(after[p][0] != before[p][0] for p in result.files.written if p in before)
+
+
 def test_failed_build_leaves_previous_output(model, tmp_path):
     out = tmp_path / "out"
     build(model, out, OPTIONS)
