@@ -7,7 +7,7 @@ import gc
 
 import pytest
 
-from engine.gcpause import kept, paused
+from engine.gcpause import frozen, kept, paused
 
 
 @pytest.fixture(autouse=True)
@@ -56,3 +56,27 @@ def test_kept_without_keep_or_after_an_error_restores_everything():
         keep()
         assert not gc.isenabled()               # a caller who turned it off keeps it off
     assert not gc.isenabled()
+
+
+def test_frozen_holds_what_exists_and_settle_freezes_what_survives():
+    before = [[i] for i in range(500)]
+    with frozen() as settle:
+        assert gc.get_freeze_count() >= len(before)
+        made = [[i] for i in range(500)]         # what the work keeps ...
+        cycle = []
+        cycle.append(cycle)                      # ... and garbage it makes
+        del cycle
+        frozen_before = gc.get_freeze_count()
+        settle()                                 # the garbage is collected, what survives is frozen
+        assert gc.get_freeze_count() >= frozen_before + len(made)
+    assert gc.get_freeze_count() == 0
+
+
+def test_frozen_inside_kept_leaves_the_model_frozen_until_kept_ends():
+    with kept() as keep:
+        model = [[i] for i in range(500)]
+        keep()
+        with frozen():
+            pass
+        assert gc.get_freeze_count() >= len(model)  # kept still holds the model
+    assert gc.get_freeze_count() == 0

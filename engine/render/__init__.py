@@ -10,7 +10,6 @@ does the same for a model already built.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -102,8 +101,9 @@ def render_files(model, options: BuildOptions) -> tuple[dict[str, bytes], int]:
 
 
 #: Rendering makes no garbage cycles worth a collector walking the records it keeps (a city's
-#: build spent a tenth of its time there): it runs paused, and every this many documents the
-#: young generations are collected by hand, so whatever cycles a template does make are freed.
+#: build spent a tenth of its time there): it runs paused, with the plan frozen, and every this
+#: many documents the young generations are collected by hand, so whatever cycles a template
+#: does make are freed, and what survives is frozen with the plan (see gcpause.frozen).
 _COLLECT_EVERY = 2000
 
 
@@ -111,7 +111,7 @@ def render_into(model, options: BuildOptions, put: Callable[[str, bytes], None])
     """Render every document of ``model``, handing each file to ``put(path, bytes)`` as soon as
     it is made (a document's context is made just before it is rendered, and dropped after);
     returns the number of documents."""
-    from ..gcpause import paused
+    from ..gcpause import frozen, paused
     from . import ics
     from .context import Builder, Ledger, Window
     from .documents import plan
@@ -126,17 +126,19 @@ def render_into(model, options: BuildOptions, put: Callable[[str, bytes], None])
             options.total(len(docs))
         created = config_date(model)
         district = builder.district()
-        for number, doc in enumerate(docs, 1):
-            context = {"district": district, "title": doc.title, "ledger": Ledger(), "window": window, **doc.values()}
-            for path, data in _formats(env, doc, context, options.formats, created).items():
-                put(path, data)
-            if doc.roster is not None and "ics" in options.formats:
-                put(f"{doc.path}.ics", ics.calendar(model.id, doc.roster))
-            doc.make = doc.context = None  # rendered: only its title and path are read again (the index)
-            if options.progress:
-                options.progress(1)
-            if number % _COLLECT_EVERY == 0:
-                gc.collect(1)
+        with frozen() as settle:  # the plan and what the builder keeps: no collection walks them again
+            for number, doc in enumerate(docs, 1):
+                context = {"district": district, "title": doc.title, "ledger": Ledger(), "window": window,
+                           **doc.values()}
+                for path, data in _formats(env, doc, context, options.formats, created).items():
+                    put(path, data)
+                if doc.roster is not None and "ics" in options.formats:
+                    put(f"{doc.path}.ics", ics.calendar(model.id, doc.roster))
+                doc.make = doc.context = None  # rendered: only its title and path are read again (the index)
+                if options.progress:
+                    options.progress(1)
+                if number % _COLLECT_EVERY == 0:
+                    settle()
     if "xlsx" in options.formats:  # duty lists and rosters as Excel workbooks (engine/ledger/export.py)
         from ..ledger.export import workbooks
         for path, data in workbooks(model, options).items():
