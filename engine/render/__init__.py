@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .environment import RenderError
+from .environment import RenderError, render
+from .markdown import tidy
 from .output import OutputError, WriteResult
 
 FORMATS = ("md", "html", "docx", "ics")  # ics: the rosters as calendars
@@ -147,17 +148,15 @@ def render_into(model, options: BuildOptions, put: Callable[[str, bytes], None])
 
 
 def _formats(env, doc, context: dict, formats, created: dt.datetime) -> dict[str, bytes]:
-    from . import docx, html
-    from .environment import render
-    from .markdown import tidy
-
     text = tidy(render(env, doc.template, context))
     files = {}
     if "md" in formats:
         files[f"{doc.path}.md"] = text.encode("utf-8")
     if "html" in formats:
+        from . import html
         files[f"{doc.path}.html"] = html.page(env, text, doc.title, doc.kind).encode("utf-8")
     if "docx" in formats:
+        from . import docx
         files[f"{doc.path}.docx"] = docx.document(text, doc.title, doc.kind, created)
     return files
 
