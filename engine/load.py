@@ -44,6 +44,7 @@ from .gcpause import paused
 MAX_DEPTH = 100
 #: Values that aliases may add beyond the document's own nodes before it counts as a bomb.
 MAX_ALIAS_EXPANSION = 100_000
+_DEPTH_HINT = "a district config needs fewer than ten levels; flatten the structure"
 #: Largest file read, in bytes.
 MAX_BYTES = 256 * 1024 * 1024
 
@@ -175,12 +176,45 @@ def load_text(text: str, name: str) -> Document:
             finally:
                 parser.dispose()
     except yaml.MarkedYAMLError as exc:
+        if exc.problem == _LIBYAML_DEPTH:
+            return _too_deep(text, name, exc, builder.findings)
         return Document(name, None, builder.findings + [_syntax_finding(exc, name, text)], True)
     except yaml.YAMLError as exc:  # an error without a mark: report it at the top of the file
         return Document(name, None, builder.findings + [_make(name, 1, 1, "yaml-syntax", str(exc), "")], True)
     except _Stop:
         return Document(name, None, builder.findings, True)
     return Document(name, builder.root, builder.findings, False, *builder.root_pos)
+
+
+#: What libyaml 0.2.6 and later say past 1,000 levels of nesting. In a flow collection
+#: (``[[[[…``) its scanner reads up to 1,024 characters ahead, so it can get there before the
+#: parser has handed over the level at which loushi stops (``MAX_DEPTH``).
+_LIBYAML_DEPTH = "exceeded maximum nesting depth"
+
+
+def _too_deep(text: str, name: str, exc: yaml.MarkedYAMLError, found: list[Finding]) -> Document:
+    """The ``yaml-depth`` finding for a file libyaml refused as too deeply nested: where the
+    nesting passed ``MAX_DEPTH``, found by the pure parser, which has no limit of its own, over
+    the lines up to libyaml's stop (or, failing that, at libyaml's stop)."""
+    mark = exc.problem_mark
+    end = -1
+    for _ in range(mark.line + 1):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            break
+    builder = _Builder(name)
+    parser = yaml.SafeLoader(text if end < 0 else text[:end + 1])
+    try:
+        builder.run(iter(parser.get_event, None))
+    except _Stop:
+        if builder.findings and builder.findings[-1].rule == "yaml-depth":
+            return Document(name, None, builder.findings, True)
+    except yaml.YAMLError:
+        pass
+    finally:
+        parser.dispose()
+    return Document(name, None, found + [_make(name, mark.line + 1, mark.column + 1, "yaml-depth",
+                                               f"nesting deeper than {MAX_DEPTH} levels", _DEPTH_HINT)], True)
 
 
 def decode(raw: bytes, name: str) -> tuple[str, Finding | None]:
@@ -311,8 +345,7 @@ class _Builder:
                     self._stop(line, col, "yaml-key", "a mapping or a list cannot be used as a key",
                                "keys are plain names such as `name:`")
                 if len(stack) >= MAX_DEPTH:
-                    self._stop(line, col, "yaml-depth", f"nesting deeper than {MAX_DEPTH} levels",
-                               "a district config needs fewer than ten levels; flatten the structure")
+                    self._stop(line, col, "yaml-depth", f"nesting deeper than {MAX_DEPTH} levels", _DEPTH_HINT)
                 node = YMap(name, line, col) if is_map else YSeq(name, line, col)
                 stack.append(_Frame(node, is_map, event.anchor))
             elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:

@@ -71,6 +71,36 @@ def test_depth_is_bounded_without_crashing():
     assert not ok.fatal
 
 
+def _libyaml_limits_depth() -> bool:
+    try:
+        list(yaml.parse("[" * 1100 + "]" * 1100, Loader=yaml.CSafeLoader))
+    except (yaml.YAMLError, AttributeError):  # AttributeError: PyYAML built without libyaml
+        return hasattr(yaml, "CSafeLoader")
+    return False
+
+
+@pytest.mark.parametrize("prefix, around, line", [("loushi: 1\nbuildings: ", 1, 2),
+                                                   ("loushi: 1\r\nbuildings:\r\n  - 名称\r\n  - ", 2, 4)])
+def test_deep_flow_nesting_is_found_where_it_passes_the_limit(prefix, around, line):
+    # libyaml 0.2.6 and later read ahead in a flow collection and stop at 1,000 levels before
+    # loushi's own limit is reached: the finding is still where the container past the limit
+    # opens (``around`` containers enclose the brackets: the root mapping, the buildings list)
+    text = prefix + "[" * 2000 + "]" * 2000 + "\n"
+    doc = load_text(text, "deep.yaml")
+    found = doc.findings[-1]
+    assert doc.fatal and found.rule == "yaml-depth"
+    brackets = MAX_DEPTH + 1 - around  # the bracket that opens container number MAX_DEPTH + 1
+    assert (found.line, found.column) == (line, len(prefix.rsplit("\n", 1)[-1]) + brackets)
+
+
+@pytest.mark.skipif(not _libyaml_limits_depth(), reason="libyaml before 0.2.6 has no nesting limit of its own")
+def test_deep_flow_nesting_is_a_depth_finding_even_where_the_pure_parser_gives_up(monkeypatch):
+    monkeypatch.setattr("engine.load.MAX_DEPTH", 5000)  # loushi's limit beyond libyaml's: libyaml's stop is reported
+    doc = load_text("x: " + "[" * 2000 + "]" * 2000 + "\n", "deep.yaml")
+    found = doc.findings[-1]
+    assert doc.fatal and found.rule == "yaml-depth" and found.line == 1 and 1000 <= found.column <= 1010
+
+
 def test_alias_bomb_is_stopped_but_small_aliases_are_shared():
     small = load_text("a: &x {k: v}\nb: *x\n", "f.yaml")
     assert small.data["b"] == {"k": "v"} and not small.findings
