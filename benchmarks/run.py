@@ -115,10 +115,16 @@ def run_once(argv: list[str], cwd: Path, timeout: float) -> Sample:
     return Sample(usage.ru_utime + usage.ru_stime, wall, rss, code, usage.ru_stime)
 
 
+def beside_python(name: str) -> str | None:
+    """The command ``name`` installed beside this Python (a virtual environment run without
+    activating it), else the one on the PATH."""
+    script = Path(sys.executable).parent / name
+    return str(script) if script.exists() else shutil.which(name)
+
+
 def loushi() -> list[str]:
     """How to start the loushi command line installed beside this Python."""
-    script = Path(sys.executable).parent / "loushi"
-    found = str(script) if script.exists() else shutil.which("loushi")
+    found = beside_python("loushi")
     return [found] if found else [sys.executable, "-c", "from engine.cli import run; run()"]
 
 
@@ -139,6 +145,7 @@ def scratch_root(choice: Path | None, work: Path) -> tuple[Path, str]:
     ``build-disk`` shows what the disk added in this run.
     """
     if choice is not None:
+        choice.mkdir(parents=True, exist_ok=True)
         return choice, "given"
     shm = Path("/dev/shm")
     try:
@@ -171,7 +178,7 @@ def measures_for(city: Path, folder: Path, work: Path, jobs: int, scratch: Path 
             measure.skipped = missing_command(command)
         if measure.name.startswith("validate-dir") and "--jobs" not in _help("validate"):
             measure.skipped = "`loushi validate --jobs` does not exist yet: skipped"
-    checker = shutil.which("check-jsonschema")
+    checker = beside_python("check-jsonschema")
     found.append(Measure("check-jsonschema", [checker, "--schemafile", str(SCHEMA), str(city)] if checker else [],
                          skipped="" if checker else "check-jsonschema is not installed "
                                                     "(pip install check-jsonschema): skipped"))
