@@ -173,3 +173,55 @@ def test_markup_in_names_is_printed_as_written(tmp_path):
     html = page.read_text(encoding="utf-8")
     assert "<h1>就餐 | *午餐* &lt;b&gt;#1&lt;/b&gt;分流上报路径</h1>" in html
     assert "<b>" not in html
+
+
+def test_a_write_that_fails_on_the_writer_thread_stops_the_build_and_keeps_the_previous_output(model, tmp_path,
+                                                                                              monkeypatch):
+    import errno
+    import threading
+
+    from engine.render import output
+
+    out = tmp_path / "out"
+    build(model, out, OPTIONS)
+    before = snapshot(out)
+    threads = threading.active_count()
+    monkeypatch.setattr(output, "BURST_FILES", 2)   # many bursts: the failure comes while rendering goes on
+    written = []
+
+    def put(self, path, data):
+        if len(written) == 5:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(path)
+        return real(self, path, data)
+
+    real = output.Tree._put
+    monkeypatch.setattr(output.Tree, "_put", put)
+    result = build(model, out, BuildOptions(formats=("md", "html"), start=dt.date(2025, 3, 1)))
+    assert not result.ok and "No space left on device" in result.error and str(out) in result.error
+    assert len(written) == 5                         # nothing written after the failure
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]   # no staging left behind
+    assert threading.active_count() == threads       # the writer thread is gone
+
+
+def test_a_render_error_waits_for_the_writer_before_clearing_the_staging_folder(model, tmp_path, monkeypatch):
+    import time
+
+    from engine.render import output
+
+    out = tmp_path / "out"
+    monkeypatch.setattr(output, "BURST_FILES", 1)
+    real = output.Tree._put
+
+    def slow(self, path, data):
+        time.sleep(0.01)                             # the writer is behind when rendering fails
+        return real(self, path, data)
+
+    monkeypatch.setattr(output.Tree, "_put", slow)
+    broken = tmp_path / "templates"
+    broken.mkdir()
+    (broken / "roster.md").write_text("{{ roster.nothing }}\n", encoding="utf-8")
+    result = build(model, out, BuildOptions(formats=("md",), templates=broken, start=dt.date(2025, 3, 1)))
+    assert not result.ok and "roster.md:1" in result.error
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["templates"]   # nothing made, nothing left
