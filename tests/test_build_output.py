@@ -175,8 +175,7 @@ def test_markup_in_names_is_printed_as_written(tmp_path):
     assert "<b>" not in html
 
 
-def test_a_write_that_fails_on_the_writer_thread_stops_the_build_and_keeps_the_previous_output(model, tmp_path,
-                                                                                              monkeypatch):
+def test_a_write_that_fails_midway_stops_the_build_and_keeps_the_previous_output(model, tmp_path, monkeypatch):
     import errno
     import threading
 
@@ -186,7 +185,7 @@ def test_a_write_that_fails_on_the_writer_thread_stops_the_build_and_keeps_the_p
     build(model, out, OPTIONS)
     before = snapshot(out)
     threads = threading.active_count()
-    monkeypatch.setattr(output, "BURST_FILES", 2)   # many bursts: the failure comes while rendering goes on
+    monkeypatch.setattr(output, "BURST_FILES", 2)   # many bursts: the failure comes in the middle of the build
     written = []
 
     def put(self, path, data):
@@ -202,10 +201,10 @@ def test_a_write_that_fails_on_the_writer_thread_stops_the_build_and_keeps_the_p
     assert len(written) == 5                         # nothing written after the failure
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]   # no staging left behind
-    assert threading.active_count() == threads       # the writer thread is gone
+    assert threading.active_count() == threads       # nothing left running
 
 
-def test_a_render_error_waits_for_the_writer_before_clearing_the_staging_folder(model, tmp_path, monkeypatch):
+def test_a_render_error_after_written_bursts_leaves_nothing_behind(model, tmp_path, monkeypatch):
     import time
 
     from engine.render import output
@@ -215,7 +214,7 @@ def test_a_render_error_waits_for_the_writer_before_clearing_the_staging_folder(
     real = output.Tree._put
 
     def slow(self, path, data):
-        time.sleep(0.01)                             # the writer is behind when rendering fails
+        time.sleep(0.01)                             # slow writes: several bursts before rendering fails
         return real(self, path, data)
 
     monkeypatch.setattr(output.Tree, "_put", slow)

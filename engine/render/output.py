@@ -15,11 +15,9 @@ import glob
 import hashlib
 import json
 import os
-import queue
 import re
 import shutil
 import tempfile
-import threading
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,10 +26,8 @@ from pathlib import Path
 MANIFEST = "manifest.json"
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 #: Files are written in bursts of this many (or of this many bytes, whichever comes first), not
-#: each as it is rendered, by a thread of their own: rendering and the kernel's making of files
-#: then do not keep evicting each other from the processor's caches, and the kernel's part runs
-#: beside the rendering on another core (a city's 134,000 files: bursts 2 s less CPU time, the
-#: thread another second less and a second less wall time).
+#: each as it is rendered: rendering and the kernel's making of files then do not keep evicting
+#: each other from the processor's caches (a city's 134,000 files: 2 s less CPU time).
 BURST_FILES = 1000
 BURST_BYTES = 16 * 2**20
 #: Longest file-name stem, in characters (a CJK character takes 3 of a file system's 255 bytes).
@@ -165,8 +161,8 @@ class Tree:
     that changes nothing touches nothing) and, when the block ends without an error, adds the
     manifest and the files a person put there and swaps the staging folder in. An error or an
     interruption removes the staging folder and leaves ``out`` as it was. Only the manifest's
-    digests and the files of three bursts at most (see ``BURST_FILES``: one being put, one
-    waiting, one being written) stay in memory, so a city's documents need not all fit in it.
+    digests and the files of the current burst (see ``BURST_FILES``) stay in memory, so a
+    city's documents need not all fit in it at once.
     """
 
     def __init__(self, out: Path):
@@ -178,7 +174,6 @@ class Tree:
         self._folders: set[str] = set()   # folders made in the staging folder
         self._burst: list[tuple[str, bytes]] = []  # put, not yet written
         self._burst_bytes = 0
-        self._writer: _Writer | None = None
         self._lock = None
 
     def __enter__(self) -> "Tree":
@@ -208,16 +203,8 @@ class Tree:
             self._flush()
 
     def _flush(self) -> None:
-        """Hand the files put since the last burst to the writer thread (started at the first),
-        so that the kernel makes them on another core while the next ones are rendered; what
-        went wrong there is raised here, at the next burst, or at the end."""
+        """Write the files put since the last burst, in the order they were put."""
         burst, self._burst, self._burst_bytes = self._burst, [], 0
-        if self._writer is None:
-            self._writer = _Writer(self._write)
-        self._writer.submit(burst)
-
-    def _write(self, burst: list[tuple[str, bytes]]) -> None:
-        """Write one burst, in the order its files were put (on the writer thread)."""
         entries = self._entries
         for path, data in burst:
             entries[path] = (digest(data), len(data))
@@ -280,16 +267,12 @@ class Tree:
             if kind is None:
                 self._finish()
         finally:
-            if self._writer is not None:  # done writing before the staging folder goes
-                self._writer.close()
             if self._staging is not None and self._staging.exists():
                 shutil.rmtree(self._staging, ignore_errors=True)
             self._release()
 
     def _finish(self) -> None:
         self._flush()
-        self._writer.close()
-        self._writer.check()
         self._place(MANIFEST, manifest(self._entries))
         result = self.result
         for path in sorted(self._current):
@@ -309,40 +292,6 @@ class Tree:
         if self._lock is not None:
             lock, self._lock = self._lock, None
             lock.__exit__(None, None, None)
-
-
-class _Writer:
-    """One thread that runs ``work`` on each burst handed to it, in order, one waiting at most.
-    After a failure it takes no more work; ``check`` (and the next ``submit``) raises it."""
-
-    def __init__(self, work):
-        self._work = work
-        self._queue: queue.Queue = queue.Queue(maxsize=1)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="loushi-writer", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while (burst := self._queue.get()) is not None:
-            if self._error is None:
-                try:
-                    self._work(burst)
-                except BaseException as exc:  # raised in the building thread by check()
-                    self._error = exc
-
-    def submit(self, burst) -> None:
-        self.check()
-        self._queue.put(burst)
-
-    def check(self) -> None:
-        if self._error is not None:
-            raise self._error
-
-    def close(self) -> None:
-        """Wait until every burst handed over is written (or refused); idempotent."""
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
 
 
 def _read(path: str) -> bytes:
