@@ -63,11 +63,14 @@ def _make(path, fmt, view, zone, building, output, matter) -> Made:
         for graph in made:  # networkx caches views of a graph on it: a cycle only the collector frees
             graph.__dict__.clear()
         del made, graph
-        if fmt in draw.FORMATS:
-            return Made(draw.render(export.to_dot(shown), fmt))
-        if fmt == "json":
-            return Made(export.json_bytes(shown))
-        return Made(export.WRITERS[fmt](shown).encode("utf-8"))
+        try:
+            if fmt in draw.FORMATS:
+                return Made(draw.render(export.to_dot(shown), fmt))
+            if fmt == "json":
+                return Made(export.json_bytes(shown))
+            return Made(export.WRITERS[fmt](shown).encode("utf-8"))
+        finally:  # the shown graph's views make the same cycle: freed here, not by a full collection later
+            shown.__dict__.clear()
     except (views.UnknownNode, draw.DrawError) as exc:
         return Made(error=str(exc))
 

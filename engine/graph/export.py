@@ -43,15 +43,27 @@ def to_json(graph) -> str:
     return json_bytes(graph).decode("utf-8")
 
 
+#: Values an entry of the graph's JSON is written out for directly (see ``json_bytes``).
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
 def json_bytes(graph) -> bytes:
     """:func:`to_json` as UTF-8, made an entry at a time: the same text as ``json.dumps`` of
     ``nx.node_link_data(sorted_graph(graph))`` (indented, keys sorted; a test compares),
     without a sorted copy of the graph or a dict per node and link (at 10,000 buildings those
     copies took more memory than the graph)."""
 
+    scalar = json.JSONEncoder(ensure_ascii=False).encode
+
     def entry(data: dict) -> bytes:
-        text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
-        return ("    " + text.replace("\n", "\n    ")).encode("utf-8")
+        if not all(type(v) in _SCALARS for v in data.values()):
+            text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+            return ("    " + text.replace("\n", "\n    ")).encode("utf-8")
+        # the same text for the flat entries a graph has, with the C encoder: json.dumps with an
+        # indent makes a set of Python closures per call, each a reference cycle the collector
+        # must free (6.3 million objects at 10,000 buildings, walked for 1.5 s at the end)
+        fields = ",\n      ".join(f"{scalar(k)}: {scalar(v)}" for k, v in sorted(data.items()))
+        return f"    {{\n      {fields}\n    }}".encode("utf-8") if data else b"    {}"
 
     def array(entries: list[bytes]) -> bytes:
         return b"[\n" + b",\n".join(entries) + b"\n  ]" if entries else b"[]"
