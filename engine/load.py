@@ -197,13 +197,8 @@ def _too_deep(text: str, name: str, exc: yaml.MarkedYAMLError, found: list[Findi
     nesting passed ``MAX_DEPTH``, found by the pure parser, which has no limit of its own, over
     the lines up to libyaml's stop (or, failing that, at libyaml's stop)."""
     mark = exc.problem_mark
-    end = -1
-    for _ in range(mark.line + 1):
-        end = text.find("\n", end + 1)
-        if end < 0:
-            break
     builder = _Builder(name)
-    parser = yaml.SafeLoader(text if end < 0 else text[:end + 1])
+    parser = yaml.SafeLoader("\n".join(text.split("\n", mark.line + 1)[:mark.line + 1]))
     try:
         builder.run(iter(parser.get_event, None))
     except _Stop:

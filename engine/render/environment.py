@@ -22,6 +22,7 @@ import signal
 import sys
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from types import MethodType
 from typing import Any
@@ -167,27 +168,18 @@ def _finalize(value: Any) -> Any:
 _MD_SPECIAL = re.compile(r"[\\`*_\[\]|<>#]")
 
 
-#: Texts escaped lately: a role's duties and a body's name are printed in thousands of
-#: documents (a city's build escapes 3.9 million texts). Emptied when full, so it stays small.
-_ESCAPED: dict[str, str] = {}
-_ESCAPED_MAX = 4096
-
-
 def md_escape(value: Any) -> str:
     """Text from the config, escaped so Markdown prints it as written."""
-    text = value if isinstance(value, str) else str(value)
-    done = _ESCAPED.get(text)
-    if done is not None:
-        return done
-    escaped = text
-    if not escaped.isprintable():  # a line break would end a table row or a paragraph
-        escaped = " ".join(escaped.splitlines())
-    if _MD_SPECIAL.search(escaped) is not None:  # most names: nothing to escape
-        escaped = _MD_SPECIAL.sub(lambda match: "\\" + match.group(), escaped)
-    if len(_ESCAPED) >= _ESCAPED_MAX:
-        _ESCAPED.clear()
-    _ESCAPED[text] = escaped
-    return escaped
+    return _escaped(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=4096)  # a role's duties and a body's name are printed in thousands of documents
+def _escaped(text: str) -> str:
+    if not text.isprintable():  # a line break would end a table row or a paragraph
+        text = " ".join(text.splitlines())
+    if _MD_SPECIAL.search(text) is None:  # most names: nothing to escape
+        return text
+    return _MD_SPECIAL.sub(lambda match: "\\" + match.group(), text)
 
 
 def href(path: str, ext: str = ".md") -> str:
@@ -259,10 +251,7 @@ class _Shipped(_Loaded, jinja2.Environment):
         except AttributeError:
             if obj.__class__ is Record:
                 return self.undefined(obj=obj, name=attribute)
-        try:  # a mapping (a committee's ``at``), as Jinja2 reads it
-            return obj[attribute]
-        except (TypeError, LookupError, AttributeError):
-            return self.undefined(obj=obj, name=attribute)
+        return self.getitem(obj, attribute)  # a mapping (a committee's ``at``), as Jinja2 reads it
 
 
 def render(env: jinja2.Environment, name: str, context: dict) -> str:
