@@ -30,7 +30,7 @@ def best(repeat: int, step) -> float:
 
 
 def steps(model):
-    from engine import impact, stats
+    from engine.model import impact, stats
     from engine.graph import build
     from engine.graph.export import WRITERS
     from engine.graph.views import restrict, view

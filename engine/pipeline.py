@@ -15,7 +15,7 @@ from typing import Iterable
 from . import exitcodes
 from .findings import LEVEL_RANK, Finding
 from .gcpause import kept, paused
-from .sources import DISTRICT_FILE, Source, discover, read_district
+from .load.sources import DISTRICT_FILE, Source, discover, read_district
 
 
 @dataclass

@@ -27,7 +27,7 @@ class Usable:
 def model_or_report(path: str | Path) -> Usable:
     """Load the one district at ``path`` (a file, or a folder holding one district)."""
     from .pipeline import DistrictResult, Report, prepare
-    from .sources import discover
+    from .load.sources import discover
 
     districts, problems = discover([path])
     if problems or len(districts) != 1:

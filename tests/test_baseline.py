@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from engine.baseline import BaselineError, normal_message, normal_path, parse
+from engine.rules.baseline import BaselineError, normal_message, normal_path, parse
 from engine.cli import cli
 
 MINI = Path(__file__).parent / "data" / "mini.yaml"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from engine import impact
+from engine.model import impact
 from engine.cli import cli
 from engine.usable import model_or_report
 

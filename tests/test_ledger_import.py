@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from engine import exitcodes
 from engine.cli import cli
 from engine.pipeline import validate
-from engine.sources import read_district
+from engine.load.sources import read_district
 
 from ledger_build import district_ledgers, workbook
 

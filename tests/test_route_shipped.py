@@ -9,7 +9,7 @@ import pytest
 
 from engine.route import route
 from engine.usable import model_or_report
-from engine.workdays import OfficeHours
+from engine.route.workdays import OfficeHours
 
 DISTRICTS = Path(__file__).resolve().parents[1] / "configs" / "districts"
 SHIPPED = sorted(p.name for p in DISTRICTS.iterdir() if p.suffix == ".yaml" or p.is_dir()) if DISTRICTS.is_dir() else []

@@ -39,7 +39,7 @@ def test_base_district_passes_every_rule():
     from engine.model import build
     from engine.pipeline import Options
     from engine.rules import check
-    from engine.sources import Source
+    from engine.load.sources import Source
 
     doc = load_text(text, "base")
     outcome = check(build(Source("base", doc.data, ["base"])), Options(today=examples.EXAMPLE_TODAY))

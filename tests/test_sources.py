@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.pipeline import prepare
-from engine.sources import discover
+from engine.load.sources import discover
 
 MAIN = """loushi: 1
 district: {id: d1, name: 测试街道}

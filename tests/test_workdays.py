@@ -11,8 +11,8 @@ import datetime as dt
 
 import pytest
 
-from engine import workdays
-from engine.workdays import CalendarError, OfficeHours, OfficeHoursError, deadline
+from engine.route import workdays
+from engine.route.workdays import CalendarError, OfficeHours, OfficeHoursError, deadline
 
 OFFICE = OfficeHours.parse(None)
 

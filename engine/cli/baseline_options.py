@@ -1,4 +1,4 @@
-"""The ``--baseline`` / ``--write-baseline`` options of ``loushi validate`` (logic: engine.baseline)."""
+"""The ``--baseline`` / ``--write-baseline`` options of ``loushi validate`` (logic: engine.rules.baseline)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def apply(report, baseline_file, write_baseline):
     """The report with the baseline applied (or written); a note on stderr; exit 2 if the file is unusable."""
     if not baseline_file and not write_baseline:
         return report
-    from ..baseline import BaselineError, settle
+    from ..rules.baseline import BaselineError, settle
     from ..i18n import text
 
     try:

@@ -27,7 +27,7 @@ def command(ctx, paths, rev, fmt, exit_code, today):
     """Show what changed between two versions of district configs, in governance terms: people,
     posts and their holders, committees and their coverage, grids, escalation steps and limits,
     and findings that appear or disappear. OLD and NEW are two files or two folders."""
-    from ..diff import DiffError, diff, diff_git
+    from ..model.diff import DiffError, diff, diff_git
     from ..i18n import language
     from ..pipeline import Options
 

@@ -18,7 +18,7 @@ def command(path, person, unit, fmt):
     """What happens in the district at PATH if a person or a unit leaves: posts vacated,
     committees falling below their governance model, escalation steps left without a handler,
     party organisations and buildings affected."""
-    from .. import impact
+    from ..model import impact
 
     if (person is None) == (unit is None):
         raise click.UsageError("name exactly one of --person ID or --unit ID")

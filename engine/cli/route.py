@@ -16,7 +16,7 @@ CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
 
 
 def _time(ctx, param, value):
-    from ..workdays import parse_time
+    from ..route.workdays import parse_time
 
     if value is None:
         return dt.datetime.now(CHINA_TIME).replace(tzinfo=None, second=0, microsecond=0)
@@ -90,7 +90,7 @@ def _check_output(output, batch_file, force: bool) -> None:
 
 
 def _single(outcome, fmt: str) -> int:
-    from ..route_io import render_json, render_text
+    from ..route.io import render_json, render_text
 
     if outcome.report is not None:
         return stopped(outcome.report)
@@ -102,7 +102,7 @@ def _single(outcome, fmt: str) -> int:
 
 
 def _batch(outcome, output, fmt: str) -> int:
-    from ..route_io import problems_text, render_batch_json, render_batch_text, write_results
+    from ..route.io import problems_text, render_batch_json, render_batch_text, write_results
 
     if outcome.report is not None:
         return stopped(outcome.report)
@@ -116,7 +116,7 @@ def _batch(outcome, output, fmt: str) -> int:
 
 
 def _error_text(error) -> str:
-    from ..route_io import where_text
+    from ..route.io import where_text
 
     place = f"{where_text(error.where)}: " if error.where else ""
     return f"loushi route: {place}{error.message}\n" + (f"    hint: {error.hint}\n" if error.hint else "")

@@ -15,7 +15,7 @@ from . import stopped
 def command(path, fmt):
     """Figures of the district at PATH: counts against the declared figures, coverage rates of
     committees, party organisations and grid heads, posts per person, and vacancies."""
-    from .. import stats
+    from ..model import stats
 
     outcome = stats.for_path(path)
     if outcome.report is not None:

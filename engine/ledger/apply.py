@@ -132,7 +132,7 @@ def _known(target: Path, outcome: Outcome) -> Known:
     """The district's entities, from every file of it, when the config exists and loads."""
     if not target.exists():
         return Known.of({})
-    from ..sources import read_district
+    from ..load.sources import read_district
 
     source = read_district(target)
     if source.fatal or source.data is None:

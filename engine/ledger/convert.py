@@ -75,7 +75,7 @@ class Known:
 
     @classmethod
     def of(cls, data) -> "Known":
-        from ..sources import COLLECTIONS
+        from ..load.sources import COLLECTIONS
 
         known = cls({kind: {} for kind in COLLECTIONS})
         for kind in COLLECTIONS:

@@ -55,7 +55,7 @@ def build_paths(paths, out: str | Path, options: BuildOptions) -> list[BuildResu
     """Build every district named by ``paths``; several districts go to ``out/<district id>``."""
     from ..gcpause import kept
     from ..pipeline import prepare
-    from ..sources import discover
+    from ..load.sources import discover
     from .output import safe_name
 
     districts, problems = discover(paths)

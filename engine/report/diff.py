@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any, Callable
 
-from ..diff import Change, DiffReport, DistrictDiff
+from ..model.diff import Change, DiffReport, DistrictDiff
 from ..i18n import text, word
 
 _MARK = {"added": "+", "appeared": "+", "chain-added": "+", "step-added": "+",

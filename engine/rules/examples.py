@@ -122,7 +122,7 @@ def run(rule, example: dict) -> Result:
     from .. import rules, schema
     from ..load import load_text
     from ..pipeline import Options
-    from ..sources import Source
+    from ..load.sources import Source
 
     name = f"<example of {rule.id}>"
     doc = load_text(text(rule, example), name)

@@ -34,7 +34,7 @@ class Outcome:
 
 def for_path(path: str | Path) -> Outcome:
     """The figures of the district at ``path``, or the findings that make it unusable."""
-    from .usable import model_or_report
+    from ..usable import model_or_report
 
     usable = model_or_report(path)
     if usable.model is None:

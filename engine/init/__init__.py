@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .resources import models_dir
+from ..resources import models_dir
 
 #: Names and duties of the roles the shipped models use.
 ROLE_TEXTS = {

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Iterator, NamedTuple
 
-from .findings import Finding
-from .load import YMap, YSeq, pointer
-from .sources import COLLECTIONS, Source
+from ..findings import Finding
+from ..load import YMap, YSeq, pointer
+from ..load.sources import COLLECTIONS, Source
 
 #: Names of the roles every district has without declaring them.
 BUILTIN_ROLES = {
@@ -442,7 +442,7 @@ def _walk(spec: dict, node: Any, path: tuple) -> Iterator[tuple]:
 @lru_cache(maxsize=1)
 def _ref_walker() -> dict:
     """From the schema's ``x-refers-to`` notes: which fields of which kinds name other ids."""
-    from .schema import schema
+    from ..schema import schema
 
     root = schema()
     walker = {}

@@ -6,7 +6,7 @@ the handler posts of the body the step names for that building, the person holdi
 when the step starts (rotations included), the step's deadline as an absolute time, and what
 sends the matter on. A step starts when the one before it runs out: the route is the path of a
 matter nobody closes early, the longest it can take. Deadlines are worked out by
-:mod:`engine.workdays`.
+:mod:`engine.route.workdays`.
 
 The chain is the first whose ``when`` matches the matter's attributes (the district's
 ``attributes`` defaults, overridden by those given); a chain without ``when`` is the default.
@@ -25,7 +25,7 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import kind_name
+from ..model import kind_name
 from .workdays import CalendarError, OfficeHours, OfficeHoursError, deadline, format_time
 
 
@@ -369,7 +369,7 @@ class Outcome:
 def for_path(path: str | Path, building: str, matter: str, at: dt.datetime,
              attributes: dict | None = None) -> Outcome:
     """Route one matter in the district at ``path``."""
-    from .usable import model_or_report
+    from ..usable import model_or_report
 
     usable = model_or_report(path)
     if usable.model is None:
@@ -382,8 +382,8 @@ def for_path(path: str | Path, building: str, matter: str, at: dt.datetime,
 
 def batch_for_path(path: str | Path, batch_file: str | Path) -> Outcome:
     """Route every matter listed in the CSV file ``batch_file`` in the district at ``path``."""
-    from .route_io import failure_problem, read_rows
-    from .usable import model_or_report
+    from .io import failure_problem, read_rows
+    from ..usable import model_or_report
 
     usable = model_or_report(path)
     if usable.model is None:

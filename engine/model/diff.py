@@ -31,10 +31,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from . import exitcodes
-from .baseline import fingerprint
-from .findings import Finding
-from .sources import COLLECTIONS, DISTRICT_FILE, YAML_SUFFIXES, discover
+from .. import exitcodes
+from ..rules.baseline import fingerprint
+from ..findings import Finding
+from ..load.sources import COLLECTIONS, DISTRICT_FILE, YAML_SUFFIXES, discover
 
 #: Sections of a district's changes, in the order reports show them.
 SECTIONS = ("district", "people", "posts", "committees", "grids", "buildings", "units", "party_orgs",
@@ -160,7 +160,7 @@ class _Side:
 def diff(old: str | Path, new: str | Path, options=None, *, old_display: Callable[[str], str] | None = None,
          old_may_be_missing: bool = False) -> DiffReport:
     """Compare the districts at ``old`` with those at ``new`` (two files, or two folders)."""
-    from .pipeline import Options
+    from ..pipeline import Options
 
     options = options or Options()
     old, new = Path(old), Path(new)
@@ -271,8 +271,8 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def _side(path: Path, options, display, check: bool = True) -> _Side:
-    from . import rules
-    from .pipeline import prepare
+    from .. import rules
+    from ..pipeline import prepare
 
     prepared = prepare(path)
     findings = list(prepared.findings)

@@ -15,8 +15,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .findings import Finding
-from .route import Route, Row
+from ..findings import Finding
+from ..route import Route, Row
 from .workdays import format_time, parse_time
 
 REQUIRED = ("building", "matter", "time")

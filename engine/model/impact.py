@@ -37,7 +37,7 @@ class Outcome:
 
 def for_path(path: str | Path, person: str | None = None, unit: str | None = None) -> Outcome:
     """The impact of ``person`` or ``unit`` leaving the district at ``path``."""
-    from .usable import model_or_report
+    from ..usable import model_or_report
 
     usable = model_or_report(path)
     if usable.model is None:
@@ -129,7 +129,7 @@ def governance_models(extra: str | Path | None = None) -> dict[str, dict]:
     Read by the rule engine's loader, so impact and the *models* rule pack see the same models;
     a file that does not read as a model is left out (the rule pack reports it).
     """
-    from .rules.govmodels import models
+    from ..rules.govmodels import models
 
     return models(str(extra) if extra is not None else None)
 

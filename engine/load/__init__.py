@@ -37,8 +37,8 @@ from typing import Any, Iterator
 import yaml
 from yaml import events as ev
 
-from .findings import Finding
-from .gcpause import paused
+from ..findings import Finding
+from ..gcpause import paused
 
 #: Deepest nesting of mappings and sequences accepted (a real district config is ~7 deep).
 MAX_DEPTH = 100

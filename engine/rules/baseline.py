@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
-from .findings import Finding
+from ..findings import Finding
 
 FORMAT = 1
 _INDEX = re.compile(r"/\d+(?=/|$)")

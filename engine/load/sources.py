@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from .findings import Finding
-from .load import YMap, YSeq, load_file
+from ..findings import Finding
+from ..load import YMap, YSeq, load_file
 
 #: Top-level keys a fragment may hold: the lists of entities.
 COLLECTIONS = ("zones", "authorities", "grids", "buildings", "units", "party_orgs", "people", "roles",
