@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from . import exitcodes
+from . import model as model_stage
+from . import rules, schema
 from .findings import LEVEL_RANK, Finding
 from .gcpause import kept, paused
 from .load.sources import DISTRICT_FILE, Source, discover, read_district
@@ -79,9 +82,6 @@ class Report:
 
 def prepare(path: str | Path) -> Prepared:
     """Load one district, check it against the schema and build its model."""
-    from . import model as model_stage
-    from . import schema
-
     source = read_district(path)
     findings = list(source.findings)
     if source.fatal or source.data is None:
@@ -97,8 +97,6 @@ def prepare(path: str | Path) -> Prepared:
 
 def validate_one(path: str | Path, options: Options) -> DistrictResult:
     """Every finding in one district: loader, schema, references and rules."""
-    from . import rules
-
     with kept() as keep:
         prepared = prepare(path)
         if prepared.model is None:
@@ -128,8 +126,6 @@ def validate(paths: Iterable[str | Path], options: Options | None = None, jobs: 
 
 def _in_processes(districts: list[Path], options: Options, workers: int) -> list[DistrictResult]:
     """``validate_one`` over ``districts`` in ``workers`` processes, results in input order."""
-    from concurrent.futures import ProcessPoolExecutor
-
     try:
         pool = ProcessPoolExecutor(max_workers=workers)
     except (OSError, NotImplementedError, ImportError):  # no process support here (some sandboxes)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .findings import Finding
+from .load.sources import discover
+from .pipeline import DistrictResult, Report, prepare
 
 
 @dataclass
@@ -26,9 +28,6 @@ class Usable:
 
 def model_or_report(path: str | Path) -> Usable:
     """Load the one district at ``path`` (a file, or a folder holding one district)."""
-    from .pipeline import DistrictResult, Report, prepare
-    from .load.sources import discover
-
     districts, problems = discover([path])
     if problems or len(districts) != 1:
         return Usable(None, Report([], problems or [_not_one(path, districts)]))

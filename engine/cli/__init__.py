@@ -8,15 +8,17 @@ Subcommands live one per module in this package and are imported only when run, 
 from __future__ import annotations
 
 import errno
-import importlib
 import os
 import sys
 
 import click
 
-from .. import __version__, exitcodes
+from .. import __version__, exitcodes, lazy
 
-#: name → (module, one-line help). A new command is one module and one entry here.
+report_stage = lazy.module("engine.report")
+
+#: name → (module, one-line help). A new command is one module and one entry here. A command
+#: module imports click and light things only; it reaches the engine through ``engine.lazy``.
 COMMANDS = {
     "validate": ("engine.cli.validate", "Check district configs: schema, references and rules."),
     "rules": ("engine.cli.rules", "List the rules, explain one, or write the rules reference."),
@@ -42,7 +44,7 @@ class LazyGroup(click.Group):
     def get_command(self, ctx, name):
         if name not in COMMANDS:
             return None
-        return importlib.import_module(COMMANDS[name][0]).command
+        return lazy.module(COMMANDS[name][0]).command
 
     def format_commands(self, ctx, formatter):
         rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
@@ -74,9 +76,7 @@ _SYSTEM_ERRNOS = frozenset(getattr(errno, name, None)
 
 def stopped(report) -> int:
     """Print the findings that kept a command from its work (to stderr); return their exit code."""
-    from ..report import REPORTERS
-
-    click.echo(REPORTERS["text"](report), nl=False, err=True)
+    click.echo(report_stage.REPORTERS["text"](report), nl=False, err=True)
     return report.exit_code() or exitcodes.FINDINGS
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import click
 
-from .. import exitcodes
+from .. import exitcodes, lazy
+from ..i18n import language, text
+
+baseline = lazy.module("engine.rules.baseline")
 
 
 def options(function):
@@ -20,12 +23,9 @@ def apply(report, baseline_file, write_baseline):
     """The report with the baseline applied (or written); a note on stderr; exit 2 if the file is unusable."""
     if not baseline_file and not write_baseline:
         return report
-    from ..rules.baseline import BaselineError, settle
-    from ..i18n import text
-
     try:
-        report, (key, values) = settle(report, baseline_file, write_baseline)
-    except BaselineError as exc:
+        report, (key, values) = baseline.settle(report, baseline_file, write_baseline)
+    except baseline.BaselineError as exc:
         error = click.ClickException(str(exc))
         error.exit_code = exitcodes.UNUSABLE
         raise error from None
@@ -35,6 +35,4 @@ def apply(report, baseline_file, write_baseline):
 
 def lang() -> str:
     """The language of the command being run: the global ``--lang``, else the locale's."""
-    from ..i18n import language
-
     return language((click.get_current_context().find_root().params or {}).get("lang"))

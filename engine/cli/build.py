@@ -8,7 +8,11 @@ import sys
 
 import click
 
-from .. import exitcodes
+from .. import exitcodes, lazy
+from ..report import render_text
+
+render = lazy.module("engine.render")
+pipeline = lazy.module("engine.pipeline")
 
 FORMAT_CHOICES = ("md", "html", "docx", "ics", "xlsx", "all")
 #: Builds with more documents than this show a progress bar (on a terminal).
@@ -42,14 +46,12 @@ def command(path, out, formats, templates, start, months, quiet):
     """Build the documents of the district at PATH (a file, or a folder with district.yaml)
     into OUT: charters (章程), duty lists (职责清单), rosters (轮值表, also .ics), escalation
     paths (分流上报路径) and an index."""
-    from ..render import FORMATS, BuildOptions, build_paths
-
-    chosen = FORMATS if "all" in formats else tuple(f for f in FORMATS if f in formats)
+    chosen = render.FORMATS if "all" in formats else tuple(f for f in render.FORMATS if f in formats)
     chosen += ("xlsx",) if "xlsx" in formats else ()  # workbooks: engine/ledger/export.py
     bar = _Progress(enabled=not quiet)
-    options = BuildOptions(chosen, templates, start, months, progress=bar.advance, total=bar.start)
+    options = render.BuildOptions(chosen, templates, start, months, progress=bar.advance, total=bar.start)
     try:
-        results = build_paths([path], out, options)
+        results = render.build_paths([path], out, options)
     finally:
         bar.finish()
     return _report(results, quiet)
@@ -79,13 +81,10 @@ class _Progress:
 
 
 def _report(results, quiet: bool) -> int:
-    from ..report import render_text
-    from ..pipeline import DistrictResult, Report
-
     code = exitcodes.OK
     for result in results:
         if result.findings:
-            report = Report([DistrictResult(result.path, [result.path], result.findings, result.fatal)])
+            report = pipeline.Report([pipeline.DistrictResult(result.path, [result.path], result.findings, result.fatal)])
             click.echo(render_text(report), nl=False, err=True)
             click.echo(f"loushi: {result.path}: not built: fix the errors above first", err=True)
             code = max(code, exitcodes.UNUSABLE if result.fatal else exitcodes.FINDINGS)

@@ -10,8 +10,10 @@ Load it once per shell session, or save it where the shell looks for completions
 from __future__ import annotations
 
 import click
+from click.shell_completion import get_completion_class
 
 from .. import exitcodes
+from . import cli
 
 SHELLS = ("bash", "zsh", "fish")
 
@@ -21,10 +23,6 @@ SHELLS = ("bash", "zsh", "fish")
 def command(shell):
     """Print the completion script for SHELL (bash, zsh or fish): commands, options, model
     ids and formats complete on Tab. Bash: eval "$(loushi completion bash)" in ~/.bashrc."""
-    from click.shell_completion import get_completion_class
-
-    from . import cli
-
     completion = get_completion_class(shell)(cli, {}, "loushi", "_LOUSHI_COMPLETE")
     click.echo(completion.source())
     return exitcodes.OK

@@ -6,8 +6,12 @@ import datetime as dt
 
 import click
 
-from .. import exitcodes
+from .. import exitcodes, lazy
+from ..i18n import language
 from ..report.diff import DIFF_REPORTERS
+
+model_diff = lazy.module("engine.model.diff")
+pipeline = lazy.module("engine.pipeline")
 
 EPILOG = ("Exit codes: 0 compared (with --exit-code: nothing changed); 1 with --exit-code, something "
           "changed; 2 a path does not exist, or the command was used wrongly; 3 an internal error.")
@@ -27,18 +31,15 @@ def command(ctx, paths, rev, fmt, exit_code, today):
     """Show what changed between two versions of district configs, in governance terms: people,
     posts and their holders, committees and their coverage, grids, escalation steps and limits,
     and findings that appear or disappear. OLD and NEW are two files or two folders."""
-    from ..model.diff import DiffError, diff, diff_git
-    from ..i18n import language
-    from ..pipeline import Options
-
     if rev is None and len(paths) != 2:
         raise click.UsageError("give OLD and NEW (two files or two folders), or --git REV [PATH]")
     if rev is not None and len(paths) > 1:
         raise click.UsageError("with --git give at most one PATH")
-    options = Options(today=today.date() if today else dt.date.today())
+    options = pipeline.Options(today=today.date() if today else dt.date.today())
     try:
-        report = diff_git(rev, paths[0] if paths else ".", options) if rev else diff(paths[0], paths[1], options)
-    except DiffError as exc:
+        report = (model_diff.diff_git(rev, paths[0] if paths else ".", options) if rev
+                  else model_diff.diff(paths[0], paths[1], options))
+    except model_diff.DiffError as exc:
         error = click.ClickException(str(exc))
         error.exit_code = exitcodes.UNUSABLE
         raise error from None

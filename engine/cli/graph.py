@@ -6,10 +6,12 @@ import sys
 
 import click
 
-from .. import exitcodes
-from . import stopped
+from .. import exitcodes, lazy
 from ..graph import FORMATS
 from ..graph.views import VIEWS
+from . import stopped
+
+graph_make = lazy.module("engine.graph.make")
 
 
 @click.command("graph", epilog=exitcodes.HELP)
@@ -27,11 +29,9 @@ from ..graph.views import VIEWS
               help="Write to this file instead of standard output.")
 def command(path, fmt, view, matter, zone, building, output):
     """Export or draw the org graph of the district at PATH (its main file, or its folder)."""
-    from ..graph import make
-
     if fmt == "png" and output is None and sys.stdout.isatty():
         raise click.UsageError("png is binary: write it to a file with -o FILE")
-    made = make(path, fmt, view, zone, building, output, matter)
+    made = graph_make.make(path, fmt, view, zone, building, output, matter)
     if made.report is not None:
         return stopped(made.report)
     if made.error:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 
-from .. import exitcodes
+from .. import exitcodes, lazy
 from . import stopped
+
+impact = lazy.module("engine.model.impact")
 
 
 @click.command("impact", epilog=exitcodes.HELP)
@@ -18,8 +20,6 @@ def command(path, person, unit, fmt):
     """What happens in the district at PATH if a person or a unit leaves: posts vacated,
     committees falling below their governance model, escalation steps left without a handler,
     party organisations and buildings affected."""
-    from ..model import impact
-
     if (person is None) == (unit is None):
         raise click.UsageError("name exactly one of --person ID or --unit ID")
     outcome = impact.for_path(path, person=person, unit=unit)

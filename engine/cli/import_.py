@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from .. import exitcodes
+from .. import exitcodes, lazy
+
+ledger_apply = lazy.module("engine.ledger.apply")
 
 #: Problems that mean the input could not be read at all (exit 2), not bad rows in it (exit 1).
 UNUSABLE_RULES = {"ledger-missing", "ledger-format", "ledger-unreadable", "ledger-encoding",
@@ -25,9 +27,7 @@ def command(ledgers, into, mapping, dry_run, force, prune):
     """Import ledgers (.xlsx, .csv: 楼宇台账, 企业台账, 人员名册, 党组织台账) into the config
     INTO: rows update the entities they name and add new ones; all or nothing, validated
     before anything is written, never overwriting without --force."""
-    from ..ledger.apply import ImportOptions, import_ledgers
-
-    outcome = import_ledgers(list(ledgers), into, ImportOptions(mapping, dry_run, force, prune))
+    outcome = ledger_apply.import_ledgers(list(ledgers), into, ledger_apply.ImportOptions(mapping, dry_run, force, prune))
     return _report(outcome)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from .. import exitcodes
-from ..init import models
+from ..i18n import language, text
+from ..init import InitError, models, scaffold, write
 
 
 @click.command("init", epilog="Exit codes: 0 written; 2 the file exists (give --force), a bad --id, "
@@ -21,9 +22,6 @@ from ..init import models
 def command(ctx, model_id, name, ident, output, force):
     """Write a new district config for a governance model, with a comment on every part;
     it validates clean, and every placeholder is marked （示例）."""
-    from ..i18n import language, text
-    from ..init import InitError, scaffold, write
-
     lang = language((ctx.find_root().params or {}).get("lang"))
     try:
         body = scaffold(model_id, name=name, ident=ident)

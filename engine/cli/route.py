@@ -8,20 +8,22 @@ from pathlib import Path
 
 import click
 
-from .. import exitcodes
+from .. import exitcodes, lazy
 from . import stopped
+
+routing = lazy.module("engine.route")
+route_io = lazy.module("engine.route.io")
+workdays = lazy.module("engine.route.workdays")
 
 #: China Standard Time (no daylight saving since 1991): the clock of every district.
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
 
 
 def _time(ctx, param, value):
-    from ..route.workdays import parse_time
-
     if value is None:
         return dt.datetime.now(CHINA_TIME).replace(tzinfo=None, second=0, microsecond=0)
     try:
-        return parse_time(value)
+        return workdays.parse_time(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
 
@@ -65,8 +67,6 @@ def command(path, building, matter, at, attributes, batch_file, output, force, f
     level, handler post, the person holding it then (rotations included), its deadline and
     what sends the matter on. Deadlines in working days follow China's statutory holidays
     and make-up working days (调休); see docs/route.md."""
-    from .. import route as routing
-
     if batch_file is not None:
         if building or matter or attributes:
             raise click.UsageError("--batch takes building, matter and attributes from the file: "
@@ -90,33 +90,27 @@ def _check_output(output, batch_file, force: bool) -> None:
 
 
 def _single(outcome, fmt: str) -> int:
-    from ..route.io import render_json, render_text
-
     if outcome.report is not None:
         return stopped(outcome.report)
     if outcome.error is not None:
         click.echo(_error_text(outcome.error), nl=False, err=True)
         return exitcodes.FINDINGS if outcome.error.config else exitcodes.UNUSABLE
-    click.echo((render_json if fmt == "json" else render_text)(outcome.route), nl=False)
+    click.echo((route_io.render_json if fmt == "json" else route_io.render_text)(outcome.route), nl=False)
     return exitcodes.OK
 
 
 def _batch(outcome, output, fmt: str) -> int:
-    from ..route.io import problems_text, render_batch_json, render_batch_text, write_results
-
     if outcome.report is not None:
         return stopped(outcome.report)
     if outcome.problems:
-        click.echo(problems_text(outcome.problems), nl=False, err=True)
+        click.echo(route_io.problems_text(outcome.problems), nl=False, err=True)
         return exitcodes.UNUSABLE
     if output is not None:
-        write_results(outcome.batch, output)
-    click.echo((render_batch_json if fmt == "json" else render_batch_text)(outcome.batch), nl=False)
+        route_io.write_results(outcome.batch, output)
+    click.echo((route_io.render_batch_json if fmt == "json" else route_io.render_batch_text)(outcome.batch), nl=False)
     return exitcodes.OK
 
 
 def _error_text(error) -> str:
-    from ..route.io import where_text
-
-    place = f"{where_text(error.where)}: " if error.where else ""
+    place = f"{route_io.where_text(error.where)}: " if error.where else ""
     return f"loushi route: {place}{error.message}\n" + (f"    hint: {error.hint}\n" if error.hint else "")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
+
 import click
 
-from .. import exitcodes
+from .. import exitcodes, lazy
+
+packs_stage = lazy.module("engine.rules.packs")
+rules_docs = lazy.module("engine.rules.docs")
 
 
 def _catalog(packs):
-    from ..rules.packs import catalog
-
-    cat = catalog(tuple(packs))
+    cat = packs_stage.catalog(tuple(packs))
     for item in cat.findings:
         click.echo(f"{item.file}:{item.line}:{item.column}: [error] {item.message} ({item.rule})", err=True)
     return cat
@@ -27,12 +30,10 @@ def command():
               help="An extra pack file to load (repeatable).")
 def list_rules(pack, packs):
     """One line per rule: id, default level, pack and summary."""
-    from ..rules.docs import listing
-
     cat = _catalog(packs)
     if pack is not None and pack not in cat.packs:
         raise click.BadParameter(f"no pack '{pack}' (packs: {', '.join(sorted(cat.packs))})", param_hint="--pack")
-    click.echo(listing(cat, pack), nl=False)
+    click.echo(rules_docs.listing(cat, pack), nl=False)
     return exitcodes.UNUSABLE if cat.findings else exitcodes.OK
 
 
@@ -43,16 +44,12 @@ def list_rules(pack, packs):
 @click.option("--width", type=click.IntRange(60, 300), default=100, show_default=True, help="Line width.")
 def explain_rule(rule_id, packs, width):
     """Description, rationale, source and options of RULE_ID, and its failing example beside the passing one."""
-    import difflib
-
-    from ..rules.docs import explain
-
     cat = _catalog(packs)
     if rule_id not in cat.rules:
         close = difflib.get_close_matches(rule_id, sorted(cat.rules), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else " (see `loushi rules list`)"
         raise click.BadParameter(f"no rule '{rule_id}'{hint}", param_hint="RULE_ID")
-    click.echo(explain(cat.rules[rule_id], width), nl=False)
+    click.echo(rules_docs.explain(cat.rules[rule_id], width), nl=False)
     return exitcodes.OK
 
 
@@ -61,9 +58,7 @@ def explain_rule(rule_id, packs, width):
               help="Write the page to this file (default: standard output).")
 def docs(output):
     """Write the rules reference (docs/rules.md) from the rule packs."""
-    from ..rules.docs import reference_page
-
-    page = reference_page(_catalog(()))
+    page = rules_docs.reference_page(_catalog(()))
     if output is None:
         click.echo(page, nl=False)
     else:

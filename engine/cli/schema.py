@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from ..resources import schema_path
+
 
 @click.command("schema")
 def command():
@@ -11,6 +13,4 @@ def command():
 
     Point an editor at it (the yaml-language-server line at the top of a config does) to get
     completion and checks while typing."""
-    from ..resources import schema_path
-
     click.echo(schema_path().read_text(encoding="utf-8"), nl=False)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 
-from .. import exitcodes
+from .. import exitcodes, lazy
 from . import stopped
+
+stats = lazy.module("engine.model.stats")
 
 
 @click.command("stats", epilog=exitcodes.HELP)
@@ -15,8 +17,6 @@ from . import stopped
 def command(path, fmt):
     """Figures of the district at PATH: counts against the declared figures, coverage rates of
     committees, party organisations and grid heads, posts per person, and vacancies."""
-    from ..model import stats
-
     outcome = stats.for_path(path)
     if outcome.report is not None:
         return stopped(outcome.report)

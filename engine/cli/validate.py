@@ -7,10 +7,12 @@ import sys
 
 import click
 
-from .. import exitcodes
+from .. import exitcodes, lazy
 from ..findings import LEVELS
 from ..report import REPORTERS
 from . import baseline_options
+
+pipeline = lazy.module("engine.pipeline")
 
 
 @click.command("validate", epilog=exitcodes.HELP)
@@ -32,11 +34,9 @@ from . import baseline_options
 def command(paths, fmt, fail_on, today, color, jobs, packs, models, baseline_file, write_baseline):
     """Check district configs (files, or folders searched for *.yaml) and print every finding
     as file:line:col: [level] message (rule)."""
-    from ..pipeline import Options, validate
-
-    options = Options(today=today.date() if today else dt.date.today(), rule_packs=tuple(packs),
+    options = pipeline.Options(today=today.date() if today else dt.date.today(), rule_packs=tuple(packs),
                       models_dir=models)
-    report = baseline_options.apply(validate(paths, options, jobs), baseline_file, write_baseline)
+    report = baseline_options.apply(pipeline.validate(paths, options, jobs), baseline_file, write_baseline)
     render = REPORTERS[fmt]
     if fmt == "text":
         use_color = color if color is not None else sys.stdout.isatty()

@@ -19,6 +19,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from .. import lazy
+
+#: Loaded when a graph is first built or read.
+nx = lazy.module("networkx")
+
 #: Edge kinds, and what an edge ``u → v`` of each kind means.
 EDGE_KINDS = {
     "contains": "u contains v (district → zone → grid → building → unit)",
@@ -41,8 +46,6 @@ _ENTITY_KINDS = {"zones": "zone", "buildings": "building", "units": "unit", "par
 
 def build(model):
     """The org graph of ``model`` (a :class:`engine.model.Model`)."""
-    import networkx as nx
-
     graph = nx.MultiDiGraph(district=model.id, name=model.name)
     graph.add_nodes_from(_nodes(model))
     graph.add_edges_from(edge for edge in _edges(model) if edge[0] in graph and edge[1] in graph)

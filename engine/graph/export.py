@@ -11,6 +11,11 @@ import json
 import math
 from typing import Callable
 
+from .. import lazy
+
+#: Loaded when a graph is first built or read.
+nx = lazy.module("networkx")
+
 #: Fill colours by node kind (dot and Mermaid).
 COLOURS = {
     "district": "#fde2e2", "zone": "#fff1d6", "block": "#e8f0fe", "cluster": "#dbe8fb",
@@ -28,8 +33,6 @@ FONT = "Noto Sans CJK SC,WenQuanYi Micro Hei,Microsoft YaHei,PingFang SC,sans-se
 
 def sorted_graph(graph):
     """A copy of ``graph`` with nodes, edges and attributes inserted in sorted order."""
-    import networkx as nx
-
     result = nx.MultiDiGraph(**dict(sorted(graph.graph.items())))
     result.add_nodes_from((n, dict(sorted(graph.nodes[n].items()))) for n in sorted(graph))
     edges = sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2])))
@@ -80,8 +83,6 @@ def json_bytes(graph) -> bytes:
 
 def to_graphml(graph) -> str:
     """GraphML, with every node and edge attribute declared as a key."""
-    import networkx as nx
-
     return "\n".join(nx.generate_graphml(sorted_graph(graph), prettyprint=True)) + "\n"
 
 

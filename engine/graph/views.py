@@ -14,7 +14,13 @@ never changes the graph it is given.
 
 from __future__ import annotations
 
+import difflib
 from typing import Iterable
+
+from .. import lazy
+
+#: Loaded when a graph is first built or read.
+nx = lazy.module("networkx")
 
 BODY_NODE_KINDS = ("party_org", "committee", "authority", "group")
 GRID_NODE_KINDS = ("district", "zone", "block", "cluster", "micro", "building")
@@ -115,8 +121,6 @@ def only_matter(graph, matter: str):
 # -- helpers -----------------------------------------------------------------------------
 def _induced(graph, nodes: Iterable[str], edge_kinds: tuple):
     """A new graph of ``nodes`` (with their attributes) and their edges of ``edge_kinds``."""
-    import networkx as nx
-
     nodes = set(nodes)
     result = nx.MultiDiGraph(**graph.graph)
     result.add_nodes_from((n, dict(graph.nodes[n])) for n in graph if n in nodes)
@@ -126,8 +130,6 @@ def _induced(graph, nodes: Iterable[str], edge_kinds: tuple):
 
 
 def _restricted(graph, keep: set, escalations: set):
-    import networkx as nx
-
     result = nx.MultiDiGraph(**graph.graph)
     result.add_nodes_from((n, dict(graph.nodes[n])) for n in graph if n in keep)
     result.add_edges_from((u, v, k, dict(d)) for u, v, k, d in graph.edges(keys=True, data=True)
@@ -151,7 +153,6 @@ def _buildings(graph, zone: str | None, building: str | None) -> list[str]:
 def _require(graph, ident: str, kind: str) -> None:
     if ident in graph and graph.nodes[ident]["kind"] == kind:
         return
-    import difflib
 
     pool = sorted(n for n, k in graph.nodes(data="kind") if k == kind)
     close = difflib.get_close_matches(ident, pool, n=1, cutoff=0.6)

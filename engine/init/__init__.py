@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from ..resources import models_dir
 
 #: Names and duties of the roles the shipped models use.
@@ -69,8 +71,6 @@ class InitError(Exception):
 
 def models() -> dict[str, dict]:
     """The shipped governance models by id (``rules/models/*.yaml``)."""
-    import yaml
-
     found = {}
     for path in sorted(models_dir().glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))

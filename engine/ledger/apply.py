@@ -19,10 +19,15 @@ import datetime as dt
 import difflib
 import os
 import re
+import shutil
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from ..load.sources import read_district
+from ..pipeline import Options, validate_one
 from .convert import Entity, Known, convert
 from .mapping import KINDS, load_mapping
 from .read import Problem, read
@@ -132,7 +137,6 @@ def _known(target: Path, outcome: Outcome) -> Known:
     """The district's entities, from every file of it, when the config exists and loads."""
     if not target.exists():
         return Known.of({})
-    from ..load.sources import read_district
 
     source = read_district(target)
     if source.fatal or source.data is None:
@@ -169,8 +173,6 @@ def _edit(orig: str, entities: dict[str, list[Entity]], kinds: list[str], known:
 
 
 def _collection(doc, kind: str):
-    from ruamel.yaml.comments import CommentedSeq
-
     if doc.get(kind) is None:
         later = [k for k in COLLECTION_ORDER[COLLECTION_ORDER.index(kind) + 1:] if k in doc]
         position = list(doc).index(later[0]) if later else len(doc)
@@ -273,8 +275,6 @@ def _new_map(values: dict, flow: bool):
 
 
 def _node(value, flow: bool):
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
     if isinstance(value, dict):
         node = CommentedMap((k, _node(v, True)) for k, v in value.items())
     elif isinstance(value, list):
@@ -348,8 +348,6 @@ def _clusters(doc, buildings: list[Entity], known: Known, target: Path, outcome:
 
 
 def _set_grid_buildings(grid) -> None:
-    from ruamel.yaml.comments import CommentedSeq
-
     seq = CommentedSeq()
     seq.fa.set_flow_style()
     keys = list(grid)
@@ -385,8 +383,6 @@ def _finish(target: Path, orig: str, new: str, options: ImportOptions, outcome: 
             outcome.status = "needs-force"
         else:
             if target.exists():
-                import shutil
-
                 shutil.copymode(target, temp)
             os.replace(temp, target)
             outcome.status = "written"
@@ -398,9 +394,6 @@ def _finish(target: Path, orig: str, new: str, options: ImportOptions, outcome: 
 
 def _new_errors(target: Path, temp: Path) -> list:
     """The errors validating ``temp`` finds that the config at ``target`` does not already have."""
-    from dataclasses import replace
-
-    from ..pipeline import Options, validate_one
 
     after = validate_one(temp, Options()).findings
     before = validate_one(target, Options()).findings if target.exists() else []

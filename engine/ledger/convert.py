@@ -19,6 +19,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from ..load.sources import COLLECTIONS
 from .mapping import ENUM_FIELDS, ENUM_IDS, KINDS, Mapping, Table
 from .read import Problem
 
@@ -75,8 +76,6 @@ class Known:
 
     @classmethod
     def of(cls, data) -> "Known":
-        from ..load.sources import COLLECTIONS
-
         known = cls({kind: {} for kind in COLLECTIONS})
         for kind in COLLECTIONS:
             items = data.get(kind) if isinstance(data, dict) else None

@@ -25,6 +25,13 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from ..model import period_start
+from ..render import config_date, governance_models
+from ..render.context import Builder, Window
+
 DUTIES_FILE = "职责清单.xlsx"
 ROSTERS_FILE = "轮值表.xlsx"
 DUTY_HEADERS = ("序号", "岗位", "姓名", "所属单位", "派出单位", "联系电话", "职责")
@@ -54,9 +61,6 @@ def export_xlsx(model, out: str | Path, options) -> list[Path]:
 
 def workbooks(model, options) -> dict[str, bytes]:
     """The workbooks by file name; ``options`` gives the roster window (``start``, ``months``)."""
-    from ..render import config_date, governance_models
-    from ..render.context import Builder, Window
-
     builder = Builder(model, Window(options.start, options.months), governance_models())
     stamp = config_date(model).replace(tzinfo=None)
     files = {DUTIES_FILE: _save(_duties(builder), stamp)}
@@ -69,8 +73,6 @@ def workbooks(model, options) -> dict[str, bytes]:
 # -- the sheets ----------------------------------------------------------------------------
 
 def _duties(builder):
-    from openpyxl import Workbook
-
     book = Workbook()
     book.remove(book.active)
     names: set[str] = set()
@@ -102,8 +104,6 @@ def _person_rows(builder) -> list[tuple]:
 
 
 def _rosters(builder, rosters):
-    from openpyxl import Workbook
-
     book = Workbook()
     book.remove(book.active)
     names: set[str] = set()
@@ -116,8 +116,6 @@ def _rosters(builder, rosters):
 
 
 def _month_rows(builder, rosters) -> list[tuple]:
-    from ..model import period_start
-
     window = builder.window
     rows = []
     for index in range(window.months):
@@ -132,8 +130,6 @@ def _month_rows(builder, rosters) -> list[tuple]:
 
 
 def _sheet(book, title: str, headers, rows, wrap=()) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
-
     sheet = book.create_sheet(title)
     sheet.append(list(headers))
     for row in rows:

@@ -21,7 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .read import Problem, Sheet
+import jsonschema
+
+from ..load import load_file, locate
+from .read import Problem, Sheet, column_letter
 
 KINDS = ("buildings", "units", "people", "party_orgs")
 LEDGER_NAMES = {"buildings": "楼宇台账", "units": "企业台账", "people": "人员名册", "party_orgs": "党组织台账"}
@@ -164,8 +167,6 @@ def _merged(sheet: Sheet, header_row: int) -> list[Problem]:
 
 
 def column_letter_range(min_col: int, min_row: int, max_col: int, max_row: int) -> str:
-    from .read import column_letter
-
     return f"{column_letter(min_col)}{min_row}:{column_letter(max_col)}{max_row}"
 
 
@@ -174,7 +175,6 @@ def load_mapping(path: str | Path | None) -> tuple[Mapping, list[Problem]]:
     mapping = Mapping()
     if path is None:
         return mapping, []
-    from ..load import load_file
 
     doc = load_file(Path(path), str(path))
     if doc.fatal:
@@ -189,9 +189,6 @@ def load_mapping(path: str | Path | None) -> tuple[Mapping, list[Problem]]:
 
 def _check_mapping(data, name: str) -> list[Problem]:
     """The mapping file's shape, each mistake at its file:line:col."""
-    import jsonschema
-
-    from ..load import locate
 
     validator = jsonschema.Draft202012Validator(MAPPING_SCHEMA)
     problems = []

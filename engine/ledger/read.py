@@ -15,8 +15,11 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from openpyxl import load_workbook
 
 SUFFIXES = (".xlsx", ".xlsm", ".csv")
 _CELL = re.compile(r"(?P<sheet>.*)!(?P<col>[A-Z]+)(?P<row>[0-9]+)\Z")
@@ -91,9 +94,6 @@ def read(path: str | Path) -> tuple[list[Sheet], list[Problem]]:
 
 
 def read_xlsx(path: Path, book: str) -> tuple[list[Sheet], list[Problem]]:
-    import zipfile
-
-    from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(path, data_only=True)

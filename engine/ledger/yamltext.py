@@ -9,11 +9,11 @@ import difflib
 import io
 import re
 
+from ruamel.yaml import YAML
+
 
 def yaml_rt(text: str = ""):
     """A round-trip YAML instance, indented as ``text`` is."""
-    from ruamel.yaml import YAML
-
     yaml = YAML()
     yaml.preserve_quotes = True
     yaml.width = 4096

@@ -22,6 +22,7 @@ from typing import Any, Iterable, Iterator, NamedTuple
 from ..findings import Finding
 from ..load import YMap, YSeq, pointer
 from ..load.sources import COLLECTIONS, Source
+from ..schema import schema
 
 #: Names of the roles every district has without declaring them.
 BUILTIN_ROLES = {
@@ -442,8 +443,6 @@ def _walk(spec: dict, node: Any, path: tuple) -> Iterator[tuple]:
 @lru_cache(maxsize=1)
 def _ref_walker() -> dict:
     """From the schema's ``x-refers-to`` notes: which fields of which kinds name other ids."""
-    from ..schema import schema
-
     root = schema()
     walker = {}
     for kind in COLLECTIONS:

@@ -21,9 +21,11 @@ give the same output. Rendering is in :mod:`engine.report.diff`.
 from __future__ import annotations
 
 import difflib
+import io
 import json
 import re
 import subprocess
+import tarfile
 import tempfile
 from collections import Counter
 from contextlib import contextmanager
@@ -31,10 +33,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .. import exitcodes
-from ..rules.baseline import fingerprint
+from .. import exitcodes, rules
 from ..findings import Finding
 from ..load.sources import COLLECTIONS, DISTRICT_FILE, YAML_SUFFIXES, discover
+from ..pipeline import Options, prepare
+from ..rules.baseline import fingerprint
 
 #: Sections of a district's changes, in the order reports show them.
 SECTIONS = ("district", "people", "posts", "committees", "grids", "buildings", "units", "party_orgs",
@@ -160,8 +163,6 @@ class _Side:
 def diff(old: str | Path, new: str | Path, options=None, *, old_display: Callable[[str], str] | None = None,
          old_may_be_missing: bool = False) -> DiffReport:
     """Compare the districts at ``old`` with those at ``new`` (two files, or two folders)."""
-    from ..pipeline import Options
-
     options = options or Options()
     old, new = Path(old), Path(new)
     problems = [_missing(p) for p in (old, new) if not p.exists() and not (p is old and old_may_be_missing)]
@@ -271,9 +272,6 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def _side(path: Path, options, display, check: bool = True) -> _Side:
-    from .. import rules
-    from ..pipeline import prepare
-
     prepared = prepare(path)
     findings = list(prepared.findings)
     if prepared.model is not None and check:
@@ -535,9 +533,6 @@ def _git(args: list[str], cwd) -> bytes:
 
 
 def _extract(archive: bytes, root: Path) -> None:
-    import io
-    import tarfile
-
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         members = [m for m in tar.getmembers() if m.isfile() or m.isdir()]
         tar.extractall(root, members=members, filter="data")

@@ -21,6 +21,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..rules.govmodels import models
+from ..usable import model_or_report
+
 
 class UnknownSubject(LookupError):
     """The person or unit named is not in the district."""
@@ -37,8 +40,6 @@ class Outcome:
 
 def for_path(path: str | Path, person: str | None = None, unit: str | None = None) -> Outcome:
     """The impact of ``person`` or ``unit`` leaving the district at ``path``."""
-    from ..usable import model_or_report
-
     usable = model_or_report(path)
     if usable.model is None:
         return Outcome(report=usable.report)
@@ -129,8 +130,6 @@ def governance_models(extra: str | Path | None = None) -> dict[str, dict]:
     Read by the rule engine's loader, so impact and the *models* rule pack see the same models;
     a file that does not read as a model is left out (the rule pack reports it).
     """
-    from ..rules.govmodels import models
-
     return models(str(extra) if extra is not None else None)
 
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+
+from ..usable import model_or_report
 
 #: Coverage measures of buildings: key → Chinese label.
 COVERAGE = {
@@ -34,8 +37,6 @@ class Outcome:
 
 def for_path(path: str | Path) -> Outcome:
     """The figures of the district at ``path``, or the findings that make it unusable."""
-    from ..usable import model_or_report
-
     usable = model_or_report(path)
     if usable.model is None:
         return Outcome(None, usable.report)
@@ -188,8 +189,6 @@ def _some(ids: list[str], shown: int = 12) -> str:
 
 def _fixed(value: float, places: int) -> str:
     """``value`` with ``places`` decimals, halves rounded up (2.625 → 2.63), as people round."""
-    from decimal import ROUND_HALF_UP, Decimal
-
     return str(Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 

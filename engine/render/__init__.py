@@ -14,9 +14,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .environment import RenderError, render
+import yaml
+
+from .. import lazy
+from ..gcpause import frozen, kept, paused
+from ..load.sources import discover
+from ..pipeline import prepare
+from ..resources import models_dir
+from . import ics
+from .context import Builder, Ledger, Window
+from .documents import plan
+from .environment import RenderError, environment, render
 from .markdown import tidy
-from .output import OutputError, WriteResult
+from .output import OutputError, Tree, WriteResult, safe_name
+
+# Imported by the builds that ask for them: Markdown builds do not load python-docx or openpyxl.
+html = lazy.module("engine.render.html")
+docx = lazy.module("engine.render.docx")
+ledger_export = lazy.module("engine.ledger.export")
 
 FORMATS = ("md", "html", "docx", "ics")  # ics: the rosters as calendars
 
@@ -53,11 +68,6 @@ class BuildResult:
 
 def build_paths(paths, out: str | Path, options: BuildOptions) -> list[BuildResult]:
     """Build every district named by ``paths``; several districts go to ``out/<district id>``."""
-    from ..gcpause import kept
-    from ..pipeline import prepare
-    from ..load.sources import discover
-    from .output import safe_name
-
     districts, problems = discover(paths)
     if problems:
         return [BuildResult(str(p.file), Path(out), findings=[p], fatal=True) for p in problems]
@@ -80,8 +90,6 @@ def build_paths(paths, out: str | Path, options: BuildOptions) -> list[BuildResu
 
 def build(model, out: str | Path, options: BuildOptions) -> BuildResult:
     """Render every document of ``model`` and write them into ``out``, one at a time."""
-    from .output import Tree
-
     result = BuildResult(model.source.path, Path(out))
     try:
         with Tree(Path(out)) as tree:
@@ -112,12 +120,6 @@ def render_into(model, options: BuildOptions, put: Callable[[str, bytes], None])
     """Render every document of ``model``, handing each file to ``put(path, bytes)`` as soon as
     it is made (a document's context is made just before it is rendered, and dropped after);
     returns the number of documents."""
-    from ..gcpause import frozen, paused
-    from . import ics
-    from .context import Builder, Ledger, Window
-    from .documents import plan
-    from .environment import environment
-
     with paused():  # see _COLLECT_EVERY
         env = environment(options.templates)
         window = Window(options.start, options.months)
@@ -141,8 +143,7 @@ def render_into(model, options: BuildOptions, put: Callable[[str, bytes], None])
                 if number % _COLLECT_EVERY == 0:
                     settle()
     if "xlsx" in options.formats:  # duty lists and rosters as Excel workbooks (engine/ledger/export.py)
-        from ..ledger.export import workbooks
-        for path, data in workbooks(model, options).items():
+        for path, data in ledger_export.workbooks(model, options).items():
             put(path, data)
     return len(docs)
 
@@ -153,19 +154,14 @@ def _formats(env, doc, context: dict, formats, created: dt.datetime) -> dict[str
     if "md" in formats:
         files[f"{doc.path}.md"] = text.encode("utf-8")
     if "html" in formats:
-        from . import html
         files[f"{doc.path}.html"] = html.page(env, text, doc.title, doc.kind).encode("utf-8")
     if "docx" in formats:
-        from . import docx
         files[f"{doc.path}.docx"] = docx.document(text, doc.title, doc.kind, created)
     return files
 
 
 def governance_models() -> dict[str, dict]:
     """The shipped governance models' names and summaries, by id."""
-    import yaml
-
-    from ..resources import models_dir
 
     result = {}
     for path in sorted(models_dir().glob("*.yaml")):

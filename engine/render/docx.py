@@ -18,6 +18,15 @@ import io
 import re
 import zipfile
 
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.pkgwriter import PackageWriter
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
 from . import markdown
 
 #: Fonts: (name written in the document, fallback the font table names).
@@ -39,8 +48,6 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 
 def document(text: str, title: str, kind: str, created: dt.datetime) -> bytes:
     """The ``.docx`` bytes of a Markdown document."""
-    from docx import Document
-
     doc = Document(io.BytesIO(_base()))
     text, title = _XML_ILLEGAL.sub("\ufffd", text), _XML_ILLEGAL.sub("\ufffd", title)  # e.g. a "\0" in a name
     _core(doc, title, created)
@@ -53,8 +60,6 @@ def document(text: str, title: str, kind: str, created: dt.datetime) -> bytes:
 @functools.lru_cache(maxsize=1)
 def _base() -> bytes:
     """An empty document with the page, the styles and the footer set up (made once per process)."""
-    from docx import Document
-
     doc = Document()
     _page(doc)
     _styles(doc)
@@ -65,8 +70,6 @@ def _base() -> bytes:
 
 
 def _page(doc) -> None:
-    from docx.shared import Mm
-
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
@@ -76,8 +79,6 @@ def _page(doc) -> None:
 
 def set_font(rpr_owner, font: tuple[str, str] | str, size: float | None = None) -> None:
     """Name ``font`` for Latin and East Asian text on a style's or a run's ``w:rPr``."""
-    from docx.oxml.ns import qn
-
     name = font[0] if isinstance(font, tuple) else font
     rpr = rpr_owner.get_or_add_rPr()
     fonts = rpr.get_or_add_rFonts()
@@ -89,15 +90,10 @@ def set_font(rpr_owner, font: tuple[str, str] | str, size: float | None = None) 
     fonts.set(qn("w:cs"), name)
     fonts.set(qn("w:hint"), "eastAsia")
     if size is not None:
-        from docx.shared import Pt
-
         rpr.get_or_add_sz().val = Pt(size)
 
 
 def _styles(doc) -> None:
-    from docx.enum.style import WD_STYLE_TYPE
-    from docx.oxml.ns import qn
-
     defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     set_font(_Owner(defaults), BODY_FONT, BODY_SIZE)
     normal = doc.styles["Normal"]
@@ -128,9 +124,6 @@ class _Owner:
 
 
 def _spacing(fmt, line: float | None, indent: bool, after: float = 0) -> None:
-    from docx.enum.text import WD_LINE_SPACING
-    from docx.shared import Pt
-
     if line is None:
         fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
     else:
@@ -141,8 +134,6 @@ def _spacing(fmt, line: float | None, indent: bool, after: float = 0) -> None:
 
 
 def _outline(style, level: int) -> None:
-    from docx.oxml.ns import qn
-
     ppr = style.element.get_or_add_pPr()
     element = ppr.makeelement(qn("w:outlineLvl"), {qn("w:val"): str(level)})
     ppr.append(element)
@@ -150,9 +141,6 @@ def _outline(style, level: int) -> None:
 
 def _footer(doc) -> None:
     """Page numbers as GB/T 9704 prints them: — 1 —, centred, 4号宋体."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-
     paragraph = doc.sections[0].footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.first_line_indent = 0
@@ -191,8 +179,6 @@ def _block(doc, block: markdown.Block, kind: str) -> None:
 
 
 def _heading(doc, block: markdown.Block, kind: str) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
     style = {1: "DocTitle", 2: "DocHeading1"}.get(block.level, "DocHeading2")
     paragraph = _styled(doc.add_paragraph(), style)
     if block.level == 1 or (kind == "charter" and _CHAPTER.match(markdown.plain(block.text))):
@@ -213,9 +199,6 @@ def _spans(paragraph, text: str, plain_bold: bool = False) -> None:
 
 def _hyperlink(paragraph, text: str, href: str):
     """A link to another document of the build, pointing at its ``.docx``."""
-    from docx.opc.constants import RELATIONSHIP_TYPE
-    from docx.oxml.ns import qn
-
     target = href[:-3] + ".docx" if href.endswith(".md") and "://" not in href else href
     rel = paragraph.part.relate_to(target, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
     link = paragraph._p.makeelement(qn("w:hyperlink"), {qn("r:id"): rel})
@@ -232,8 +215,6 @@ def _styled(paragraph, style_id: str):
 
 
 def _table(doc, header: list[str], rows: list[list[str]]) -> None:
-    from docx.oxml.ns import qn
-
     width = len(header)
     table = doc.add_table(rows=1 + len(rows), cols=width)
     table._tbl.tblPr.style = "TableGrid"
@@ -251,10 +232,6 @@ def _table(doc, header: list[str], rows: list[list[str]]) -> None:
 
 def _flow(doc, block: markdown.Block) -> None:
     """A linear flow chart: a framed box per node, an arrow (with its condition) between."""
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm
-
     nodes = markdown.flow_nodes(block.text)
     if not nodes:
         _code(doc, block.text)
@@ -302,8 +279,6 @@ class _ZipWriter:
 
 def package(doc) -> bytes:
     """The document's bytes, the same for the same content: fixed zip times, no clock anywhere."""
-    from docx.opc.pkgwriter import PackageWriter
-
     pkg = doc.part.package
     parts = list(pkg.iter_parts())
     for part in parts:

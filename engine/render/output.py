@@ -23,6 +23,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+try:  # POSIX; elsewhere the output folder is not locked
+    import fcntl
+except ImportError:
+    fcntl = None
+
 MANIFEST = "manifest.json"
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 #: Files are written in bursts of this many (or of this many bytes, whichever comes first), not
@@ -316,9 +321,7 @@ def _output_error(out: Path, exc: OSError) -> OutputError:
 @contextmanager
 def _locked(folder: Path):
     """Hold an exclusive lock on ``folder`` (POSIX; elsewhere no lock)."""
-    try:
-        import fcntl
-    except ImportError:
+    if fcntl is None:
         yield
         return
     handle = os.open(folder, os.O_RDONLY)

@@ -10,6 +10,8 @@ import json
 from typing import Callable
 
 from ..findings import count_by_level
+from . import github, junit, sarif
+from .summary import summary_line
 
 Reporter = Callable[..., str]
 
@@ -27,20 +29,6 @@ def render_text(report, *, color: bool = False, lang: str = "en") -> str:
             lines.append(f"    hint: {item.hint}")
     lines.append(summary_line(report, lang))
     return "\n".join(lines) + "\n"
-
-
-def summary_line(report, lang: str = "en") -> str:
-    from ..i18n import text as words
-
-    counts = count_by_level(report.findings)
-    files = sum(len(d.files) for d in report.districts)
-    text = words("validate.summary", lang, districts=len(report.districts), files=files, errors=counts["error"],
-                 warnings=counts["warning"], infos=counts["info"])
-    for key in ("suppressed", "baselined"):
-        count = sum(d.summary.get(key, 0) for d in report.districts)
-        if count:
-            text += words(f"validate.{key}", lang, count=count)
-    return text
 
 
 def render_json(report) -> str:
@@ -61,10 +49,11 @@ def render_json(report) -> str:
 REPORTERS: dict[str, Reporter] = {
     "text": render_text,
     "json": render_json,
+    # The review-pipeline formats, each in its own module.
+    "sarif": sarif.render,
+    "github": github.render,
+    "junit": junit.render,
 }
-# The review-pipeline formats, each in its own module (imported when the registry is read).
-from . import github as _github, junit as _junit, sarif as _sarif  # noqa: E402
-REPORTERS.update(sarif=_sarif.render, github=_github.render, junit=_junit.render)
 
 
 def get(name: str) -> Reporter:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from ..model.diff import Change, DiffReport, DistrictDiff
 from ..i18n import text, word
+
+if TYPE_CHECKING:  # the diff is made by engine.model.diff; this module only words it
+    from ..model.diff import Change, DiffReport, DistrictDiff
 
 _MARK = {"added": "+", "appeared": "+", "chain-added": "+", "step-added": "+",
          "removed": "-", "resolved": "-", "chain-removed": "-", "step-removed": "-"}

@@ -6,7 +6,7 @@ info), escaped as the runner expects, then the summary line as plain text.
 
 from __future__ import annotations
 
-from . import summary_line
+from .summary import summary_line
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 

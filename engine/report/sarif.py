@@ -9,7 +9,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, lazy
+
+# The rules' descriptions, read when a SARIF report is written: other reports do not load the catalog.
+packs = lazy.module("engine.rules.packs")
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -38,9 +41,7 @@ def render(report) -> str:
 
 def _rules(used: list[str]) -> tuple[list[dict], dict[str, int]]:
     """A descriptor for every rule of the shipped packs and every other rule a finding names."""
-    from ..rules.packs import catalog
-
-    rules = catalog().rules
+    rules = packs.catalog().rules
     ids = sorted(set(rules) | set(used))
     return [_descriptor(i, rules.get(i)) for i in ids], {i: n for n, i in enumerate(ids)}
 

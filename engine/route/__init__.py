@@ -26,7 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import kind_name
-from .workdays import CalendarError, OfficeHours, OfficeHoursError, deadline, format_time
+from ..usable import model_or_report
+from .io import Row, failure_problem, read_rows
+from .workdays import (CalendarError, OfficeHours, OfficeHoursError, deadline,
+                       format_time)
 
 
 class RouteError(Exception):
@@ -284,17 +287,6 @@ def _did_you_mean(word: str, pool, show=lambda x: x) -> str:
 
 
 # -- many matters --------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Row:
-    """One matter of a batch: ``number`` is its line in the batch file (the header is 1)."""
-
-    number: int
-    building: str
-    matter: str
-    at: dt.datetime
-    attributes: tuple[tuple[str, str], ...] = ()
-
-
 @dataclass
 class BatchResult:
     """Every row's route (``routes``, in row order) or why it has none (``failures``)."""
@@ -369,8 +361,6 @@ class Outcome:
 def for_path(path: str | Path, building: str, matter: str, at: dt.datetime,
              attributes: dict | None = None) -> Outcome:
     """Route one matter in the district at ``path``."""
-    from ..usable import model_or_report
-
     usable = model_or_report(path)
     if usable.model is None:
         return Outcome(report=usable.report)
@@ -382,9 +372,6 @@ def for_path(path: str | Path, building: str, matter: str, at: dt.datetime,
 
 def batch_for_path(path: str | Path, batch_file: str | Path) -> Outcome:
     """Route every matter listed in the CSV file ``batch_file`` in the district at ``path``."""
-    from .io import failure_problem, read_rows
-    from ..usable import model_or_report
-
     usable = model_or_report(path)
     if usable.model is None:
         return Outcome(report=usable.report)

@@ -9,15 +9,19 @@ problem is a :class:`~engine.findings.Finding` at the file, row and column it is
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import difflib
 import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..findings import Finding
-from ..route import Route, Row
 from .workdays import format_time, parse_time
+
+if TYPE_CHECKING:  # the routes written here are made by engine.route, which reads batches with this module
+    from . import Route
 
 REQUIRED = ("building", "matter", "time")
 ALIASES = {"category": "matter"}
@@ -25,6 +29,17 @@ RULE = "route-batch"
 #: Words of the text output.
 LEVELS = {"building": "楼宇", "cluster": "楼群", "block": "街区", "subdistrict": "街道", "district": "区", "city": "市"}
 LIMIT_UNITS = {"hours": "小时", "days": "个自然日", "working_days": "个工作日"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One matter of a batch: ``number`` is its line in the batch file (the header is 1)."""
+
+    number: int
+    building: str
+    matter: str
+    at: dt.datetime
+    attributes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass

@@ -23,6 +23,9 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+import chinese_calendar
+from chinese_calendar import constants
+
 #: Office hours of a district that does not state its own.
 DEFAULT_OFFICE_HOURS = ("09:00", "17:30")
 #: How to put a time in a message or a document.
@@ -100,8 +103,6 @@ def next_working_day(day: dt.date) -> dt.date:
 @lru_cache(maxsize=4096)
 def is_working_day(day: dt.date) -> bool:
     """True on a working day in China (make-up working days included); CalendarError outside the calendar."""
-    import chinese_calendar
-
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
@@ -111,15 +112,11 @@ def is_working_day(day: dt.date) -> bool:
 @lru_cache(maxsize=1)
 def calendar_years() -> tuple[int, int]:
     """The first and last year the holiday calendar knows."""
-    from chinese_calendar import constants
-
     years = {day.year for day in constants.holidays} | {day.year for day in constants.workdays}
     return min(years), max(years)
 
 
 def _library_version() -> str:
-    import chinese_calendar
-
     return getattr(chinese_calendar, "__version__", "?")
 
 

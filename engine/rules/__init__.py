@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ..findings import Finding
+from . import govmodels
 from .config import Config, resolve
 from .run import run_rule
 
@@ -24,8 +25,6 @@ class Outcome:
 
 def check(model, options) -> Outcome:
     """Every finding of the rules ``model``'s district selects, suppressions applied."""
-    from . import govmodels
-
     config = resolve(model, tuple(getattr(options, "rule_packs", ()) or ()))
     raw: list[Finding] = list(govmodels.problems(getattr(options, "models_dir", None)))
     for rule in config.rules:

@@ -12,6 +12,7 @@ import unicodedata
 import yaml
 
 from . import examples, scope
+from .checks import CHECKS
 from .packs import Catalog, Rule
 
 
@@ -49,8 +50,6 @@ def explain(rule: Rule, width: int = 100) -> str:
 
 def _how(rule: Rule) -> str:
     if rule.check:
-        from .checks import CHECKS
-
         module = CHECKS.get(rule.check)
         doc = (module.__doc__ or "").strip().split("\n\n")[0] if module else "performed by the engine itself"
         return f"built-in check '{rule.check}': " + " ".join(doc.split())

@@ -11,7 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import yaml
+
+from .. import model as model_stage
+from .. import rules, schema
 from ..findings import Finding
+from ..load import load_file, load_text
+from ..load.sources import Source
+from ..pipeline import Options
 from ..resources import rules_dir
 
 #: The date examples run as of, unless they give ``today``.
@@ -42,7 +49,6 @@ def document(example: dict) -> dict:
     """The district ``example`` stands for, as plain data."""
     if "district" in example:
         return _plain(example["district"])
-    from ..load import load_file
 
     data = _plain(load_file(base_path()).data)
     for edit in example.get("change") or []:
@@ -106,8 +112,6 @@ def _index(items: list, step: str, at: str) -> int:
 
 def text(rule, example: dict) -> str:
     """The YAML of the district ``example`` stands for, with its rule options in place."""
-    import yaml
-
     data = document(example)
     if example.get("options"):
         block = data.setdefault("rules", {}) or {}
@@ -118,12 +122,6 @@ def text(rule, example: dict) -> str:
 
 def run(rule, example: dict) -> Result:
     """Validate the district of ``example``; the findings of ``rule``, and of anything that stopped it."""
-    from .. import model as model_stage
-    from .. import rules, schema
-    from ..load import load_text
-    from ..pipeline import Options
-    from ..load.sources import Source
-
     name = f"<example of {rule.id}>"
     doc = load_text(text(rule, example), name)
     source = Source(name, doc.data, [name], list(doc.findings), doc.fatal, doc.line, doc.col)

@@ -16,6 +16,7 @@ from functools import lru_cache
 from types import FunctionType
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
+from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 #: Largest exponent, and largest repeated sequence, an expression may compute.
@@ -156,8 +157,6 @@ def _known_filters(env, tree) -> None:
 
 def compile_condition(text: str) -> Condition:
     """Compile a condition once (as Jinja2's ``compile_expression`` does, without its fresh context per call)."""
-    from jinja2.parser import Parser
-
     names_in(text)
     env = environment()
     try:

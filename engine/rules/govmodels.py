@@ -10,9 +10,14 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from .. import lazy
 from ..findings import Finding
 from ..load import load_file, locate
 from ..resources import models_dir
+from ..schema.fast import is_valid
+
+# The wording of a broken model file's schema errors: a clean one does not load it.
+jsonschema = lazy.module("jsonschema")
 
 RULE = "rule-pack"
 
@@ -40,16 +45,12 @@ def _model_schema() -> dict:
 
 @lru_cache(maxsize=1)
 def _validator():
-    from jsonschema import Draft202012Validator
-
-    return Draft202012Validator(_model_schema())
+    return jsonschema.Draft202012Validator(_model_schema())
 
 
 def _schema_errors(data) -> list:
     """The model file's schema errors; none, without importing jsonschema, when the compiled
     check passes it."""
-    from ..schema.fast import is_valid
-
     if is_valid(data, _model_schema()):
         return []
     return sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))

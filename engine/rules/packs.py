@@ -9,16 +9,23 @@ broken rule is a finding (rule ``rule-pack``) naming the pack file and the line.
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .. import lazy
 from ..findings import Finding
 from ..load import YMap, load_file, locate
 from ..resources import rules_dir
+from ..schema.fast import is_valid
 from . import expr, scope
+from .checks import CHECKS
+
+# The wording of a broken pack's schema errors: a clean pack does not load it.
+jsonschema = lazy.module("jsonschema")
 
 RULE = "rule-pack"
 #: Checks the engine itself performs (on the district's ``rules:`` block), not a check module.
@@ -95,16 +102,12 @@ def _pack_schema() -> dict:
 
 @lru_cache(maxsize=1)
 def _schema_validator():
-    from jsonschema import Draft202012Validator
-
-    return Draft202012Validator(_pack_schema())
+    return jsonschema.Draft202012Validator(_pack_schema())
 
 
 def _schema_errors(data: Any) -> list:
     """The pack's schema errors; a pack the compiled check passes has none, and spares every
     run the import of jsonschema."""
-    from ..schema.fast import is_valid
-
     if is_valid(data, _pack_schema()):
         return []
     return sorted(_schema_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
@@ -168,20 +171,14 @@ def _check_options(rule: Rule, entry: YMap) -> list[Finding]:
 
 
 def _check_kind(rule: Rule, entry: YMap) -> list[Finding]:
-    from .checks import CHECKS
-
     if rule.check is None or rule.check in CHECKS or rule.check in ENGINE_CHECKS:
         return []
-    import difflib
-
     close = difflib.get_close_matches(rule.check, [*CHECKS, *ENGINE_CHECKS], n=1)
     return [_at(entry, ("check",), f"rule {rule.id}: there is no built-in check '{rule.check}'",
                 f"did you mean '{close[0]}'?" if close else "built-in checks live in engine/rules/checks/")]
 
 
 def _scope_names(rule: Rule) -> set[str]:
-    from .checks import CHECKS
-
     if rule.check is None:
         return scope.names(rule.for_each, rule.options)
     params = getattr(CHECKS.get(rule.check), "PARAMS", ("message",))

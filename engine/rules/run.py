@@ -16,6 +16,7 @@ from typing import Iterable, Iterator
 
 from ..findings import Finding
 from . import scope
+from .checks import CHECKS
 
 #: CPU seconds one rule may spend over a whole district before it is stopped. CPU time, not
 #: wall time, so that a busy machine does not change what validate reports.
@@ -81,8 +82,6 @@ def _deadline(seconds: float):
 
 
 def _run_rule(rule, model, options: dict, run_options) -> list[Finding]:
-    from .checks import CHECKS
-
     today = run_options.today
     if rule.check is not None:
         module = CHECKS.get(rule.check)

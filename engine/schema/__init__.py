@@ -12,9 +12,15 @@ import json
 from functools import lru_cache
 from typing import Any, Iterator
 
+from .. import lazy
 from ..findings import Finding
 from ..load import locate, pointer
 from ..resources import schema_path
+from .fast import is_valid
+
+# jsonschema words the errors of a district the compiled check fails: clean runs never load it.
+jsonschema = lazy.module("jsonschema")
+jsonschema_exceptions = lazy.module("jsonschema.exceptions")
 
 RULE = "schema"
 _TRUTHY_WORDS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF"}
@@ -29,9 +35,7 @@ def schema() -> dict:
 
 @lru_cache(maxsize=1)
 def _validator():
-    from jsonschema import Draft202012Validator
-
-    return Draft202012Validator(schema())
+    return jsonschema.Draft202012Validator(schema())
 
 
 def check(data: Any, where: tuple[str, int, int] = ("", 0, 0)) -> list[Finding]:
@@ -41,8 +45,6 @@ def check(data: Any, where: tuple[str, int, int] = ("", 0, 0)) -> list[Finding]:
     A district the compiled check passes is clean; any other goes to ``jsonschema``, whose
     errors make the messages (see :mod:`engine.schema.fast`).
     """
-    from .fast import is_valid
-
     if is_valid(data, schema()):
         return []
     findings = [f for error in _leaves(_validator().iter_errors(data)) for f in _findings(error, data, where)]
@@ -51,11 +53,9 @@ def check(data: Any, where: tuple[str, int, int] = ("", 0, 0)) -> list[Finding]:
 
 def _leaves(errors) -> Iterator:
     """Replace an anyOf/oneOf failure by its most relevant branch error."""
-    from jsonschema.exceptions import best_match
-
     for error in errors:
         if error.validator in ("anyOf", "oneOf") and error.context:
-            deepest = best_match(error.context)
+            deepest = jsonschema_exceptions.best_match(error.context)
             if deepest.validator not in ("type", "const") or len(error.context) == 1:
                 yield deepest
                 continue

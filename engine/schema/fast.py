@@ -29,6 +29,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
+from .. import lazy
+
+#: Loaded when a schema is first compiled (a run that finds its compiled check cached does not).
+fastjsonschema = lazy.module("fastjsonschema")
+
 #: Keywords of Draft 2020-12 that the Draft-07 compiler would silently ignore.
 _UNKNOWN_TO_COMPILER = frozenset((
     "prefixItems", "unevaluatedProperties", "unevaluatedItems", "dependentRequired", "dependentSchemas",
@@ -54,14 +59,14 @@ def is_valid(data: Any, schema: dict) -> bool:
 def validator(schema_text: str) -> Callable[[Any], Any] | None:
     """The compiled check of a schema (given as canonical JSON text), or None."""
     try:
-        import fastjsonschema
+        version = fastjsonschema.VERSION
     except ImportError:
         return None
     flat = flatten(json.loads(schema_text))
     if flat is None:
         return None
     text = json.dumps(flat, sort_keys=True, ensure_ascii=False)
-    key = hashlib.sha256(f"{text}\n{fastjsonschema.VERSION}\n{sys.version}".encode()).hexdigest()[:24]
+    key = hashlib.sha256(f"{text}\n{version}\n{sys.version}".encode()).hexdigest()[:24]
     code = _cached(key)
     if code is None:
         try:
