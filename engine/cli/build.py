@@ -9,10 +9,10 @@ import sys
 import click
 
 from .. import exitcodes, lazy
-from ..report import render_text
 
 render = lazy.module("engine.render")
 pipeline = lazy.module("engine.pipeline")
+report_stage = lazy.module("engine.report")
 
 FORMAT_CHOICES = ("md", "html", "docx", "ics", "xlsx", "all")
 #: Builds with more documents than this show a progress bar (on a terminal).
@@ -85,7 +85,7 @@ def _report(results, quiet: bool) -> int:
     for result in results:
         if result.findings:
             report = pipeline.Report([pipeline.DistrictResult(result.path, [result.path], result.findings, result.fatal)])
-            click.echo(render_text(report), nl=False, err=True)
+            click.echo(report_stage.render_text(report), nl=False, err=True)
             click.echo(f"loushi: {result.path}: not built: fix the errors above first", err=True)
             code = max(code, exitcodes.UNUSABLE if result.fatal else exitcodes.FINDINGS)
         elif result.error:
