@@ -6,9 +6,9 @@ being built); ``validate`` adds the rules. Both return values, never raise for b
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -127,7 +127,8 @@ def validate(paths: Iterable[str | Path], options: Options | None = None, jobs: 
 def _in_processes(districts: list[Path], options: Options, workers: int) -> list[DistrictResult]:
     """``validate_one`` over ``districts`` in ``workers`` processes, results in input order."""
     try:
-        pool = ProcessPoolExecutor(max_workers=workers)
+        # the pool's module (and multiprocessing) is loaded here, on first use; it may be missing
+        pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers)
     except (OSError, NotImplementedError, ImportError):  # no process support here (some sandboxes)
         return [validate_one(path, options) for path in districts]
     with pool:
