@@ -176,3 +176,25 @@ def test_only_engine_lazy_uses_importlib():
                    if isinstance(node, (ast.Import, ast.ImportFrom))
                    and ("importlib" in [a.name for a in node.names] or (getattr(node, "module", None) or "").startswith("importlib")))
     assert users == ["engine.lazy"]
+
+
+#: ``engine.graph.build`` is the documented function that builds the graph (docs/graph.md).
+SHADOWING_ALLOWED = {("engine.graph", "build")}
+
+
+def test_a_package_never_hides_its_submodules():
+    """``from .environment import environment`` in a package's __init__ would make
+    ``engine.render.environment`` the function, not the module (what monkeypatch and readers
+    reach by that dotted name)."""
+    hidden = []
+    for name, tree in TREES.items():
+        if not _is_package(name):
+            continue
+        folder = MODULES[name].parent
+        submodules = {path.stem for path in folder.glob("*.py")} | {
+            path.name for path in folder.iterdir() if (path / "__init__.py").exists()}
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and not (node.module is None and node.level == 1):
+                hidden += [(name, alias.asname or alias.name) for alias in node.names
+                           if (alias.asname or alias.name) in submodules]
+    assert set(hidden) <= SHADOWING_ALLOWED, hidden

@@ -24,7 +24,8 @@ from ..resources import models_dir
 from . import ics
 from .context import Builder, Ledger, Window
 from .documents import plan
-from .environment import RenderError, environment, render
+from .environment import RenderError, render
+from .environment import environment as template_environment  # engine.render.environment stays the module
 from .markdown import tidy
 from .output import OutputError, Tree, WriteResult, safe_name
 
@@ -121,7 +122,7 @@ def render_into(model, options: BuildOptions, put: Callable[[str, bytes], None])
     it is made (a document's context is made just before it is rendered, and dropped after);
     returns the number of documents."""
     with paused():  # see _COLLECT_EVERY
-        env = environment(options.templates)
+        env = template_environment(options.templates)
         window = Window(options.start, options.months)
         builder = Builder(model, window, governance_models())
         docs = plan(builder)
