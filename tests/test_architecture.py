@@ -128,6 +128,29 @@ def test_no_import_cycles():
     assert _cycles(_edges()) == []
 
 
+def _deferred_edges() -> dict[str, set[str]]:
+    """The engine modules each module names with ``lazy.module`` (loaded later, on first use)."""
+    edges = {name: set() for name in TREES}
+    for name, tree in TREES.items():
+        for node, _ in _walk(tree):
+            if isinstance(node, ast.Call) and _is_lazy_call(node) and isinstance(node.args[0], ast.Constant) \
+                    and node.args[0].value in MODULES:
+                edges[name].add(node.args[0].value)
+    return edges
+
+
+#: Deferring an import is for start-up speed, not for hiding a cycle. The Excel workbooks are
+#: made in ledger/export.py from render's records while render asks for them (issue #19 moves
+#: them into render's writers).
+DEFERRED_CYCLES_ALLOWED = [["engine.ledger.export", "engine.render"]]
+
+
+def test_no_import_cycles_through_deferred_imports_either():
+    loaded, deferred = _edges(), _deferred_edges()
+    both = {name: loaded[name] | deferred[name] for name in loaded}
+    assert all(cycle in DEFERRED_CYCLES_ALLOWED for cycle in _cycles(both)), _cycles(both)
+
+
 def test_cycle_finder_finds_a_cycle():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
