@@ -1,21 +1,26 @@
-"""``loushi rules list | explain ID | docs``: the shipped rules, from their packs."""
+"""``loushi rules list | explain ID | test [PACK…] | docs``: the rules, from their packs."""
 
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 
 import click
 
 from .. import exitcodes, lazy
+from ..i18n import text
+from . import baseline_options
 
 packs_stage = lazy.module("engine.rules.packs")
 rules_docs = lazy.module("engine.rules.docs")
+stages = lazy.module("engine.rules.stages")
+testing = lazy.module("engine.rules.testing")
 
 
 def _catalog(packs):
     cat = packs_stage.catalog(tuple(packs))
     for item in cat.findings:
-        click.echo(f"{item.file}:{item.line}:{item.column}: [error] {item.message} ({item.rule})", err=True)
+        click.echo(f"{item.where}: [error] {item.message} ({item.rule})", err=True)
     return cat
 
 
@@ -28,12 +33,18 @@ def command():
 @click.option("--pack", "pack", default=None, help="Only the rules of this pack.")
 @click.option("--packs", "packs", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="An extra pack file to load (repeatable).")
-def list_rules(pack, packs):
+@click.option("--all", "everything", is_flag=True,
+              help="Also the ids of the stages before the rules (yaml-syntax, schema, include-missing …).")
+def list_rules(pack, packs, everything):
     """One line per rule: id, default level, pack and summary."""
     cat = _catalog(packs)
     if pack is not None and pack not in cat.packs:
         raise click.BadParameter(f"no pack '{pack}' (packs: {', '.join(sorted(cat.packs))})", param_hint="--pack")
     click.echo(rules_docs.listing(cat, pack), nl=False)
+    if everything and pack is None:
+        lang = baseline_options.lang()
+        click.echo("\n" + text("stage.heading", lang))
+        click.echo(stages.listing(lang), nl=False)
     return exitcodes.UNUSABLE if cat.findings else exitcodes.OK
 
 
@@ -45,12 +56,48 @@ def list_rules(pack, packs):
 def explain_rule(rule_id, packs, width):
     """Description, rationale, source and options of RULE_ID, and its failing example beside the passing one."""
     cat = _catalog(packs)
+    lang = baseline_options.lang()
+    if rule_id in stages.STAGES and rule_id not in cat.rules:
+        click.echo(stages.explain(stages.STAGES[rule_id], lang), nl=False)
+        return exitcodes.OK
     if rule_id not in cat.rules:
-        close = difflib.get_close_matches(rule_id, sorted(cat.rules), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else " (see `loushi rules list`)"
+        close = difflib.get_close_matches(rule_id, sorted({*cat.rules, *stages.STAGES}), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else " (see `loushi rules list --all`)"
         raise click.BadParameter(f"no rule '{rule_id}'{hint}", param_hint="RULE_ID")
-    click.echo(rules_docs.explain(cat.rules[rule_id], width), nl=False)
+    click.echo(rules_docs.explain(cat.rules[rule_id], width, lang=lang), nl=False)
     return exitcodes.OK
+
+
+@command.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(), metavar="[PACK]...")
+@click.option("--project", type=click.Path(exists=True), default=None,
+              help="The project whose packs are tested when no PACK is given: a folder (its rules/ folder), or "
+                   "a district's file (the rules/ folder beside it and the packs its rules.extends names by "
+                   "path). Default: the current folder.")
+@click.option("-f", "--format", "fmt", type=click.Choice(("text", "json", "junit")), default="text",
+              show_default=True, help="Output format.")
+@click.option("-v", "--verbose", is_flag=True, help="Text: list the examples that pass too.")
+def test_packs(paths, project, fmt, verbose):
+    """Run every example of the packs PACK (files, or folders of *.yaml packs; default: the
+    project's rules/ folder and the shipped packs): a failing example must give a finding of its
+    rule (exactly those under its `expect:`), a passing one none. Exit 1 when one does not."""
+    lang = baseline_options.lang()
+    base = config = None
+    if project is not None:
+        base = Path(project) if Path(project).is_dir() else Path(project).parent
+        config = Path(project) if Path(project).is_file() else None
+    try:
+        files = testing.pack_files(tuple(paths), base, config)
+    except testing.NoPacks as exc:
+        error = click.ClickException(text("rtest.no-packs", lang, path=str(exc)))
+        error.exit_code = exitcodes.UNUSABLE
+        raise error from None
+    outcome = testing.run(files)
+    if fmt == "text":
+        click.echo(testing.render_text(outcome, lang, verbose), nl=False)
+    else:
+        click.echo(testing.RENDERERS[fmt](outcome, lang), nl=False)
+    return exitcodes.OK if outcome.ok else exitcodes.FINDINGS
 
 
 @command.command("docs")

@@ -29,7 +29,7 @@ def _ordered(cat: Catalog, rules) -> list[Rule]:
     return sorted(rules, key=lambda r: (order.get(r.pack, 99), r.id))
 
 
-def explain(rule: Rule, width: int = 100) -> str:
+def explain(rule: Rule, width: int = 100, lang: str = "en") -> str:
     """Everything about ``rule``: what, why, source, options, and its examples side by side."""
     parts = [f"{rule.id}  ({rule.pack} pack, default level {rule.level})", "", rule.summary, "",
              _wrap(rule.description, width), "", "Why: " + _wrap(rule.rationale, width)]
@@ -42,8 +42,8 @@ def explain(rule: Rule, width: int = 100) -> str:
                   for name, spec in sorted(rule.options.items())]
     parts += ["", "Examples (edits to the example base district, rules/examples/base.yaml):", ""]
     column = max((width - 3) // 2, 30)
-    left = _examples_text(rule, "fail", column)
-    right = _examples_text(rule, "pass", column)
+    left = _examples_text(rule, "fail", column, lang)
+    right = _examples_text(rule, "pass", column, lang)
     parts += side_by_side(["FAILS:", ""] + left, ["PASSES:", ""] + right, column)
     return "\n".join(parts).rstrip() + "\n"
 
@@ -69,7 +69,7 @@ def _wrap(text: str, width: int) -> str:
 
 def example_lines(example: dict) -> list[str]:
     """An example as YAML lines: its note, date, options and edits."""
-    shown = {key: example[key] for key in ("today", "options", "change", "district") if key in example}
+    shown = {key: example[key] for key in ("today", "options", "change", "district", "expect") if key in example}
     lines = [f"# {example['note']}"] if example.get("note") else []
     if shown:
         text = yaml.safe_dump(examples._plain(shown), allow_unicode=True, sort_keys=False, width=1000,
@@ -80,14 +80,28 @@ def example_lines(example: dict) -> list[str]:
     return lines
 
 
-def _examples_text(rule: Rule, kind: str, width: int) -> list[str]:
+#: How many of a failing example's findings ``explain`` and the reference page show.
+SHOWN_FINDINGS = 2
+
+
+def _examples_text(rule: Rule, kind: str, width: int, lang: str = "en") -> list[str]:
+    """Each example of ``kind``, what a failing one finds, and a mark on one that does not do
+    what it claims (as ``loushi rules test`` judges it)."""
+    from ..i18n import text
+    from .testing import judge
+
     lines = []
-    for example in examples.as_list(rule.examples[kind]):
+    for number, example in enumerate(examples.as_list(rule.examples[kind]), 1):
         for line in example_lines(example):
             lines += _cut(line, width)
+        case = judge(rule, kind, number, example)
         if kind == "fail":
-            for item in examples.run(rule, example).findings[:2]:
+            for item in case.findings[:SHOWN_FINDINGS]:
                 lines += _cut(f"→ {item.message}", width)
+            if len(case.findings) > SHOWN_FINDINGS:
+                lines += _cut("→ " + text("list.more", lang, count=len(case.findings) - SHOWN_FINDINGS), width)
+        for reason in case.reasons:
+            lines += _cut(text("rtest.lies", lang, reason=reason.text(lang)), width)
         lines.append("")
     return lines
 
@@ -204,6 +218,9 @@ def _pack_section(pack) -> list[str]:
             for example in examples.as_list(rule.examples[kind]):
                 out += [f"{title}:", "", "```yaml", *example_lines(example), "```", ""]
                 if kind == "fail":
-                    found = examples.run(rule, example).findings[:2]
-                    out += ["Finds:", ""] + [f"- {item.message}" for item in found] + [""]
+                    found = examples.run(rule, example).findings
+                    out += ["Finds:", ""] + [f"- {item.message}" for item in found[:SHOWN_FINDINGS]]
+                    if len(found) > SHOWN_FINDINGS:
+                        out.append(f"- … and {len(found) - SHOWN_FINDINGS} more")
+                    out.append("")
     return out

@@ -88,6 +88,8 @@ def _slot(parent, step: str, at: str, create: bool = False):
         if step not in parent and not create:
             raise ExampleError(f"{at}: no key '{step}'")
         return parent, step
+    if not isinstance(parent, list):
+        raise ExampleError(f"{at}: cannot go into {step}")
     return parent, _index(parent, step, at)
 
 
@@ -120,6 +122,17 @@ def text(rule, example: dict) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
 
 
+def _own_pack(rule) -> tuple[str, ...]:
+    """The pack file of ``rule`` when it is not a shipped one: it runs beside the shipped packs."""
+    from pathlib import Path
+
+    from .packs import shipped_packs
+
+    if not rule.file or Path(rule.file).resolve() in {p.resolve() for p in shipped_packs()}:
+        return ()
+    return (rule.file,)
+
+
 def run(rule, example: dict) -> Result:
     """Validate the district of ``example``; the findings of ``rule``, and of anything that stopped it."""
     name = f"<example of {rule.id}>"
@@ -129,6 +142,6 @@ def run(rule, example: dict) -> Result:
     if any(p.level == "error" for p in problems):
         return Result([], problems)
     today = dt.date.fromisoformat(example["today"]) if example.get("today") else EXAMPLE_TODAY
-    outcome = rules.check(model_stage.build(source), Options(today=today))
+    outcome = rules.check(model_stage.build(source), Options(today=today, rule_packs=_own_pack(rule)))
     found = [f for f in outcome.findings if f.rule == rule.id]
     return Result(found, [f for f in outcome.findings if f.rule in ("rule-error", "rule-pack")])

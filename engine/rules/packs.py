@@ -154,7 +154,7 @@ def _rule(pack: str, entry: YMap, file: str) -> tuple[Rule, list[Finding]]:
                 entry["rationale"], entry.get("source", ""), dict(entry.get("options") or {}),
                 entry["examples"], entry.get("check"), entry.get("for_each"), entry.get("condition"),
                 entry.get("when"), entry.get("field"), entry.get("hint", ""), file, entry.line)
-    problems = _check_options(rule, entry) + _check_kind(rule, entry)
+    problems = _check_options(rule, entry) + _check_kind(rule, entry) + _check_expect(rule, entry)
     if not problems:
         problems = _compile(rule, entry)
     return rule, problems
@@ -168,6 +168,16 @@ def _check_options(rule: Rule, entry: YMap) -> list[Finding]:
                                 f"rule {rule.id}: option {name}'s default {spec['default']!r} is not a {spec['type']}"
                                 " within its bounds"))
     return problems
+
+
+def _check_expect(rule: Rule, entry: YMap) -> list[Finding]:
+    """``expect:`` belongs to failing examples: a passing one expects no finding at all."""
+    passing = entry["examples"]["pass"]
+    path = ("examples", "pass")
+    items = [(path + (n,), e) for n, e in enumerate(passing)] if isinstance(passing, list) else [(path, passing)]
+    return [_at(entry, where + ("expect",), f"rule {rule.id}: `expect:` belongs to failing examples; "
+                "a passing example gives no finding of its rule", "move the example under `fail:`, or drop `expect:`")
+            for where, example in items if "expect" in example]
 
 
 def _check_kind(rule: Rule, entry: YMap) -> list[Finding]:

@@ -1,0 +1,196 @@
+"""Stage findings: the rule ids loushi prints that no rule pack holds.
+
+Reading a file (``yaml-*``), finding a district's files (``path-*``, ``include-*``), checking
+the format (``schema``), loading rule packs (``rule-pack``) and evaluating them
+(``rule-error``), routing a batch (``route-batch``) and importing ledgers (``ledger-*``,
+``mapping-shape``, ``import-*``) each report findings under an id of their own. Every such id
+has an entry here, in Chinese and English, so that ``loushi rules explain ID`` works for every
+id loushi can print, and ``loushi rules list --all`` lists them beside the packs' rules.
+
+These findings come before the rules (or outside them): a district's ``rules:`` block cannot
+disable or suppress them, since a config that cannot be read, or does not follow the format,
+cannot be judged by any rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage finding's id, where it comes from, and what it means (``{"zh": …, "en": …}``)."""
+
+    id: str
+    stage: str
+    level: str
+    summary: dict
+    action: dict
+
+
+#: Where each stage's findings come from, in both languages.
+STAGE_NAMES = {
+    "load": {"zh": "读取 YAML", "en": "reading YAML"},
+    "sources": {"zh": "查找街道配置的文件", "en": "finding a district's files"},
+    "schema": {"zh": "配置格式（JSON Schema）", "en": "the config format (JSON Schema)"},
+    "rules": {"zh": "规则包", "en": "rule packs"},
+    "route": {"zh": "批量分流（loushi route --batch）", "en": "batch routing (loushi route --batch)"},
+    "import": {"zh": "台账导入（loushi import）", "en": "ledger import (loushi import)"},
+}
+
+
+def _stage(ident: str, stage: str, level: str, zh: str, en: str, do_zh: str, do_en: str) -> Stage:
+    return Stage(ident, stage, level, {"zh": zh, "en": en}, {"zh": do_zh, "en": do_en})
+
+
+_ENTRIES = (
+    # reading a file (engine/load.py)
+    _stage("yaml-read", "load", "error", "文件无法读取：不存在、是文件夹或设备，或超过大小上限。",
+           "The file cannot be read: it does not exist, is a folder or a device, or is over the size limit.",
+           "检查路径，指向一个 YAML 文件。", "Check the path; name a YAML file."),
+    _stage("yaml-empty", "load", "error", "文件是空的，没有 YAML 文档。", "The file is empty: it holds no YAML document.",
+           "写入街道配置，或用 loushi init 生成骨架。", "Write the district's config, or start one with loushi init."),
+    _stage("yaml-syntax", "load", "error", "YAML 语法错误：缩进、引号、冒号或别名写错。",
+           "A YAML syntax error: indentation, quotes, colons or an alias written wrongly.",
+           "按提示的行列修改；含冒号或 # 的文字加引号。",
+           "Fix the line and column given; quote text that holds a colon or #."),
+    _stage("yaml-depth", "load", "error", "嵌套层数超过上限。", "Nesting deeper than the limit.",
+           "把深层结构拆开，用 id 互相引用。", "Flatten the structure and refer to entries by id."),
+    _stage("yaml-encoding", "load", "error", "文件不是有效的 UTF-8（或声明的编码）。",
+           "The file is not valid UTF-8 (or the encoding it declares).",
+           "用 UTF-8 重新保存文件。", "Save the file again as UTF-8."),
+    _stage("yaml-key", "load", "error", "映射或别名被用作键。", "A mapping, a list or an alias used as a key.",
+           "把键写成普通文字。", "Write the key out as plain text."),
+    _stage("yaml-alias-bomb", "load", "error", "别名展开后的值过多（别名炸弹）。",
+           "Aliases expand to too many values (an alias bomb).",
+           "把重复部分写出来，或少用嵌套别名。", "Write the repeated parts out, or use fewer nested aliases."),
+    _stage("yaml-documents", "load", "error", "一个文件里有多个 YAML 文档（第二个 ---）。",
+           "The file holds more than one YAML document (a second `---`).",
+           "一个文件写一个街道；用 include: 拆分。", "Put one district in a file; split a district with `include:`."),
+    _stage("yaml-merge-key", "load", "error", "不支持合并键（<<:）。", "Merge keys (`<<:`) are not supported.",
+           "把键写出来，或用 id 共享实体。", "Write the keys out, or share whole entities by id."),
+    _stage("yaml-duplicate-key", "load", "error", "同一映射里的键重复，第二个会被忽略。",
+           "A key repeated in one mapping; the second one would be ignored.",
+           "删去其中一个，或合并两者。", "Remove one of the two, or merge them."),
+    _stage("yaml-control-character", "load", "error", "文字里有任何文档都无法显示的控制字符。",
+           "The text holds a control character that no document can show.",
+           "删去该字符（常见于从其他软件复制的文字）。", "Delete the character (often pasted from another program)."),
+    _stage("yaml-tag", "load", "error", "不允许的 YAML 标签（!!python 等），或标签与值不符。",
+           "A YAML tag that is not allowed (!!python …), or a value its tag does not fit.",
+           "删去标签，写成普通的值。", "Drop the tag and write a plain value."),
+    # finding a district's files (engine/sources.py, engine/usable.py)
+    _stage("path-missing", "sources", "error", "命令行给出的路径不存在。", "A path given on the command line does not exist.",
+           "检查路径。", "Check the path."),
+    _stage("path-not-one-district", "sources", "error", "此处应为一个街道配置，却找到零个或多个。",
+           "One district was expected here, and none or several were found.",
+           "指向街道的主文件，或只含该街道的文件夹。", "Name the district's main file, or a folder holding only that district."),
+    _stage("include-missing", "sources", "error", "include 的模式匹配不到任何文件。", "An `include:` pattern matches no file.",
+           "检查模式；路径相对于主文件所在文件夹。", "Check the pattern; it is relative to the main file's folder."),
+    _stage("include-outside", "sources", "error", "include 指向街道文件夹之外。", "An `include:` reaches outside the district's folder.",
+           "把被引用的文件放进街道文件夹。", "Move the included files into the district's folder."),
+    _stage("include-self", "sources", "error", "include 引用了主文件自身。", "An `include:` names the main file itself.",
+           "只 include 街道的其他文件。", "Include only the other files of the district."),
+    _stage("include-shape", "sources", "error", "被引用的文件不是实体列表的映射，或含有只能写在主文件里的键。",
+           "An included file is not a mapping of entity lists, or holds a key only the main file may hold.",
+           "被引用的文件只写 buildings:、people: 等列表。", "Give an included file only lists such as `buildings:` and `people:`."),
+    # the format (engine/schema)
+    _stage("schema", "schema", "error", "配置不符合街道配置格式：缺少必填字段、类型不对或有未知字段。",
+           "The config does not follow the district config format: a required field missing, a wrong type "
+           "or an unknown field.",
+           "按提示修改；loushi schema 输出完整格式，docs/format.md 有说明。",
+           "Fix it as the hint says; `loushi schema` prints the format and docs/format.md describes it."),
+    # rule packs (engine/rules)
+    _stage("rule-pack", "rules", "error", "规则包或治理模式文件损坏：不符合规则包格式，或表达式无法编译。",
+           "A rule pack or a governance model is broken: it does not follow the pack format, or an "
+           "expression does not compile.",
+           "按提示的文件和行修改；loushi rules test 检查规则包及其示例。",
+           "Fix the file and line given; `loushi rules test` checks a pack and its examples."),
+    _stage("rule-error", "rules", "error", "规则的表达式对某个实体无法求值。",
+           "A rule's expression could not be evaluated for an entity.",
+           "修改规则（用 is defined 处理可能缺少的字段），或修改该实体。",
+           "Fix the rule (guard a field that may be missing with `is defined`), or the entity."),
+    # batch routing (engine/route_io.py)
+    _stage("route-batch", "route", "error", "批量分流的输入文件有一行无法使用。", "A line of a batch routing input cannot be used.",
+           "按提示的行修改输入文件。", "Fix the line of the input file given."),
+    # ledger import (engine/ledger)
+    _stage("ledger-missing", "import", "error", "台账文件不存在。", "The ledger file does not exist.",
+           "检查路径。", "Check the path."),
+    _stage("ledger-format", "import", "error", "不是 loushi 能读的台账格式。", "Not a ledger format loushi reads.",
+           "另存为 .xlsx 或 .csv。", "Save it as .xlsx or .csv."),
+    _stage("ledger-unreadable", "import", "error", "工作簿无法读取。", "The workbook cannot be read.",
+           "用表格软件打开并重新保存。", "Open it in a spreadsheet program and save it again."),
+    _stage("ledger-encoding", "import", "warning", "CSV 不是 UTF-8 文本（按 GB18030 读取，或无法读取）。",
+           "A CSV that is not UTF-8 text (read as GB18030, or not readable).",
+           "另存为 UTF-8 的 CSV。", "Save the CSV as UTF-8."),
+    _stage("ledger-empty", "import", "error", "工作表或某行为空。", "A sheet or a row is empty.",
+           "填写内容，或删除该表/行。", "Fill it in, or delete it."),
+    _stage("ledger-header", "import", "error", "找不到含名称列的表头行。", "No header row with a name column was found.",
+           "加上表头，或用 --mapping 指定列。", "Add the headers, or map the columns with --mapping."),
+    _stage("ledger-merged", "import", "error", "合并单元格：只有第一个单元格有值。", "Merged cells: only the first cell holds a value.",
+           "取消合并，把值填到每个单元格。", "Unmerge the cells and fill each one."),
+    _stage("ledger-missing-name", "import", "error", "某行缺少名称。", "A row has no name.",
+           "填写名称，或删除该行。", "Fill the name, or delete the row."),
+    _stage("ledger-not-a-name", "import", "error", "名称列的值不像名称。", "A value in the name column is not a name.",
+           "改正该单元格。", "Correct the cell."),
+    _stage("ledger-not-a-count", "import", "error", "应为数量的单元格不是数字。", "A cell that holds a count is not a number.",
+           "填写整数。", "Write a whole number."),
+    _stage("ledger-not-a-date", "import", "error", "应为日期的单元格不是日期。", "A cell that holds a date is not a date.",
+           "写成 YYYY-MM-DD。", "Write it as YYYY-MM-DD."),
+    _stage("ledger-unknown-value", "import", "error", "单元格的值不在允许的取值之中。", "A cell's value is not one of the known values.",
+           "改用提示中的取值。", "Use one of the values the hint lists."),
+    _stage("ledger-not-text", "import", "error", "应为文字的单元格是其他类型的值。", "A cell that holds text holds another kind of value.",
+           "改成文字。", "Write it as text."),
+    _stage("ledger-bad-id", "import", "error", "该值不能用作 id。", "The value cannot be an id.",
+           "id 只用小写字母、数字和连字符。", "Use lowercase letters, digits and hyphens in ids."),
+    _stage("ledger-duplicate", "import", "error", "台账中同一实体出现两次。", "The same entity appears twice in the ledgers.",
+           "删除或合并重复的行。", "Delete or merge the repeated rows."),
+    _stage("ledger-unknown-reference", "import", "error", "单元格引用的实体在台账和配置中都不存在。",
+           "A cell names an entity that neither the ledgers nor the config hold.",
+           "检查拼写，或先导入被引用的实体。", "Check the spelling, or import the entity it names first."),
+    _stage("mapping-shape", "import", "error", "列映射文件（--mapping）不符合其格式。", "The column mapping file (--mapping) does not follow its format.",
+           "按提示的行修改映射文件。", "Fix the mapping file at the line given."),
+    _stage("import-config-unusable", "import", "error", "要导入的街道配置无法使用或无法写入。",
+           "The district config to import into cannot be used or written.",
+           "先让 loushi validate 通过，或检查写入权限。", "Make `loushi validate` pass first, or check the permissions."),
+    _stage("import-invalid", "import", "error", "导入后的配置将不合格，因此没有写入。",
+           "The config would be invalid after the import, so nothing was written.",
+           "按提示修改台账后重新导入。", "Fix the ledgers as the findings say, and import again."),
+    _stage("import-other-file", "import", "warning", "实体位于街道的另一个文件中，导入时在原处更新。",
+           "An entity lies in another file of the district; the import updates it there.",
+           "无需处理；如需移动请手工修改。", "Nothing to do; move it by hand if you want it elsewhere."),
+)
+
+#: Every stage finding's entry, by id.
+STAGES: dict[str, Stage] = {entry.id: entry for entry in _ENTRIES}
+
+
+def gate_ids() -> frozenset[str]:
+    """The ids a district's ``rules:`` block cannot disable or suppress."""
+    return frozenset(STAGES)
+
+
+def listing(lang: str) -> str:
+    """One line per stage finding: id, level, stage and summary, in ``lang``."""
+    lang = lang if lang in ("zh", "en") else "en"
+    width = max(len(ident) for ident in STAGES)
+    gate = {"zh": "不可停用", "en": "gate"}[lang]
+    lines = [f"{s.id:<{width}}  {s.level:<7}  {gate:<10}  {s.summary[lang]}" for s in sorted(STAGES.values(),
+                                                                                          key=_order)]
+    return "\n".join(lines) + "\n"
+
+
+def _order(entry: Stage) -> tuple:
+    return (list(STAGE_NAMES).index(entry.stage), entry.id)
+
+
+def explain(entry: Stage, lang: str) -> str:
+    """What a stage finding means and what to do, in ``lang`` first and the other language below."""
+    from ..i18n import text
+
+    first = lang if lang in ("zh", "en") else "en"
+    other = "en" if first == "zh" else "zh"
+    parts = [text("stage.title", first, id=entry.id, stage=STAGE_NAMES[entry.stage][first], level=entry.level), ""]
+    for language in (first, other):
+        parts += [entry.summary[language], text("stage.action", language, action=entry.action[language]), ""]
+    parts.append(text("stage.gate", first))
+    return "\n".join(parts).rstrip() + "\n"
