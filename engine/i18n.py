@@ -153,6 +153,42 @@ CATALOG: dict[str, dict[str, str]] = {
                          "zh": "已将{count}条问题记入基线 {path}"},
     "baseline.matched": {"en": "{count} finding(s) matched the baseline {path}",
                          "zh": "{count}条问题已在基线 {path} 中，不计入结果"},
+    "baseline.stale": {"en": "{count} entr(ies) of the baseline {path} match no finding (fixed, or their words "
+                             "changed); remove them with --prune-baseline:",
+                       "zh": "基线 {path} 中有{count}条记录没有对应的问题（已修复，或问题的文字已变）；"
+                             "可加 --prune-baseline 删除："},
+    "baseline.stale-entry": {"en": "  {file}: {rule} for {target}{times}", "zh": "  {file}：{rule}，对象 {target}{times}"},
+    "baseline.pruned": {"en": "removed {count} entr(ies) that match no finding from the baseline {path}:",
+                        "zh": "已从基线 {path} 删除{count}条没有对应问题的记录："},
+    "baseline.unchecked": {"en": "{count} entr(ies) of the baseline are for files this run did not check; kept",
+                           "zh": "基线中有{count}条记录属于本次未检查的文件，予以保留"},
+    "baseline.missing": {"en": "{path}: no such baseline file; create it with --write-baseline {path}",
+                         "zh": "{path}：基线文件不存在；可用 --write-baseline {path} 生成"},
+    "baseline.unreadable": {"en": "{path}: cannot read the baseline: {error}", "zh": "{path}：无法读取基线：{error}"},
+    "baseline.invalid-json": {"en": "{path}: not a loushi baseline (invalid JSON: {error})",
+                              "zh": "{path}：不是 loushi 基线文件（JSON 无效：{error}）"},
+    "baseline.not-one": {"en": "{path}: not a loushi baseline (expected {{\"loushi-baseline\": {format}, "
+                               "\"findings\": [...]}}); write one with --write-baseline",
+                         "zh": "{path}：不是 loushi 基线文件（应为 {{\"loushi-baseline\": {format}, "
+                               "\"findings\": [...]}}）；可用 --write-baseline 生成"},
+    "baseline.newer-format": {"en": "{path}: a baseline of format {version}, written by a newer loushi; this loushi "
+                                    "reads format {format}: upgrade loushi, or write the baseline again with "
+                                    "--write-baseline",
+                              "zh": "{path}：基线格式为 {version}，由更新版本的 loushi 写成；本版本只能读取格式 {format}："
+                                    "请升级 loushi，或用 --write-baseline 重新生成基线"},
+    "baseline.unknown-format": {"en": "{path}: the baseline format {version} is not one loushi ever wrote (this "
+                                      "loushi reads format {format}); write the baseline again with --write-baseline",
+                                "zh": "{path}：基线格式 {version} 不是 loushi 写过的格式（本版本读取格式 {format}）；"
+                                      "请用 --write-baseline 重新生成基线"},
+    "baseline.bad-entry": {"en": "{path}: entry {number} is not a baseline entry (needs file, rule, target, path, "
+                                 "message)",
+                           "zh": "{path}：第{number}条不是基线记录（需要 file、rule、target、path、message）"},
+    "baseline.both": {"en": "give --baseline FILE or --write-baseline FILE, not both",
+                      "zh": "--baseline FILE 与 --write-baseline FILE 只能给一个"},
+    "baseline.prune-alone": {"en": "--prune-baseline goes with --baseline FILE (the file it rewrites)",
+                             "zh": "--prune-baseline 须与 --baseline FILE 同用（它改写的就是该文件）"},
+    "baseline.changed": {"en": "{path}: the baseline changed while loushi ran; nothing written: run again",
+                         "zh": "{path}：运行期间基线文件被改动，未写入；请重新运行"},
     # rules test: one example that does not do what it claims, and the summary
     "rtest.ok": {"en": "ok", "zh": "通过"},
     "rtest.fail": {"en": "FAIL", "zh": "未通过"},

@@ -143,6 +143,72 @@ def test_normalisation():
     assert normal_message("step 3 of 4") == "step 3 of 4"
 
 
-def test_parse_rejects_a_wrong_version():
-    with pytest.raises(BaselineError, match="not a loushi baseline"):
+def test_parse_rejects_a_newer_version():
+    with pytest.raises(BaselineError, match="written by a newer loushi"):
         parse('{"loushi-baseline": 2, "findings": []}', "x.json")
+
+
+def test_stale_entries_are_listed_by_file_rule_and_target(broken, tmp_path):
+    baseline = tmp_path / "baseline.json"
+    validate(str(broken), "--write-baseline", str(baseline))
+    broken.write_text(BROKEN.replace("holder: p-gone}", "holder: p-zheng}", 1), encoding="utf-8")  # c-1's is fixed
+    before = baseline.read_bytes()
+    result = validate(str(broken), "--baseline", str(baseline))
+    assert result.exit_code == 0
+    # the dangling holder of c-1 is fixed: its reference finding, and the model finding on that post, go
+    assert "2 entr(ies) of the baseline" in result.stderr and "--prune-baseline" in result.stderr
+    assert "  district.yaml: reference for c-1\n" in result.stderr
+    assert "  district.yaml: model-post-source for c-1-legal\n" in result.stderr
+    assert "reference for c-2" not in result.stderr
+    assert before == baseline.read_bytes()  # listing never rewrites the file
+
+
+def test_prune_baseline_rewrites_the_file_without_stale_entries(broken, tmp_path):
+    baseline = tmp_path / "baseline.json"
+    validate(str(broken), "--write-baseline", str(baseline))
+    entries = json.loads(baseline.read_text(encoding="utf-8"))["findings"]
+    broken.write_text(BROKEN.replace("holder: p-gone}", "holder: p-zheng}", 1), encoding="utf-8")
+    result = validate(str(broken), "--baseline", str(baseline), "--prune-baseline")
+    assert result.exit_code == 0 and "removed 2 entr(ies)" in result.stderr
+    after = json.loads(baseline.read_text(encoding="utf-8"))["findings"]
+    assert [e for e in entries if e["target"] not in ("c-1", "c-1-legal")] == after
+    again = validate(str(broken), "--baseline", str(baseline))
+    assert "match no finding" not in again.stderr and again.exit_code == 0
+
+
+def test_prune_keeps_entries_of_files_not_checked(broken, tmp_path):
+    baseline = tmp_path / "baseline.json"
+    validate(str(broken), "--write-baseline", str(baseline))
+    data = json.loads(baseline.read_text(encoding="utf-8"))
+    data["findings"].append({"file": "other/district.yaml", "rule": "reference", "target": "x", "path": "/x",
+                             "message": "m", "level": "error", "count": 1})
+    baseline.write_text(json.dumps(data), encoding="utf-8")
+    result = validate(str(broken), "--baseline", str(baseline), "--prune-baseline")
+    assert "1 entr(ies) of the baseline are for files this run did not check; kept" in result.stderr
+    assert any(e["file"] == "other/district.yaml" for e in json.loads(baseline.read_text())["findings"])
+
+
+def test_prune_without_baseline_is_refused(broken):
+    result = validate(str(broken), "--prune-baseline")
+    assert result.exit_code == 2 and "--prune-baseline goes with --baseline FILE" in result.output
+
+
+@pytest.mark.parametrize("version, words", [(2, "written by a newer loushi; this loushi reads format 1"),
+                                            (0, "not one loushi ever wrote"), ('"1"', "not one loushi ever wrote")])
+def test_other_formats_are_refused_clearly(broken, tmp_path, version, words):
+    bad = tmp_path / "old.json"
+    bad.write_text(f'{{"loushi-baseline": {version}, "findings": []}}', encoding="utf-8")
+    result = validate(str(broken), "--baseline", str(bad))
+    assert result.exit_code == 2 and words in result.output
+
+
+def test_format_one_without_counts_is_read():
+    assert sum(parse('{"loushi-baseline": 1, "findings": [{"file": "a", "rule": "r", "target": "", "path": "",'
+                     ' "message": "m"}]}', "x").values()) == 1
+
+
+def test_refusals_in_chinese(broken, tmp_path):
+    bad = tmp_path / "new.json"
+    bad.write_text('{"loushi-baseline": 7, "findings": []}', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--lang", "zh", "validate", str(broken), "--baseline", str(bad)])
+    assert result.exit_code == 2 and "由更新版本的 loushi 写成" in result.output

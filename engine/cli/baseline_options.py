@@ -11,25 +11,31 @@ baseline = lazy.module("engine.rules.baseline")
 
 
 def options(function):
-    """Add ``--baseline FILE`` and ``--write-baseline FILE`` to a command."""
+    """Add ``--baseline FILE``, ``--write-baseline FILE`` and ``--prune-baseline`` to a command."""
+    function = click.option("--prune-baseline", is_flag=True, default=False,
+                            help="With --baseline FILE: rewrite FILE without the entries that match no "
+                                 "finding (those the run lists as fixed).")(function)
     function = click.option("--write-baseline", type=click.Path(dir_okay=False), default=None,
                             help="Record every current finding in FILE (replacing it); later runs with "
                                  "--baseline FILE fail only on new ones.")(function)
     return click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), default=None,
-                        help="Leave out the findings recorded in FILE: fail only on new ones.")(function)
+                        help="Leave out the findings recorded in FILE: fail only on new ones; list the "
+                             "entries that match nothing.")(function)
 
 
-def apply(report, baseline_file, write_baseline):
-    """The report with the baseline applied (or written); a note on stderr; exit 2 if the file is unusable."""
-    if not baseline_file and not write_baseline:
+def apply(report, baseline_file, write_baseline, prune_baseline=False):
+    """The report with the baseline applied (or written, or pruned); notes on stderr; exit 2 if
+    the file is unusable."""
+    if not baseline_file and not write_baseline and not prune_baseline:
         return report
     try:
-        report, (key, values) = baseline.settle(report, baseline_file, write_baseline)
+        report, notes = baseline.settle(report, baseline_file, write_baseline, prune_baseline)
     except baseline.BaselineError as exc:
-        error = click.ClickException(str(exc))
+        error = click.ClickException(exc.text(lang()))
         error.exit_code = exitcodes.UNUSABLE
         raise error from None
-    click.echo(text(key, lang(), **values), err=True)
+    for key, values in notes:
+        click.echo(text(key, lang(), **values), err=True)
     return report
 
 

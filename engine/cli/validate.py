@@ -31,12 +31,13 @@ pipeline = lazy.module("engine.pipeline")
 @click.option("--models", "models", type=click.Path(exists=True, file_okay=False),
               help="A folder of further governance models (beside the shipped rules/models/).")
 @baseline_options.options
-def command(paths, fmt, fail_on, today, color, jobs, packs, models, baseline_file, write_baseline):
+def command(paths, fmt, fail_on, today, color, jobs, packs, models, baseline_file, write_baseline, prune_baseline):
     """Check district configs (files, or folders searched for *.yaml) and print every finding
     as file:line:col: [level] message (rule)."""
     options = pipeline.Options(today=today.date() if today else dt.date.today(), rule_packs=tuple(packs),
                       models_dir=models)
-    report = baseline_options.apply(pipeline.validate(paths, options, jobs), baseline_file, write_baseline)
+    report = baseline_options.apply(pipeline.validate(paths, options, jobs), baseline_file, write_baseline,
+                                    prune_baseline)
     render = REPORTERS[fmt]
     if fmt == "text":
         use_color = color if color is not None else sys.stdout.isatty()

@@ -16,11 +16,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import tempfile
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
+from .. import i18n
 from ..findings import Finding
 
 FORMAT = 1
@@ -29,7 +31,14 @@ _LINE_REF = re.compile(r"(\.ya?ml):\d+(?::\d+)?")
 
 
 class BaselineError(Exception):
-    """The baseline file cannot be used (missing, unreadable, not a baseline)."""
+    """The baseline file cannot be used (missing, unreadable, not a baseline, another format)."""
+
+    def __init__(self, key: str, **values):
+        self.key, self.values = key, values
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        return i18n.text(self.key, lang, **self.values)
 
 
 def normal_path(path: str) -> str:
@@ -73,33 +82,63 @@ def dump(findings: Iterable[Finding], folder: Path) -> str:
 
 def parse(text: str, name: str) -> Counter:
     """The counted fingerprints of a baseline file's text; raises BaselineError if it is not one."""
+    counts: Counter = Counter()
+    for key, count, _entry in entries(text, name):
+        counts[key] += count
+    return counts
+
+
+def entries(text: str, name: str) -> list[tuple[tuple, int, dict]]:
+    """Each entry of a baseline file's text: its fingerprint, its count and the entry as written.
+
+    The file's ``loushi-baseline`` names its format; a format this loushi does not read (a newer
+    loushi wrote it, or it is not one loushi ever wrote) is refused with what to do.
+    """
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise BaselineError(f"{name}: not a loushi baseline (invalid JSON: {exc})") from None
-    if not isinstance(data, dict) or data.get("loushi-baseline") != FORMAT or not isinstance(data.get("findings"), list):
-        raise BaselineError(f"{name}: not a loushi baseline (expected {{\"loushi-baseline\": {FORMAT}, "
-                            "\"findings\": [...]}); write one with --write-baseline")
-    counts: Counter = Counter()
-    for index, entry in enumerate(data["findings"]):
+        raise BaselineError("baseline.invalid-json", path=name, error=str(exc)) from None
+    if not isinstance(data, dict) or "loushi-baseline" not in data:
+        raise BaselineError("baseline.not-one", path=name, format=FORMAT)
+    version = data["loushi-baseline"]
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise BaselineError("baseline.unknown-format", path=name, version=json.dumps(version), format=FORMAT)
+    if version > FORMAT:
+        raise BaselineError("baseline.newer-format", path=name, version=version, format=FORMAT)
+    if not isinstance(data.get("findings"), list):
+        raise BaselineError("baseline.not-one", path=name, format=FORMAT)
+    return _READERS[version](data["findings"], name)
+
+
+def _entries_v1(items: list, name: str) -> list[tuple[tuple, int, dict]]:
+    """Format 1 (every baseline so far): ``file``, ``rule``, ``target``, ``path``, ``message``,
+    ``level`` and ``count`` (1 when left out)."""
+    found = []
+    for index, entry in enumerate(items):
         try:
             key = tuple(str(entry[k]) for k in ("file", "rule", "target", "path", "message"))
-            counts[key] += int(entry.get("count", 1))
-        except (KeyError, TypeError, ValueError):
-            raise BaselineError(f"{name}: entry {index + 1} is not a baseline entry "
-                                "(needs file, rule, target, path, message)") from None
-    return counts
+            found.append((key, int(entry.get("count", 1)), entry))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise BaselineError("baseline.bad-entry", path=name, number=index + 1) from None
+    return found
+
+
+#: How each format this loushi reads is read; a later format adds its reader here.
+_READERS = {1: _entries_v1}
+
+
+def _text(path: str | Path) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BaselineError("baseline.missing", path=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BaselineError("baseline.unreadable", path=str(path), error=str(exc)) from None
 
 
 def read(path: str | Path) -> Counter:
     """Read a baseline file; raises BaselineError when it cannot be used."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BaselineError(f"{path}: no such baseline file; create it with --write-baseline {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BaselineError(f"{path}: cannot read the baseline: {exc}") from None
-    return parse(text, str(path))
+    return parse(_text(path), str(path))
 
 
 def split(findings: Iterable[Finding], accepted: Counter, folder: Path) -> tuple[list[Finding], list[Finding]]:
@@ -116,45 +155,124 @@ def split(findings: Iterable[Finding], accepted: Counter, folder: Path) -> tuple
     return new, known
 
 
+@dataclass
+class Stale:
+    """Baseline entries no finding matched: ``stale`` in files this run checked (the findings are
+    fixed, or their words changed), ``unchecked`` in files it did not read (kept, never pruned)."""
+
+    stale: list[tuple[tuple, int]] = field(default_factory=list)
+    unchecked: int = 0
+
+
 def apply(report, path: str | Path):
-    """``report`` with the findings recorded in the baseline at ``path`` taken out.
+    """``report`` with the findings recorded in the baseline at ``path`` taken out, and the
+    entries that matched nothing (:class:`Stale`).
 
     Each district's summary counts them under ``baselined``. A district that could not be
-    read stays as it is: a baseline never hides a config that cannot be used.
+    read stays as it is: a baseline never hides a config that cannot be used, and its entries
+    count as unchecked, not stale.
     """
     accepted = read(path)
     folder = Path(path).parent
-    districts = []
+    districts, checked = [], set()
     for result in report.districts:
         if result.fatal:
             districts.append(result)
             continue
+        checked.update(relative_file(f, folder) for f in result.files)
         new, known = split(result.findings, accepted, folder)
         accepted.subtract(record(known, folder))
         summary = dict(result.summary, baselined=len(known))
         districts.append(replace(result, findings=new, summary=summary))
-    return replace(report, districts=districts)
+    left = Stale()
+    for key, count in sorted(accepted.items()):
+        if count <= 0:
+            continue
+        if key[0] in checked:
+            left.stale.append((key, count))
+        else:
+            left.unchecked += count
+    return replace(report, districts=districts), left
+
+
+def prune(path: str | Path, stale: Stale) -> int:
+    """Rewrite the baseline at ``path`` without its stale entries; return how many it dropped.
+
+    Only what :func:`apply` found stale is taken out, and only when the file is still the one
+    read: a file changed in between is left alone.
+    """
+    if not stale.stale:
+        return 0
+    original = _text(path)
+    drop = Counter(dict(stale.stale))
+    kept = []
+    for key, count, entry in entries(original, str(path)):
+        gone = min(count, drop[key])
+        drop[key] -= gone
+        if count - gone > 0:
+            kept.append(dict(entry, count=count - gone))
+    data = json.loads(original)
+    data["findings"] = kept
+    _replace_file(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n", original)
+    return sum(n for _key, n in stale.stale)
 
 
 def write(report, path: str | Path) -> int:
     """Record every finding of ``report``'s usable districts in a baseline at ``path``; return how many."""
     findings = [f for d in report.districts if not d.fatal for f in d.findings]
-    Path(path).write_text(dump(findings, Path(path).parent), encoding="utf-8")
+    _replace_file(path, dump(findings, Path(path).parent), None)
     return len(findings)
 
 
-def settle(report, read_from: str | Path | None, write_to: str | Path | None):
-    """Apply ``--baseline`` / ``--write-baseline`` to a validation report.
+def _replace_file(path: str | Path, text: str, expected: str | None) -> None:
+    """Replace the file at ``path`` with ``text`` at once (a reader sees the old file or the new one).
 
-    Returns ``(report, note)``: the report without the baselined findings, and
-    ``(message key, values)`` for the note the CLI prints. Writing records every current
+    ``expected`` is the text the caller read; when the file no longer holds it, nothing is written.
+    This is the one place baselines are written: the locked compare-and-replace every file a
+    person owns gets goes here.
+    """
+    target = Path(path)
+    if expected is not None and _text(target) != expected:
+        raise BaselineError("baseline.changed", path=str(path))
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        if target.exists():
+            os.chmod(temporary, target.stat().st_mode & 0o7777)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def settle(report, read_from: str | Path | None, write_to: str | Path | None, prune_stale: bool = False):
+    """Apply ``--baseline`` / ``--write-baseline`` (and ``--prune-baseline``) to a validation report.
+
+    Returns ``(report, notes)``: the report without the baselined findings, and a list of
+    ``(message key, values)`` for the notes the CLI prints. Writing records every current
     finding and then applies the new file, so the run passes unless a config is unusable.
     """
     if read_from and write_to:
-        raise BaselineError("give --baseline FILE or --write-baseline FILE, not both")
+        raise BaselineError("baseline.both")
+    if prune_stale and not read_from:
+        raise BaselineError("baseline.prune-alone")
     if write_to:
         count = write(report, write_to)
-        return apply(report, write_to), ("baseline.written", {"count": count, "path": str(write_to)})
-    settled = apply(report, read_from)
+        settled, _stale = apply(report, write_to)
+        return settled, [("baseline.written", {"count": count, "path": str(write_to)})]
+    settled, stale = apply(report, read_from)
     matched = sum(d.summary.get("baselined", 0) for d in settled.districts)
-    return settled, ("baseline.matched", {"count": matched, "path": str(read_from)})
+    notes = [("baseline.matched", {"count": matched, "path": str(read_from)})]
+    if stale.stale:
+        total = sum(n for _key, n in stale.stale)
+        if prune_stale:
+            prune(read_from, stale)
+            notes.append(("baseline.pruned", {"count": total, "path": str(read_from)}))
+        else:
+            notes.append(("baseline.stale", {"count": total, "path": str(read_from)}))
+        notes += [("baseline.stale-entry", {"file": k[0], "rule": k[1], "target": k[2] or "—",
+                                            "times": f" ×{n}" if n > 1 else ""}) for k, n in stale.stale]
+    if stale.unchecked:
+        notes.append(("baseline.unchecked", {"count": stale.unchecked}))
+    return settled, notes
