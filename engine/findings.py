@@ -24,7 +24,10 @@ class Position:
     column: int = 0
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
+        """``file:line:col``; a place without a line (a file that is missing) is the file alone."""
+        if self.line < 1:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column}" if self.column >= 1 else f"{self.file}:{self.line}"
 
 
 @dataclass(frozen=True, order=True)
@@ -50,6 +53,11 @@ class Finding:
     @property
     def position(self) -> Position:
         return Position(self.file, self.line, self.column)
+
+    @property
+    def where(self) -> str:
+        """The place as people read it: ``file:line:col``, or the file alone when no line is known."""
+        return str(self.position)
 
     def at_least(self, level: str) -> bool:
         return LEVEL_RANK[self.level] >= LEVEL_RANK[level]

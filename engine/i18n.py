@@ -218,6 +218,27 @@ CATALOG: dict[str, dict[str, str]] = {
                    "zh": "不属于任何规则包：街道配置的 rules: 不能停用或豁免它。"},
     "stage.heading": {"en": "Findings of the stages before the rules (not disableable, not suppressible):",
                       "zh": "规则之前各阶段的检查结果（不可停用，不可豁免）："},
+    # build --templates
+    "templates.unknown": {"en": "{name} replaces no shipped template", "zh": "{name} 不对应任何内置模板"},
+    "templates.unknown-close": {"en": "{name} replaces no shipped template; did you mean {close}?",
+                                "zh": "{name} 不对应任何内置模板；是否应为 {close}？"},
+    "templates.known": {"en": "a file in {folder} replaces the shipped template of the same name (loushi's "
+                              "templates/ folder); name a partial of your own _name.md",
+                        "zh": "{folder} 中的文件按同名替换内置模板（loushi 的 templates/ 文件夹）；"
+                              "自己的片段模板请以下划线开头命名，如 _footer.md"},
+    # suppression-unused: why a suppression matches nothing
+    "suppress.fixed": {"en": "what it suppressed is fixed: remove the suppression",
+                       "zh": "所豁免的问题已修复：请删除此豁免"},
+    "suppress.no-target": {"en": "the district has no '{target}': check the target's spelling, or remove the "
+                                 "suppression",
+                           "zh": "本街道配置中没有“{target}”：请检查 target 的拼写，或删除此豁免"},
+    "suppress.no-target-close": {"en": "the district has no '{target}' (did you mean '{close}'?): check the "
+                                       "target's spelling",
+                                 "zh": "本街道配置中没有“{target}”（是否应为“{close}”？）：请检查 target 的拼写"},
+    "suppress.rule-off": {"en": "the rule {rule} does not run in this district (disabled, or its pack is not in "
+                                "rules.extends): the suppression has nothing to match",
+                          "zh": "规则 {rule} 在本街道配置中不运行（已停用，或其规则包不在 rules.extends 中）："
+                                "此豁免无从生效"},
     # init
     "init.written": {"en": "wrote {path}: a {model} ({name}) district scaffold; next: loushi validate {path}",
                      "zh": "已生成 {path}：{name}（{model}）街道配置骨架；下一步：loushi validate {path}"},

@@ -43,6 +43,7 @@ class Options:
     today: dt.date = field(default_factory=dt.date.today)
     rule_packs: tuple[str, ...] = ()   # extra packs (paths) on top of each district's own
     models_dir: str | None = None      # extra governance models
+    lang: str = "en"                   # the language of the hints loushi itself writes (engine.i18n)
 
 
 @dataclass

@@ -109,9 +109,29 @@ def test_unknown_ids(args, message):
     assert message in result.output
 
 
-def test_exactly_one_subject():
+def test_someone_must_leave():
     assert CliRunner().invoke(cli, ["impact", str(MINI)]).exit_code == 2
-    assert CliRunner().invoke(cli, ["impact", str(MINI), "--person", "p-li", "--unit", "u-pm"]).exit_code == 2
+
+
+def test_several_leave_at_once(model):
+    one, other = impact.compute(model, person="p-li"), impact.compute(model, person="p-sun")
+    both = impact.compute(model, person=["p-li", "p-sun"])
+    posts = lambda r: {p["post"] for p in r["posts_vacated"]}  # noqa: E731
+    assert posts(both) == posts(one) | posts(other) and posts(one) and posts(other)
+    assert both["people_leaving"] == ["p-li", "p-sun"] and "subject" not in both
+    assert [s["id"] for s in both["subjects"]] == ["p-li", "p-sun"]
+    result = CliRunner().invoke(cli, ["impact", str(MINI), "--person", "p-li", "--person", "p-sun", "-f", "json"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["posts_vacated"] == both["posts_vacated"]
+    text = CliRunner().invoke(cli, ["impact", str(MINI), "--person", "p-li", "--person", "p-sun"]).output
+    assert "（p-li）、人员 孙三（示例）（p-sun）同时离开" in text and f"空出岗位 {len(posts(both))} 个" in text
+
+
+def test_a_person_and_a_unit_leave_together(model):
+    together = impact.compute(model, person="p-sun", unit="u-pm")
+    apart = [impact.compute(model, person="p-sun"), impact.compute(model, unit="u-pm")]
+    assert set(together["people_leaving"]) == set(apart[0]["people_leaving"]) | set(apart[1]["people_leaving"])
+    assert CliRunner().invoke(cli, ["impact", str(MINI), "--person", "p-sun", "--unit", "u-pm"]).exit_code == 0
 
 
 def test_cli_text_and_json():

@@ -128,16 +128,16 @@ def write(tmp_path, text: str, encoding: str = "utf-8") -> Path:
     ("building,matter,time\nb-1,mt-canteen,2025-09-30 10:00\nb-1,mt-canteen,30/9/2025\n",
      "m.csv:3:3: [error] '30/9/2025' is not a time written YYYY-MM-DD HH:MM"),
     ("building,matter,time,severty\n", "m.csv:1:4: [error] unknown column 'severty'"),
-    ("building,time\n", "m.csv:1:0: [error] the header has no 'matter' column"),
-    ("building,matter,time\nb-1,mt-canteen\n", "m.csv:2:0: [error] the row has 2 cells, the header 3"),
+    ("building,time\n", "m.csv:1: [error] the header has no 'matter' column"),
+    ("building,matter,time\nb-1,mt-canteen\n", "m.csv:2: [error] the row has 2 cells, the header 3"),
     ("building,matter,time\n,mt-canteen,2025-09-30 10:00\n", "m.csv:2:1: [error] the building is empty"),
-    ("", "m.csv:0:0: [error] the batch file is empty"),
+    ("", "m.csv: [error] the batch file is empty"),
     ("building,matter,time\nb-1,mt-canteen,2025-09-30 10:00\nb-9x,mt-canteen,2025-09-30 10:00\n",
      "m.csv:3:1: [error] no building with the id or name 'b-9x'"),
     ("time,matter,building,severity\n2025-09-30 10:00,mt-tax,b-1,majr\n",
      "m.csv:2:4: [error] 'majr' is not a value of the attribute 'severity'"),
     ("building,matter,time\nb-3,mt-canteen,2025-09-30 10:00\n",
-     "m.csv:2:0: [error] matter category 'mt-canteen', chain 1, step 1, for the building 'b-3'"),
+     "m.csv:2: [error] matter category 'mt-canteen', chain 1, step 1, for the building 'b-3'"),
 ])
 def test_batch_file_problems(tmp_path, text, expected):
     result = CliRunner().invoke(cli, ["route", str(MINI), "--batch", str(write(tmp_path, text))])

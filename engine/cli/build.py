@@ -28,6 +28,42 @@ def _month(ctx, param, value):
         raise click.BadParameter(f"'{value}' is not a month written YYYY-MM, e.g. 2025-01") from None
 
 
+def unknown_templates(folder) -> list[tuple[str, str | None]]:
+    """Files of a ``--templates`` folder that replace no shipped template, each with the nearest
+    shipped name. Hidden files, and files whose name starts with ``_`` (a partial of one's own,
+    for an override to include), are left alone."""
+    import difflib
+    from pathlib import Path
+
+    from ..resources import templates_dir
+
+    shipped = sorted(p.name for p in templates_dir().iterdir() if p.is_file())
+    found = []
+    for path in sorted(Path(folder).rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if not path.is_file() or any(part.startswith((".", "_")) for part in name.split("/")) or name in shipped:
+            continue
+        close = difflib.get_close_matches(path.name, shipped, n=1, cutoff=0.6)
+        found.append((name, close[0] if close else None))
+    return found
+
+
+def _templates(ctx, param, value):
+    """``--templates DIR``, refused when a file in it would replace nothing (a misspelt name)."""
+    if value is None:
+        return None
+    from ..i18n import text
+    from .baseline_options import lang
+
+    unknown = unknown_templates(value)
+    if unknown:
+        language = lang()
+        lines = [text("templates.unknown-close" if close else "templates.unknown", language, name=name, close=close)
+                 for name, close in unknown]
+        raise click.BadParameter("\n".join(lines + [text("templates.known", language, folder=value)]))
+    return value
+
+
 @click.command("build", epilog=exitcodes.HELP)
 @click.argument("path", type=click.Path(exists=True))
 @click.option("-o", "--out", required=True, type=click.Path(file_okay=False),
@@ -36,8 +72,9 @@ def _month(ctx, param, value):
               show_default=True,
               help="Format: md, html, docx, ics (the rosters as calendars), xlsx (workbooks); all = the first "
                    "four. Repeat for several.")
-@click.option("--templates", type=click.Path(exists=True, file_okay=False),
-              help="A folder of templates that replace the shipped ones of the same name.")
+@click.option("--templates", type=click.Path(exists=True, file_okay=False), callback=_templates,
+              help="A folder of templates that replace the shipped ones of the same name (a file that "
+                   "replaces none is an error; files named _*.md are your own partials).")
 @click.option("--start", callback=_month, metavar="YYYY-MM", help="First month of the rosters (default: this month).")
 @click.option("--months", type=click.IntRange(1, 120), default=12, show_default=True,
               help="How many months the rosters cover.")

@@ -1,4 +1,4 @@
-"""``loushi impact PATH --person ID | --unit ID``: what happens if that person or unit leaves."""
+"""``loushi impact PATH --person ID… --unit ID…``: what happens if those people and units leave."""
 
 from __future__ import annotations
 
@@ -12,17 +12,19 @@ impact = lazy.module("engine.model.impact")
 
 @click.command("impact", epilog=exitcodes.HELP)
 @click.argument("path", type=click.Path())
-@click.option("--person", metavar="ID", default=None, help="The id of the person who leaves.")
-@click.option("--unit", metavar="ID", default=None, help="The id of the unit that leaves (its affiliated people leave with it).")
+@click.option("--person", "people", metavar="ID", multiple=True,
+              help="The id of a person who leaves; repeat it for several leaving at once.")
+@click.option("--unit", "units", metavar="ID", multiple=True,
+              help="The id of a unit that leaves (its affiliated people leave with it); repeatable.")
 @click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="Output format.")
-def command(path, person, unit, fmt):
-    """What happens in the district at PATH if a person or a unit leaves: posts vacated,
+def command(path, people, units, fmt):
+    """What happens in the district at PATH if people or units leave (together): posts vacated,
     committees falling below their governance model, escalation steps left without a handler,
     party organisations and buildings affected."""
-    if (person is None) == (unit is None):
-        raise click.UsageError("name exactly one of --person ID or --unit ID")
-    outcome = impact.for_path(path, person=person, unit=unit)
+    if not people and not units:
+        raise click.UsageError("name who leaves: --person ID or --unit ID (each repeatable)")
+    outcome = impact.for_path(path, person=people, unit=units)
     if outcome.report is not None:
         return stopped(outcome.report)
     if outcome.error:

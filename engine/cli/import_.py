@@ -35,7 +35,7 @@ def _report(outcome) -> int:
     for problem in outcome.problems:
         click.echo(str(problem), err=True)
     for finding in outcome.findings:
-        click.echo(f"{finding.file}:{finding.line}:{finding.column}: [{finding.level}] {finding.message} "
+        click.echo(f"{finding.where}: [{finding.level}] {finding.message} "
                    f"({finding.rule})" + (f"\n    hint: {finding.hint}" if finding.hint else ""), err=True)
     if outcome.status == "failed":
         click.echo(f"loushi: {outcome.into}: nothing imported", err=True)

@@ -35,7 +35,7 @@ def command(paths, fmt, fail_on, today, color, jobs, packs, models, baseline_fil
     """Check district configs (files, or folders searched for *.yaml) and print every finding
     as file:line:col: [level] message (rule)."""
     options = pipeline.Options(today=today.date() if today else dt.date.today(), rule_packs=tuple(packs),
-                      models_dir=models)
+                               models_dir=models, lang=baseline_options.lang())
     report = baseline_options.apply(pipeline.validate(paths, options, jobs), baseline_file, write_baseline,
                                     prune_baseline)
     render = REPORTERS[fmt]

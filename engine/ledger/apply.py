@@ -140,7 +140,7 @@ def _known(target: Path, outcome: Outcome) -> Known:
 
     source = read_district(target)
     if source.fatal or source.data is None:
-        outcome.problems += [Problem(f"{f.file}:{f.line}:{f.column}", f.level, f.rule, f.message, f.hint)
+        outcome.problems += [Problem(f.where, f.level, f.rule, f.message, f.hint)
                              for f in source.findings if f.level == "error"]
         outcome.problems.append(Problem(str(target), "error", "import-config-unusable",
                                         "the config cannot be read; nothing imported", "fix the errors above first"))

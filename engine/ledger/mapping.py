@@ -178,7 +178,7 @@ def load_mapping(path: str | Path | None) -> tuple[Mapping, list[Problem]]:
 
     doc = load_file(Path(path), str(path))
     if doc.fatal:
-        return mapping, [Problem(f"{f.file}:{f.line}:{f.column}", "error", f.rule, f.message, f.hint)
+        return mapping, [Problem(f.where, "error", f.rule, f.message, f.hint)
                          for f in doc.findings]
     data = doc.data if doc.data is not None else {}
     problems = _check_mapping(data, str(path))

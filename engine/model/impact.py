@@ -1,6 +1,7 @@
 """What happens if a person or a unit leaves: the staffing question of a district.
 
-``compute(model, person=...)`` or ``compute(model, unit=...)`` returns plain, sorted data:
+``compute(model, person=...)`` or ``compute(model, unit=...)`` (an id, or several leaving at
+once) returns plain, sorted data:
 
 - **posts vacated**: posts the person holds; for a unit, posts held by the people affiliated
   with it and posts it sends (``from:``). A rotating post (轮值) is vacated only when no turn
@@ -38,8 +39,8 @@ class Outcome:
     error: str = ""
 
 
-def for_path(path: str | Path, person: str | None = None, unit: str | None = None) -> Outcome:
-    """The impact of ``person`` or ``unit`` leaving the district at ``path``."""
+def for_path(path: str | Path, person=None, unit=None) -> Outcome:
+    """The impact of ``person`` and/or ``unit`` (an id, or several) leaving the district at ``path``."""
     usable = model_or_report(path)
     if usable.model is None:
         return Outcome(report=usable.report)
@@ -49,20 +50,30 @@ def for_path(path: str | Path, person: str | None = None, unit: str | None = Non
         return Outcome(error=str(exc))
 
 
-def compute(model, person: str | None = None, unit: str | None = None, models: dict | None = None) -> dict:
-    """The impact of exactly one of ``person`` / ``unit`` leaving; ``models`` by id (default: shipped)."""
-    kind, ident = _subject(model, person, unit)
-    people = {ident} if kind == "people" else {
-        p for p, entity in model.entities["people"].items() if entity.get("affiliation") == ident}
-    units = {ident} if kind == "units" else set()
+def _ids(value) -> list[str]:
+    """One id, or several, as a list without repeats (in the order given)."""
+    if value is None:
+        return []
+    return list(dict.fromkeys([value] if isinstance(value, str) else value))
+
+
+def compute(model, person=None, unit=None, models: dict | None = None) -> dict:
+    """The impact of the people ``person`` and the units ``unit`` (an id, or several) leaving at
+    once; ``models`` by id (default: shipped). ``subject`` is given when one leaves, ``subjects``
+    always."""
+    subjects = _subjects(model, _ids(person), _ids(unit))
+    units = {ident for kind, ident in subjects if kind == "units"}
+    people = {ident for kind, ident in subjects if kind == "people"}
+    people |= {p for p, entity in model.entities["people"].items() if entity.get("affiliation") in units}
     vacated, turns = _vacated(model, people, units)
     gaps = escalation_gaps(model, vacated)
     below = committees_below(model, vacated, governance_models() if models is None else models)
     orgs = party_orgs_affected(model, vacated, units)
-    return {
+    named = [{"kind": "person" if kind == "people" else "unit", "id": ident,
+              "name": model.entities[kind][ident]["name"]} for kind, ident in subjects]
+    result = {
         "district": {"id": model.id, "name": model.name},
-        "subject": {"kind": "person" if kind == "people" else "unit", "id": ident,
-                    "name": model.entities[kind][ident]["name"]},
+        "subjects": named,
         "people_leaving": sorted(people),
         "posts_vacated": [_post_row(model, model.posts[p]) for p in sorted(vacated)],
         "rotation_turns_lost": turns,
@@ -74,17 +85,21 @@ def compute(model, person: str | None = None, unit: str | None = None, models: d
         "buildings_affected": buildings_affected(model, vacated, units, gaps, turns),
         "party_members_lost": _members_lost(model, units),
     }
+    if len(named) == 1:
+        result["subject"] = named[0]
+    return result
 
 
-def _subject(model, person: str | None, unit: str | None) -> tuple[str, str]:
-    if (person is None) == (unit is None):
-        raise UnknownSubject("name exactly one person (--person) or one unit (--unit)")
-    kind, ident = ("people", person) if person is not None else ("units", unit)
-    if ident not in model.entities[kind]:
-        label = "person" if kind == "people" else "unit"
-        hint = model.suggest(ident, (kind,))
-        raise UnknownSubject(f"no {label} with the id '{ident}'" + (f" ({hint})" if hint else ""))
-    return kind, ident
+def _subjects(model, people: list[str], units: list[str]) -> list[tuple[str, str]]:
+    if not people and not units:
+        raise UnknownSubject("name a person (--person) or a unit (--unit) who leaves")
+    subjects = [("people", p) for p in people] + [("units", u) for u in units]
+    for kind, ident in subjects:
+        if ident not in model.entities[kind]:
+            label = "person" if kind == "people" else "unit"
+            hint = model.suggest(ident, (kind,))
+            raise UnknownSubject(f"no {label} with the id '{ident}'" + (f" ({hint})" if hint else ""))
+    return subjects
 
 
 # -- posts --------------------------------------------------------------------------------------
@@ -244,9 +259,9 @@ _LEVELS = {"building": "楼宇", "cluster": "楼群", "block": "街区", "subdis
 
 def render_text(impact: dict) -> str:
     """The impact as a short report (Chinese headings)."""
-    subject = impact["subject"]
-    who = "人员" if subject["kind"] == "person" else "单位"
-    lines = [f"{impact['district']['name']}：{who} {subject['name']}（{subject['id']}）离开的影响", ""]
+    who = "、".join(f"{'人员' if s['kind'] == 'person' else '单位'} {s['name']}（{s['id']}）" for s in impact["subjects"])
+    together = "同时" if len(impact["subjects"]) > 1 else ""
+    lines = [f"{impact['district']['name']}：{who}{together}离开的影响", ""]
     lines.append(f"空出岗位 {len(impact['posts_vacated'])} 个")
     lines += [f"  {row['body']} · {row['title']}（{row['post']}）" for row in impact["posts_vacated"]]
     if impact["rotation_turns_lost"]:

@@ -167,6 +167,8 @@ def _person_lines(data: dict) -> list[str]:
     lines.append("  分布（岗位数: 人数）: " + ", ".join(f"{k}: {v}" for k, v in data["distribution"].items()))
     for row in data["by_person"][:BUSIEST]:
         lines.append(f"    {row['name']}（{row['person']}）: {row['posts']}")
+    if len(data["by_person"]) > BUSIEST:
+        lines.append(f"    …另有 {len(data['by_person']) - BUSIEST} 人（--format json 列出全部）")
     if data["without_post"]:
         lines.append(f"  无岗位: {_some(data['without_post'])}")
     return lines

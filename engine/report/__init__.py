@@ -24,7 +24,7 @@ def render_text(report, *, color: bool = False, lang: str = "en") -> str:
         if color:
             code = {"error": "31", "warning": "33", "info": "36"}[level]
             level = f"\x1b[{code}m{level}\x1b[0m"
-        lines.append(f"{item.file}:{item.line}:{item.column}: [{level}] {item.message} ({item.rule})")
+        lines.append(f"{item.where}: [{level}] {item.message} ({item.rule})")
         if item.hint:
             lines.append(f"    hint: {item.hint}")
     lines.append(summary_line(report, lang))

@@ -81,7 +81,9 @@ def describe(change: Change, style: _Style) -> str:
 
 def _describe_finding(change: Change, style: _Style) -> str:
     where = change.new if change.new is not None else change.old
-    at = f"{where['file']}:{where['line']}:{where['column']}"
+    from ..findings import Position
+
+    at = str(Position(where["file"], where["line"], where["column"]))
     before = style.literal(change.old["message"]) if change.old is not None else ""
     return text(f"diff.{change.change}", style.lang, level=word("level", change.field, style.lang),
                 message=style.literal(where["message"]), rule=change.subject, old=before,

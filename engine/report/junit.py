@@ -32,7 +32,7 @@ def _suite(root, name: str, findings) -> None:
         ET.SubElement(suite, "testcase", classname="loushi", name=f"{name}: no findings")
     for item in findings:
         case = ET.SubElement(suite, "testcase", classname=f"loushi.{item.rule}",
-                             name=f"{item.file}:{item.line}:{item.column}", file=item.file, line=str(item.line))
+                             name=item.where, file=item.file, line=str(item.line))
         text = item.message + (f"\nhint: {item.hint}" if item.hint else "")
         if item.level == "info":
             ET.SubElement(case, "system-out").text = text

@@ -277,7 +277,7 @@ def problems_text(problems) -> str:
     """``file:row:column: [error] message (route-batch)``, a hint below where there is one."""
     lines = []
     for item in problems:
-        lines.append(f"{item.file}:{item.line}:{item.column}: [{item.level}] {item.message} ({item.rule})")
+        lines.append(f"{item.where}: [{item.level}] {item.message} ({item.rule})")
         if item.hint:
             lines.append(f"    hint: {item.hint}")
     lines.append(f"{len(problems)} problem(s) in the batch; nothing was routed")

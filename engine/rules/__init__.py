@@ -32,7 +32,7 @@ def check(model, options) -> Outcome:
         for item in run_rule(rule, model, config.options[rule.id], options):
             raw.append(item if item.rule == "rule-error" else replace(item, level=stamped, rule=rule.id))
     kept, suppressed = _suppress(raw, config, options.today)
-    kept.extend(_config_findings(config, options))
+    kept.extend(_config_findings(config, options, _Known(model, raw)))
     summary = {"rules": len(config.rules), "suppressed": suppressed, "packs": list(config.packs)}
     return Outcome(sorted(set(kept)), summary)
 
@@ -52,9 +52,43 @@ def _suppress(findings: list[Finding], config: Config, today) -> tuple[list[Find
     return kept, count
 
 
-def _config_findings(config: Config, options) -> list[Finding]:
+@dataclass
+class _Known:
+    """What a suppression can name: the district's ids and declared figures, and the targets of
+    every finding the rules gave before suppressions applied."""
+
+    model: object
+    raw: list[Finding]
+
+    def exists(self, target: str) -> bool:
+        if target in self.model.kind_of or any(item.target == target for item in self.raw):
+            return True
+        return target.startswith("declared.") and target.removeprefix("declared.") in self.model.declared()
+
+    def nearest(self, target: str) -> str:
+        from ..model import nearest
+
+        return nearest(target, [*self.model.kind_of, *{item.target for item in self.raw if item.target}]) or ""
+
+
+def _unused_hint(item, config: Config, known: _Known, lang: str) -> str:
+    """Why a suppression matched nothing: its rule does not run here, its target does not exist,
+    or what it suppressed is fixed."""
+    from ..i18n import text
+
+    if item.rule not in {rule.id for rule in config.rules}:
+        return text("suppress.rule-off", lang, rule=item.rule)
+    if item.target and not known.exists(item.target):
+        close = known.nearest(item.target)
+        key = "suppress.no-target-close" if close else "suppress.no-target"
+        return text(key, lang, target=item.target, close=close)
+    return text("suppress.fixed", lang)
+
+
+def _config_findings(config: Config, options, known: _Known) -> list[Finding]:
     """The config's own findings and, for each suppression, whether it expired or went unused."""
     today = options.today
+    lang = getattr(options, "lang", "en")
     result = [f.with_level(config.levels.get(f.rule, f.level)) for f in config.findings]
     active = {rule.id for rule in config.rules}
     for item in config.suppressions:
@@ -67,5 +101,5 @@ def _config_findings(config: Config, options) -> list[Finding]:
         elif not item.used and "suppression-unused" in active:
             result.append(Finding(file, line, col, config.levels["suppression-unused"], "suppression-unused",
                                   f"the suppression of {item.rule}{target} matches no finding",
-                                  "", item.target or item.rule, "remove it: what it suppressed is fixed"))
+                                  "", item.target or item.rule, _unused_hint(item, config, known, lang)))
     return [f for f in result if f.rule != "rules-config" or "rules-config" in active]

@@ -193,8 +193,7 @@ def render_text(outcome: Outcome, lang: str, verbose: bool = False) -> str:
 
     lines = []
     for item in outcome.broken:
-        where = f"{item.file}:{item.line}:{item.column}" if item.line > 0 else item.file
-        lines.append(f"{where}: [error] {item.message} ({item.rule})")
+        lines.append(f"{item.where}: [error] {item.message} ({item.rule})")
         if item.hint:
             lines.append(f"    hint: {item.hint}")
     for case in outcome.cases:
