@@ -191,6 +191,7 @@ CATALOG: dict[str, dict[str, str]] = {
                          "zh": "{path}：运行期间基线文件被改动，未写入；请重新运行"},
     # rules test: one example that does not do what it claims, and the summary
     "rtest.ok": {"en": "ok", "zh": "通过"},
+    "rtest.note": {"en": " ({note})", "zh": "（{note}）"},
     "rtest.fail": {"en": "FAIL", "zh": "未通过"},
     "rtest.kind-fail": {"en": "failing example {number}", "zh": "违规示例 {number}"},
     "rtest.kind-pass": {"en": "passing example {number}", "zh": "合规示例 {number}"},

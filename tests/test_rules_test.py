@@ -243,3 +243,55 @@ def test_list_all_shows_the_stage_ids():
 def test_explain_of_an_unknown_id_suggests_a_stage_id():
     result = CliRunner().invoke(cli, ["rules", "explain", "yaml-sintax"])
     assert result.exit_code == 2 and "did you mean 'yaml-syntax'?" in result.output
+
+
+# -- the worked example pack of docs/rule-packs.md -------------------------------------------------
+CITY = ROOT / "examples" / "city-pack"
+
+
+def test_the_worked_example_pack_passes():
+    result = invoke("--lang", "en", "rules", "test", str(CITY / "rules"), "-f", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["packs"] == ["city"] and data["summary"] == {"cases": 4, "failed": 0, "broken_packs": 0}
+
+
+def test_the_worked_example_district_runs_its_pack(tmp_path):
+    from engine.pipeline import Options, validate
+    from engine.rules.examples import EXAMPLE_TODAY
+
+    clean = validate([CITY / "district.yaml"], Options(today=EXAMPLE_TODAY)).districts[0]
+    assert clean.findings == [] and "city" in clean.summary["packs"]
+    shutil_copy = (CITY / "district.yaml").read_text(encoding="utf-8").replace(", property_manager: u-co}", "}")
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "city.yaml").write_bytes((CITY / "rules" / "city.yaml").read_bytes())
+    (tmp_path / "district.yaml").write_text(shutil_copy, encoding="utf-8")
+    found = validate([tmp_path / "district.yaml"], Options(today=EXAMPLE_TODAY)).districts[0].findings
+    assert [(f.rule, f.message) for f in found] == [("city-property-manager", "楼宇 b-3（示范广场）没有写明物业服务企业")]
+
+
+def test_the_guide_walkthrough_finds_the_lying_example(tmp_path):
+    text = (CITY / "rules" / "city.yaml").read_text(encoding="utf-8")
+    lying = text.replace("        note: 默认上限 4 个，示例底本里没有人超过。At the default of 4 nobody in the base district "
+                         "is over it.", "        note: 上限 3 个。A limit of 3.\n        options: {max_posts: 3}")
+    assert lying != text
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "city.yaml").write_text(lying, encoding="utf-8")
+    result = invoke("--lang", "zh", "rules", "test", str(tmp_path / "rules" / "city.yaml"))
+    assert result.exit_code == 1
+    guide = (ROOT / "docs" / "rule-packs.md").read_text(encoding="utf-8")
+    for line in result.output.splitlines():   # the guide shows the output as it is (but for the folder)
+        assert line.replace(str(tmp_path) + "/", "") in guide, line
+
+
+def test_explain_cuts_no_finding_silently(tmp_path):
+    many = """\
+        - note: A limit of 1.
+          options: {max_posts: 1}"""
+    path = pack(tmp_path, fail=many)
+    out = invoke("--lang", "en", "rules", "explain", "city-max-posts", "--packs", str(path), "--width", "240").output
+    from engine.rules import examples as runner
+
+    rule = catalog((str(path),)).rules["city-max-posts"]
+    found = runner.run(rule, runner.as_list(rule.examples["fail"])[0]).findings
+    assert len(found) > 2 and f"→ … and {len(found) - 2} more" in out

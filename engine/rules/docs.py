@@ -153,7 +153,11 @@ rules:
 - An unknown pack, rule id or option, or an option value of the wrong type, is a `rules-config` error at its
   line, with the nearest known name as a hint.
 - Suppressed findings are counted in the summary (`N suppressed`); an expired suppression
-  (`suppression-expired`) and one that matches nothing (`suppression-unused`) are reported at its line.
+  (`suppression-expired`) and one that matches nothing (`suppression-unused`) are reported at its line; the
+  hint of an unused one says whether its rule does not run, its target does not exist, or the finding is fixed.
+- The findings of the stages before the rules (`yaml-syntax`, `schema`, `include-missing` …) belong to no
+  pack and cannot be disabled or suppressed; `loushi rules list --all` lists them and `loushi rules explain ID`
+  explains each.
 - `loushi validate --today DATE` sets the date terms, rotations and expiries are measured against.
 
 ## Writing a rule
@@ -163,7 +167,11 @@ packs), `summary`, `level`, `message`, `description`, `rationale`, `source` wher
 it, `options` (`name: {type, default, description}`), and `examples` with at least one `fail` and one `pass`.
 An example is a list of edits to the example base district (`rules/examples/base.yaml`): `at` is a path of
 keys, list indexes, entity ids or `-` (the end of a list), with `set`, `add` or `remove: true`; it may give
-`options` for the rule and `today`. The test suite runs every shipped rule's examples.
+`options` for the rule and `today`. A failing example may list under `expect` every finding it gives, each
+compared on the fields it names (`message`, `level`, `path`, `target`, `line`, `column`). `loushi rules test
+[PACK…]` runs every example of a project's packs (its `rules/` folder and the shipped packs by default) and
+exits 1 when one does not do what it claims; `loushi rules explain` marks such an example with `✗`. How to
+write, test and publish a pack of one's own: [rule-packs.md](rule-packs.md).
 
 A rule is either
 

@@ -200,7 +200,7 @@ def render_text(outcome: Outcome, lang: str, verbose: bool = False) -> str:
         if case.ok and not verbose:
             continue
         label = text("rtest.ok" if case.ok else "rtest.fail", lang)
-        note = f" ({case.note})" if case.note else ""
+        note = text("rtest.note", lang, note=case.note) if case.note else ""
         lines.append(f"{case.file}:{case.line}: {label} {case.rule} {_kind(case, lang)}{note}")
         lines += [f"    {reason.text(lang)}" for reason in case.reasons]
         if case.reasons and case.findings:
