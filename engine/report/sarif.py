@@ -48,7 +48,10 @@ def _rules(used: list[str]) -> tuple[list[dict], dict[str, int]]:
 
 def _descriptor(ident: str, rule) -> dict:
     if rule is None:
-        text = STAGE_RULES.get(ident, f"Findings of the {ident} stage of validation.")
+        from ..rules.stages import STAGES
+
+        stage = STAGES.get(ident)
+        text = STAGE_RULES.get(ident) or (stage.summary["en"] if stage else f"Findings of the {ident} stage of validation.")
         return {"id": ident, "shortDescription": {"text": text}, "fullDescription": {"text": text},
                 "defaultConfiguration": {"level": "error"}, "properties": {"pack": "core"}}
     help_text = f"{rule.description}\n\nWhy: {rule.rationale}" + (f"\n\nSource: {rule.source}" if rule.source else "")
