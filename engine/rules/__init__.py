@@ -68,7 +68,8 @@ class _Known:
     def nearest(self, target: str) -> str:
         from ..model import nearest
 
-        return nearest(target, [*self.model.kind_of, *{item.target for item in self.raw if item.target}]) or ""
+        pool = sorted({*self.model.kind_of, *(item.target for item in self.raw if item.target)})
+        return nearest(target, pool) or ""
 
 
 def _unused_hint(item, config: Config, known: _Known, lang: str) -> str:
