@@ -217,6 +217,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "stage.action": {"en": "What to do: {action}", "zh": "怎么办：{action}"},
     "stage.gate": {"en": "Not a rule of a pack: the rules: block of a district cannot disable or suppress it.",
                    "zh": "不属于任何规则包：街道配置的 rules: 不能停用或豁免它。"},
+    "rule.gate": {"en": "A check of the gate: a district's rules: block cannot disable, suppress or re-level it.",
+                  "zh": "属于入口检查：街道配置的 rules: 不能停用、豁免或调整它。"},
     "stage.heading": {"en": "Findings of the stages before the rules (not disableable, not suppressible):",
                       "zh": "规则之前各阶段的检查结果（不可停用，不可豁免）："},
     # build --templates

@@ -36,6 +36,12 @@ def explain(rule: Rule, width: int = 100, lang: str = "en") -> str:
     if rule.source:
         parts += ["", "Source: " + rule.source]
     parts += ["", _wrap("How: " + _how(rule), width)]
+    from .stages import gate_ids
+
+    if rule.id in gate_ids():
+        from ..i18n import text
+
+        parts += ["", _wrap(text("rule.gate", lang), width)]
     if rule.options:
         parts += ["", "Options (set under rules.options." + rule.id + "):"]
         parts += [f"  {name} ({spec['type']}, default {_value(spec['default'])}): {spec['description']}"

@@ -120,6 +120,10 @@ _ENTRIES = (
            "expression does not compile.",
            "按提示的文件和行修改；loushi rules test 检查规则包及其示例。",
            "Fix the file and line given; `loushi rules test` checks a pack and its examples."),
+    _stage("not-a-rule", "rules", "error", "街道配置的 rules: 试图停用、豁免或调整一项规则之前的检查。",
+           "A district's `rules:` block tries to disable, suppress or re-level a check that runs before the rules.",
+           "删去这一项：这些检查不是规则，配置必须先通过它们。",
+           "Remove the entry: these checks are not rules, and every config must pass them."),
     _stage("rule-error", "rules", "error", "规则的表达式对某个实体无法求值。",
            "A rule's expression could not be evaluated for an entity.",
            "修改规则（用 is defined 处理可能缺少的字段），或修改该实体。",
@@ -186,17 +190,21 @@ STAGES: dict[str, Stage] = {entry.id: entry for entry in _ENTRIES}
 
 
 def gate_ids() -> frozenset[str]:
-    """The ids a district's ``rules:`` block cannot disable or suppress."""
-    return frozenset(STAGES)
+    """The ids a district's ``rules:`` block cannot disable or suppress: the gate's checks."""
+    try:
+        from ..gate import GATE_RULES
+    except ImportError:  # before the gate module: the checks that read and shape a district
+        return frozenset(i for i, entry in STAGES.items() if entry.stage in ("load", "sources", "schema"))
+    return frozenset(GATE_RULES)
 
 
 def listing(lang: str) -> str:
-    """One line per stage finding: id, level, stage and summary, in ``lang``."""
+    """One line per stage finding: id, level, stage, whether it is a gate check, and its summary."""
     lang = lang if lang in ("zh", "en") else "en"
     width = max(len(ident) for ident in STAGES)
-    gate = {"zh": "不可停用", "en": "gate"}[lang]
-    lines = [f"{s.id:<{width}}  {s.level:<7}  {gate:<10}  {s.summary[lang]}" for s in sorted(STAGES.values(),
-                                                                                          key=_order)]
+    gate, mark = gate_ids(), {"zh": "不可停用", "en": "gate"}[lang]
+    lines = [f"{s.id:<{width}}  {s.level:<7}  {s.stage:<10}  {mark if s.id in gate else '':<8}  {s.summary[lang]}"
+             for s in sorted(STAGES.values(), key=_order)]
     return "\n".join(lines) + "\n"
 
 
