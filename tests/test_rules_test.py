@@ -295,3 +295,11 @@ def test_explain_cuts_no_finding_silently(tmp_path):
     rule = catalog((str(path),)).rules["city-max-posts"]
     found = runner.run(rule, runner.as_list(rule.examples["fail"])[0]).findings
     assert len(found) > 2 and f"→ … and {len(found) - 2} more" in out
+
+
+def test_project_district_brings_the_packs_its_extends_names(tmp_path):
+    (tmp_path / "our-rules.yaml").write_bytes((CITY / "rules" / "city.yaml").read_bytes())
+    district = tmp_path / "district.yaml"
+    district.write_text("loushi: 1\nrules:\n  extends: [structure, our-rules.yaml, missing.yaml]\n", encoding="utf-8")
+    data = json.loads(invoke("rules", "test", "-f", "json", "--project", str(district)).output)
+    assert "city" in data["packs"] and data["ok"] is True

@@ -140,9 +140,24 @@ class NoPacks(ValueError):
     """A path given names no pack file."""
 
 
-def pack_files(paths: tuple[str, ...], project: Path | None) -> list[Path]:
+def extended_packs(config: Path) -> list[Path]:
+    """The pack files a district's ``rules.extends`` names by path (relative to the district's file)."""
+    from ..load import load_file
+    from .config import _is_path
+
+    doc = load_file(config)
+    block = doc.data.get("rules") if isinstance(doc.data, dict) else None
+    entries = block.get("extends") if isinstance(block, dict) else None
+    if not isinstance(entries, list):
+        return []
+    found = [config.parent / e for e in entries if isinstance(e, str) and _is_path(e)]
+    return [path for path in found if path.is_file()]
+
+
+def pack_files(paths: tuple[str, ...], project: Path | None, config: Path | None = None) -> list[Path]:
     """The pack files to test: those ``paths`` name (files, or folders of ``*.yaml``), else the
-    ``rules/`` folder of ``project`` (when it has one) and the shipped packs."""
+    ``rules/`` folder of ``project`` (when it has one), the packs ``config`` names by path in its
+    ``rules.extends``, and the shipped packs."""
     from .packs import shipped_packs
 
     chosen: list[Path] = []
@@ -161,6 +176,8 @@ def pack_files(paths: tuple[str, ...], project: Path | None) -> list[Path]:
         folder = (project if project is not None else Path()) / "rules"
         if folder.is_dir():
             chosen += sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+        if config is not None:
+            chosen += extended_packs(config)
         chosen += shipped_packs()
     seen, unique = set(), []
     for path in chosen:
