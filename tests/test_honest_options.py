@@ -69,7 +69,7 @@ def test_a_template_override_of_shipped_names_builds(tmp_path):
 
 
 def test_stats_says_how_many_people_it_leaves_out(tmp_path):
-    from engine import stats
+    from engine.model import stats
     from engine.usable import model_or_report
 
     data = stats.compute(model_or_report(MINI).model)

@@ -4,11 +4,16 @@ escalation paths (Markdown, HTML, Word; rosters also as iCalendar .ics) into an 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import sys
+from pathlib import Path
 
 import click
 
 from .. import exitcodes, lazy
+from ..i18n import text
+from ..resources import templates_dir
+from .baseline_options import lang
 
 render = lazy.module("engine.render")
 pipeline = lazy.module("engine.pipeline")
@@ -32,11 +37,6 @@ def unknown_templates(folder) -> list[tuple[str, str | None]]:
     """Files of a ``--templates`` folder that replace no shipped template, each with the nearest
     shipped name. Hidden files, and files whose name starts with ``_`` (a partial of one's own,
     for an override to include), are left alone."""
-    import difflib
-    from pathlib import Path
-
-    from ..resources import templates_dir
-
     shipped = sorted(p.name for p in templates_dir().iterdir() if p.is_file())
     found = []
     for path in sorted(Path(folder).rglob("*")):
@@ -52,9 +52,6 @@ def _templates(ctx, param, value):
     """``--templates DIR``, refused when a file in it would replace nothing (a misspelt name)."""
     if value is None:
         return None
-    from ..i18n import text
-    from .baseline_options import lang
-
     unknown = unknown_templates(value)
     if unknown:
         language = lang()

@@ -11,6 +11,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any, Callable
 
+from ..findings import Position
 from ..i18n import text, word
 
 if TYPE_CHECKING:  # the diff is made by engine.model.diff; this module only words it
@@ -81,8 +82,6 @@ def describe(change: Change, style: _Style) -> str:
 
 def _describe_finding(change: Change, style: _Style) -> str:
     where = change.new if change.new is not None else change.old
-    from ..findings import Position
-
     at = str(Position(where["file"], where["line"], where["column"]))
     before = style.literal(change.old["message"]) if change.old is not None else ""
     return text(f"diff.{change.change}", style.lang, level=word("level", change.field, style.lang),

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from .. import __version__, lazy
+from ..rules.stages import STAGES
 
 # The rules' descriptions, read when a SARIF report is written: other reports do not load the catalog.
 packs = lazy.module("engine.rules.packs")
@@ -48,8 +49,6 @@ def _rules(used: list[str]) -> tuple[list[dict], dict[str, int]]:
 
 def _descriptor(ident: str, rule) -> dict:
     if rule is None:
-        from ..rules.stages import STAGES
-
         stage = STAGES.get(ident)
         text = STAGE_RULES.get(ident) or (stage.summary["en"] if stage else f"Findings of the {ident} stage of validation.")
         return {"id": ident, "shortDescription": {"text": text}, "fullDescription": {"text": text},

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ..findings import Finding
+from ..i18n import text
+from ..model import nearest
 from . import govmodels
 from .config import Config, resolve
 from .run import run_rule
@@ -66,8 +68,6 @@ class _Known:
         return target.startswith("declared.") and target.removeprefix("declared.") in self.model.declared()
 
     def nearest(self, target: str) -> str:
-        from ..model import nearest
-
         pool = sorted({*self.model.kind_of, *(item.target for item in self.raw if item.target)})
         return nearest(target, pool) or ""
 
@@ -75,8 +75,6 @@ class _Known:
 def _unused_hint(item, config: Config, known: _Known, lang: str) -> str:
     """Why a suppression matched nothing: its rule does not run here, its target does not exist,
     or what it suppressed is fixed."""
-    from ..i18n import text
-
     if item.rule not in {rule.id for rule in config.rules}:
         return text("suppress.rule-off", lang, rule=item.rule)
     if item.target and not known.exists(item.target):

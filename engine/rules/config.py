@@ -49,7 +49,7 @@ def resolve(model, extra: tuple[str, ...] = ()) -> Config:
     block = model.data.get("rules") or YMap(model.source.path, model.source.line, model.source.col)
     base = Path(model.source.path).parent
     entries = block.get("extends")
-    own = [str(base / e) for e in entries or [] if _is_path(e)]
+    own = [str(base / e) for e in entries or [] if is_path(e)]
     extra = tuple(str(p) for p in extra)
     cat = catalog(extra + tuple(own))
     findings = list(cat.findings)
@@ -64,7 +64,7 @@ def resolve(model, extra: tuple[str, ...] = ()) -> Config:
     return config
 
 
-def _is_path(entry: str) -> bool:
+def is_path(entry: str) -> bool:
     return entry.endswith((".yaml", ".yml")) or "/" in entry
 
 
@@ -78,10 +78,10 @@ def _choose(cat: Catalog, entries, base: Path, block: YMap, findings: list) -> l
         return sorted(cat.packs)
     chosen = list(ALWAYS)
     for index, entry in enumerate(entries):
-        name = _pack_of(cat, str(base / entry)) if _is_path(entry) else entry if entry in cat.packs else None
+        name = _pack_of(cat, str(base / entry)) if is_path(entry) else entry if entry in cat.packs else None
         if name is not None:
             chosen.append(name)
-        elif _is_path(entry):
+        elif is_path(entry):
             file, line, col = locate(block, ("extends", index))
             findings.append(Finding(file, line, col, "error", CONFIG_RULE,
                                     f"rules: the rule pack file '{entry}' could not be loaded", "", entry,

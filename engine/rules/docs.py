@@ -13,7 +13,10 @@ import yaml
 
 from . import examples, scope
 from .checks import CHECKS
+from ..i18n import text
 from .packs import Catalog, Rule
+from .stages import gate_ids
+from .testing import judge
 
 
 def listing(cat: Catalog, pack: str | None = None) -> str:
@@ -36,11 +39,7 @@ def explain(rule: Rule, width: int = 100, lang: str = "en") -> str:
     if rule.source:
         parts += ["", "Source: " + rule.source]
     parts += ["", _wrap("How: " + _how(rule), width)]
-    from .stages import gate_ids
-
     if rule.id in gate_ids():
-        from ..i18n import text
-
         parts += ["", _wrap(text("rule.gate", lang), width)]
     if rule.options:
         parts += ["", "Options (set under rules.options." + rule.id + "):"]
@@ -93,9 +92,6 @@ SHOWN_FINDINGS = 2
 def _examples_text(rule: Rule, kind: str, width: int, lang: str = "en") -> list[str]:
     """Each example of ``kind``, what a failing one finds, and a mark on one that does not do
     what it claims (as ``loushi rules test`` judges it)."""
-    from ..i18n import text
-    from .testing import judge
-
     lines = []
     for number, example in enumerate(examples.as_list(rule.examples[kind]), 1):
         for line in example_lines(example):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 import yaml
 
@@ -20,6 +21,7 @@ from ..load import load_file, load_text
 from ..load.sources import Source
 from ..pipeline import Options
 from ..resources import rules_dir
+from .packs import shipped_packs
 
 #: The date examples run as of, unless they give ``today``.
 EXAMPLE_TODAY = dt.date(2025, 1, 1)
@@ -124,10 +126,6 @@ def text(rule, example: dict) -> str:
 
 def _own_pack(rule) -> tuple[str, ...]:
     """The pack file of ``rule`` when it is not a shipped one: it runs beside the shipped packs."""
-    from pathlib import Path
-
-    from .packs import shipped_packs
-
     if not rule.file or Path(rule.file).resolve() in {p.resolve() for p in shipped_packs()}:
         return ()
     return (rule.file,)

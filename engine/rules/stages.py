@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..i18n import text
+
 
 @dataclass(frozen=True)
 class Stage:
@@ -214,8 +216,6 @@ def _order(entry: Stage) -> tuple:
 
 def explain(entry: Stage, lang: str) -> str:
     """What a stage finding means and what to do, in ``lang`` first and the other language below."""
-    from ..i18n import text
-
     first = lang if lang in ("zh", "en") else "en"
     other = "en" if first == "zh" else "zh"
     parts = [text("stage.title", first, id=entry.id, stage=STAGE_NAMES[entry.stage][first], level=entry.level), ""]

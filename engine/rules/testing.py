@@ -15,9 +15,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
+from .. import i18n
 from ..findings import Finding
+from ..i18n import text
+from ..load import load_file
 from . import examples
+from .config import is_path
+from .packs import catalog, shipped_packs
 
 #: Fields an ``expect:`` entry may compare, in the order a finding is described.
 EXPECT_FIELDS = ("level", "line", "column", "path", "target", "message")
@@ -31,9 +37,7 @@ class Reason:
     values: dict
 
     def text(self, lang: str) -> str:
-        from ..i18n import text
-
-        return text(self.key, lang, **self.values)
+        return i18n.text(self.key, lang, **self.values)
 
 
 @dataclass
@@ -142,15 +146,12 @@ class NoPacks(ValueError):
 
 def extended_packs(config: Path) -> list[Path]:
     """The pack files a district's ``rules.extends`` names by path (relative to the district's file)."""
-    from ..load import load_file
-    from .config import _is_path
-
     doc = load_file(config)
     block = doc.data.get("rules") if isinstance(doc.data, dict) else None
     entries = block.get("extends") if isinstance(block, dict) else None
     if not isinstance(entries, list):
         return []
-    found = [config.parent / e for e in entries if isinstance(e, str) and _is_path(e)]
+    found = [config.parent / e for e in entries if isinstance(e, str) and is_path(e)]
     return [path for path in found if path.is_file()]
 
 
@@ -158,8 +159,6 @@ def pack_files(paths: tuple[str, ...], project: Path | None, config: Path | None
     """The pack files to test: those ``paths`` name (files, or folders of ``*.yaml``), else the
     ``rules/`` folder of ``project`` (when it has one), the packs ``config`` names by path in its
     ``rules.extends``, and the shipped packs."""
-    from .packs import shipped_packs
-
     chosen: list[Path] = []
     if paths:
         for path in map(Path, paths):
@@ -190,8 +189,6 @@ def pack_files(paths: tuple[str, ...], project: Path | None, config: Path | None
 
 def run(files: list[Path]) -> Outcome:
     """Load ``files`` beside the shipped packs and judge every example of their rules."""
-    from .packs import catalog, shipped_packs
-
     shipped = {p.resolve() for p in shipped_packs()}
     extra = tuple(str(p) for p in files if p.resolve() not in shipped)
     cat = catalog(extra)
@@ -206,8 +203,6 @@ def run(files: list[Path]) -> Outcome:
 
 # -- output --------------------------------------------------------------------------------------
 def render_text(outcome: Outcome, lang: str, verbose: bool = False) -> str:
-    from ..i18n import text
-
     lines = []
     for item in outcome.broken:
         lines.append(f"{item.where}: [error] {item.message} ({item.rule})")
@@ -230,8 +225,6 @@ def render_text(outcome: Outcome, lang: str, verbose: bool = False) -> str:
 
 
 def _kind(case: Case, lang: str) -> str:
-    from ..i18n import text
-
     return text("rtest.kind-" + case.kind, lang, number=case.number)
 
 
@@ -250,8 +243,6 @@ def render_json(outcome: Outcome, lang: str) -> str:
 
 
 def render_junit(outcome: Outcome, lang: str) -> str:
-    from xml.etree import ElementTree as ET
-
     root = ET.Element("testsuites", name="loushi rules test", tests=str(len(outcome.cases) + len(outcome.broken)),
                       failures=str(len(outcome.failed) + len(outcome.broken)))
     if outcome.broken:
