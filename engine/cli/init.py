@@ -4,14 +4,34 @@ from __future__ import annotations
 
 import click
 
-from .. import exitcodes
+from .. import exitcodes, lazy
 from ..i18n import language, text
-from ..init import InitError, models, scaffold, write
+from ..resources import models_dir
+
+#: engine.init reads the governance models with PyYAML, which ``loushi init --help`` must not wait for.
+scaffolds = lazy.module("engine.init")
+
+
+class _Model(click.ParamType):
+    """A governance model's id, checked against the models when given. ``--help`` lists the
+    shipped models by file name (``rules/models/<id>.yaml``), since reading their ids would
+    import YAML, which start-up must not wait for."""
+
+    name = "model"
+
+    def get_metavar(self, param, ctx=None):
+        return "[" + "|".join(sorted(path.stem for path in models_dir().glob("*.yaml"))) + "]"
+
+    def convert(self, value, param, ctx):
+        return click.Choice(sorted(scaffolds.models())).convert(value, param, ctx)
+
+    def shell_complete(self, ctx, param, incomplete):
+        return click.Choice(sorted(scaffolds.models())).shell_complete(ctx, param, incomplete)
 
 
 @click.command("init", epilog="Exit codes: 0 written; 2 the file exists (give --force), a bad --id, "
                               "or the command was used wrongly; 3 an internal error.")
-@click.option("-m", "--model", "model_id", required=True, type=click.Choice(sorted(models())),
+@click.option("-m", "--model", "model_id", required=True, type=_Model(),
               help="The governance model (rules/models/) the district's committee follows.")
 @click.option("--name", default=None, help="The sub-district's name (街道名), e.g. 长风新村街道.")
 @click.option("--id", "ident", default=None, help="The district's id (default: example).")
@@ -24,16 +44,16 @@ def command(ctx, model_id, name, ident, output, force):
     it validates clean, and every placeholder is marked （示例）."""
     lang = language((ctx.find_root().params or {}).get("lang"))
     try:
-        body = scaffold(model_id, name=name, ident=ident)
+        body = scaffolds.scaffold(model_id, name=name, ident=ident)
         if output == "-":
             click.echo(body, nl=False)
             return exitcodes.OK
-        write(body, output, force=force)
-    except InitError as exc:
+        scaffolds.write(body, output, force=force)
+    except scaffolds.InitError as exc:
         message = text("init.exists", lang, path=output) if "exists" in str(exc) else str(exc)
         error = click.ClickException(message)
         error.exit_code = exitcodes.UNUSABLE
         raise error from None
-    chosen = models()[model_id]
+    chosen = scaffolds.models()[model_id]
     click.echo(text("init.written", lang, path=output, model=model_id, name=chosen.get("name", model_id)), err=True)
     return exitcodes.OK
