@@ -93,7 +93,8 @@ def _cell(got: dict, measures: dict, name: str, clock: str) -> str:
     if "samples" not in got:
         return "—"
     if name == "docx-floor":
-        return f"{got['per_document'] * 1000:.1f} ms of {got['documents']:,} documents ({got['sampled']} made)"
+        return (f"{got['per_document'] * 1000:.1f} ms ({got['sampled']} of the {got['documents']:,} documents made "
+                f"again; opening the template and saving it: {got['open_and_save'] * 1000:.1f} ms)")
     text = f"{got[clock]:,.2f} s"
     floor = _floor(name)
     if floor and "samples" in measures.get(floor, {}):
@@ -159,9 +160,14 @@ def startup(report: dict) -> list[str]:
 def targets(report: dict) -> list[str]:
     lines = ["| target | limit | this run | |", "|---|---|---|---|"]
     for row in report["targets"]:
-        verdict = "met" if row["met"] else ("**missed (timed out)**" if row.get("timed_out") else "**missed**")
-        lines.append(f"| {row['what']} | {_limit(row)} | {row['ratio']:.2f} | {verdict} |")
+        verdict = "met" if row["met"] else ("**missed (timed out)**" if row.get("timed_out") else
+                                            "**missed (a run failed)**" if row.get("failed") else "**missed**")
+        lines.append(f"| {row['what']} | {_limit(row)} | {_ratio(row)} | {verdict} |")
     return lines
+
+
+def _ratio(row: dict) -> str:
+    return "—" if row["ratio"] is None else f"{row['ratio']:.2f}"
 
 
 def _amount(value: float, unit: str) -> str:
@@ -178,12 +184,14 @@ def missed(report: dict) -> list[str]:
         return ["Every target was met in this run."]
     lines = [f"{len(rows)} of {len(report['targets'])} targets were missed in this run:", ""]
     for row in rows:
-        line = f"- {row['what']}: {row['ratio']:.2f}, limit {row['limit']:g}"
+        line = f"- {row['what']}: {_ratio(row)}, limit {row['limit']:g}"
         if "value" in row:
             line += (f" ({_amount(row['value'], row['unit'])} against {_amount(row['floor_value'], row['unit'])}"
                      + (", the peak of `loushi --version`" if row["unit"].startswith("bytes") else "") + ")")
         if row.get("timed_out"):
             line += "; a run was killed after the time limit"
+        if row.get("failed"):
+            line += "; a run failed (its exit code is in the results)"
         lines.append(line + ".")
     return lines
 
@@ -194,6 +202,8 @@ def page(report: dict) -> str:
     into = {"memory": "a folder held in memory", "disk": "a folder on the disk"}.get(report.get("builds_into"),
                                                                                       "the folder given")
     minutes, seconds = divmod(report.get("seconds", 0), 60)
+    planned = report.get("planned_sizes", [e["buildings"] for e in report["sizes"]])
+    unfinished = [n for n in planned if n not in {e["buildings"] for e in report["sizes"]}]
     out = [INTRO, "## How fast", "",
            f"`benchmarks/` generates synthetic cities and measures each command against a floor measured in the "
            f"same run (benchmarks/README.md says what each one is). Everything below is one run, "
@@ -201,11 +211,15 @@ def page(report: dict) -> str:
            f"({minutes} min {seconds} s), at {sizes} buildings: {report['repeat']} turns of each command, builds "
            f"into {into}. This page is written from that run's results (`docs/performance.json`) by "
            "`python benchmarks/report.py docs/performance.json -o docs/performance.md`.", "",
-           f"The machine: {_machine(report)}", "",
-           f"Each cell: the median {report['clock'].upper()} time over the turns (user + system), its ratio to its "
-           "floor (the median over the turns of the two run side by side), and the peak memory of the process."
-           + (" Builds run with `--jobs 1`, so their time and memory are one process's." if report.get("build_jobs_1")
-              else ""), ""]
+           f"The machine: {_machine(report)}", ""]
+    if unfinished:
+        out += [f"**This run did not finish**: it was also to measure "
+                f"{', '.join(f'{n:,}' for n in unfinished)} buildings, and those figures (and the targets on the "
+                "growth from the smallest size to the largest) are not here.", ""]
+    out += [f"Each cell: the median {report['clock'].upper()} time over the turns (user + system), its ratio to "
+            "its floor (the median over the turns of the two run side by side), and the peak memory of the process."
+            + (" Builds run with `--jobs 1`, so their time and memory are one process's."
+               if report.get("build_jobs_1") else ""), ""]
     out += figures(report) + [""] + startup(report) + ["", "### Targets", ""] + targets(report)
     out += ["", "### Missed in this run", ""] + missed(report)
     return "\n".join(out) + "\n"

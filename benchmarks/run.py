@@ -316,6 +316,7 @@ def _summary(measure: Measure) -> dict:
     extras = [s.extra for s in measure.samples if s.extra]
     if extras:
         found["per_document"] = round(statistics.median(e["per_document"] for e in extras), 5)
+        found["open_and_save"] = round(statistics.median(e["open_and_save"] for e in extras), 5)
         found["documents"], found["sampled"], found["template"] = (
             extras[0]["documents"], extras[0]["sampled"], extras[0]["template"])
     return found
@@ -349,7 +350,7 @@ def ratios(report: dict, clock: str) -> list[dict]:
                 rows.append(_row(f"{measure} / {floor} at {n}", paired(got[measure], got[floor], clock), limit,
                                  got[measure], got[floor], clock))
         if _usable(got, "build-docx") and _usable(got, "docx-floor") and _usable(got, "validate"):
-            rows.append(_docx_row(got, n, clock))
+            rows.append(_docx_row(got, n, clock))  # ratio None: the floor printed nothing (it failed)
     start = report["startup"]
     for name, got in start.items():
         if name != "import-yaml" and "samples" in got:
@@ -373,6 +374,9 @@ def _docx_row(got: dict, n: str, clock: str) -> dict:
     floors = {s["turn"]: s["extra"] for s in floor["samples"] if s.get("extra")}
     per = [((s["cpu"] - turns[s["turn"]]["cpu"]) / floors[s["turn"]]["documents"], floors[s["turn"]]["per_document"])
            for s in got["build-docx"]["samples"] if s["turn"] in turns and s["turn"] in floors]
+    if not per:
+        return _row(f"build-docx per document / python-docx at {n}", float("inf"), DOCX_TARGET, got["build-docx"],
+                    floor, clock) | {"ratio": None}
     row = _row(f"build-docx per document / python-docx at {n}", statistics.median(a / b for a, b in per),
                DOCX_TARGET, got["build-docx"], floor, clock)
     row["value"] = round(statistics.median(a for a, _ in per), 5)
@@ -391,6 +395,8 @@ def _memory_rows(report: dict) -> list[dict]:
                 continue
             row = _row(f"{name} memory above start-up / YAML bytes at {entry['buildings']:,}",
                        (got["peak_rss"] - base) / entry["bytes"], MEMORY_TARGET, timed_out=got["timed_out"])
+            if got["exit_codes"] != [0] and not got["timed_out"]:
+                row.update(met=False, failed=True)
             row.update(value=got["peak_rss"], floor_value=base, unit="bytes (peak; floor: --version)")
             rows.append(row)
     return rows
@@ -412,12 +418,16 @@ def _linear_rows(sizes: list[dict], clock: str) -> list[dict]:
 
 def _row(what: str, ratio: float, limit: float, measured: dict | None = None, floor: dict | None = None,
          clock: str = "cpu", timed_out: bool = False) -> dict:
+    """A target's row; a run that timed out or failed (an exit code but 0) is a miss."""
     timed_out = timed_out or bool(measured and measured.get("timed_out")) or bool(floor and floor.get("timed_out"))
-    row = {"what": what, "ratio": round(ratio, 3), "limit": limit, "met": ratio <= limit and not timed_out}
+    failed = any(got and got.get("exit_codes", [0]) != [0] for got in (measured, floor)) and not timed_out
+    row = {"what": what, "ratio": round(ratio, 3), "limit": limit, "met": ratio <= limit and not (timed_out or failed)}
     if measured is not None:
         row.update(value=measured[clock], floor_value=floor[clock], unit=f"s ({clock}, median)")
     if timed_out:
         row["timed_out"] = True
+    if failed:
+        row["failed"] = True
     return row
 
 
@@ -447,7 +457,8 @@ def comparisons(report: dict, clock: str) -> list[str]:
         if _usable(got, "docx-floor"):
             floor = got["docx-floor"]
             lines.append(f"  docx at {n}: {floor['documents']:,} documents; python-docx makes {floor['sampled']} "
-                         f"of them again in {floor['per_document'] * 1000:.1f} ms each")
+                         f"of them again in {floor['per_document'] * 1000:.1f} ms each (opening the template "
+                         f"and saving it: {floor['open_and_save'] * 1000:.1f} ms)")
         if "wall" in got.get("validate-dir", {}) and "wall" in got.get("validate-dir-serial", {}):
             lines.append(f"  folder of districts at {n}: {got['validate-dir']['wall']:.2f} s wall with every core, "
                          f"{got['validate-dir-serial']['wall']:.2f} s with one "
@@ -459,8 +470,9 @@ def print_summary(report: dict, clock: str) -> None:
     print(f"\nratios ({clock} time; median over the turns of command / floor in the same turn)")
     for row in report["targets"]:
         mark = "ok  " if row["met"] else "MISS"
-        print(f"  {mark} {row['what']:<62} {row['ratio']:8.2f}  (target <= {row['limit']:g})"
-              + ("  timed out" if row.get("timed_out") else ""))
+        ratio = "—" if row["ratio"] is None else f"{row['ratio']:.2f}"
+        print(f"  {mark} {row['what']:<62} {ratio:>8}  (target <= {row['limit']:g})"
+              + ("  timed out" if row.get("timed_out") else "") + ("  failed" if row.get("failed") else ""))
     for line in comparisons(report, clock):
         print(line)
 
@@ -523,6 +535,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
+    output = args.output or RESULTS / f"benchmark-{'-'.join(map(str, args.sizes))}.json"
     started = time.time()
     with tempfile.TemporaryDirectory(dir=RESULTS, prefix="work-") as tmp:
         work = Path(tmp)
@@ -536,22 +549,30 @@ def main(argv: list[str] | None = None) -> int:
                       "command": "python benchmarks/run.py " + " ".join(_portable(sys.argv[1:] if argv is None else argv)),
                       "machine": machine(), "clock": args.clock, "repeat": args.repeat, "builds_into": kind,
                       "long": args.long, "build_jobs_1": "--jobs" in _help("build"),
-                      "startup": startup_run(args, work),
-                      "sizes": [size_run(n, args, work, scratch) for n in args.sizes]}
+                      "startup": startup_run(args, work), "sizes": [], "planned_sizes": args.sizes}
+            for size in args.sizes:
+                report["sizes"].append(size_run(size, args, work, scratch))
+                if size != args.sizes[-1]:  # what is done so far, should the run not finish
+                    _write(report, started, output, args.clock, args.write_docs, quiet=True)
+    _write(report, started, output, args.clock, args.write_docs)
+    return 0 if all(row["met"] for row in report["targets"]) else 1
+
+
+def _write(report: dict, started: float, output: Path, clock: str, docs: Path | None, quiet: bool = False) -> None:
+    """The results as JSON (and, with ``docs``, the page and its JSON); the summary unless ``quiet``."""
     report["seconds"] = round(time.time() - started)
-    report["targets"] = ratios(report, args.clock)
-    print_summary(report, args.clock)
-    output = args.output or RESULTS / f"benchmark-{'-'.join(map(str, args.sizes))}.json"
+    report["targets"] = ratios(report, clock)
+    if not quiet:
+        print_summary(report, clock)
     text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
     output.write_text(text, encoding="utf-8")
-    print(f"\nresults: {output}")
-    if args.write_docs:
+    print(f"\nresults{' so far' if quiet else ''}: {output}", flush=True)
+    if docs:
         import report as pages
 
-        args.write_docs.with_suffix(".json").write_text(text, encoding="utf-8")
-        args.write_docs.write_text(pages.page(report), encoding="utf-8")
-        print(f"docs: {args.write_docs}")
-    return 0 if all(row["met"] for row in report["targets"]) else 1
+        docs.with_suffix(".json").write_text(text, encoding="utf-8")
+        docs.write_text(pages.page(report), encoding="utf-8")
+        print(f"docs: {docs}", flush=True)
 
 
 if __name__ == "__main__":
