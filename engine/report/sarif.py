@@ -10,10 +10,12 @@ import json
 from pathlib import Path
 
 from .. import __version__, lazy
-from ..rules.stages import STAGES
 
 # The rules' descriptions, read when a SARIF report is written: other reports do not load the catalog.
 packs = lazy.module("engine.rules.packs")
+# The stage ids' catalog, under engine.rules too: importing it loads the rule engine (YAML, Jinja2),
+# which `loushi validate --help` and `loushi diff --help` would wait for.
+stages = lazy.module("engine.rules.stages")
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -49,7 +51,7 @@ def _rules(used: list[str]) -> tuple[list[dict], dict[str, int]]:
 
 def _descriptor(ident: str, rule) -> dict:
     if rule is None:
-        stage = STAGES.get(ident)
+        stage = stages.STAGES.get(ident)
         text = STAGE_RULES.get(ident) or (stage.summary["en"] if stage else f"Findings of the {ident} stage of validation.")
         return {"id": ident, "shortDescription": {"text": text}, "fullDescription": {"text": text},
                 "defaultConfiguration": {"level": "error"}, "properties": {"pack": "core"}}
