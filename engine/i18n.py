@@ -245,6 +245,23 @@ CATALOG: dict[str, dict[str, str]] = {
     # init
     "init.written": {"en": "wrote {path}: a {model} ({name}) district scaffold; next: loushi validate {path}",
                      "zh": "已生成 {path}：{name}（{model}）街道配置骨架；下一步：loushi validate {path}"},
+    "build.conflicts": {"en": "loushi: {path}: not built: {count} file(s) in {out} would be overwritten or removed, "
+                              "and loushi did not write them or they were edited by hand since; nothing was changed:",
+                        "zh": "loushi：{path}：未生成：输出目录 {out} 中有{count}个文件将被覆盖或删除，但它们不是 loushi 写的，"
+                              "或写入后被手工改过；未做任何改动："},
+    "build.conflict.edited": {"en": "  {file} (edited by hand)", "zh": "  {file}（已被手工修改）"},
+    "build.conflict.unknown": {"en": "  {file} (not written by loushi)", "zh": "  {file}（不是 loushi 写的）"},
+    "build.conflicts-hint": {"en": "move them away, or run again with --force to overwrite them",
+                             "zh": "请先把它们移走，或加 --force 重新运行以覆盖"},
+    "build.forced": {"en": "{out}: overwrote or removed {count} file(s) edited by hand or not written by loushi (--force)",
+                     "zh": "{out}：已覆盖或删除{count}个手工改过或不是 loushi 写的文件（--force）"},
+    "build.manifest-unreadable": {"en": "{out}: its manifest {manifest} cannot be read: every file is made anew, "
+                                        "and the files already there count as not written by loushi",
+                                  "zh": "{out}：清单 {manifest} 无法读取：全部文件重新生成，目录中已有的文件按非 loushi 所写处理"},
+    "build.manifest-foreign": {"en": "{out}: its manifest {manifest} was not written by this version of loushi: "
+                                     "every file is made anew, and the files already there count as not written by loushi",
+                               "zh": "{out}：清单 {manifest} 不是本版本 loushi 写的：全部文件重新生成，"
+                                     "目录中已有的文件按非 loushi 所写处理"},
     "init.exists": {"en": "{path} exists; give --force to overwrite it",
                     "zh": "{path} 已存在；如需覆盖请加 --force"},
 }

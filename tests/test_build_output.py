@@ -53,8 +53,8 @@ def test_only_changed_files_are_rewritten(model, tmp_path):
     # a later start moves the rosters, the turns in the duty lists and the rotating handlers only
     later = BuildOptions(formats=("md", "html"), start=dt.date(2025, 2, 1))
     result = build(model, out, later)
-    assert {Path(p).parent.name for p in result.files.written} == {"轮值表", "个人职责清单", "上报路径", ""}
-    assert "manifest.json" in result.files.written
+    assert {Path(p).parent.name for p in result.files.written} == {"轮值表", "个人职责清单", "上报路径", ".loushi"}
+    assert MANIFEST in result.files.written
     after = snapshot(out)
     unchanged = [p for p in after if p not in result.files.written]
     assert unchanged and all(after[p] == before[p] for p in unchanged)

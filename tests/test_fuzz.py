@@ -191,7 +191,7 @@ def test_generated_district_is_clean_and_builds(tmp_path_factory, buildings, num
     assert [f for f in result.findings if f.level != "info"] == []
     built = build_paths([config], folder / "out", BuildOptions(("md",), start=dt.date(2026, 1, 1), months=3))
     assert [b.ok for b in built] == [True], [(b.error, b.findings[:3]) for b in built]
-    assert built[0].documents > buildings and (folder / "out" / "manifest.json").exists()
+    assert built[0].documents > buildings and (folder / "out" / ".loushi" / "manifest.json").exists()
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name)

@@ -136,16 +136,18 @@ def test_md_escape_keeps_a_table_row_on_one_line():
     assert markdown.cells(f"| {cell} | x |") == [cell, "x"]
 
 
-@pytest.mark.parametrize("digests", [{}, {"a.md": ("ab" * 32, 3)},
-                                     {'章程/引号"与\\反斜杠.md': ("cd" * 32, 10), "b.md": ("ef" * 32, 0)},
+@pytest.mark.parametrize("digests", [{}, {"a.md": ("ab" * 32, 3, "k1")},
+                                     {'章程/引号"与\\反斜杠.md': ("cd" * 32, 10, None), "b.md": ("ef" * 32, 0, "0f" * 16)},
                                      {"tab\there.md": ("01" * 32, 1), "line\u2028sep\u00a0nbsp\U0001f600.md": ("23" * 32, 2),
                                       "ctrl\x1f\x7f.md": ("45" * 32, 3)}])
-def test_manifest_is_the_json_of_its_entries(digests):
+@pytest.mark.parametrize("build, documents", [(None, 0), ("9a" * 16, 12)])
+def test_manifest_is_the_json_of_its_entries(digests, build, documents):
     import json
 
     from engine.render.output import manifest
 
-    entries = [{"path": p, "sha256": s, "size": n} for p, (s, n) in sorted(digests.items())]
-    assert json.loads(manifest(digests)) == {"generator": "loushi", "files": entries}
-    assert manifest(digests) == (json.dumps({"generator": "loushi", "files": entries}, ensure_ascii=False,
-                                            indent=2) + "\n").encode()
+    entries = [{"path": p, "sha256": s, "size": n, **({"key": k[0]} if k and k[0] else {})}
+               for p, (s, n, *k) in sorted(digests.items())]
+    expected = {"generator": "loushi", "manifest": 2, "build": build, "documents": documents, "files": entries}
+    assert json.loads(manifest(digests, build, documents)) == expected
+    assert manifest(digests, build, documents) == (json.dumps(expected, ensure_ascii=False, indent=2) + "\n").encode()

@@ -75,15 +75,19 @@ def _templates(ctx, param, value):
 @click.option("--start", callback=_month, metavar="YYYY-MM", help="First month of the rosters (default: this month).")
 @click.option("--months", type=click.IntRange(1, 120), default=12, show_default=True,
               help="How many months the rosters cover.")
+@click.option("--force", is_flag=True,
+              help="Overwrite (or remove) files in OUT that were edited by hand or not written by loushi; "
+                   "without it the build lists them and stops.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def command(path, out, formats, templates, start, months, quiet):
+def command(path, out, formats, templates, start, months, force, quiet):
     """Build the documents of the district at PATH (a file, or a folder with district.yaml)
     into OUT: charters (章程), duty lists (职责清单), rosters (轮值表, also .ics), escalation
     paths (分流上报路径) and an index."""
     chosen = render.FORMATS if "all" in formats else tuple(f for f in render.FORMATS if f in formats)
     chosen += ("xlsx",) if "xlsx" in formats else ()  # workbooks: engine/ledger/export.py
     bar = _Progress(enabled=not quiet)
-    options = render.BuildOptions(chosen, templates, start, months, progress=bar.advance, total=bar.start)
+    options = render.BuildOptions(chosen, templates, start, months, progress=bar.advance, total=bar.start,
+                                  force=force)
     try:
         results = render.build_paths([path], out, options)
     finally:
@@ -116,7 +120,20 @@ class _Progress:
 
 def _report(results, quiet: bool) -> int:
     code = exitcodes.OK
+    language = lang()
     for result in results:
+        problem = result.files.manifest_problem
+        if problem:
+            click.echo(text(f"build.manifest-{problem}", language, out=result.out, manifest=render.output.MANIFEST),
+                       err=True)
+        if result.files.forced:
+            click.echo(text("build.forced", language, out=result.out, count=len(result.files.forced)), err=True)
+        if result.conflicts:
+            lines = [text("build.conflicts", language, path=result.path, out=result.out, count=len(result.conflicts))]
+            lines += [text(f"build.conflict.{why}", language, file=file) for file, why in result.conflicts]
+            click.echo("\n".join(lines + [text("build.conflicts-hint", language)]), err=True)
+            code = max(code, exitcodes.UNUSABLE)
+            continue
         if result.findings:
             report = pipeline.Report([pipeline.DistrictResult(result.path, [result.path], result.findings, result.fatal)])
             click.echo(report_stage.render_text(report), nl=False, err=True)

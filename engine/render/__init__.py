@@ -4,7 +4,8 @@ in Markdown, HTML and Word, written atomically into an output folder.
 ``build_paths(paths, out, options)`` is what ``loushi build`` calls: it loads each district,
 stops at config errors (returned as findings), renders one document at a time into a staging
 folder and swaps it in when all are made (see ``output.Tree``). ``build(model, out, options)``
-does the same for a model already built.
+does the same for a model already built. A rebuild renders only the files whose inputs
+changed (see ``keys``), and stops at files edited by hand unless ``force`` is given.
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ from ..gcpause import frozen, kept, paused
 from ..load.sources import discover
 from ..pipeline import prepare
 from ..resources import models_dir
-from . import ics
+from . import ics, keys
 from .context import Builder, Ledger, Window
 from .documents import plan
 from .environment import RenderError, render
 from .environment import environment as template_environment  # engine.render.environment stays the module
 from .markdown import tidy
-from .output import OutputError, Tree, WriteResult, safe_name
+from .output import Conflict, OutputError, Tree, WriteResult, safe_name
 
 # Imported by the builds that ask for them: Markdown builds do not load python-docx or openpyxl.
 html = lazy.module("engine.render.html")
@@ -48,6 +49,8 @@ class BuildOptions:
     #: Called once with the number of documents, then once per document rendered.
     progress: Callable[[int], None] | None = None
     total: Callable[[int], None] | None = None
+    #: Overwrite (or remove) files of the output folder edited by hand or not written by loushi.
+    force: bool = False
 
 
 @dataclass
@@ -61,6 +64,8 @@ class BuildResult:
     findings: list = field(default_factory=list)
     fatal: bool = False
     error: str = ""
+    #: Files that stopped the build (see ``output.Conflict``): (path, "edited" | "unknown").
+    conflicts: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -90,23 +95,33 @@ def build_paths(paths, out: str | Path, options: BuildOptions) -> list[BuildResu
 
 
 def build(model, out: str | Path, options: BuildOptions) -> BuildResult:
-    """Render every document of ``model`` and write them into ``out``, one at a time."""
+    """Render every document of ``model`` whose inputs changed since the build ``out`` holds,
+    and write them into ``out``, one at a time."""
     result = BuildResult(model.source.path, Path(out))
+    tree = Tree(Path(out), force=options.force)
     try:
-        with Tree(Path(out)) as tree:
-            result.documents = render_into(model, options, tree.put)
-        result.files = tree.result
+        with tree:
+            program = keys.program(options)
+            whole = keys.whole(program, model, options)
+            if tree.carry(whole):   # the same config, options and program: nothing to render
+                result.documents = tree.documents
+            else:
+                result.documents = render_into(model, options, tree.put, tree.fresh, program)
+                tree.build, tree.documents = whole, result.documents
     except RenderError as exc:
         result.error = str(exc) + (f" [config {exc.origin}]" if exc.origin and exc.origin not in str(exc) else "")
+    except Conflict as exc:
+        result.error, result.conflicts = str(exc), exc.files
     except OutputError as exc:
         result.error = str(exc)
+    result.files = tree.result
     return result
 
 
 def render_files(model, options: BuildOptions) -> tuple[dict[str, bytes], int]:
     """Every file of the build, by path relative to the output folder, and the document count."""
     files: dict[str, bytes] = {}
-    count = render_into(model, options, files.__setitem__)
+    count = render_into(model, options, lambda path, data, key=None: files.__setitem__(path, data))
     return files, count
 
 
@@ -117,10 +132,13 @@ def render_files(model, options: BuildOptions) -> tuple[dict[str, bytes], int]:
 _COLLECT_EVERY = 2000
 
 
-def render_into(model, options: BuildOptions, put: Callable[[str, bytes], None]) -> int:
-    """Render every document of ``model``, handing each file to ``put(path, bytes)`` as soon as
-    it is made (a document's context is made just before it is rendered, and dropped after);
-    returns the number of documents."""
+def render_into(model, options: BuildOptions, put: Callable[..., None],
+                fresh: Callable[[str, str | None], bool] | None = None, program: str = "") -> int:
+    """Render every document of ``model``, handing each file to ``put(path, bytes, key)`` as soon
+    as it is made (a document's context is made just before it is rendered, and dropped after);
+    returns the number of documents. With ``fresh``, a file for which ``fresh(path, key)`` says
+    so is not made (a document none of whose files is due is not rendered); ``program`` is the
+    key of what renders (``keys.program``)."""
     with paused():  # see _COLLECT_EVERY
         env = template_environment(options.templates)
         window = Window(options.start, options.months)
@@ -132,12 +150,18 @@ def render_into(model, options: BuildOptions, put: Callable[[str, bytes], None])
         district = builder.district()
         with frozen() as settle:  # the plan and what the builder keeps: no collection walks them again
             for number, doc in enumerate(docs, 1):
-                context = {"district": district, "title": doc.title, "ledger": Ledger(), "window": window,
-                           **doc.values()}
-                for path, data in _formats(env, doc, context, options.formats, created).items():
-                    put(path, data)
-                if doc.roster is not None and "ics" in options.formats:
-                    put(f"{doc.path}.ics", ics.calendar(model.id, doc.roster))
+                context = {"district": district, "title": doc.title, "window": window, **doc.values()}
+                due = _outputs(doc, options.formats)
+                made = {}
+                if fresh is not None:
+                    digest = keys.context(context)
+                    made = {path: keys.document(program, fmt, path, digest, doc.kind, doc.template,
+                                                created.isoformat(), model.id) for path, fmt in due}
+                    due = [(path, fmt) for path, fmt in due if not fresh(path, made[path])]
+                if due:
+                    context["ledger"] = Ledger()
+                    for path, data in _formats(env, doc, context, due, created, model.id):
+                        put(path, data, made.get(path))
                 doc.make = doc.context = None  # rendered: only its title and path are read again (the index)
                 if options.progress:
                     options.progress(1)
@@ -145,20 +169,33 @@ def render_into(model, options: BuildOptions, put: Callable[[str, bytes], None])
                     settle()
     if "xlsx" in options.formats:  # duty lists and rosters as Excel workbooks (engine/ledger/export.py)
         for path, data in ledger_export.workbooks(model, options).items():
-            put(path, data)
+            put(path, data, None)
     return len(docs)
 
 
-def _formats(env, doc, context: dict, formats, created: dt.datetime) -> dict[str, bytes]:
-    text = tidy(render(env, doc.template, context))
-    files = {}
-    if "md" in formats:
-        files[f"{doc.path}.md"] = text.encode("utf-8")
-    if "html" in formats:
-        files[f"{doc.path}.html"] = html.page(env, text, doc.title, doc.kind).encode("utf-8")
-    if "docx" in formats:
-        files[f"{doc.path}.docx"] = docx.document(text, doc.title, doc.kind, created)
-    return files
+def _outputs(doc, formats) -> list[tuple[str, str]]:
+    """The files of ``doc`` in ``formats``: (path, format)."""
+    due = [(f"{doc.path}.{fmt}", fmt) for fmt in ("md", "html", "docx") if fmt in formats]
+    if doc.roster is not None and "ics" in formats:
+        due.append((f"{doc.path}.ics", "ics"))
+    return due
+
+
+def _formats(env, doc, context: dict, due, created: dt.datetime, district_id: str):
+    """The files ``due`` of ``doc``, rendered from ``context``: (path, bytes) each."""
+    text = None
+    for path, fmt in due:
+        if fmt == "ics":
+            yield path, ics.calendar(district_id, doc.roster)
+            continue
+        if text is None:
+            text = tidy(render(env, doc.template, context))
+        if fmt == "md":
+            yield path, text.encode("utf-8")
+        elif fmt == "html":
+            yield path, html.page(env, text, doc.title, doc.kind).encode("utf-8")
+        elif fmt == "docx":
+            yield path, docx.document(text, doc.title, doc.kind, created)
 
 
 def governance_models() -> dict[str, dict]:

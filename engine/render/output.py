@@ -4,9 +4,14 @@
 dict) into a temporary folder beside ``out`` and then swaps it in, so a build that fails or
 is interrupted leaves the previous output as it was. A file whose bytes did not change is
 carried over as a hard link (same inode, same mtime: not rewritten); when nothing changed at
-all, nothing is touched. Files a person put into the output folder are carried over too; a
-generated file never replaces one. ``manifest.json`` lists what loushi wrote, with a digest of
-each file.
+all, nothing is touched. Files a person put into the output folder are carried over too.
+
+``.loushi/manifest.json`` lists what loushi wrote: each file's SHA-256, size and *key* (a
+digest of everything its bytes were made from), and the key of the whole build. A build asks
+``fresh(path, key)`` before rendering a file: when the manifest has that key and the file still
+has the bytes loushi wrote, it is carried over unrendered. A generated file never replaces,
+and a build never removes, a file the manifest does not know or one edited by hand since loushi
+wrote it: the build lists them all and stops (:class:`Conflict`), unless ``force`` is given.
 """
 
 from __future__ import annotations
@@ -22,13 +27,20 @@ import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 try:  # POSIX; elsewhere the output folder is not locked
     import fcntl
 except ImportError:
     fcntl = None
 
-MANIFEST = "manifest.json"
+#: Where the manifest lives in the output folder (a hidden folder: no file name of a build
+#: starts with a dot, see ``safe_name``).
+MANIFEST = ".loushi/manifest.json"
+#: Where loushi 0.1 kept its manifest (path, size, SHA-256 only): still read, then removed.
+LEGACY_MANIFEST = "manifest.json"
+#: The manifest's layout; another number (an older or newer loushi) is read as foreign.
+MANIFEST_VERSION = 2
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 #: Files are written in bursts of this many (or of this many bytes, whichever comes first), not
 #: each as it is rendered: rendering and the kernel's making of files then do not keep evicting
@@ -46,6 +58,41 @@ class OutputError(Exception):
     """The output folder cannot be written as asked (the message says why and what to do)."""
 
 
+class Conflict(OutputError):
+    """Files of the output folder that a build would overwrite or remove, but that loushi did not
+    write (``unknown``) or that were edited by hand since it wrote them (``edited``): ``files``
+    is a sorted list of ``(path, reason)``; nothing was changed."""
+
+    def __init__(self, out: Path, files: list[tuple[str, str]]):
+        self.out = out
+        self.files = sorted(files)
+        listed = "; ".join(f"{path} ({'edited by hand' if why == 'edited' else 'not written by loushi'})"
+                           for path, why in self.files)
+        super().__init__(f"{len(self.files)} file(s) in {out} would be overwritten or removed: {listed}; "
+                         "move them away, or build with --force to overwrite them")
+
+
+class Entry(NamedTuple):
+    """A file of the manifest: its SHA-256, its size and its key (None: always made again)."""
+
+    sha256: str
+    size: int
+    key: str | None = None
+
+
+@dataclass
+class Manifest:
+    """What an earlier build left in the output folder (see ``read_manifest``)."""
+
+    files: dict[str, Entry] = field(default_factory=dict)
+    build: str | None = None      # the key of the whole build
+    documents: int = 0
+    #: Files loushi may replace or remove besides ``files``: its manifest (and an old one).
+    own: set[str] = field(default_factory=lambda: {MANIFEST})
+    #: Why the manifest could not be used ("unreadable", "foreign"), or "".
+    problem: str = ""
+
+
 @dataclass
 class WriteResult:
     """What ``write_tree`` did: paths relative to the output folder, sorted."""
@@ -54,6 +101,10 @@ class WriteResult:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    #: Written or removed with ``force`` although edited by hand or not loushi's: (path, reason).
+    forced: list[tuple[str, str]] = field(default_factory=list)
+    #: Why the previous manifest was not used ("unreadable", "foreign"); everything was made again.
+    manifest_problem: str = ""
 
 
 def safe_name(text: str) -> str:
@@ -88,14 +139,20 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def manifest(digests: dict[str, tuple[str, int]]) -> bytes:
-    """The manifest of a build: every file with its size and SHA-256, sorted by path (the JSON
-    ``json.dumps(..., indent=2)`` writes, made an entry at a time and joined once as bytes: a
-    city's build has 130,000 entries)."""
-    entries = [f'    {{\n      "path": {_json_text(path)},\n      "sha256": "{sha}",\n'
-               f'      "size": {size}\n    }}'.encode() for path, (sha, size) in sorted(digests.items())]
+def manifest(digests: dict[str, tuple], build: str | None = None, documents: int = 0) -> bytes:
+    """The manifest of a build: every file with its SHA-256, size and key (``digests``: path →
+    ``(sha256, size[, key])``), sorted by path, and the build's own key and document count. It
+    is the JSON ``json.dumps(..., indent=2)`` writes, made an entry at a time and joined once as
+    bytes: a city's build has 130,000 entries."""
+    entries = []
+    for path, (sha, size, *key) in sorted(digests.items()):
+        tail = f',\n      "key": {_json_text(key[0])}' if key and key[0] is not None else ""
+        entries.append(f'    {{\n      "path": {_json_text(path)},\n      "sha256": "{sha}",\n'
+                       f'      "size": {size}{tail}\n    }}'.encode())
     files = b"[\n" + b",\n".join(entries) + b"\n  ]" if entries else b"[]"
-    return b'{\n  "generator": "loushi",\n  "files": ' + files + b"\n}\n"
+    head = (f'{{\n  "generator": "loushi",\n  "manifest": {MANIFEST_VERSION},\n'
+            f'  "build": {_json_text(build) if build is not None else "null"},\n  "documents": {documents},\n')
+    return head.encode() + b'  "files": ' + files + b"\n}\n"
 
 
 def _json_text(text: str) -> str:
@@ -118,20 +175,57 @@ def _check_path(path: str) -> None:
         raise OutputError(f"unsafe output path {path!r}")
 
 
-def previous(out: Path) -> set[str] | None:
-    """The files a previous build wrote into ``out`` (None: ``out`` does not exist)."""
+def read_manifest(out: Path, force: bool = False) -> Manifest | None:
+    """What an earlier build left in ``out`` (None: ``out`` does not exist). A manifest that
+    cannot be read, or that another program or another version of loushi wrote, gives an empty
+    one with ``problem`` set: every file is made again, and files already there count as not
+    loushi's. A folder that is not empty and has no manifest at all is refused (unless ``force``)."""
     if not out.exists():
         return None
     if not out.is_dir():
         raise OutputError(f"{out} exists and is not a folder; choose another output folder")
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        return {entry["path"] for entry in data["files"]} | {MANIFEST}
-    except (OSError, ValueError, KeyError, TypeError):
-        if any(out.iterdir()):
-            raise OutputError(f"{out} is not empty and holds no {MANIFEST} from an earlier build; "
-                              "choose an empty or new output folder") from None
-        return set()
+        return _parse_manifest((out / MANIFEST).read_bytes())
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return Manifest(problem="unreadable")
+    try:  # loushi 0.1's manifest: no keys, so nothing is fresh, but its files are known as loushi's
+        legacy = _parse_manifest((out / LEGACY_MANIFEST).read_bytes(), version=None)
+        if not legacy.problem:
+            legacy.own.add(LEGACY_MANIFEST)
+            return legacy
+    except OSError:
+        pass
+    if not force and any(out.iterdir()):
+        raise OutputError(f"{out} is not empty and holds no {MANIFEST} from an earlier build; "
+                          "choose an empty or new output folder, or build with --force")
+    return Manifest()
+
+
+def _parse_manifest(text: bytes, version: int | None = MANIFEST_VERSION) -> Manifest:
+    """The manifest in ``text``; an empty one with ``problem`` set if it cannot be used."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return Manifest(problem="unreadable")
+    if not isinstance(data, dict) or data.get("generator") != "loushi" or data.get("manifest") != version:
+        return Manifest(problem="foreign")
+    try:
+        files = {}
+        for entry in data["files"]:
+            path, sha, size, key = entry["path"], entry["sha256"], entry["size"], entry.get("key")
+            if not (isinstance(path, str) and isinstance(sha, str) and type(size) is int
+                    and (key is None or isinstance(key, str))):
+                raise TypeError(path)
+            _check_path(path)
+            files[path] = Entry(sha, size, key)
+        build, documents = data.get("build"), data.get("documents", 0)
+        if not (build is None or isinstance(build, str)) or type(documents) is not int:
+            raise TypeError(build)
+    except (KeyError, TypeError, OutputError):
+        return Manifest(problem="unreadable")
+    return Manifest(files, build, documents)
 
 
 def existing_files(out: Path) -> dict[str, str]:
@@ -160,25 +254,34 @@ def write_tree(files: dict[str, bytes], out: Path) -> WriteResult:
 class Tree:
     """An output folder written one file at a time, swapped in whole when the block ends.
 
-    ``with Tree(out) as tree: tree.put(path, data) ...`` holds the folder's lock, compares each
-    file with the one a previous build left (carried over as a hard link when equal), writes
-    the changed ones into a staging folder beside ``out`` (made at the first change: a rebuild
-    that changes nothing touches nothing) and, when the block ends without an error, adds the
-    manifest and the files a person put there and swaps the staging folder in. An error or an
-    interruption removes the staging folder and leaves ``out`` as it was. Only the manifest's
-    digests and the files of the current burst (see ``BURST_FILES``) stay in memory, so a
-    city's documents need not all fit in it at once.
+    ``with Tree(out) as tree: tree.put(path, data, key) ...`` holds the folder's lock, compares
+    each file with the one a previous build left (carried over as a hard link when equal),
+    writes the changed ones into a staging folder beside ``out`` (made at the first change: a
+    rebuild that changes nothing touches nothing) and, when the block ends without an error,
+    adds the manifest and the files a person put there and swaps the staging folder in. An
+    error, a conflict (see :class:`Conflict`) or an interruption removes the staging folder and
+    leaves ``out`` as it was. Only the manifest's digests and the files of the current burst
+    (see ``BURST_FILES``) stay in memory, so a city's documents need not all fit in it at once.
+
+    Before rendering a file, a build asks ``fresh(path, key)``; before rendering anything,
+    ``carry(build)``. The caller sets ``build`` and ``documents`` once every file is put, for
+    the manifest.
     """
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, force: bool = False):
         self.out = Path(out)
+        self.force = force
         self.result = WriteResult()
-        self._entries: dict[str, tuple[str, int]] = {}   # path → (sha256, size), for the manifest
+        self.previous = Manifest()
+        self.build: str | None = None   # the key of the whole build, once it is complete
+        self.documents = 0
+        self._entries: dict[str, tuple] = {}   # path → (sha256, size, key), for the manifest
         self._folded: set[str] = set()
         self._staging: Path | None = None
         self._folders: set[str] = set()   # folders made in the staging folder
-        self._burst: list[tuple[str, bytes]] = []  # put, not yet written
+        self._burst: list[tuple[str, bytes, str | None]] = []  # put, not yet written
         self._burst_bytes = 0
+        self._conflicts: list[tuple[str, str]] = []
         self._lock = None
 
     def __enter__(self) -> "Tree":
@@ -188,47 +291,114 @@ class Tree:
             self._lock.__enter__()
             try:
                 _recover(self.out)
-                self._ours = previous(self.out)
-                self._current = existing_files(self.out) if self._ours is not None else {}
+                found = read_manifest(self.out, self.force)
+                self.previous = found or Manifest()
+                self.result.manifest_problem = self.previous.problem
+                self._current = existing_files(self.out) if found is not None else {}
             except BaseException:
                 self._release()
                 raise
         return self
 
-    def put(self, path: str, data: bytes) -> None:
-        """Add one file of the build (``path`` relative to the output folder, with ``/``)."""
+    def carry(self, build: str) -> bool:
+        """Carry every file of the previous build over, unrendered, if that build had the key
+        ``build`` and every file is still as loushi wrote it; else do nothing and say False.
+        Call it before any ``put`` or ``fresh``."""
+        previous = self.previous
+        if previous.build is None or previous.build != build or self._entries:
+            return False
+        if not all(self._intact(path, entry) for path, entry in previous.files.items()):
+            return False
+        for path, entry in previous.files.items():
+            self._keep(path, entry)
+        self.build, self.documents = build, previous.documents
+        return True
+
+    def fresh(self, path: str, key: str | None) -> bool:
+        """Whether the file ``path`` of the previous build was made with ``key`` and still holds
+        the bytes loushi wrote; if so it is carried over (the build need not make it), else the
+        build makes it and calls ``put``. A key of None is never fresh."""
+        entry = self.previous.files.get(path)
+        if key is None or entry is None or entry.key != key or path.casefold() in self._folded \
+                or path in self._entries or not self._intact(path, entry):
+            return False
+        self._keep(path, entry)
+        return True
+
+    def put(self, path: str, data: bytes, key: str | None = None) -> None:
+        """Add one file of the build (``path`` relative to the output folder, with ``/``);
+        ``key`` is what ``fresh`` will ask for next time (None: make it every time)."""
         _check_path(path)
-        if path == MANIFEST or path.casefold() in self._folded:
-            raise OutputError(f"two files of the build are both named {path!r}")
         folded = path.casefold()
+        if folded == MANIFEST or folded in self._folded:
+            raise OutputError(f"two files of the build are both named {path!r}")
         self._folded.add(path if folded == path else folded)  # most paths: no second copy
-        self._burst.append((path, data))
+        self._burst.append((path, data, key))
         self._burst_bytes += len(data)
         if len(self._burst) >= BURST_FILES or self._burst_bytes >= BURST_BYTES:
             self._flush()
+
+    def _keep(self, path: str, entry: Entry) -> None:
+        """Carry the previous build's ``path`` over as it is."""
+        folded = path.casefold()
+        self._folded.add(path if folded == path else folded)
+        self._entries[path] = entry
+        self.result.unchanged.append(path)
+        if self._staging is not None:
+            self._link(self._current[path], path)
+
+    def _intact(self, path: str, entry: Entry) -> bool:
+        """Whether ``path`` holds what the manifest says loushi wrote there (by its SHA-256)."""
+        full = self._current.get(path)
+        if full is None:
+            return False
+        try:
+            data = _read(full, entry.size + 1)
+        except OSError:
+            return False
+        return len(data) == entry.size and digest(data) == entry.sha256
 
     def _flush(self) -> None:
         """Write the files put since the last burst, in the order they were put."""
         burst, self._burst, self._burst_bytes = self._burst, [], 0
         entries = self._entries
-        for path, data in burst:
-            entries[path] = (digest(data), len(data))
+        for path, data, key in burst:
+            entries[path] = (digest(data), len(data), key)
             self._place(path, data)
 
     def _place(self, path: str, data: bytes) -> None:
         old = self._current.get(path)
-        if old is not None and path not in self._ours:
-            raise OutputError(f"{old} was not written by loushi; move it away or choose another output folder")
         try:  # (not _oserror: a context manager per file costs more than the check)
-            if old is not None and os.stat(old).st_size == len(data) and _read(old) == data:
-                self.result.unchanged.append(path)
-                if self._staging is not None:
-                    self._link(old, path)
-                return
+            if old is not None:
+                before = _read(old)
+                if before == data:
+                    self.result.unchanged.append(path)
+                    if self._staging is not None:
+                        self._link(old, path)
+                    return
+                if not self._may_replace(path, before):
+                    return
+            if self._conflicts:
+                return   # the build will stop: write no more
             self.result.written.append(path)
             self._put(path, data)
         except OSError as exc:
             raise _output_error(self.out, exc) from None
+
+    def _may_replace(self, path: str, before: bytes) -> bool:
+        """Whether the file at ``path``, holding ``before``, may be replaced or removed: it was
+        written by loushi and not edited since, or ``force`` is given (noted in the result)."""
+        entry = self.previous.files.get(path)
+        if entry is None:
+            why = "" if path in self.previous.own else "unknown"
+        else:
+            why = "" if len(before) == entry.size and digest(before) == entry.sha256 else "edited"
+        if why and self.force:
+            self.result.forced.append((path, why))
+        elif why:
+            self._conflicts.append((path, why))
+            return False
+        return True
 
     def _put(self, path: str, data: bytes) -> None:
         """Write one new file into the staging folder: plain system calls (pathlib's checks and
@@ -278,13 +448,22 @@ class Tree:
 
     def _finish(self) -> None:
         self._flush()
-        self._place(MANIFEST, manifest(self._entries))
         result = self.result
-        for path in sorted(self._current):
-            if path not in self._entries and path != MANIFEST:
-                (result.removed if path in self._ours else result.kept).append(path)
+        ours = self.previous.own | self.previous.files.keys()
+        with _oserror(self.out):
+            for path in sorted(self._current):
+                if path in self._entries or path == MANIFEST:
+                    continue
+                if path not in ours:
+                    result.kept.append(path)
+                elif self._may_replace(path, _read(self._current[path])):
+                    result.removed.append(path)
+        if self._conflicts:
+            raise Conflict(self.out, self._conflicts)
+        self._place(MANIFEST, manifest(self._entries, self.build, self.documents))
         result.written.sort()
         result.unchanged.sort()
+        result.forced.sort()
         if not result.written and not result.removed:
             return
         with _oserror(self.out):
@@ -299,9 +478,15 @@ class Tree:
             lock.__exit__(None, None, None)
 
 
-def _read(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
+def _read(path: str, most: int = -1) -> bytes:
+    """The bytes of the file at ``path`` (at most ``most`` of them, if given), in one system call
+    (a regular file's read gives all it has up to the count; a Python file object costs twice
+    as much, and a rebuild reads every file)."""
+    handle = os.open(path, os.O_RDONLY | _BINARY)
+    try:
+        return os.read(handle, os.fstat(handle).st_size + 1 if most < 0 else most)
+    finally:
+        os.close(handle)
 
 
 @contextmanager
