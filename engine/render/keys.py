@@ -82,16 +82,22 @@ def _folder(digest, folder: Path) -> None:
             digest.update(data)
 
 
-def whole(program_key: str, model, options) -> str:
+def whole(program_key: str, model, options) -> str | None:
     """The key of a whole build: ``program_key``, the options that shape the documents, and
-    every config file of ``model`` (where it is, since documents cite config lines by file
-    name, and its bytes)."""
+    every config file of ``model``: its bytes, and its name as the documents cite it (relative
+    to the district's folder: the same config elsewhere on the disk has the same key). None if a
+    file cannot be read again (the build then renders what ``document`` keys say)."""
+    from .context import Tracer
+
+    trace = Tracer(model)
     digest = _hasher()
     digest.update(f"{program_key}\n{sorted(options.formats)}\n{options.start.isoformat()}\n{options.months}\n".encode())
-    for name in [model.source.path, *model.source.files]:
-        path = Path(name).resolve()
-        data = path.read_bytes()
-        digest.update(f"\0{path}\0{len(data)}\0".encode())
+    for name in sorted({model.source.path, *model.source.files}):
+        try:
+            data = Path(name).read_bytes()
+        except OSError:
+            return None
+        digest.update(f"\0{trace.file(name)}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
 

@@ -300,12 +300,12 @@ class Tree:
                 raise
         return self
 
-    def carry(self, build: str) -> bool:
+    def carry(self, build: str | None) -> bool:
         """Carry every file of the previous build over, unrendered, if that build had the key
         ``build`` and every file is still as loushi wrote it; else do nothing and say False.
         Call it before any ``put`` or ``fresh``."""
         previous = self.previous
-        if previous.build is None or previous.build != build or self._entries:
+        if build is None or previous.build != build or self._entries:
             return False
         if not all(self._intact(path, entry) for path, entry in previous.files.items()):
             return False
