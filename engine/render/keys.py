@@ -21,7 +21,19 @@ import hashlib
 import os
 import pickle
 import sys
+import warnings
 from pathlib import Path
+
+import jinja2
+import markupsafe
+import yaml
+
+from .. import __version__, lazy
+from ..resources import models_dir, templates_dir
+from .context import Tracer
+
+# Asked only for the formats whose libraries are not imported already (docx, xlsx).
+metadata = lazy.module("importlib.metadata")
 
 #: The libraries whose version can change a format's bytes (Jinja2, MarkupSafe and PyYAML: every
 #: format; they are imported already and say their version themselves).
@@ -34,24 +46,14 @@ def _hasher():
 
 def program(options) -> str:
     """The key of what makes the documents, for a build with ``options`` (a ``BuildOptions``)."""
-    import jinja2
-    import markupsafe
-    import yaml
-
-    from .. import __version__
-    from ..resources import models_dir, templates_dir
-
     digest = _hasher()
     libraries = [f"Jinja2 {jinja2.__version__}", f"MarkupSafe {_version(markupsafe)}", f"PyYAML {yaml.__version__}"]
     wanted = sorted({name for fmt in options.formats for name in FORMAT_LIBRARIES.get(fmt, ())})
-    if wanted:
-        from importlib.metadata import PackageNotFoundError, version
-
-        for name in wanted:
-            try:
-                libraries.append(f"{name} {version(name)}")
-            except PackageNotFoundError:
-                libraries.append(f"{name} -")
+    for name in wanted:
+        try:
+            libraries.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            libraries.append(f"{name} -")
     digest.update("\n".join([f"loushi {__version__}", f"Python {sys.version}", *libraries]).encode())
     for folder in (Path(__file__).resolve().parent.parent, templates_dir(), models_dir()):
         _folder(digest, folder)
@@ -62,8 +64,6 @@ def program(options) -> str:
 
 def _version(module) -> str:
     """A module's ``__version__`` without the deprecation warning some give for it now."""
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return str(getattr(module, "__version__", "-"))
@@ -87,8 +87,6 @@ def whole(program_key: str, model, options) -> str | None:
     every config file of ``model``: its bytes, and its name as the documents cite it (relative
     to the district's folder: the same config elsewhere on the disk has the same key). None if a
     file cannot be read again (the build then renders what ``document`` keys say)."""
-    from .context import Tracer
-
     trace = Tracer(model)
     digest = _hasher()
     digest.update(f"{program_key}\n{sorted(options.formats)}\n{options.start.isoformat()}\n{options.months}\n".encode())
