@@ -264,4 +264,20 @@ CATALOG: dict[str, dict[str, str]] = {
                                      "目录中已有的文件按非 loushi 所写处理"},
     "init.exists": {"en": "{path} exists; give --force to overwrite it",
                     "zh": "{path} 已存在；如需覆盖请加 --force"},
+    # writing a file a person owns (engine/writing.py)
+    "write.changed": {"en": "{path} was changed while loushi was working on it (by an editor or another run); "
+                            "nothing written: run the command again",
+                      "zh": "{path} 在 loushi 处理期间被修改（编辑器或另一次运行）；未写入，请重新运行"},
+    "write.busy": {"en": "{path} is being written by another loushi run (waited {wait:g} s); nothing written: "
+                         "run the command again when it is done",
+                   "zh": "另一个 loushi 进程正在写入 {path}（已等待 {wait:g} 秒）；未写入，请待其结束后重新运行"},
+    "write.waiting": {"en": "waiting for another loushi run to finish writing {path} ...",
+                      "zh": "等待另一个 loushi 进程写完 {path}……"},
+    "write.failed": {"en": "cannot write {path}: {reason}", "zh": "无法写入 {path}：{reason}"},
+    # import
+    "import.changed": {"en": "the config was changed during the import; nothing written: run it again",
+                       "zh": "配置在导入期间被修改，请重新运行"},
+    "import.changed-hint": {"en": "someone (an editor, another run) saved the config after loushi read it; "
+                                  "their change is kept",
+                            "zh": "loushi 读取配置之后，有人（编辑器或另一次运行）保存了它；其修改已保留"},
 }

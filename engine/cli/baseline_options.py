@@ -6,6 +6,7 @@ import click
 
 from .. import exitcodes, lazy
 from ..i18n import language, text
+from ..writing import Busy, CannotLock, ChangedMeanwhile
 
 baseline = lazy.module("engine.rules.baseline")
 
@@ -32,6 +33,16 @@ def apply(report, baseline_file, write_baseline, prune_baseline=False):
         report, notes = baseline.settle(report, baseline_file, write_baseline, prune_baseline)
     except baseline.BaselineError as exc:
         error = click.ClickException(exc.text(lang()))
+        error.exit_code = exitcodes.UNUSABLE
+        raise error from None
+    except (ChangedMeanwhile, Busy) as exc:
+        key = "write.changed" if isinstance(exc, ChangedMeanwhile) else "write.busy"
+        error = click.ClickException(text(key, lang(), path=str(exc.path), wait=getattr(exc, "wait", 0)))
+        error.exit_code = exitcodes.FINDINGS
+        raise error from None
+    except CannotLock as exc:
+        error = click.ClickException(text("write.failed", lang(), path=str(write_baseline or baseline_file),
+                                          reason=exc.strerror or exc))
         error.exit_code = exitcodes.UNUSABLE
         raise error from None
     for key, values in notes:

@@ -9,6 +9,7 @@ import click
 from .. import exitcodes, lazy
 from ..graph import FORMATS
 from ..graph.views import VIEWS
+from ..writing import write_output
 from . import stopped
 
 graph_make = lazy.module("engine.graph.make")
@@ -40,6 +41,5 @@ def command(path, fmt, view, matter, zone, building, output):
     if output is None:
         click.echo(made.data, nl=False)  # bytes go to the binary stream as they are
     else:
-        with open(output, "wb") as handle:
-            handle.write(made.data)
+        write_output(output, made.data)  # never a half-written file under the output's name
     return exitcodes.OK

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import exitcodes, lazy
+from ..i18n import language, text
 
 ledger_apply = lazy.module("engine.ledger.apply")
 
@@ -23,11 +24,15 @@ UNUSABLE_RULES = {"ledger-missing", "ledger-format", "ledger-unreadable", "ledge
 @click.option("--force", is_flag=True, help="Write the change to an existing config (else the diff is shown).")
 @click.option("--prune", is_flag=True,
               help="Remove entities of the imported kinds that the ledgers no longer list.")
-def command(ledgers, into, mapping, dry_run, force, prune):
+@click.pass_context
+def command(ctx, ledgers, into, mapping, dry_run, force, prune):
     """Import ledgers (.xlsx, .csv: 楼宇台账, 企业台账, 人员名册, 党组织台账) into the config
     INTO: rows update the entities they name and add new ones; all or nothing, validated
     before anything is written, never overwriting without --force."""
-    outcome = ledger_apply.import_ledgers(list(ledgers), into, ledger_apply.ImportOptions(mapping, dry_run, force, prune))
+    lang = language((ctx.find_root().params or {}).get("lang"))
+    options = ledger_apply.ImportOptions(mapping, dry_run, force, prune, lang=lang,
+                                         on_wait=lambda: click.echo(text("write.waiting", lang, path=into), err=True))
+    outcome = ledger_apply.import_ledgers(list(ledgers), into, options)
     return _report(outcome)
 
 

@@ -7,6 +7,7 @@ import click
 from .. import exitcodes, lazy
 from ..i18n import language, text
 from ..resources import models_dir
+from ..writing import Busy, ChangedMeanwhile
 
 #: engine.init reads the governance models with PyYAML, which ``loushi init --help`` must not wait for.
 scaffolds = lazy.module("engine.init")
@@ -53,6 +54,11 @@ def command(ctx, model_id, name, ident, output, force):
         message = text("init.exists", lang, path=output) if "exists" in str(exc) else str(exc)
         error = click.ClickException(message)
         error.exit_code = exitcodes.UNUSABLE
+        raise error from None
+    except (ChangedMeanwhile, Busy) as exc:
+        key = "write.changed" if isinstance(exc, ChangedMeanwhile) else "write.busy"
+        error = click.ClickException(text(key, lang, path=output, wait=getattr(exc, "wait", 0)))
+        error.exit_code = exitcodes.FINDINGS
         raise error from None
     chosen = scaffolds.models()[model_id]
     click.echo(text("init.written", lang, path=output, model=model_id, name=chosen.get("name", model_id)), err=True)

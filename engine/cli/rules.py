@@ -9,6 +9,7 @@ import click
 
 from .. import exitcodes, lazy
 from ..i18n import text
+from ..writing import write_output
 from . import baseline_options
 
 packs_stage = lazy.module("engine.rules.packs")
@@ -109,6 +110,5 @@ def docs(output):
     if output is None:
         click.echo(page, nl=False)
     else:
-        with open(output, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(page)
+        write_output(output, page.encode("utf-8"))  # never a half-written page under its name
     return exitcodes.OK

@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from ..resources import models_dir
+from ..writing import rewrite
 
 #: Names and duties of the roles the shipped models use.
 ROLE_TEXTS = {
@@ -422,12 +423,20 @@ matters:
 
 
 def write(text: str, path: str | Path, force: bool = False) -> Path:
-    """Write ``text`` to ``path``; an existing file is replaced only with ``force``."""
+    """Write ``text`` to ``path``; an existing file is replaced only with ``force``, under its
+    lock and atomically (``engine.writing.rewrite``: ``ChangedMeanwhile`` if it changed while
+    held, ``Busy`` if another run held it too long)."""
     target = Path(path)
-    if target.exists() and not force:
-        raise InitError(f"{target} exists; give --force to overwrite it")
     if target.is_dir():
         raise InitError(f"{target} is a folder; give a file name")
+    if target.exists() and not force:
+        raise InitError(f"{target} exists; give --force to overwrite it")
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+
+    def edit(old: bytes | None) -> bytes:
+        if old is not None and not force:  # made by someone else since the check above
+            raise InitError(f"{target} exists; give --force to overwrite it")
+        return text.encode("utf-8")
+
+    rewrite(target, edit)
     return target

@@ -9,8 +9,14 @@ every line the import does not change stay as they were.
 
 The would-be text is then validated (the whole pipeline, on a temporary file beside the
 config so its includes resolve): an import that brings new errors writes nothing. An
-unchanged result writes nothing either. A changed file is written atomically (temporary file
-and rename), and only with ``force``; without it the outcome carries the diff to show.
+unchanged result writes nothing either. A changed file is written only with ``force`` (or
+when it is new); without it the outcome carries the diff to show.
+
+A run that may write holds the config under its lock (``engine.writing.hold``) from reading
+it to replacing it, so imports run at the same time take turns and each one's change is in
+the file; the file is replaced atomically, and only if it is still byte for byte what the
+import read (an editor that saved it meanwhile keeps its change; the import writes nothing
+and says so).
 """
 
 from __future__ import annotations
@@ -19,15 +25,17 @@ import datetime as dt
 import difflib
 import os
 import re
-import shutil
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from ..i18n import language, text
 from ..load.sources import read_district
 from ..pipeline import Options, validate_one
+from ..writing import LOCK_WAIT, Busy, CannotLock, ChangedMeanwhile, Held, hold
 from .convert import Entity, Known, convert
 from .mapping import KINDS, load_mapping
 from .read import Problem, read
@@ -52,6 +60,9 @@ class ImportOptions:
     dry_run: bool = False
     force: bool = False
     prune: bool = False
+    lang: str | None = None            # of loushi's own messages (engine.i18n); None: the locale's
+    lock_wait: float = LOCK_WAIT       # seconds to wait for another run writing the same config
+    on_wait: Callable[[], None] | None = None  # called once when the import has to wait
 
 
 @dataclass
@@ -78,6 +89,31 @@ def import_ledgers(ledgers: list[str | Path], into: str | Path, options: ImportO
         return outcome
     tables = _tables(ledgers, mapping, outcome)
     target = Path(into)
+    if options.dry_run or (target.exists() and not options.force):
+        return _import(tables, mapping, target, None, options, outcome)  # writes nothing: no lock
+    try:
+        with hold(target, options.lock_wait, options.on_wait) as held:
+            return _import(tables, mapping, target, held, options, outcome)
+    except Busy as exc:
+        outcome.problems.append(Problem(str(target), "error", "import-busy",
+                                        text("write.busy", _lang(options), path=str(target), wait=exc.wait)))
+        return outcome
+    except CannotLock as exc:
+        outcome.problems.append(Problem(str(target), "error", "import-config-unusable",
+                                        f"cannot write beside the config: {exc.strerror or exc}",
+                                        "check that the folder exists and is writable"))
+        return outcome
+
+
+def _lang(options: ImportOptions) -> str:
+    return language(options.lang)
+
+
+def _import(tables: list, mapping, target: Path, held: Held | None, options: ImportOptions,
+            outcome: Outcome) -> Outcome:
+    """The import from reading the config on; ``held``: the config under its lock, when the
+    import may write it."""
+    exists = held.original is not None if held is not None else target.exists()
     known = _known(target, outcome)
     if any(p.rule == "import-config-unusable" for p in outcome.problems):
         return outcome
@@ -86,15 +122,23 @@ def import_ledgers(ledgers: list[str | Path], into: str | Path, options: ImportO
     if outcome.errors:
         return outcome
     kinds = sorted({t.kind for t in tables}, key=KINDS.index)
-    if target.exists() and not options.prune and _unchanged(entities, known):
+    if exists and not options.prune and _unchanged(entities, known):
         outcome.counts = {kind: Counter(same=len(entities[kind])) for kind in kinds}
         outcome.status = "unchanged"
         return outcome
-    orig = target.read_text(encoding="utf-8") if target.exists() else _skeleton(target)
+    if held is not None:
+        orig = _text(held.original) if exists else _skeleton(target)
+    else:
+        orig = target.read_text(encoding="utf-8") if exists else _skeleton(target)
     new = _edit(orig, entities, kinds, known, target, options, outcome)
     if outcome.errors:
         return outcome
-    return _finish(target, orig, new, options, outcome)
+    return _finish(target, exists, orig, new, held, options, outcome)
+
+
+def _text(raw: bytes) -> str:
+    """A config's bytes as text, lines ended as ``read_text`` ends them."""
+    return raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _unchanged(entities: dict[str, list[Entity]], known: Known) -> bool:
@@ -357,12 +401,13 @@ def _set_grid_buildings(grid) -> None:
 
 # -- checking and writing ----------------------------------------------------------------
 
-def _finish(target: Path, orig: str, new: str, options: ImportOptions, outcome: Outcome) -> Outcome:
-    if target.exists() and new == orig:
+def _finish(target: Path, exists: bool, orig: str, new: str, held: Held | None, options: ImportOptions,
+            outcome: Outcome) -> Outcome:
+    if exists and new == orig:
         outcome.status = "unchanged"
         return outcome
     name = str(target)
-    outcome.diff = "".join(difflib.unified_diff(orig.splitlines(True) if target.exists() else [],
+    outcome.diff = "".join(difflib.unified_diff(orig.splitlines(True) if exists else [],
                                                 new.splitlines(True), fromfile=name, tofile=f"{name} (imported)"))
     temp = target.parent / f".{target.name}.import-{os.getpid()}.tmp"
     try:
@@ -379,17 +424,33 @@ def _finish(target: Path, orig: str, new: str, options: ImportOptions, outcome: 
                                             "fix the ledger or the config so the errors above go away"))
         elif options.dry_run:
             outcome.status = "dry-run"
-        elif target.exists() and not options.force:
+        elif exists and not options.force:
             outcome.status = "needs-force"
         else:
-            if target.exists():
-                shutil.copymode(target, temp)
-            os.replace(temp, target)
-            outcome.status = "written"
+            assert held is not None, "an import that writes holds the config"
+            _write(held, new, options, outcome)
     finally:
         if temp.exists():
             temp.unlink()
     return outcome
+
+
+def _write(held: Held, new: str, options: ImportOptions, outcome: Outcome) -> None:
+    """Replace the config with ``new``, if it is still what the import read."""
+    lang = _lang(options)
+    try:
+        held.replace(new.encode("utf-8"))
+    except ChangedMeanwhile:
+        outcome.problems.append(Problem(outcome.into, "error", "import-changed-meanwhile",
+                                        text("import.changed", lang), text("import.changed-hint", lang)))
+        return
+    except OSError as exc:
+        outcome.problems.append(Problem(outcome.into, "error", "import-config-unusable",
+                                        text("write.failed", lang, path=outcome.into,
+                                             reason=exc.strerror or str(exc)),
+                                        "check that the folder exists and is writable"))
+        return
+    outcome.status = "written"
 
 
 def _new_errors(target: Path, temp: Path) -> list:

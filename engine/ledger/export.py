@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 import unicodedata
 import zipfile
@@ -31,6 +30,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from ..model import period_start
 from ..render import config_date, governance_models
 from ..render.context import Builder, Window
+from ..writing import write_output
 
 DUTIES_FILE = "职责清单.xlsx"
 ROSTERS_FILE = "轮值表.xlsx"
@@ -52,9 +52,7 @@ def export_xlsx(model, out: str | Path, options) -> list[Path]:
     written = []
     for name, data in workbooks(model, options).items():
         path = out / name
-        temp = out / f".{name}.{os.getpid()}.tmp"
-        temp.write_bytes(data)
-        os.replace(temp, path)
+        write_output(path, data)
         written.append(path)
     return written
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..findings import Finding
+from ..writing import output_file
 from .workdays import format_time, parse_time
 
 if TYPE_CHECKING:  # the routes written here are made by engine.route, which reads batches with this module
@@ -267,9 +268,10 @@ def results_json(result, out) -> None:
 
 
 def write_results(result, path: Path) -> None:
-    """Each matter's route into ``path``: CSV or JSON by its suffix."""
+    """Each matter's route into ``path``: CSV or JSON by its suffix; written beside it and
+    renamed into place, so ``path`` never holds half the routes."""
     write = results_json if path.suffix.lower() == ".json" else results_csv
-    with path.open("w", encoding="utf-8", newline="") as out:
+    with output_file(path, "w", encoding="utf-8", newline="") as out:
         write(result, out)
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Iterable
 
 from .. import i18n
 from ..findings import Finding
+from ..writing import ChangedMeanwhile, rewrite
 
 FORMAT = 1
 _INDEX = re.compile(r"/\d+(?=/|$)")
@@ -218,7 +218,10 @@ def prune(path: str | Path, stale: Stale) -> int:
 
 
 def write(report, path: str | Path) -> int:
-    """Record every finding of ``report``'s usable districts in a baseline at ``path``; return how many."""
+    """Record every finding of ``report``'s usable districts in a baseline at ``path``; return how many.
+
+    Written under its lock, atomically (``_replace_file``): ``baseline.changed`` if someone
+    changed it while it was held, ``writing.Busy`` if another run held it too long."""
     findings = [f for d in report.districts if not d.fatal for f in d.findings]
     _replace_file(path, dump(findings, Path(path).parent), None)
     return len(findings)
@@ -228,22 +231,25 @@ def _replace_file(path: str | Path, text: str, expected: str | None) -> None:
     """Replace the file at ``path`` with ``text`` at once (a reader sees the old file or the new one).
 
     ``expected`` is the text the caller read; when the file no longer holds it, nothing is written.
-    This is the one place baselines are written: the locked compare-and-replace every file a
-    person owns gets goes here.
+    This is the one place baselines are written, through ``engine.writing.rewrite``: the file is
+    held under its lock from the check to the replace, flushed to disk, and replaced only if it
+    is still byte for byte what was checked (else ``baseline.changed``); ``writing.Busy`` when
+    another run holds it too long.
     """
-    target = Path(path)
-    if expected is not None and _text(target) != expected:
-        raise BaselineError("baseline.changed", path=str(path))
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    def edit(old: bytes | None) -> bytes:
+        if expected is not None and (old is None or _normal(old) != expected):
+            raise BaselineError("baseline.changed", path=str(path))
+        return text.encode("utf-8")
+
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        if target.exists():
-            os.chmod(temporary, target.stat().st_mode & 0o7777)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        rewrite(path, edit)
+    except ChangedMeanwhile:
+        raise BaselineError("baseline.changed", path=str(path)) from None
+
+
+def _normal(raw: bytes) -> str:
+    """A file's bytes as ``read_text`` gives its text (line ends made ``\\n``)."""
+    return raw.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def settle(report, read_from: str | Path | None, write_to: str | Path | None, prune_stale: bool = False):
