@@ -137,6 +137,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "diff.district-removed": {"en": "district removed: {path}", "zh": "删除街道配置：{path}"},
     "diff.unbuilt": {"en": "note: the {side} config could not be built into a model; only findings are compared",
                      "zh": "注意：{side}配置未能建立模型，仅比较检查结果"},
+    "diff.refused": {"en": "not compared: these errors keep it from being built (exit 2; 1 with --exit-code)",
+                     "zh": "未比较：以下错误使配置无法建立模型（退出码 2；加 --exit-code 时为 1）"},
     "diff.summary": {"en": "{changes} change(s) in {districts} district(s)", "zh": "{districts}个街道配置，共{changes}处变化"},
     "diff.compared": {"en": "{old} → {new}", "zh": "{old} → {new}"},
     "diff.truncated": {"en": "… and {count} more change(s): run loushi diff locally for all of them",

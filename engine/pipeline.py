@@ -18,7 +18,7 @@ from . import model as model_stage
 from . import rules, schema
 from .findings import LEVEL_RANK, Finding
 from .gcpause import kept, paused
-from .load.sources import DISTRICT_FILE, Source, discover, read_district
+from .load.sources import DISTRICT_FILE, Source, discover, district_id, duplicate_districts, read_district
 
 
 @dataclass
@@ -55,6 +55,7 @@ class DistrictResult:
     findings: list[Finding]
     fatal: bool
     summary: dict = field(default_factory=dict)
+    ident: tuple | None = None  # the district's id and where it is written (sources.district_id)
 
 
 @dataclass
@@ -100,12 +101,13 @@ def validate_one(path: str | Path, options: Options) -> DistrictResult:
     """Every finding in one district: loader, schema, references and rules."""
     with kept() as keep:
         prepared = prepare(path)
+        ident = district_id(prepared.source)
         if prepared.model is None:
-            return DistrictResult(prepared.path, prepared.files, prepared.findings, prepared.fatal)
+            return DistrictResult(prepared.path, prepared.files, prepared.findings, prepared.fatal, ident=ident)
         keep()
         outcome = rules.check(prepared.model, options)
     findings = sorted(prepared.findings + outcome.findings)
-    return DistrictResult(prepared.path, prepared.files, findings, False, outcome.summary)
+    return DistrictResult(prepared.path, prepared.files, findings, False, outcome.summary, ident)
 
 
 def validate(paths: Iterable[str | Path], options: Options | None = None, jobs: int = 0) -> Report:
@@ -122,6 +124,11 @@ def validate(paths: Iterable[str | Path], options: Options | None = None, jobs: 
         results = _in_processes(districts, options, workers)
     else:
         results = [validate_one(path, options) for path in districts]
+    for duplicate in duplicate_districts((result.path, result.ident) for result in results):
+        for result in results:
+            if result.path == duplicate.file or duplicate.file in result.files:
+                result.findings = sorted(result.findings + [duplicate])
+                break
     return Report(results, problems)
 
 

@@ -18,6 +18,7 @@ from .baseline_options import lang
 render = lazy.module("engine.render")
 pipeline = lazy.module("engine.pipeline")
 report_stage = lazy.module("engine.report")
+workdays = lazy.module("engine.route.workdays")
 
 FORMAT_CHOICES = ("md", "html", "docx", "ics", "xlsx", "all")
 #: Builds with more documents than this show a progress bar (on a terminal).
@@ -83,6 +84,10 @@ def command(path, out, formats, templates, start, months, force, quiet):
     """Build the documents of the district at PATH (a file, or a folder with district.yaml)
     into OUT: charters (章程), duty lists (职责清单), rosters (轮值表, also .ics), escalation
     paths (分流上报路径) and an index."""
+    try:
+        workdays.check_months(start, months)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--start' / '--months'") from None
     chosen = render.FORMATS if "all" in formats else tuple(f for f in render.FORMATS if f in formats)
     chosen += ("xlsx",) if "xlsx" in formats else ()  # workbooks: engine/ledger/export.py
     bar = _Progress(enabled=not quiet)

@@ -168,6 +168,7 @@ def load_text(text: str, name: str) -> Document:
         return _fatal(name, 1, 1, "yaml-empty", "the file is empty: it holds no YAML document",
                       "start from `loushi init`, or remove the file")
     builder = _Builder(name)
+    builder.findings.extend(_invisible(text, name))
     try:
         with paused():
             parser = _LOADER(text)
@@ -183,6 +184,9 @@ def load_text(text: str, name: str) -> Document:
         return Document(name, None, builder.findings + [_make(name, 1, 1, "yaml-syntax", str(exc), "")], True)
     except _Stop:
         return Document(name, None, builder.findings, True)
+    if builder.root is None:  # `---`, `null`, `~`, a `%YAML` directive and nothing else
+        return _fatal(name, 1, 1, "yaml-empty", "the file holds no data: its only document is empty (null)",
+                      "write the district's keys (loushi:, district: ...), start from `loushi init`, or remove the file")
     return Document(name, builder.root, builder.findings, False, *builder.root_pos)
 
 
@@ -256,6 +260,23 @@ def _bad_character(text: str, name: str) -> Finding | None:
     what = "a NUL byte" if code == 0 else f"the control character U+{code:04X}"
     return _make(name, line, col, "yaml-syntax", f"the file contains {what}, which YAML does not allow",
                  "remove it; if the file is binary or UTF-16 without a byte-order mark, re-save it as UTF-8")
+
+
+def _invisible(text: str, name: str) -> list[Finding]:
+    """A finding for each character that changes how text shows without being seen (at most 20)."""
+    found = []
+    for match in _INVISIBLE.finditer(text):
+        start = match.start()
+        line = text.count("\n", 0, start) + 1
+        col = start - (text.rfind("\n", 0, start) + 1) + 1
+        code = ord(match.group())
+        found.append(_make(name, line, col, "yaml-invisible-character",
+                           f"the text holds U+{code:04X} ({_INVISIBLE_NAMES.get(code, 'an invisible control character')}), "
+                           "which changes how the text shows without being seen",
+                           "retype the text without it (it often comes with text copied from a web page or a chat)"))
+        if len(found) == 20:
+            break
+    return found
 
 
 def _only_comments(text: str) -> bool:
@@ -410,6 +431,13 @@ class _Builder:
         value = event.value
         tag = event.tag
         bad = _CONTROL.search(value) if event.style == '"' else None
+        unseen = _INVISIBLE.search(value) if event.style == "\"" and not bad else None
+        if unseen:  # written as an escape ("\u202e"): the text itself showed nothing
+            code = ord(unseen.group())
+            self.findings.append(_make(self.name, line, col, "yaml-invisible-character",
+                                       f"the text holds U+{code:04X} ({_INVISIBLE_NAMES.get(code, 'an invisible control character')}), "
+                                       "which changes how the text shows without being seen",
+                                       "remove the escape (\\u...) from the quoted text"))
         if bad:  # "\0" or "\a" is valid YAML, but no document can show it
             self.findings.append(_make(self.name, line, col, "yaml-control-character",
                                        f"the text holds the control character U+{ord(bad.group()):04X}, "
@@ -449,6 +477,24 @@ class _Builder:
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+#: Characters that are not seen but change what is seen: C1 controls, bidi marks, embeddings,
+#: overrides and isolates, zero-width spaces and joiners, line and paragraph separators, and a
+#: byte-order mark inside the text.
+_INVISIBLE = re.compile("[\x80-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+_INVISIBLE_NAMES = {
+    0x061C: "ARABIC LETTER MARK", 0x200B: "ZERO WIDTH SPACE", 0x200C: "ZERO WIDTH NON-JOINER",
+    0x200D: "ZERO WIDTH JOINER", 0x200E: "LEFT-TO-RIGHT MARK", 0x200F: "RIGHT-TO-LEFT MARK",
+    0x2028: "LINE SEPARATOR", 0x2029: "PARAGRAPH SEPARATOR", 0x202A: "LEFT-TO-RIGHT EMBEDDING",
+    0x202B: "RIGHT-TO-LEFT EMBEDDING", 0x202C: "POP DIRECTIONAL FORMATTING", 0x202D: "LEFT-TO-RIGHT OVERRIDE",
+    0x202E: "RIGHT-TO-LEFT OVERRIDE", 0x2060: "WORD JOINER", 0x2066: "LEFT-TO-RIGHT ISOLATE",
+    0x2067: "RIGHT-TO-LEFT ISOLATE", 0x2068: "FIRST STRONG ISOLATE", 0x2069: "POP DIRECTIONAL ISOLATE",
+    0xFEFF: "ZERO WIDTH NO-BREAK SPACE",
+}
+#: Digits past which a whole number is no figure of a district (and Python's own limit for
+#: turning text into an int, 4,300 digits, is far away).
+MAX_DIGITS = 18
+
+
 class _Ignored(str):
     """The key of a duplicate entry: stored nowhere (see ``_Builder._attach``)."""
 
@@ -466,6 +512,8 @@ def _plain(value: str) -> Any:
     if value in _FALSE:
         return False
     if _INT.match(value):
+        if len(value.lstrip("+-")) > MAX_DIGITS:
+            return value  # text: a number field says it is not a number, with the digits counted
         return int(value)
     if _FLOAT.match(value):
         number = float(value)

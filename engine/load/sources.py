@@ -109,8 +109,18 @@ def _expand(main: Path, pattern: str, where: tuple, source: Source) -> list[Path
         elif resolved == main.resolve():
             source.findings.append(_at(where, "include-self", f"include '{pattern}' names the main file itself",
                                        "include only the other files of the district"))
+        elif resolved.is_dir():
+            source.findings.append(_at(where, "include-folder", f"include '{pattern}' names the folder {match}",
+                                       f"name the files in it, e.g. '{pattern.rstrip('/')}/*.yaml'"))
+        elif not match.endswith(YAML_SUFFIXES):
+            source.findings.append(_at(where, "include-not-yaml",
+                                       f"include '{pattern}' names {match}, which is not a .yaml or .yml file",
+                                       "include only the district's YAML files, e.g. 'clusters/*.yaml'"))
         elif resolved.is_file():
             result.append(Path(match))
+        else:
+            source.findings.append(_at(where, "include-not-file", f"include '{pattern}' names {match}, "
+                                       "which is not a regular file", "include only the district's YAML files"))
     return result
 
 
@@ -146,6 +156,36 @@ def _merge_fragment(fragment: Path, source: Source) -> None:
             continue  # the schema reports the main file's wrong type
         target.extend(value)
         target.ipos.extend(pos if len(pos) == 3 else (name, *pos) for pos in value.ipos)
+
+
+def district_id(source: Source) -> tuple[str, str, int, int] | None:
+    """``(id, file, line, column)`` of the district's id, when its main file gives one."""
+    data = source.data
+    district = data.get("district") if isinstance(data, YMap) else None
+    ident = district.get("id") if isinstance(district, YMap) else None
+    if not isinstance(ident, str):
+        return None
+    return (ident, district.src, *district.kpos["id"][2:])
+
+
+def duplicate_districts(entries: Iterable[tuple[str, tuple | None]]) -> list[Finding]:
+    """An error for each district whose id a district before it in the same run already has
+    (``entries``: each district's path and :func:`district_id`): their documents, routes and
+    graphs would overwrite each other's."""
+    first: dict[str, str] = {}
+    found = []
+    for path, ident in entries:
+        if not ident:
+            continue
+        name, file, line, col = ident
+        if name not in first:
+            first[name] = path
+            continue
+        found.append(Finding(file, line, col, "error", "district-duplicate",
+                             f"district id '{name}' is also the id of {first[name]}; both were given in one run",
+                             "", name, f"give each district its own id, or run loushi on {first[name]} and {path} "
+                             "separately"))
+    return found
 
 
 def _at(where: tuple, rule: str, message: str, hint: str) -> Finding:

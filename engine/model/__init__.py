@@ -292,8 +292,13 @@ def period_index(start: dt.date, day: dt.date, period: str) -> int:
     if period == "week":
         return (day - start).days // 7
     months = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}[period]
-    elapsed = (day.year - start.year) * 12 + day.month - start.month - (1 if day.day < start.day else 0)
-    return elapsed // months
+    index = ((day.year - start.year) * 12 + day.month - start.month) // months
+    # a period starts on the start's day of the month, or on the month's last day when it is
+    # shorter (a rotation from 31 January turns on 29 February): the same day period_start
+    # gives, so a roster and a route always name the same turn
+    if period_start(start, index, period) > day:
+        index -= 1
+    return index
 
 
 @lru_cache(maxsize=65536)

@@ -123,6 +123,7 @@ class DistrictDiff:
     changes: list[Change] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
     unbuilt: tuple[str, ...] = ()
+    refused: list[Finding] = field(default_factory=list)  # the errors that keep a side from being built
 
     @property
     def count(self) -> int:
@@ -144,9 +145,13 @@ class DiffReport:
         return sum(d.count for d in self.districts)
 
     def exit_code(self, exit_code: bool = False) -> int:
-        """As ``git diff``: 0, or with ``exit_code`` 1 when something changed; 2 for a missing path."""
+        """As ``git diff``: 0, or with ``exit_code`` 1 when something changed; 2 for a missing path.
+        A side that cannot be built is no comparison: 2, or 1 with ``exit_code`` (something
+        changed that the diff cannot show in governance terms)."""
         if self.problems:
             return exitcodes.UNUSABLE
+        if any(d.refused for d in self.districts):
+            return exitcodes.FINDINGS if exit_code else exitcodes.UNUSABLE
         return exitcodes.FINDINGS if exit_code and self.changes else exitcodes.OK
 
 
@@ -230,16 +235,27 @@ def _compare(label: str, old: Path | None, new: Path | None, options, display) -
     result = DistrictDiff(label or (str(new) if new else display(str(old))),
                           display(str(old)) if old else None, str(new) if new else None)
     if old is not None and new is not None and _same_text(old, new):  # nothing to run the rules for
-        _name(result, _side(new, options, str, check=False))
+        same = _side(new, options, str, check=False)
+        _name(result, same)
+        if same.model is None and not _empty(same):
+            result.unbuilt, result.refused = ("old", "new"), _errors(same)
         return result
     before = _side(old, options, display) if old else None
     after = _side(new, options, str) if new else None
+    before, after = (None if side is not None and _empty(side) else side for side in (before, after))
     for side in (before, after):
         _name(result, side)
+    if before is None and after is None:  # both sides empty: nothing to compare
+        return result
     if before is None or after is None:
         result.status = "added" if before is None else "removed"
+        built = after if before is None else before
+        if built.model is None:
+            result.unbuilt = ("new",) if before is None else ("old",)
+            result.refused = _errors(built)
         return result
     result.unbuilt = tuple(name for name, side in (("old", before), ("new", after)) if side.model is None)
+    result.refused = sorted(f for side in (before, after) if side.model is None for f in _errors(side))
     changes = _finding_changes(before, after)
     if after.model is None:  # nothing was resolved: the new side just could not be checked as far
         changes = [c for c in changes if c.change != "resolved"]
@@ -248,6 +264,16 @@ def _compare(label: str, old: Path | None, new: Path | None, options, display) -
     result.changes = sorted(changes, key=Change.sort_key)
     result.status = "changed" if result.changes else "unchanged"
     return result
+
+
+def _empty(side: _Side) -> bool:
+    """Whether a side's district is an empty file (no data at all): everything in it is removed."""
+    return side.model is None and bool(side.findings) and all(f.rule == "yaml-empty" for f in side.findings
+                                                               if f.level == "error")
+
+
+def _errors(side: _Side) -> list[Finding]:
+    return sorted(f for f in side.findings if f.level == "error")
 
 
 def _name(result: DistrictDiff, side: _Side | None) -> None:

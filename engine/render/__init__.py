@@ -19,7 +19,7 @@ import yaml
 
 from .. import lazy
 from ..gcpause import frozen, kept, paused
-from ..load.sources import discover
+from ..load.sources import discover, district_id, duplicate_districts
 from ..pipeline import prepare
 from ..resources import models_dir
 from . import ics, keys
@@ -78,13 +78,17 @@ def build_paths(paths, out: str | Path, options: BuildOptions) -> list[BuildResu
     if problems:
         return [BuildResult(str(p.file), Path(out), findings=[p], fatal=True) for p in problems]
     results = []
+    seen: list[tuple[str, tuple | None]] = []
     for main in districts:
         with kept() as keep:  # the collector leaves the model alone while its documents are made
             prepared = prepare(main)
             target = Path(out)
+            seen.append((prepared.path, district_id(prepared.source)))
+            clash = duplicate_districts(seen)  # its documents would replace the first one's
             if len(districts) > 1 and prepared.model is not None:
                 target = target / safe_name(prepared.model.id)
             errors = [f for f in prepared.findings + getattr(prepared.model, "problems", []) if f.level == "error"]
+            errors += [f for f in clash if f.file in prepared.files]
             if prepared.model is None or errors:
                 results.append(BuildResult(prepared.path, target, findings=sorted(errors or prepared.findings),
                                            fatal=prepared.fatal))

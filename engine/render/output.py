@@ -50,8 +50,11 @@ BURST_BYTES = 16 * 2**20
 #: Longest file-name stem, in characters (a CJK character takes 3 of a file system's 255 bytes).
 MAX_STEM = 60
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"/\\|?*]+')
 _SPACES = re.compile(r"\s+")
+#: Unicode categories dropped from file names: format characters (bidi marks and overrides,
+#: zero-width spaces and joiners), line and paragraph separators, and (with _UNSAFE) C1 controls.
+_INVISIBLE = frozenset(("Cf", "Zl", "Zp"))
 
 
 class OutputError(Exception):
@@ -110,7 +113,9 @@ class WriteResult:
 def safe_name(text: str) -> str:
     """A file-name stem from any text: no separators, NUL, control or reserved characters, no
     leading dot, no Windows device name, at most ``MAX_STEM`` characters; never empty."""
-    name = unicodedata.normalize("NFC", text)
+    # no bidi override (U+202E shows "exe.docx" reversed), zero-width or other invisible
+    # character survives into a name on disk: they make look-alike or misleading file names
+    name = unicodedata.normalize("NFC", "".join(c for c in text if unicodedata.category(c) not in _INVISIBLE))
     name = _UNSAFE.sub("_", name).strip(" .")
     name = _SPACES.sub(" ", name)[:MAX_STEM].rstrip(" .")
     if not name:

@@ -180,11 +180,14 @@ def render_text(report: DiffReport, *, lang: str = "en") -> str:
     """Plain text: a heading per changed district, a section heading, a marked line per change."""
     lines = _problems(report)
     for district in report.districts:
-        if district.status == "unchanged":
+        if district.status == "unchanged" and not district.refused:
             continue
         style = _Style(district.names, lang)
         lines.append(_heading(district, style))
         lines += ["  " + text("diff.unbuilt", lang, side=word("side", side, lang)) for side in district.unbuilt]
+        if district.refused:
+            lines.append("  " + text("diff.refused", lang))
+            lines += [f"    {f.file}:{f.line}:{f.column}: [{f.level}] {f.message} ({f.rule})" for f in district.refused]
         for section, changes in _sections(district):
             lines.append("  " + word("section", section, lang))
             lines += [f"    {_MARK.get(c.change, '~')} {describe(c, style)}" for c in changes]
@@ -201,11 +204,15 @@ def render_markdown(report: DiffReport, *, lang: str = "en") -> str:
     if not report.changes and not report.problems:
         lines += [f"_{text('diff.nothing', lang)}_", ""]
     for district in report.districts:
-        if district.status == "unchanged":
+        if district.status == "unchanged" and not district.refused:
             continue
         style = _Markdown(district.names, lang)
         lines += [f"### {_heading(district, style)}", ""]
         lines += [f"> {text('diff.unbuilt', lang, side=word('side', side, lang))}" for side in district.unbuilt]
+        if district.refused:
+            lines += ["", f"**{text('diff.refused', lang)}**", ""]
+            lines += [f"- `{f.file}:{f.line}:{f.column}` {_escape(f.message)} ({f.rule})" for f in district.refused]
+            lines.append("")
         for section, changes in _sections(district):
             lines += [f"**{word('section', section, lang)}**", ""]
             lines += [f"- {describe(c, style)}" for c in changes]
@@ -234,6 +241,7 @@ def render_json(report: DiffReport, *, lang: str = "en") -> str:
         districts.append({
             "path": district.label, "old": district.old, "new": district.new, "id": district.id,
             "name": district.name, "status": district.status, "unbuilt": list(district.unbuilt),
+            "refused": [f.as_dict() for f in district.refused],
             "changes": [dict(c.as_dict(), text=describe(c, style)) for c in district.changes],
         })
     data = {"version": 1, "old": report.old_label, "new": report.new_label,

@@ -28,6 +28,10 @@ from chinese_calendar import constants
 
 #: Office hours of a district that does not state its own.
 DEFAULT_OFFICE_HOURS = ("09:00", "17:30")
+#: The years a date or a time may fall in: the config schema's dates, ``route --at``, a batch
+#: file's times and ``build --start`` with ``--months`` stay inside them, so that no deadline or
+#: roster month is ever computed past the calendar (``datetime`` ends in 9999).
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 #: How to put a time in a message or a document.
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -131,10 +135,21 @@ def parse_time(text: str) -> dt.datetime:
     cleaned = " ".join(text.strip().replace("T", " ").split())
     for layout in ("%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M"):
         try:
-            return dt.datetime.strptime(cleaned, layout)
+            moment = dt.datetime.strptime(cleaned, layout)
         except ValueError:
             continue
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            raise ValueError(f"'{text}': the year {moment.year} is outside {FIRST_YEAR}-{LAST_YEAR}")
+        return moment
     raise ValueError(f"'{text}' is not a time written YYYY-MM-DD HH:MM, e.g. 2025-09-30 10:00")
+
+
+def check_months(start: dt.date, months: int) -> None:
+    """ValueError unless the ``months`` months from ``start`` stay inside the years loushi counts."""
+    last = start.year * 12 + start.month - 1 + months - 1
+    if not FIRST_YEAR <= start.year or last // 12 > LAST_YEAR:
+        raise ValueError(f"{months} month(s) from {start:%Y-%m} reach past {LAST_YEAR}-12: "
+                         f"months run from {FIRST_YEAR}-01 to {LAST_YEAR}-12")
 
 
 def format_time(moment: dt.datetime) -> str:

@@ -31,6 +31,9 @@ HELPERS = {
     "clusters_of(id)": "ids of the cluster grids listing a building",
     "committees_of(id)": "ids of the committees covering a building",
     "party_orgs_of(id)": "ids of the party organisations covering a building, nearest first",
+    "building_party_orgs(id)": "ids of the party organisations open to every unit of a building: those listing it "
+                               "under buildings, not a single unit's own organisation",
+    "form_of(org)": "a party organisation's form as written, else single for one unit and joint for more",
     "posts_of(id)": "the posts of a body (each with id, role, holder, body)",
     "posts_held_by(id)": "the posts a person holds",
     "term_end(org)": "the date a party organisation's term ends (last election + term), or none",
@@ -59,6 +62,10 @@ def helpers(model, today: dt.date) -> dict:
         "clusters_of": lambda ident: list(model.clusters_of(ident)),
         "committees_of": lambda ident: list(model.committees_of(ident)),
         "party_orgs_of": lambda ident: list(model.party_orgs_of(ident)),
+        "building_party_orgs": lambda ident: [org for org in model.party_orgs_of(ident)
+                                              if ident in (model.entities["party_orgs"][org].get("buildings") or [])
+                                              and _form(model, org) != "single"],
+        "form_of": lambda org: _form(model, org["id"]) if org and org.get("id") in model.entities["party_orgs"] else None,
         "posts_of": lambda ident: list(model.posts_of(ident)),
         "posts_held_by": lambda ident: list(model.posts_held_by(ident)),
         "term_end": term_end,

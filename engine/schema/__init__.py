@@ -7,8 +7,11 @@ the config (``buildings[3].name``), not of JSON Schema keywords.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import difflib
 import json
+import re
 from functools import lru_cache
 from typing import Any, Iterator
 
@@ -35,7 +38,50 @@ def schema() -> dict:
 
 @lru_cache(maxsize=1)
 def _validator():
-    return jsonschema.Draft202012Validator(schema())
+    return strict_validator(schema())
+
+
+def strict_validator(definition: dict):
+    """A Draft 2020-12 validator of ``definition`` that reads it as loushi means it.
+
+    Two departures from ``jsonschema``'s defaults, both toward what the schema's own text says
+    (and what editors, reading it as ECMAScript, already do): an ``integer`` is a whole number
+    as written, so ``3.0`` and ``1e1`` are not integers; and a ``pattern`` ending in ``$`` ends at
+    the end of the text, so an id or a time written as a block scalar (``"09:00\\n"``) does not
+    pass (Python's ``$`` also matches before a final newline).
+    """
+    def whole(_checker, instance) -> bool:
+        return isinstance(instance, int) and not isinstance(instance, bool)
+
+    def pattern(validator, expected, instance, _schema):
+        if validator.is_type(instance, "string") and not re.search(end_anchored(expected), instance):
+            yield jsonschema_exceptions.ValidationError(f"{instance!r} does not match {expected!r}")
+
+    checker = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("integer", whole)
+    strict = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": pattern}, type_checker=checker)
+    return strict(definition)
+
+
+def end_anchored(expected: str) -> str:
+    """``expected`` with a final ``$`` (not escaped) made ``\\Z``: the very end of the text."""
+    body = expected[:-1]
+    if expected.endswith("$") and (len(body) - len(body.rstrip("\\"))) % 2 == 0:
+        return body + "\\Z"
+    return expected
+
+
+def _has_float(data: Any) -> bool:
+    """Whether ``data`` holds a number written with a point or an exponent anywhere."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, float):
+            return True
+    return False
 
 
 def check(data: Any, where: tuple[str, int, int] = ("", 0, 0)) -> list[Finding]:
@@ -45,7 +91,8 @@ def check(data: Any, where: tuple[str, int, int] = ("", 0, 0)) -> list[Finding]:
     A district the compiled check passes is clean; any other goes to ``jsonschema``, whose
     errors make the messages (see :mod:`engine.schema.fast`).
     """
-    if is_valid(data, schema()):
+    # the compiled check takes 3.0 for an integer: a district holding any float goes to jsonschema
+    if is_valid(data, schema()) and not _has_float(data):
         return []
     findings = [f for error in _leaves(_validator().iter_errors(data)) for f in _findings(error, data, where)]
     return sorted(set(findings))
@@ -115,8 +162,11 @@ def _describe(error, path: list, extra: str | None = None) -> tuple[str, str, st
     if kind == "const":
         return f"{where} must be {_show(error.validator_value)}, not {_show(value)}", "", None
     if kind == "pattern":
-        if "[0-9]{4}-" in error.validator_value:
-            return f"{where} is {_show(value)}, not a date", "write dates as YYYY-MM-DD, e.g. 2023-06-29", None
+        if error.schema.get("format") == "date":
+            return _date_problem(where, value)
+        if "\\u2028" in error.validator_value:
+            return (f"{where} is {_show(value)}: a name is one line of text, without control, bidi or zero-width "
+                    "characters", "write the name on one line, as plain text", None)
         if "[01][0-9]" in error.validator_value:
             return f"{where} is {_show(value)}, not a time of day", "write times as HH:MM, e.g. 09:00", None
         return f"{where} is {_show(value)}, which is not a valid id", _describe_pattern(error), None
@@ -131,12 +181,35 @@ def _describe(error, path: list, extra: str | None = None) -> tuple[str, str, st
     return f"{where}: {error.message}", "", None
 
 
+def _date_problem(where: str, value: Any) -> tuple[str, str, None]:
+    """What is wrong with a date that fails the pattern: its shape, the calendar, or the range."""
+    shape = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", value) if isinstance(value, str) else None
+    if shape is None:
+        return f"{where} is {_show(value)}, not a date", "write dates as YYYY-MM-DD, e.g. 2023-06-29", None
+    year, month, day = (int(part) for part in shape.groups())
+    if not 1900 <= year <= 2199:
+        return (f"{where} is {_show(value)}: the year {year} is outside 1900-2199", "check the year", None)
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        if 1 <= month <= 12:
+            days = calendar.monthrange(year, month)[1]
+            return (f"{where} is {_show(value)}, a day the calendar does not have ({year}-{month:02d} has {days} days)",
+                    "check the day and the month", None)
+        return f"{where} is {_show(value)}: there is no month {month}", "write dates as YYYY-MM-DD", None
+    return f"{where} is {_show(value)}, not a date", "write dates as YYYY-MM-DD, e.g. 2023-06-29", None
+
+
 def _type_hint(value: Any, expected: str) -> str:
     """What to write instead, for the YAML slips that give a value of the wrong type."""
     if isinstance(value, str) and value in _TRUTHY_WORDS and "boolean" in expected:
         return "write true or false: YAML 1.1 words such as yes/no/on/off are text in loushi"
     if isinstance(value, str) and value[:1] == "0" and value.isdigit():
         return "a number with a leading zero is read as text; write it without the zero"
+    if isinstance(value, float) and "integer" in expected:
+        return "write a whole number, without a decimal point or an exponent (3, not 3.0 or 1e1)"
+    if isinstance(value, str) and "integer" in expected and value.lstrip("+-").isdigit():
+        return f"a whole number of {len(value.lstrip('+-')):,} digits is past any figure of a district; check it"
     if isinstance(value, str) and "integer" in expected:
         return "write the number without quotes"
     if value is None:
