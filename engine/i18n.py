@@ -244,6 +244,12 @@ CATALOG: dict[str, dict[str, str]] = {
                                 "rules.extends): the suppression has nothing to match",
                           "zh": "规则 {rule} 在本街道配置中不运行（已停用，或其规则包不在 rules.extends 中）："
                                 "此豁免无从生效"},
+    # graph
+    "graph.no-font": {"en": "loushi graph: warning: no installed font has Chinese characters (fc-list :lang=zh finds "
+                            "none), so Graphviz drew their boxes empty; install one (Debian/Ubuntu: apt-get install "
+                            "fonts-noto-cjk) and draw again",
+                      "zh": "loushi graph：警告：系统未安装含中文字符的字体（fc-list :lang=zh 无结果），Graphviz 画出的"
+                            "文字为空框；请安装中文字体（Debian/Ubuntu：apt-get install fonts-noto-cjk）后重新生成"},
     # init
     "init.written": {"en": "wrote {path}: a {model} ({name}) district scaffold; next: loushi validate {path}",
                      "zh": "已生成 {path}：{name}（{model}）街道配置骨架；下一步：loushi validate {path}"},

@@ -82,8 +82,10 @@ def test_github_annotations(broken):
 def test_junit_counts_failures(broken):
     root = ET.fromstring(validate(broken, "-f", "junit").output.encode("utf-8"))
     suite = root.find("testsuite")
-    assert suite.get("name") == "d.yaml" and suite.get("tests") == "4" and suite.get("failures") == "2"
-    failures = suite.findall("testcase/failure")
+    assert suite.get("name") == "d.yaml" and suite.get("tests") == "4" and suite.get("failures") == "1"
+    assert [f.get("type") for f in suite.findall("testcase/failure")] == ["error"]  # what fails the run
+    root = ET.fromstring(validate(broken, "-f", "junit", "--fail-on", "warning").output.encode("utf-8"))
+    failures = root.find("testsuite").findall("testcase/failure")
     assert sorted(f.get("type") for f in failures) == ["error", "warning"]
 
 

@@ -9,8 +9,10 @@ import click
 from .. import exitcodes, lazy
 from ..graph import FORMATS
 from ..graph.views import VIEWS
+from ..i18n import text
 from ..writing import write_output
-from . import stopped
+from . import reads_stdin, stopped
+from .baseline_options import lang
 
 graph_make = lazy.module("engine.graph.make")
 
@@ -28,6 +30,7 @@ graph_make = lazy.module("engine.graph.make")
 @click.option("--building", metavar="ID", default=None, help="Only this building and what serves it.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file instead of standard output.")
+@reads_stdin
 def command(path, fmt, view, matter, zone, building, output):
     """Export or draw the org graph of the district at PATH (its main file, or its folder)."""
     if fmt == "png" and output is None and sys.stdout.isatty():
@@ -38,6 +41,8 @@ def command(path, fmt, view, matter, zone, building, output):
     if made.error:
         click.echo(f"loushi graph: {made.error}", err=True)
         return exitcodes.UNUSABLE
+    if made.warning:
+        click.echo(text(made.warning, lang()), err=True)
     if output is None:
         click.echo(made.data, nl=False)  # bytes go to the binary stream as they are
     else:

@@ -6,6 +6,7 @@ missing, :class:`GraphvizMissing` says which package to install.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -16,6 +17,26 @@ INSTALL = ("Graphviz's 'dot' program is needed to draw svg or png, and it was no
            "or write --format dot and render it elsewhere.")
 #: Longest a drawing may take, in seconds.
 TIMEOUT = 300
+
+
+#: Han characters, kana and hangul: text no Latin font can show.
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def missing_font(dot_text: str) -> str:
+    """The language (``zh``, ``ja``, ``ko``) of text in ``dot_text`` that no installed font
+    shows, as fontconfig (which Graphviz draws with) sees it; "" when every script has a font
+    or fontconfig cannot be asked. Without one, Graphviz draws empty boxes without a word."""
+    if not _CJK.search(dot_text):
+        return ""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return ""
+    try:
+        done = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return "" if done.returncode != 0 or done.stdout.strip() else "zh"
 
 
 class DrawError(RuntimeError):

@@ -234,8 +234,23 @@ def _q(text: str) -> str:
 
 
 # -- Mermaid -------------------------------------------------------------------------------
+#: Most links a Mermaid diagram may have: Mermaid 11 refuses more (``maxEdges``, a setting only
+#: the page that draws it can change, not the diagram: GitHub, GitLab and mermaid.live keep it).
+MERMAID_MAX_EDGES = 500
+
+
+class TooLarge(ValueError):
+    """The view cannot be written in this format; the message says how to narrow it."""
+
+
 def to_mermaid(graph) -> str:
-    """A Mermaid ``flowchart LR``; node ids are ``n<index>`` in id order, labels are the names."""
+    """A Mermaid ``flowchart LR``; node ids are ``n<index>`` in id order, labels are the names.
+    A view of more than ``MERMAID_MAX_EDGES`` links is :class:`TooLarge`: Mermaid would refuse it."""
+    links = graph.number_of_edges()
+    if links > MERMAID_MAX_EDGES:
+        raise TooLarge(f"this view has {links:,} links, and Mermaid draws at most {MERMAID_MAX_EDGES} "
+                       "(its maxEdges, which a diagram cannot raise): narrow it with --matter, --zone or "
+                       "--building, or write --format dot or svg")
     graph = sorted_graph(graph)
     ids = {node: f"n{index}" for index, node in enumerate(graph)}
     lines = ["flowchart LR"]

@@ -18,6 +18,7 @@ class Made:
     data: bytes | None = None
     report: object | None = None
     error: str = ""
+    warning: str = ""  # a catalog key (engine.i18n) to tell the user, the output made all the same
 
 
 def make(path: str | Path, fmt: str = "dot", view: str | None = None, zone: str | None = None,
@@ -55,13 +56,15 @@ def _make(path, fmt, view, zone, building, output, matter) -> Made:
         del made, graph
         try:
             if fmt in draw.FORMATS:
-                return Made(draw.render(export.to_dot(shown), fmt))
+                text = export.to_dot(shown)
+                picture = draw.render(text, fmt)
+                return Made(picture, warning="graph.no-font" if draw.missing_font(text) else "")
             if fmt == "json":
                 return Made(export.json_bytes(shown))
             return Made(export.WRITERS[fmt](shown).encode("utf-8"))
         finally:  # the shown graph's views make the same cycle: freed here, not by a full collection later
             shown.__dict__.clear()
-    except (views.UnknownNode, draw.DrawError) as exc:
+    except (views.UnknownNode, draw.DrawError, export.TooLarge) as exc:
         return Made(error=str(exc))
 
 

@@ -2,7 +2,9 @@
 
 Written by hand: CRLF line ends, lines folded at 75 octets without splitting a character,
 TEXT values escaped. Nothing depends on the clock: each UID is a digest of the district, the
-rotation and the period, and DTSTAMP is the rotation's start date from the config.
+rotation and the period, and DTSTAMP and LAST-MODIFIED are the rotation's start date from the
+config, with SEQUENCE 0, so two runs over one config give the same bytes (the calendar is
+published whole, METHOD:PUBLISH, and a subscription replaces it).
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ def event(district: str, roster, period) -> list[str]:
         "BEGIN:VEVENT",
         f"UID:{uid(district, roster.id, period.number)}",
         f"DTSTAMP:{roster.stamp.replace('-', '')}T000000Z",
+        f"LAST-MODIFIED:{roster.stamp.replace('-', '')}T000000Z",
+        "SEQUENCE:0",
         f"DTSTART;VALUE=DATE:{_date(period.begin)}",
         f"DTEND;VALUE=DATE:{_date(period.end + dt.timedelta(days=1))}",
         f"SUMMARY:{escape(f'{roster.owner}{post}轮值：{period.turn.member}（{holder}）')}",

@@ -1,5 +1,7 @@
-"""JUnit XML: one test suite per district, one test case per finding (a failure for errors and
-warnings, passed with its message for info), and one passing case for a district without any.
+"""JUnit XML: one test suite per district, one test case per finding, and one passing case for
+a district without any. A finding is a failure only when it fails the run (at or above
+``--fail-on``, errors by default); any other passes with its message, so a CI server never
+shows a failed test for a run that exited 0.
 
 CI servers that show test reports (Jenkins, GitLab) display it without a plug-in.
 """
@@ -8,24 +10,20 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from ..findings import count_by_level
-
-
-def render(report) -> str:
+def render(report, *, fail_on: str = "error") -> str:
     root = ET.Element("testsuites", name="loushi validate")
     for district in report.districts:
-        _suite(root, district.path, district.findings)
+        _suite(root, district.path, district.findings, fail_on)
     if report.problems:
-        _suite(root, "command line", report.problems)
-    counts = count_by_level(report.findings)
+        _suite(root, "command line", report.problems, fail_on)
     root.set("tests", str(sum(int(s.get("tests")) for s in root)))
-    root.set("failures", str(counts["error"] + counts["warning"]))
+    root.set("failures", str(sum(int(s.get("failures")) for s in root)))
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def _suite(root, name: str, findings) -> None:
-    failing = [f for f in findings if f.level != "info"]
+def _suite(root, name: str, findings, fail_on: str) -> None:
+    failing = [f for f in findings if f.at_least(fail_on)]
     suite = ET.SubElement(root, "testsuite", name=name, tests=str(max(len(findings), 1)),
                           failures=str(len(failing)), errors="0", skipped="0")
     if not findings:
@@ -34,8 +32,8 @@ def _suite(root, name: str, findings) -> None:
         case = ET.SubElement(suite, "testcase", classname=f"loushi.{item.rule}",
                              name=item.where, file=item.file, line=str(item.line))
         text = item.message + (f"\nhint: {item.hint}" if item.hint else "")
-        if item.level == "info":
-            ET.SubElement(case, "system-out").text = text
+        if not item.at_least(fail_on):
+            ET.SubElement(case, "system-out").text = f"[{item.level}] {text}"
         else:
             failure = ET.SubElement(case, "failure", message=item.message, type=item.level)
             failure.text = text

@@ -1,11 +1,18 @@
 """SARIF 2.1.0: every finding as a result with its location, every rule with its metadata.
 
-Code-scanning services (GitHub, GitLab, Azure DevOps) read it. Paths are given relative to the
-working folder where they lie below it, with ``/`` separators, as SARIF's ``uri`` asks.
+Code-scanning services (GitHub, GitLab, Azure DevOps) read it. A file below the repository
+holding the working folder (the nearest folder above it with a ``.git``; else the working
+folder itself) is given relative to that root, with ``/`` separators and the ``uriBaseId``
+``%SRCROOT%``, as code scanning expects; a file elsewhere keeps its absolute ``file:`` URI.
+
+Each result carries ``partialFingerprints``: a digest of what identifies the finding across
+edits (its file, rule, target, config path and message, with line numbers taken out: the
+baseline's fingerprint), so a finding that only moves to another line is the same alert.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -18,6 +25,10 @@ packs = lazy.module("engine.rules.packs")
 stages = lazy.module("engine.rules.stages")
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+#: The base every relative URI is relative to: the repository's root.
+SRCROOT = "%SRCROOT%"
+#: The name of the fingerprint in ``partialFingerprints`` (versioned, as SARIF recommends).
+FINGERPRINT = "loushiFinding/v1"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 #: Findings of the stages before the rules: not in any pack, described here.
 STAGE_RULES = {
@@ -32,11 +43,14 @@ def render(report) -> str:
     """The report as one SARIF log (a single run of loushi)."""
     findings = report.findings
     descriptors, index = _rules(sorted({f.rule for f in findings}))
+    root = source_root()
     run = {
         "tool": {"driver": {"name": "loushi", "version": __version__, "semanticVersion": __version__,
                             "informationUri": "https://github.com/loushi/loushi", "rules": descriptors}},
+        "originalUriBaseIds": {SRCROOT: {"description": {
+            "text": "The root of the repository holding the configs (else the folder loushi ran in)."}}},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, index) for f in findings],
+        "results": [_result(f, index, root) for f in findings],
     }
     log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
@@ -70,18 +84,57 @@ def _camel(ident: str) -> str:
     return "".join(part.capitalize() for part in ident.split("-"))
 
 
-def _result(item, index: dict) -> dict:
+def _result(item, index: dict, root: Path) -> dict:
     text = item.message + (f"\nhint: {item.hint}" if item.hint else "")
-    location = {"physicalLocation": {"artifactLocation": {"uri": uri(item.file)}}}
+    location = {"physicalLocation": {"artifactLocation": artifact(item.file, root)}}
     if item.line >= 1:
         location["physicalLocation"]["region"] = {"startLine": item.line, "startColumn": max(item.column, 1)}
     if item.path:
         location["logicalLocations"] = [{"fullyQualifiedName": item.path, "kind": "object"}]
     result = {"ruleId": item.rule, "ruleIndex": index[item.rule], "level": LEVELS[item.level],
-              "message": {"text": text}, "locations": [location]}
+              "message": {"text": text}, "locations": [location],
+              "partialFingerprints": {FINGERPRINT: fingerprint(item, root)}}
     if item.target:
         result["properties"] = {"target": item.target}
     return result
+
+
+def fingerprint(item, root: Path) -> str:
+    """A digest of what identifies ``item`` whatever line it stands on (see engine.baseline)."""
+    from ..baseline import fingerprint as identity, relative_file
+
+    key = identity(item, relative_file(item.file, root) if item.file else "")
+    return hashlib.sha256(json.dumps(key, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def source_root(start: Path | None = None) -> Path:
+    """The repository holding ``start`` (default: the working folder): the nearest folder at or
+    above it with a ``.git`` (a folder, or a file in a worktree); else ``start`` itself."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
+
+
+def artifact(file: str, root: Path) -> dict:
+    """The ``artifactLocation`` of ``file``: relative to ``root`` (``%SRCROOT%``) where it lies
+    below it, else an absolute ``file:`` URI."""
+    if not file:
+        return {"uri": ".", "uriBaseId": SRCROOT}
+    path = Path(file)
+    try:
+        relative = Path(path.absolute()).resolve().relative_to(root)
+    except (ValueError, OSError):
+        return {"uri": Path(path.absolute()).as_uri()}
+    return {"uri": "/".join(quote(part) for part in relative.parts) or ".", "uriBaseId": SRCROOT}
+
+
+def quote(part: str) -> str:
+    """A path segment as a URI writes it: UTF-8, with what is not a plain character escaped."""
+    from urllib.parse import quote as escape
+
+    return escape(part, safe="!$&'()*+,;=:@~")
 
 
 def uri(file: str) -> str:
