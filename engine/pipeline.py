@@ -162,6 +162,8 @@ def workers_for(jobs: int, districts: list[Path]) -> int:
 
 def _size(path: Path) -> int:
     """Bytes of a district: its main file, or its whole folder for a ``district.yaml``."""
+    if not isinstance(path, Path):  # standard input
+        return 0
     try:
         if path.name == DISTRICT_FILE:
             return sum(p.stat().st_size for p in path.parent.rglob("*.y*ml"))

@@ -8,6 +8,7 @@ Subcommands live one per module in this package and are imported only when run, 
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import sys
 
@@ -76,8 +77,50 @@ _SYSTEM_ERRNOS = frozenset(getattr(errno, name, None)
 
 def stopped(report) -> int:
     """Print the findings that kept a command from its work (to stderr); return their exit code."""
-    click.echo(report_stage.REPORTERS["text"](report), nl=False, err=True)
+    colour = color_wanted(None, sys.stderr)
+    click.echo(report_stage.REPORTERS["text"](report, color=colour), nl=False, err=True, color=colour)
     return report.exit_code() or exitcodes.FINDINGS
+
+
+def color_wanted(flag: bool | None, stream) -> bool:
+    """Whether to colour output to ``stream``: ``--color``/``--no-color`` when given; else not
+    when ``NO_COLOR`` is set to anything (https://no-color.org), else when it is a terminal."""
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def reads_stdin(function):
+    """Let a command's ``path`` (or ``paths``) be ``-``: the district's main file is read from
+    standard input, named ``--stdin-filename`` in findings (and its includes found beside it)."""
+
+    @functools.wraps(function)
+    def wrapper(*args, stdin_filename=None, **kwargs):
+        from ..sources import read_stdin
+
+        read = []
+
+        def given(path):
+            if path != "-":
+                return path
+            if not read:
+                read.append(read_stdin(click.get_binary_stream("stdin"), stdin_filename))
+            return read[0]
+
+        if "paths" in kwargs:
+            kwargs["paths"] = tuple(given(path) for path in kwargs["paths"])
+        if "path" in kwargs:
+            kwargs["path"] = given(kwargs["path"])
+        return function(*args, **kwargs)
+
+    return click.option("--stdin-filename", metavar="NAME", default=None,
+                        help="With - as the path: the file name findings show for standard input "
+                             "(and the folder its includes are found in).")(wrapper)
 
 
 def main(argv=None) -> int:

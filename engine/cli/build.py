@@ -13,6 +13,7 @@ import click
 from .. import exitcodes, lazy
 from ..i18n import text
 from ..resources import templates_dir
+from . import reads_stdin
 from .baseline_options import lang
 
 render = lazy.module("engine.render")
@@ -63,7 +64,7 @@ def _templates(ctx, param, value):
 
 
 @click.command("build", epilog=exitcodes.HELP)
-@click.argument("path", type=click.Path(exists=True))
+@click.argument("path", type=click.Path(exists=True, allow_dash=True))
 @click.option("-o", "--out", required=True, type=click.Path(file_okay=False),
               help="Output folder: created, or replaced as a whole by the new build (files you added are kept).")
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES), default=("all",),
@@ -80,6 +81,7 @@ def _templates(ctx, param, value):
               help="Overwrite (or remove) files in OUT that were edited by hand or not written by loushi; "
                    "without it the build lists them and stops.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@reads_stdin
 def command(path, out, formats, templates, start, months, force, quiet):
     """Build the documents of the district at PATH (a file, or a folder with district.yaml)
     into OUT: charters (章程), duty lists (职责清单), rosters (轮值表, also .ics), escalation

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import exitcodes, lazy
-from . import stopped
+from . import reads_stdin, stopped
 
 impact = lazy.module("engine.model.impact")
 
@@ -18,6 +18,7 @@ impact = lazy.module("engine.model.impact")
               help="The id of a unit that leaves (its affiliated people leave with it); repeatable.")
 @click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="Output format.")
+@reads_stdin
 def command(path, people, units, fmt):
     """What happens in the district at PATH if people or units leave (together): posts vacated,
     committees falling below their governance model, escalation steps left without a handler,

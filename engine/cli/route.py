@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from .. import exitcodes, lazy
-from . import stopped
+from . import reads_stdin, stopped
 
 routing = lazy.module("engine.route")
 route_io = lazy.module("engine.route.io")
@@ -62,6 +62,7 @@ def _output(ctx, param, value):
 @click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
 @click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="Output format.")
+@reads_stdin
 def command(path, building, matter, at, attributes, batch_file, output, force, fmt):
     """The path a matter raised in a building of the district at PATH takes: per step its
     level, handler post, the person holding it then (rotations included), its deadline and

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import exitcodes, lazy
-from . import stopped
+from . import reads_stdin, stopped
 
 stats = lazy.module("engine.model.stats")
 
@@ -14,6 +14,7 @@ stats = lazy.module("engine.model.stats")
 @click.argument("path", type=click.Path())
 @click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="Output format.")
+@reads_stdin
 def command(path, fmt):
     """Figures of the district at PATH: counts against the declared figures, coverage rates of
     committees, party organisations and grid heads, posts per person, and vacancies."""

@@ -10,7 +10,7 @@ import click
 from .. import exitcodes, lazy
 from ..findings import LEVELS
 from ..report import REPORTERS
-from . import baseline_options
+from . import baseline_options, color_wanted, reads_stdin
 
 pipeline = lazy.module("engine.pipeline")
 
@@ -23,7 +23,8 @@ pipeline = lazy.module("engine.pipeline")
               help="Exit 1 when a finding at or above this level remains.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="The date rules measure terms and expiries against (default: today).")
-@click.option("--color/--no-color", default=None, help="Colour the levels (default: when writing to a terminal).")
+@click.option("--color/--no-color", default=None,
+              help="Colour the levels (default: when writing to a terminal and NO_COLOR is not set).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
               help="Processes validating several districts side by side (0: one per core for big folders).")
 @click.option("--packs", "packs", multiple=True, type=click.Path(exists=True, dir_okay=False),
@@ -31,6 +32,7 @@ pipeline = lazy.module("engine.pipeline")
 @click.option("--models", "models", type=click.Path(exists=True, file_okay=False),
               help="A folder of further governance models (beside the shipped rules/models/).")
 @baseline_options.options
+@reads_stdin
 def command(paths, fmt, fail_on, today, color, jobs, packs, models, baseline_file, write_baseline, prune_baseline):
     """Check district configs (files, or folders searched for *.yaml) and print every finding
     as file:line:col: [level] message (rule)."""
@@ -40,8 +42,10 @@ def command(paths, fmt, fail_on, today, color, jobs, packs, models, baseline_fil
                                     prune_baseline)
     render = REPORTERS[fmt]
     if fmt == "text":
-        use_color = color if color is not None else sys.stdout.isatty()
-        click.echo(render(report, color=use_color, lang=baseline_options.lang()), nl=False)
+        use_color = color_wanted(color, sys.stdout)
+        click.echo(render(report, color=use_color, lang=baseline_options.lang()), nl=False, color=use_color)
+    elif fmt == "junit":  # a failure only for what fails the run
+        click.echo(render(report, fail_on=fail_on), nl=False)
     else:
         click.echo(render(report), nl=False)
     return report.exit_code(fail_on)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..findings import Finding
-from ..load import YMap, YSeq, load_file
+from ..load import MAX_BYTES, YMap, YSeq, load_bytes, load_file
 
 #: Top-level keys a fragment may hold: the lists of entities.
 COLLECTIONS = ("zones", "authorities", "grids", "buildings", "units", "party_orgs", "people", "roles",
@@ -38,6 +38,34 @@ class Source:
     col: int = 1
 
 
+@dataclass(frozen=True)
+class Given:
+    """A district's main file given as bytes rather than a path: standard input (``-``).
+
+    ``name`` is what findings show (``--stdin-filename``, else ``<stdin>``); its includes are
+    looked up beside that name, as if the file stood there.
+    """
+
+    name: str
+    data: bytes
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def main(self) -> Path:
+        return Path(self.name) if self.name != STDIN_NAME else Path.cwd() / STDIN_NAME
+
+
+#: The name standard input goes by without ``--stdin-filename``.
+STDIN_NAME = "<stdin>"
+
+
+def read_stdin(stream, name: str | None = None) -> Given:
+    """Standard input (a binary ``stream``) as a district's main file called ``name``."""
+    return Given(name or STDIN_NAME, stream.read(MAX_BYTES + 1))
+
+
 def display_path(path: Path) -> str:
     """The name a finding shows for ``path``: as the user gave it (or as found below it)."""
     return str(path)
@@ -47,7 +75,11 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Finding]]:
     """The district main files named by ``paths`` (files or folders), sorted, without repeats."""
     found: list[Path] = []
     problems: list[Finding] = []
+    texts: list[Given] = []
     for given in paths:
+        if isinstance(given, Given):
+            texts.append(given)
+            continue
         path = Path(given)
         if path.is_dir():
             found.extend(_district_files(path))
@@ -57,7 +89,7 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Finding]]:
             problems.append(Finding(str(given), 0, 0, "error", "path-missing", "no such file or folder", "", "",
                                     "check the path"))
     unique = sorted({p.resolve(): p for p in found}.values(), key=lambda p: str(p))
-    return unique, problems
+    return texts + unique, problems
 
 
 def _district_files(folder: Path) -> list[Path]:
@@ -72,11 +104,19 @@ def _district_files(folder: Path) -> list[Path]:
     return result
 
 
-def read_district(path: str | Path) -> Source:
+def read_district(path: str | Path | Given) -> Source:
     """Load a district's main file and every file it includes, merged into one document."""
-    main = Path(path)
-    name = display_path(main)
-    doc = load_file(main, name)
+    if isinstance(path, Given):
+        main, name = path.main, path.name
+        if len(path.data) > MAX_BYTES:
+            return Source(name, None, [name], [Finding(name, 1, 1, "error", "yaml-read",
+                                                       f"the input is over the {MAX_BYTES:,}-byte limit", "", "",
+                                                       "split the district over several files with `include:`")], True)
+        doc = load_bytes(path.data, name)
+    else:
+        main = Path(path)
+        name = display_path(main)
+        doc = load_file(main, name)
     source = Source(name, doc.data, [name], list(doc.findings), doc.fatal, doc.line, doc.col)
     if doc.fatal or not isinstance(doc.data, YMap) or "include" not in doc.data:
         return source
