@@ -70,17 +70,21 @@ def end_anchored(expected: str) -> str:
     return expected
 
 
-def _has_float(data: Any) -> bool:
-    """Whether ``data`` holds a number written with a point or an exponent anywhere."""
+def _whole_float(data: Any) -> bool:
+    """Whether ``data`` holds a float with a whole value (``3.0``, ``1e1``) anywhere: the one
+    kind of number the compiled check takes for an integer (``0.67`` it already refuses)."""
     stack = [data]
+    pop, push, more = stack.pop, stack.append, stack.extend
     while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            stack.extend(node.values())
+        node = pop()
+        kind = type(node)
+        if kind is float:
+            if node.is_integer():
+                return True
+        elif isinstance(node, dict):
+            more(node.values())
         elif isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, float):
-            return True
+            more(node)
     return False
 
 
@@ -91,8 +95,8 @@ def check(data: Any, where: tuple[str, int, int] = ("", 0, 0)) -> list[Finding]:
     A district the compiled check passes is clean; any other goes to ``jsonschema``, whose
     errors make the messages (see :mod:`engine.schema.fast`).
     """
-    # the compiled check takes 3.0 for an integer: a district holding any float goes to jsonschema
-    if is_valid(data, schema()) and not _has_float(data):
+    # the compiled check takes 3.0 for an integer: a district holding one goes to jsonschema
+    if is_valid(data, schema()) and not _whole_float(data):
         return []
     findings = [f for error in _leaves(_validator().iter_errors(data)) for f in _findings(error, data, where)]
     return sorted(set(findings))
@@ -200,6 +204,10 @@ def _date_problem(where: str, value: Any) -> tuple[str, str, None]:
     return f"{where} is {_show(value)}, not a date", "write dates as YYYY-MM-DD, e.g. 2023-06-29", None
 
 
+#: Text a number field holds when YAML read it as a number past any figure (1e999, .inf, -.Inf).
+_FIGURE = re.compile(r"[-+]?(?:\.inf|\.Inf|\.INF|[0-9.]+[eE][-+]?[0-9]+)")
+
+
 def _type_hint(value: Any, expected: str) -> str:
     """What to write instead, for the YAML slips that give a value of the wrong type."""
     if isinstance(value, str) and value in _TRUTHY_WORDS and "boolean" in expected:
@@ -210,6 +218,8 @@ def _type_hint(value: Any, expected: str) -> str:
         return "write a whole number, without a decimal point or an exponent (3, not 3.0 or 1e1)"
     if isinstance(value, str) and "integer" in expected and value.lstrip("+-").isdigit():
         return f"a whole number of {len(value.lstrip('+-')):,} digits is past any figure of a district; check it"
+    if isinstance(value, str) and ("integer" in expected or "number" in expected) and _FIGURE.fullmatch(value.strip()):
+        return "no figure is infinite or that large: write it as plain digits, e.g. 120"
     if isinstance(value, str) and "integer" in expected:
         return "write the number without quotes"
     if value is None:
