@@ -356,7 +356,7 @@ def test_commands_reading_one_config_take_standard_input(tmp_path, command):
 
 def test_the_fragment_schema_is_the_district_lists_and_nothing_else():
     from engine.resources import fragment_schema_path, schema_path
-    from engine.sources import COLLECTIONS
+    from engine.load.sources import COLLECTIONS
 
     district = json.loads(schema_path().read_text(encoding="utf-8"))
     fragment = json.loads(fragment_schema_path().read_text(encoding="utf-8"))

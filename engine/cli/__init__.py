@@ -17,6 +17,7 @@ import click
 from .. import __version__, exitcodes, lazy
 
 report_stage = lazy.module("engine.report")
+sources = lazy.module("engine.load.sources")
 
 #: name → (module, one-line help). A new command is one module and one entry here. A command
 #: module imports click and light things only; it reaches the engine through ``engine.lazy``.
@@ -101,15 +102,13 @@ def reads_stdin(function):
 
     @functools.wraps(function)
     def wrapper(*args, stdin_filename=None, **kwargs):
-        from ..sources import read_stdin
-
         read = []
 
         def given(path):
             if path != "-":
                 return path
             if not read:
-                read.append(read_stdin(click.get_binary_stream("stdin"), stdin_filename))
+                read.append(sources.read_stdin(click.get_binary_stream("stdin"), stdin_filename))
             return read[0]
 
         if "paths" in kwargs:

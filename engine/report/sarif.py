@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from urllib.parse import quote as escape
 
 from .. import __version__, lazy
 
@@ -23,6 +24,7 @@ packs = lazy.module("engine.rules.packs")
 # The stage ids' catalog, under engine.rules too: importing it loads the rule engine (YAML, Jinja2),
 # which `loushi validate --help` and `loushi diff --help` would wait for.
 stages = lazy.module("engine.rules.stages")
+baseline = lazy.module("engine.rules.baseline")
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 #: The base every relative URI is relative to: the repository's root.
@@ -101,9 +103,7 @@ def _result(item, index: dict, root: Path) -> dict:
 
 def fingerprint(item, root: Path) -> str:
     """A digest of what identifies ``item`` whatever line it stands on (see engine.baseline)."""
-    from ..baseline import fingerprint as identity, relative_file
-
-    key = identity(item, relative_file(item.file, root) if item.file else "")
+    key = baseline.fingerprint(item, baseline.relative_file(item.file, root) if item.file else "")
     return hashlib.sha256(json.dumps(key, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -132,8 +132,6 @@ def artifact(file: str, root: Path) -> dict:
 
 def quote(part: str) -> str:
     """A path segment as a URI writes it: UTF-8, with what is not a plain character escaped."""
-    from urllib.parse import quote as escape
-
     return escape(part, safe="!$&'()*+,;=:@~")
 
 
