@@ -23,10 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-try:  # POSIX; elsewhere the output folder is not locked
-    import fcntl
-except ImportError:
-    fcntl = None
+from filelock import lock_descriptor, unlock_descriptor
 
 MANIFEST = "manifest.json"
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
@@ -320,17 +317,25 @@ def _output_error(out: Path, exc: OSError) -> OutputError:
 
 @contextmanager
 def _locked(folder: Path):
-    """Hold an exclusive lock on ``folder`` (POSIX; elsewhere no lock)."""
-    if fcntl is None:
+    """Hold an exclusive lock on ``folder`` itself, with filelock's lock on a descriptor (the
+    primitive of its FileLock), so that no lock file is left among the user's folders. Where a
+    folder cannot be opened or locked (Windows, some network file systems) the build goes on
+    unlocked, as it always has there."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
         yield
         return
-    handle = os.open(folder, os.O_RDONLY)
     try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            locked = lock_descriptor(handle)
         except OSError:
-            pass  # a file system without locks (some network ones): go on unlocked
-        yield
+            locked = False
+        try:
+            yield
+        finally:
+            if locked:
+                unlock_descriptor(handle)
     finally:
         os.close(handle)
 
