@@ -72,7 +72,8 @@ def test_reference_problems_point_at_the_field(tmp_path):
     path = tmp_path / "d.yaml"
     path.write_text(text, encoding="utf-8")
     prepared = prepare(path)
-    [problem] = prepared.model.problems
+    assert prepared.model is None  # a reference to nothing: the gate rejects the district
+    [problem] = prepared.findings
     line_no = next(i for i, line in enumerate(text.splitlines(), 1) if "p-zhen}" in line)
     assert (problem.rule, problem.line) == ("reference", line_no)
     assert problem.column == text.splitlines()[line_no - 1].index("p-zhen") + 1
@@ -97,6 +98,6 @@ def test_a_label_for_a_value_that_does_not_exist_is_reported(tmp_path):
     text = MINI.read_text(encoding="utf-8").replace("major: 重大}", "majr: 重大}", 1)
     path = tmp_path / "d.yaml"
     path.write_text(text, encoding="utf-8")
-    [problem] = prepare(path).model.problems
+    [problem] = prepare(path).findings
     assert problem.rule == "reference" and "'majr'" in problem.message
     assert problem.line == next(i for i, line in enumerate(text.splitlines(), 1) if "majr" in line)

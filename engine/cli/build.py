@@ -9,6 +9,7 @@ import sys
 import click
 
 from .. import exitcodes, lazy
+from . import draft_option, session
 
 render = lazy.module("engine.render")
 pipeline = lazy.module("engine.pipeline")
@@ -42,16 +43,18 @@ def _month(ctx, param, value):
 @click.option("--months", type=click.IntRange(1, 120), default=12, show_default=True,
               help="How many months the rosters cover.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def command(path, out, formats, templates, start, months, quiet):
+@draft_option
+def command(path, out, formats, templates, start, months, quiet, draft):
     """Build the documents of the district at PATH (a file, or a folder with district.yaml)
     into OUT: charters (章程), duty lists (职责清单), rosters (轮值表, also .ics), escalation
     paths (分流上报路径) and an index."""
     chosen = render.FORMATS if "all" in formats else tuple(f for f in render.FORMATS if f in formats)
     chosen += ("xlsx",) if "xlsx" in formats else ()  # workbooks: engine/ledger/export.py
     bar = _Progress(enabled=not quiet)
-    options = render.BuildOptions(chosen, templates, start, months, progress=bar.advance, total=bar.start)
+    options = render.BuildOptions(chosen, templates, start, months, progress=bar.advance, total=bar.start,
+                                  draft=draft)
     try:
-        results = render.build_paths([path], out, options)
+        results = render.build_paths([path], out, options, session())
     finally:
         bar.finish()
     return _report(results, quiet)
@@ -91,7 +94,9 @@ def _report(results, quiet: bool) -> int:
         elif result.error:
             click.echo(f"loushi: {result.path}: not built: {result.error}", err=True)
             code = max(code, exitcodes.UNUSABLE)
-        elif not quiet:
+        elif result.mark:  # a draft says so even when quiet
+            click.echo(f"loushi: {result.out}: {result.mark}", err=True)
+        if not quiet and not result.findings and not result.error:
             files = result.files
             click.echo(f"{result.out}: {result.documents} documents; {len(files.written)} file(s) written, "
                        f"{len(files.unchanged)} unchanged, {len(files.removed)} removed"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import click
 
 from .. import exitcodes, lazy
-from . import stopped
+from . import answered, draft_option, mark_line, session
 
 impact = lazy.module("engine.model.impact")
+gate = lazy.module("engine.gate")
 
 
 @click.command("impact", epilog=exitcodes.HELP)
@@ -16,18 +17,21 @@ impact = lazy.module("engine.model.impact")
 @click.option("--unit", metavar="ID", default=None, help="The id of the unit that leaves (its affiliated people leave with it).")
 @click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="Output format.")
-def command(path, person, unit, fmt):
+@draft_option
+def command(path, person, unit, fmt, draft):
     """What happens in the district at PATH if a person or a unit leaves: posts vacated,
     committees falling below their governance model, escalation steps left without a handler,
     party organisations and buildings affected."""
     if (person is None) == (unit is None):
         raise click.UsageError("name exactly one of --person ID or --unit ID")
-    outcome = impact.for_path(path, person=person, unit=unit)
-    if outcome.report is not None:
-        return stopped(outcome.report)
-    if outcome.error:
-        click.echo(f"loushi impact: {outcome.error}", err=True)
+    district, code = answered(gate.open_district(path, session()), draft)
+    if district is None:
+        return code
+    try:
+        found = impact.compute(district.model, person=person, unit=unit, models=session().governance()[0])
+    except impact.UnknownSubject as exc:
+        click.echo(f"loushi impact: {exc}", err=True)
         return exitcodes.UNUSABLE
     render = impact.render_json if fmt == "json" else impact.render_text
-    click.echo(render(outcome.impact), nl=False)
+    click.echo(mark_line(district, fmt, render(found)), nl=False)
     return exitcodes.OK

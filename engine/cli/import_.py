@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import exitcodes, lazy
+from . import session
 
 ledger_apply = lazy.module("engine.ledger.apply")
 
@@ -27,7 +28,8 @@ def command(ledgers, into, mapping, dry_run, force, prune):
     """Import ledgers (.xlsx, .csv: 楼宇台账, 企业台账, 人员名册, 党组织台账) into the config
     INTO: rows update the entities they name and add new ones; all or nothing, validated
     before anything is written, never overwriting without --force."""
-    outcome = ledger_apply.import_ledgers(list(ledgers), into, ledger_apply.ImportOptions(mapping, dry_run, force, prune))
+    outcome = ledger_apply.import_ledgers(list(ledgers), into, ledger_apply.ImportOptions(mapping, dry_run, force, prune),
+                                          session())
     return _report(outcome)
 
 

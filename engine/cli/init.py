@@ -6,7 +6,8 @@ import click
 
 from .. import exitcodes
 from ..i18n import language, text
-from ..init import InitError, models, scaffold, write
+from ..init import InitError, models, scaffold, self_check, write
+from . import session
 
 
 @click.command("init", epilog="Exit codes: 0 written; 2 the file exists (give --force), a bad --id, "
@@ -25,6 +26,14 @@ def command(ctx, model_id, name, ident, output, force):
     lang = language((ctx.find_root().params or {}).get("lang"))
     try:
         body = scaffold(model_id, name=name, ident=ident)
+        errors = self_check(body, session())
+        if errors:  # a scaffold that does not validate is loushi's bug, never written
+            for finding in errors:
+                click.echo(f"{finding.line}:{finding.column}: [{finding.level}] {finding.message} ({finding.rule})",
+                           err=True)
+            click.echo("loushi init: internal error: the scaffold does not validate; this is a bug in loushi, "
+                       "please report it with the command you ran", err=True)
+            return exitcodes.INTERNAL
         if output == "-":
             click.echo(body, nl=False)
             return exitcodes.OK

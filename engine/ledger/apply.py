@@ -27,7 +27,8 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..load.sources import read_district
-from ..pipeline import Options, validate_one
+from ..gate import open_district
+from ..session import Session
 from .convert import Entity, Known, convert
 from .mapping import KINDS, load_mapping
 from .read import Problem, read
@@ -70,8 +71,10 @@ class Outcome:
         return [p for p in self.problems if p.level == "error"]
 
 
-def import_ledgers(ledgers: list[str | Path], into: str | Path, options: ImportOptions) -> Outcome:
-    """Import ``ledgers`` into the config at ``into`` (see the module's doc)."""
+def import_ledgers(ledgers: list[str | Path], into: str | Path, options: ImportOptions,
+                   session: Session | None = None) -> Outcome:
+    """Import ``ledgers`` into the config at ``into`` (see the module's doc); the would-be
+    config goes through the gate with ``session`` (a new one when not given)."""
     outcome = Outcome(str(into))
     mapping, outcome.problems = load_mapping(options.mapping)
     if outcome.errors:
@@ -94,7 +97,7 @@ def import_ledgers(ledgers: list[str | Path], into: str | Path, options: ImportO
     new = _edit(orig, entities, kinds, known, target, options, outcome)
     if outcome.errors:
         return outcome
-    return _finish(target, orig, new, options, outcome)
+    return _finish(target, orig, new, options, outcome, session or Session())
 
 
 def _unchanged(entities: dict[str, list[Entity]], known: Known) -> bool:
@@ -357,7 +360,8 @@ def _set_grid_buildings(grid) -> None:
 
 # -- checking and writing ----------------------------------------------------------------
 
-def _finish(target: Path, orig: str, new: str, options: ImportOptions, outcome: Outcome) -> Outcome:
+def _finish(target: Path, orig: str, new: str, options: ImportOptions, outcome: Outcome,
+            session: Session) -> Outcome:
     if target.exists() and new == orig:
         outcome.status = "unchanged"
         return outcome
@@ -372,7 +376,7 @@ def _finish(target: Path, orig: str, new: str, options: ImportOptions, outcome: 
                                         f"{exc.strerror or exc}", "check that the folder exists and is writable"))
         return outcome
     try:
-        outcome.findings = _new_errors(target, temp)
+        outcome.findings = _new_errors(target, temp, session)
         if outcome.findings:
             outcome.problems.append(Problem(name, "error", "import-invalid",
                                             "the imported config would not validate; nothing written",
@@ -392,11 +396,11 @@ def _finish(target: Path, orig: str, new: str, options: ImportOptions, outcome: 
     return outcome
 
 
-def _new_errors(target: Path, temp: Path) -> list:
-    """The errors validating ``temp`` finds that the config at ``target`` does not already have."""
-
-    after = validate_one(temp, Options()).findings
-    before = validate_one(target, Options()).findings if target.exists() else []
+def _new_errors(target: Path, temp: Path, session: Session) -> list:
+    """The errors the gate finds in ``temp`` (loader, schema, ids, references and rules) that
+    the config at ``target`` does not already have."""
+    after = open_district(temp, session).findings
+    before = open_district(target, session).findings if target.exists() else []
     had = Counter((f.rule, f.message) for f in before if f.level == "error")
     result = []
     for finding in after:

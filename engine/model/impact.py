@@ -18,35 +18,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..rules.govmodels import models
-from ..usable import model_or_report
 
 
 class UnknownSubject(LookupError):
     """The person or unit named is not in the district."""
-
-
-@dataclass
-class Outcome:
-    """The impact (``impact``), the validation report that stopped it, or an error message."""
-
-    impact: dict | None = None
-    report: object | None = None
-    error: str = ""
-
-
-def for_path(path: str | Path, person: str | None = None, unit: str | None = None) -> Outcome:
-    """The impact of ``person`` or ``unit`` leaving the district at ``path``."""
-    usable = model_or_report(path)
-    if usable.model is None:
-        return Outcome(report=usable.report)
-    try:
-        return Outcome(compute(usable.model, person=person, unit=unit))
-    except UnknownSubject as exc:
-        return Outcome(error=str(exc))
 
 
 def compute(model, person: str | None = None, unit: str | None = None, models: dict | None = None) -> dict:

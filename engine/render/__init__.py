@@ -10,17 +10,17 @@ does the same for a model already built.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 import yaml
 
 from .. import lazy
-from ..gcpause import frozen, kept, paused
+from ..gate import District, draft_mark, open_district
 from ..load.sources import discover
-from ..pipeline import prepare
 from ..resources import models_dir
+from ..session import Session
 from . import ics
 from .context import Builder, Ledger, Window
 from .documents import plan
@@ -48,6 +48,10 @@ class BuildOptions:
     #: Called once with the number of documents, then once per document rendered.
     progress: Callable[[int], None] | None = None
     total: Callable[[int], None] | None = None
+    #: Build even when the config has error-level findings (``--draft``) ...
+    draft: bool = False
+    #: ... and print this line at the top of every document (``草稿：配置有N个错误``).
+    mark: str = ""
 
 
 @dataclass
@@ -61,37 +65,42 @@ class BuildResult:
     findings: list = field(default_factory=list)
     fatal: bool = False
     error: str = ""
+    mark: str = ""  # a draft's mark, printed at the top of every document
 
     @property
     def ok(self) -> bool:
         return not self.error and not self.fatal and not any(f.level == "error" for f in self.findings)
 
 
-def build_paths(paths, out: str | Path, options: BuildOptions) -> list[BuildResult]:
-    """Build every district named by ``paths``; several districts go to ``out/<district id>``."""
+def build_paths(paths, out: str | Path, options: BuildOptions, session: Session | None = None) -> list[BuildResult]:
+    """Build every district named by ``paths``; several districts go to ``out/<district id>``.
+
+    Each district goes through the gate (:func:`engine.gate.open_district`): a rejected one,
+    or one with error-level findings, is not built unless ``options.draft``; a draft's
+    documents say at their top how many errors the config has."""
+    session = session or Session()
     districts, problems = discover(paths)
     if problems:
         return [BuildResult(str(p.file), Path(out), findings=[p], fatal=True) for p in problems]
     results = []
     for main in districts:
-        with kept() as keep:  # the collector leaves the model alone while its documents are made
-            prepared = prepare(main)
-            target = Path(out)
-            if len(districts) > 1 and prepared.model is not None:
-                target = target / safe_name(prepared.model.id)
-            errors = [f for f in prepared.findings + getattr(prepared.model, "problems", []) if f.level == "error"]
-            if prepared.model is None or errors:
-                results.append(BuildResult(prepared.path, target, findings=sorted(errors or prepared.findings),
-                                           fatal=prepared.fatal))
-                continue
-            keep()
-            results.append(build(prepared.model, target, options))
+        opened = open_district(main, session)
+        target = Path(out)
+        if len(districts) > 1 and isinstance(opened, District):
+            target = target / safe_name(opened.model.id)
+        if not isinstance(opened, District) or (opened.errors and not options.draft):
+            errors = [f for f in opened.findings if f.level == "error"]
+            results.append(BuildResult(opened.path, target, findings=errors or list(opened.findings),
+                                       fatal=opened.fatal))
+            continue
+        marked = replace(options, mark=draft_mark(opened)) if options.draft else options
+        results.append(build(opened.model, target, marked))
     return results
 
 
 def build(model, out: str | Path, options: BuildOptions) -> BuildResult:
     """Render every document of ``model`` and write them into ``out``, one at a time."""
-    result = BuildResult(model.source.path, Path(out))
+    result = BuildResult(model.source.path, Path(out), mark=options.mark)
     try:
         with Tree(Path(out)) as tree:
             result.documents = render_into(model, options, tree.put)
@@ -110,39 +119,28 @@ def render_files(model, options: BuildOptions) -> tuple[dict[str, bytes], int]:
     return files, count
 
 
-#: Rendering makes no garbage cycles worth a collector walking the records it keeps (a city's
-#: build spent a tenth of its time there): it runs paused, with the plan frozen, and every this
-#: many documents the young generations are collected by hand, so whatever cycles a template
-#: does make are freed, and what survives is frozen with the plan (see gcpause.frozen).
-_COLLECT_EVERY = 2000
-
-
 def render_into(model, options: BuildOptions, put: Callable[[str, bytes], None]) -> int:
     """Render every document of ``model``, handing each file to ``put(path, bytes)`` as soon as
     it is made (a document's context is made just before it is rendered, and dropped after);
     returns the number of documents."""
-    with paused():  # see _COLLECT_EVERY
-        env = template_environment(options.templates)
-        window = Window(options.start, options.months)
-        builder = Builder(model, window, governance_models())
-        docs = plan(builder)
-        if options.total:
-            options.total(len(docs))
-        created = config_date(model)
-        district = builder.district()
-        with frozen() as settle:  # the plan and what the builder keeps: no collection walks them again
-            for number, doc in enumerate(docs, 1):
-                context = {"district": district, "title": doc.title, "ledger": Ledger(), "window": window,
-                           **doc.values()}
-                for path, data in _formats(env, doc, context, options.formats, created).items():
-                    put(path, data)
-                if doc.roster is not None and "ics" in options.formats:
-                    put(f"{doc.path}.ics", ics.calendar(model.id, doc.roster))
-                doc.make = doc.context = None  # rendered: only its title and path are read again (the index)
-                if options.progress:
-                    options.progress(1)
-                if number % _COLLECT_EVERY == 0:
-                    settle()
+    env = template_environment(options.templates)
+    window = Window(options.start, options.months)
+    builder = Builder(model, window, governance_models())
+    docs = plan(builder)
+    if options.total:
+        options.total(len(docs))
+    created = config_date(model)
+    district = builder.district()
+    for doc in docs:
+        context = {"district": district, "title": doc.title, "ledger": Ledger(), "window": window,
+                   "draft": options.mark, **doc.values()}
+        for path, data in _formats(env, doc, context, options.formats, created).items():
+            put(path, data)
+        if doc.roster is not None and "ics" in options.formats:
+            put(f"{doc.path}.ics", ics.calendar(model.id, doc.roster))
+        doc.make = doc.context = None  # rendered: only its title and path are read again (the index)
+        if options.progress:
+            options.progress(1)
     if "xlsx" in options.formats:  # duty lists and rosters as Excel workbooks (engine/ledger/export.py)
         for path, data in ledger_export.workbooks(model, options).items():
             put(path, data)

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import kind_name
-from ..usable import model_or_report
 from .io import Row, failure_problem, read_rows
 from .workdays import (CalendarError, OfficeHours, OfficeHoursError, deadline,
                        format_time)
@@ -346,39 +345,21 @@ def _load(routes, keys) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["first"], -r["on_path"], r["id"]))
 
 
-# -- from a path ---------------------------------------------------------------------------------
+# -- a batch ------------------------------------------------------------------------------------
 @dataclass
 class Outcome:
-    """A route or a batch, the validation report that stopped it, or the error that did."""
+    """A batch, or the problems of its file (findings)."""
 
-    route: Route | None = None
     batch: BatchResult | None = None
-    report: object | None = None
-    error: RouteError | None = None
-    problems: list = field(default_factory=list)  # batch file problems (findings)
+    problems: list = field(default_factory=list)
 
 
-def for_path(path: str | Path, building: str, matter: str, at: dt.datetime,
-             attributes: dict | None = None) -> Outcome:
-    """Route one matter in the district at ``path``."""
-    usable = model_or_report(path)
-    if usable.model is None:
-        return Outcome(report=usable.report)
-    try:
-        return Outcome(route=route(usable.model, building, matter, at, attributes))
-    except RouteError as exc:
-        return Outcome(error=exc)
-
-
-def batch_for_path(path: str | Path, batch_file: str | Path) -> Outcome:
-    """Route every matter listed in the CSV file ``batch_file`` in the district at ``path``."""
-    usable = model_or_report(path)
-    if usable.model is None:
-        return Outcome(report=usable.report)
-    declared = sorted(usable.model.data.get("attributes") or {})
-    read = read_rows(batch_file, declared)
+def batch_file(model, path: str | Path) -> Outcome:
+    """Route every matter listed in the CSV file at ``path`` in the district of ``model``."""
+    declared = sorted(model.data.get("attributes") or {})
+    read = read_rows(path, declared)
     if read.problems:
         return Outcome(problems=sorted(read.problems))
-    result = batch(usable.model, read.rows)
-    problems = [failure_problem(str(batch_file), read.columns, row, exc) for row, exc in result.failures]
+    result = batch(model, read.rows)
+    problems = [failure_problem(str(path), read.columns, row, exc) for row, exc in result.failures]
     return Outcome(batch=result, problems=sorted(problems))
