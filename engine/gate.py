@@ -99,17 +99,17 @@ def _open(main: Path, session, rules: bool) -> District | Rejected:
     findings = list(source.findings)
     if source.fatal or source.data is None:
         return Rejected(source.path, files, tuple(sorted(findings)), fatal=True)
-    findings.extend(schema.check(source.data, (source.path, source.line, source.col)))
+    findings.extend(schema.check(source.data, (source.path, source.line, source.col), session))
     if _has_error(findings):
         return Rejected(source.path, files, tuple(sorted(findings)))
-    model = model_stage.build(source)
+    model = model_stage.build(source, session)
     findings.extend(model.problems)
     findings.extend(overrides(model.data.get("rules")))
     if _has_error(findings):
         return Rejected(source.path, files, tuple(sorted(findings)))
     summary: dict = {}
     if rules:
-        outcome = rule_stage.check(model, session.options)
+        outcome = rule_stage.check(model, session)
         findings.extend(outcome.findings)
         summary = outcome.summary
     return District(source.path, files, model, tuple(sorted(findings)), summary)

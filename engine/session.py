@@ -54,4 +54,4 @@ class Session:
     # -- rules ---------------------------------------------------------------------------------
     def governance(self, extra: str | None = None) -> tuple[dict[str, dict], list]:
         """The governance models by id (the shipped ones, then ``extra``'s), and their problems."""
-        return self.kept(("governance", extra), lambda: (govmodels.models(extra), govmodels.problems(extra)))
+        return govmodels.models(extra, self), govmodels.problems(extra, self)

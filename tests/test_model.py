@@ -31,12 +31,23 @@ def test_counts_are_the_fixtures_own(model):
 
 
 def test_relations(model):
-    assert model.clusters_of("b-2") == ["g-c1"]
+    assert model.clusters_of("b-2") == ("g-c1",)
     assert model.grid_of("b-3", "block") == "g-block"
-    assert model.committees_of("b-1") == ["c-1"]
-    assert model.units_in("b-1") == ["u-owner", "u-pm"]
+    assert model.committees_of("b-1") == ("c-1",)
+    assert model.units_in("b-1") == ("u-owner", "u-pm")
     # b-1 holds u-pm (own branch) and u-owner (joint branch); the unit's own branch comes first
-    assert model.party_orgs_of("b-1") == ["po-pm", "po-joint"]
+    assert model.party_orgs_of("b-1") == ("po-pm", "po-joint")
+    assert model.orgs_of_unit("u-owner") == ("po-joint",)
+
+
+def test_the_indexes_are_computed_at_build_and_read_only(model):
+    import pytest
+
+    with pytest.raises(TypeError):
+        model.relations["units_in"]["b-1"] = ()
+    with pytest.raises(TypeError):
+        model.relations["new"] = {}
+    assert "_indexes" not in vars(model) and "_rules_cache" not in vars(model)
 
 
 def test_handlers_resolve_per_building_and_level(model):

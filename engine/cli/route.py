@@ -81,10 +81,11 @@ def command(path, building, matter, at, attributes, batch_file, output, force, f
     district, code = answered(gate.open_district(path, session()), draft)
     if district is None:
         return code
+    calendar = session().kept("calendar", workdays.Calendar)
     if batch_file is not None:
-        return _batch(district, routing.batch_file(district.model, batch_file), output, fmt)
+        return _batch(district, routing.batch_file(district.model, batch_file, calendar), output, fmt)
     try:
-        found = routing.route(district.model, building, matter, at, attributes)
+        found = routing.route(district.model, building, matter, at, attributes, calendar)
     except routing.RouteError as exc:
         click.echo(_error_text(exc), nl=False, err=True)
         return exitcodes.FINDINGS if exc.config else exitcodes.UNUSABLE

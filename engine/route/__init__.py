@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..model import kind_name
 from .io import Row, failure_problem, read_rows
-from .workdays import (CalendarError, OfficeHours, OfficeHoursError, deadline,
+from .workdays import (Calendar, CalendarError, OfficeHours, OfficeHoursError, deadline,
                        format_time)
 
 
@@ -103,9 +103,11 @@ class _Place:
                 f"for the building '{self.building}'")
 
 
-def route(model, building: str, matter: str, at: dt.datetime, attributes: dict | None = None) -> Route:
-    """The path a matter of category ``matter`` raised in ``building`` at ``at`` takes."""
-    return follow(model, plan(model, building, matter, attributes or {}), at)
+def route(model, building: str, matter: str, at: dt.datetime, attributes: dict | None = None,
+          calendar: Calendar | None = None) -> Route:
+    """The path a matter of category ``matter`` raised in ``building`` at ``at`` takes
+    (``calendar``: the run's working days, see :class:`.workdays.Calendar`)."""
+    return follow(model, plan(model, building, matter, attributes or {}), at, calendar)
 
 
 @dataclass(frozen=True)
@@ -135,11 +137,12 @@ def plan(model, building: str, matter: str, attributes: dict) -> Plan:
     return Plan(building, matter, tuple(sorted(values.items())), index + 1, when, office_hours(model), tuple(steps))
 
 
-def follow(model, planned: Plan, at: dt.datetime) -> Route:
+def follow(model, planned: Plan, at: dt.datetime, calendar: Calendar | None = None) -> Route:
     """The route of ``planned`` for a matter raised at ``at``: holders and deadlines, step by step."""
+    calendar = calendar or Calendar()
     steps, start = [], at
     for place, step, posts in planned.steps:
-        resolved = _step(model, place, step, posts, start, planned.office)
+        resolved = _step(model, place, step, posts, start, planned.office, calendar)
         steps.append(resolved)
         start = resolved.deadline
     return Route(model.id, planned.building, model.entities["buildings"][planned.building]["name"], planned.matter,
@@ -220,7 +223,8 @@ def office_hours(model) -> OfficeHours:
 
 
 # -- one step ------------------------------------------------------------------------------------
-def _step(model, place: _Place, step: dict, posts: tuple, start: dt.datetime, office: OfficeHours) -> Step:
+def _step(model, place: _Place, step: dict, posts: tuple, start: dt.datetime, office: OfficeHours,
+          calendar: Calendar | None = None) -> Step:
     handler = step["handler"]
     handlers = tuple(_handler(model, post, start.date()) for post in posts)
     if all(h.holder is None for h in handlers):
@@ -229,7 +233,7 @@ def _step(model, place: _Place, step: dict, posts: tuple, start: dt.datetime, of
         raise RouteError(f"{place}: the handler {which} vacant on {start:%Y-%m-%d}", config=True,
                          where=model.position(handler, "role"), hint="fill the post, or its rotation's turn")
     try:
-        end = deadline(start, step["limit"], office)
+        end = deadline(start, step["limit"], office, calendar)
     except CalendarError as exc:
         raise RouteError(f"{place}, starting {format_time(start)}: {exc}", hint=exc.hint,
                          where=model.position(step, "limit"), field="time") from None
@@ -305,8 +309,9 @@ class BatchResult:
         return {"posts": _load(self.routes, _post_keys), "people": _load(self.routes, _person_keys)}
 
 
-def batch(model, rows) -> BatchResult:
+def batch(model, rows, calendar: Calendar | None = None) -> BatchResult:
     """Route every row; a row that cannot be routed is kept with its error."""
+    calendar = calendar or Calendar()
     result = BatchResult(model.id)
     plans: dict[tuple, Plan | RouteError] = {}
     for row in rows:
@@ -319,7 +324,7 @@ def batch(model, rows) -> BatchResult:
         try:
             if isinstance(plans[key], RouteError):
                 raise plans[key]
-            result.routes.append((row, follow(model, plans[key], row.at)))
+            result.routes.append((row, follow(model, plans[key], row.at, calendar)))
         except RouteError as exc:
             result.failures.append((row, exc))
     return result
@@ -354,12 +359,12 @@ class Outcome:
     problems: list = field(default_factory=list)
 
 
-def batch_file(model, path: str | Path) -> Outcome:
+def batch_file(model, path: str | Path, calendar: Calendar | None = None) -> Outcome:
     """Route every matter listed in the CSV file at ``path`` in the district of ``model``."""
     declared = sorted(model.data.get("attributes") or {})
     read = read_rows(path, declared)
     if read.problems:
         return Outcome(problems=sorted(read.problems))
-    result = batch(model, read.rows)
+    result = batch(model, read.rows, calendar)
     problems = [failure_problem(str(path), read.columns, row, exc) for row, exc in result.failures]
     return Outcome(batch=result, problems=sorted(problems))
