@@ -14,9 +14,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from . import lazy
-
-govmodels = lazy.module("engine.rules.govmodels")
 
 
 @dataclass
@@ -50,8 +47,3 @@ class Session:
         except KeyError:
             value = self._made[key] = make()
             return value
-
-    # -- rules ---------------------------------------------------------------------------------
-    def governance(self, extra: str | None = None) -> tuple[dict[str, dict], list]:
-        """The governance models by id (the shipped ones, then ``extra``'s), and their problems."""
-        return govmodels.models(extra, self), govmodels.problems(extra, self)

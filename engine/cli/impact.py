@@ -9,6 +9,7 @@ from . import answered, draft_option, mark_line, session
 
 impact = lazy.module("engine.model.impact")
 gate = lazy.module("engine.gate")
+govmodels = lazy.module("engine.rules.govmodels")
 
 
 @click.command("impact", epilog=exitcodes.HELP)
@@ -28,7 +29,7 @@ def command(path, person, unit, fmt, draft):
     if district is None:
         return code
     try:
-        found = impact.compute(district.model, person=person, unit=unit, models=session().governance()[0])
+        found = impact.compute(district.model, person=person, unit=unit, models=govmodels.models(None, session()))
     except impact.UnknownSubject as exc:
         click.echo(f"loushi impact: {exc}", err=True)
         return exitcodes.UNUSABLE
