@@ -55,13 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
     from engine.graph import build
-    from engine.usable import model_or_report
+    from engine.gate import open_district
+    from engine.session import Session
 
     with tempfile.TemporaryDirectory() as folder:
         path = generate.generate(args.buildings, Path(folder) / "city.yaml")[0]
         start = time.perf_counter()
-        usable = model_or_report(path)
-        if usable.model is None:
+        usable = open_district(path, Session())
+        if usable.errors:
             print("the generated city does not load clean", file=sys.stderr)
             return 1
         print(f"load + schema + model: {time.perf_counter() - start:.2f} s")

@@ -250,6 +250,20 @@ CATALOG: dict[str, dict[str, str]] = {
                             "fonts-noto-cjk) and draw again",
                       "zh": "loushi graph：警告：系统未安装含中文字符的字体（fc-list :lang=zh 无结果），Graphviz 画出的"
                             "文字为空框；请安装中文字体（Debian/Ubuntu：apt-get install fonts-noto-cjk）后重新生成"},
+    # gate: the checks every district passes before any rule, and drafts
+    "gate.disable": {"en": "rules: '{rule}' cannot be disabled: it is checked before any rule runs, not a rule",
+                     "zh": "规则设置：不能关闭“{rule}”：它是规则运行前的基本检查，不是规则"},
+    "gate.suppress": {"en": "rules: '{rule}' cannot be suppressed: it is checked before any rule runs, not a rule",
+                      "zh": "规则设置：不能豁免“{rule}”：它是规则运行前的基本检查，不是规则"},
+    "gate.levels": {"en": "rules: the level of '{rule}' cannot be set: it is checked before any rule runs, not a rule",
+                    "zh": "规则设置：不能调整“{rule}”的级别：它是规则运行前的基本检查，不是规则"},
+    "gate.options": {"en": "rules: '{rule}' takes no options: it is checked before any rule runs, not a rule",
+                     "zh": "规则设置：“{rule}”没有选项：它是规则运行前的基本检查，不是规则"},
+    "gate.hint": {"en": "remove the entry and fix what '{rule}' reports instead",
+                  "zh": "删除这一项，改正“{rule}”指出的问题"},
+    "gate.draft": {"en": "Draft: the config has {count} error(s)", "zh": "草稿：配置有{count}个错误"},
+    "gate.stopped": {"en": "{path}: not answered: fix the errors above first, or add --draft",
+                     "zh": "{path}：未作答：请先改正上面的错误，或加 --draft"},
     # init
     "init.written": {"en": "wrote {path}: a {model} ({name}) district scaffold; next: loushi validate {path}",
                      "zh": "已生成 {path}：{name}（{model}）街道配置骨架；下一步：loushi validate {path}"},

@@ -1,49 +1,41 @@
 """The pipeline: load → schema → model → rules, for one district or many.
 
-``prepare`` runs the stages every command needs (a model, or the findings that stop one
-being built); ``validate`` adds the rules. Both return values, never raise for bad input.
+Every district goes through the gate (:func:`engine.gate.open_district`), which decides once,
+for every command, whether it can be used; ``validate`` reports what the gate and the rules
+found. Both return values, never raise for bad input.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
-import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from . import exitcodes
-from . import model as model_stage
-from . import rules, schema
 from .findings import LEVEL_RANK, Finding
-from .gcpause import kept, paused
-from .load.sources import DISTRICT_FILE, Source, discover, district_id, duplicate_districts, read_district
+from .gate import District, Rejected, open_district
+from .load.sources import DISTRICT_FILE, discover, district_id, duplicate_districts
+from .session import Options, Session
+
+__all__ = ["DistrictResult", "Options", "Prepared", "Report", "prepare", "report_of", "validate", "validate_one"]
 
 
 @dataclass
 class Prepared:
-    """One district after load, schema and model: ``model`` is None when a stage stopped it."""
+    """A district's model without its rules, for library callers and tests that want the model:
+    ``model`` is None when the gate rejected the district (``findings`` say why)."""
 
     path: str
-    source: Source
+    files: list[str]
     model: object | None
     findings: list[Finding]
     fatal: bool
 
     @property
-    def files(self) -> list[str]:
-        return self.source.files
-
-
-@dataclass
-class Options:
-    """What ``validate`` takes besides the paths."""
-
-    today: dt.date = field(default_factory=dt.date.today)
-    rule_packs: tuple[str, ...] = ()   # extra packs (paths) on top of each district's own
-    models_dir: str | None = None      # extra governance models
-    lang: str = "en"                   # the language of the hints loushi itself writes (engine.i18n)
+    def source(self):
+        return self.model.source if self.model is not None else None
 
 
 @dataclass
@@ -82,50 +74,49 @@ class Report:
         return exitcodes.OK
 
 
-def prepare(path: str | Path) -> Prepared:
-    """Load one district, check it against the schema and build its model."""
-    source = read_district(path)
-    findings = list(source.findings)
-    if source.fatal or source.data is None:
-        return Prepared(source.path, source, None, sorted(findings), True)
-    with paused():  # the schema check and the model walk the whole tree and make no garbage cycles
-        violations = schema.check(source.data, (source.path, source.line, source.col))
-        findings.extend(violations)
-        if any(f.level == "error" for f in findings):
-            return Prepared(source.path, source, None, sorted(findings), False)
-        built = model_stage.build(source)
-    return Prepared(source.path, source, built, sorted(findings), False)
+def result_of(opened: District | Rejected) -> DistrictResult:
+    """What validate reports of one district through the gate."""
+    model = getattr(opened, "model", None)
+    return DistrictResult(opened.path, list(opened.files), list(opened.findings), opened.fatal,
+                          dict(getattr(opened, "summary", {})),
+                          district_id(model.source) if model is not None else None)
 
 
-def validate_one(path: str | Path, options: Options) -> DistrictResult:
-    """Every finding in one district: loader, schema, references and rules."""
-    with kept() as keep:
-        prepared = prepare(path)
-        ident = district_id(prepared.source)
-        if prepared.model is None:
-            return DistrictResult(prepared.path, prepared.files, prepared.findings, prepared.fatal, ident=ident)
-        keep()
-        outcome = rules.check(prepared.model, options)
-    findings = sorted(prepared.findings + outcome.findings)
-    return DistrictResult(prepared.path, prepared.files, findings, False, outcome.summary, ident)
+def report_of(opened: list[District | Rejected], problems: list[Finding] | None = None) -> Report:
+    """A validation report (what ``validate`` prints) of districts through the gate."""
+    return Report([result_of(o) for o in opened], list(problems or []))
 
 
-def validate(paths: Iterable[str | Path], options: Options | None = None, jobs: int = 0) -> Report:
+def prepare(path: str | Path, session: Session | None = None) -> Prepared:
+    """The gate without the rules: the district's model, or the findings that reject it."""
+    opened = open_district(path, session or Session(), rules=False)
+    return Prepared(opened.path, list(opened.files), getattr(opened, "model", None), list(opened.findings),
+                    opened.fatal)
+
+
+def validate_one(path: str | Path, options: Options | Session | None = None) -> DistrictResult:
+    """Every finding in one district: the gate's (loader, schema, ids, references) and the rules'."""
+    session = options if isinstance(options, Session) else Session(options)
+    return result_of(open_district(path, session))
+
+
+def validate(paths: Iterable[str | Path], options: Options | Session | None = None, jobs: int = 0) -> Report:
     """Validate every district named by ``paths`` (files or folders).
 
     Several districts are validated side by side in ``jobs`` processes (0: one per core, when
     the districts are big enough to be worth it; 1: in this process). The report is the same,
-    in the same order, however many processes made it.
+    in the same order, however many processes made it. ``options`` is the run's session, or
+    the options of a new one (each worker process makes its own from them).
     """
-    options = options or Options()
+    session = options if isinstance(options, Session) else Session(options)
     districts, problems = discover(paths)
     workers = workers_for(jobs, districts)
     if workers > 1:
-        results = _in_processes(districts, options, workers)
+        results = _in_processes(districts, session.options, workers)
     else:
-        results = [validate_one(path, options) for path in districts]
+        results = [validate_one(path, session) for path in districts]
     for duplicate in duplicate_districts((result.path, result.ident) for result in results):
-        for result in results:
+        for result in results:  # their documents, routes and graphs would overwrite each other's
             if result.path == duplicate.file or duplicate.file in result.files:
                 result.findings = sorted(result.findings + [duplicate])
                 break
@@ -162,8 +153,6 @@ def workers_for(jobs: int, districts: list[Path]) -> int:
 
 def _size(path: Path) -> int:
     """Bytes of a district: its main file, or its whole folder for a ``district.yaml``."""
-    if not isinstance(path, Path):  # standard input
-        return 0
     try:
         if path.name == DISTRICT_FILE:
             return sum(p.stat().st_size for p in path.parent.rglob("*.y*ml"))

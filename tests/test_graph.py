@@ -11,16 +11,17 @@ import pytest
 
 from engine.graph import build
 from engine.graph.views import UnknownNode, escalation, grid, org, restrict, view
-from engine.usable import model_or_report
+from engine.gate import open_district
+from engine.session import Session
 
 MINI = Path(__file__).parent / "data" / "mini.yaml"
 
 
 @pytest.fixture(scope="module")
 def model():
-    usable = model_or_report(MINI)
-    assert usable.report is None
-    return usable.model
+    opened = open_district(MINI, Session())
+    assert not opened.errors, opened.findings
+    return opened.model
 
 
 @pytest.fixture(scope="module")

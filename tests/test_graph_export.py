@@ -18,7 +18,8 @@ from engine.cli import cli
 from engine.graph import build, draw
 from engine.graph.export import MERMAID_MAX_EDGES, WRITERS, TooLarge, to_dot, to_graphml, to_json, to_mermaid
 from engine.graph.views import view
-from engine.usable import model_or_report
+from engine.gate import open_district
+from engine.session import Session
 
 HERE = Path(__file__).resolve().parent
 MINI = HERE / "data" / "mini.yaml"
@@ -38,7 +39,7 @@ def shipped() -> list[Path]:
 
 @pytest.fixture(scope="module")
 def graph():
-    return build(model_or_report(MINI).model)
+    return build(open_district(MINI, Session()).model)
 
 
 def run(*args):
@@ -62,7 +63,7 @@ def test_json_is_exactly_what_json_dumps_makes_of_node_link_data(district):
     from engine.graph.views import VIEWS, view
 
     root = Path(__file__).parent.parent
-    full = build(model_or_report(root / district).model)
+    full = build(open_district(root / district, Session()).model)
     for name in VIEWS:
         shown = view(full, name)
         data = nx.node_link_data(sorted_graph(shown), edges="links")
@@ -97,8 +98,9 @@ def test_mermaid(graph):
 def test_exports_are_identical_across_hash_seeds():
     script = ("import hashlib,sys\n"
               "from engine.graph import build\nfrom engine.graph.views import view\n"
-              "from engine.graph.export import WRITERS\nfrom engine.usable import model_or_report\n"
-              f"g = build(model_or_report({str(MINI)!r}).model)\n"
+              "from engine.graph.export import WRITERS\nfrom engine.gate import open_district\n"
+              "from engine.session import Session\n"
+              f"g = build(open_district({str(MINI)!r}, Session()).model)\n"
               "h = hashlib.sha256()\n"
               "for v in ('org', 'grid', 'escalation', 'all'):\n"
               "    for w in sorted(WRITERS): h.update(WRITERS[w](view(g, v)).encode())\n"
@@ -174,9 +176,9 @@ def test_cli_missing_path():
 
 @pytest.mark.parametrize("path", shipped(), ids=lambda p: p.name)
 def test_shipped_district_every_view_every_format(path):
-    usable = model_or_report(path)
-    assert usable.report is None, "a shipped district must load clean"
-    graph = build(usable.model)
+    opened = open_district(path, Session())
+    assert not opened.errors, "a shipped district must load clean"
+    graph = build(opened.model)
     for view_name in VIEWS:
         shown = view(graph, view_name)
         for fmt, write in sorted(WRITERS.items()):

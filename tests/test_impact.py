@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from engine.model import impact
 from engine.cli import cli
-from engine.usable import model_or_report
+from engine.gate import open_district
+from engine.session import Session
 
 HERE = Path(__file__).resolve().parent
 MINI = HERE / "data" / "mini.yaml"
@@ -18,7 +19,7 @@ MINI = HERE / "data" / "mini.yaml"
 
 @pytest.fixture(scope="module")
 def model():
-    return model_or_report(MINI).model
+    return open_district(MINI, Session()).model
 
 
 def below(result):

@@ -31,12 +31,23 @@ def test_counts_are_the_fixtures_own(model):
 
 
 def test_relations(model):
-    assert model.clusters_of("b-2") == ["g-c1"]
+    assert model.clusters_of("b-2") == ("g-c1",)
     assert model.grid_of("b-3", "block") == "g-block"
-    assert model.committees_of("b-1") == ["c-1"]
-    assert model.units_in("b-1") == ["u-owner", "u-pm"]
+    assert model.committees_of("b-1") == ("c-1",)
+    assert model.units_in("b-1") == ("u-owner", "u-pm")
     # b-1 holds u-pm (own branch) and u-owner (joint branch); the unit's own branch comes first
-    assert model.party_orgs_of("b-1") == ["po-pm", "po-joint"]
+    assert model.party_orgs_of("b-1") == ("po-pm", "po-joint")
+    assert model.orgs_of_unit("u-owner") == ("po-joint",)
+
+
+def test_the_indexes_are_computed_at_build_and_read_only(model):
+    import pytest
+
+    with pytest.raises(TypeError):
+        model.relations["units_in"]["b-1"] = ()
+    with pytest.raises(TypeError):
+        model.relations["new"] = {}
+    assert "_indexes" not in vars(model) and "_rules_cache" not in vars(model)
 
 
 def test_handlers_resolve_per_building_and_level(model):
@@ -72,7 +83,8 @@ def test_reference_problems_point_at_the_field(tmp_path):
     path = tmp_path / "d.yaml"
     path.write_text(text, encoding="utf-8")
     prepared = prepare(path)
-    [problem] = prepared.model.problems
+    assert prepared.model is None  # a reference to nothing: the gate rejects the district
+    [problem] = prepared.findings
     line_no = next(i for i, line in enumerate(text.splitlines(), 1) if "p-zhen}" in line)
     assert (problem.rule, problem.line) == ("reference", line_no)
     assert problem.column == text.splitlines()[line_no - 1].index("p-zhen") + 1
@@ -97,6 +109,6 @@ def test_a_label_for_a_value_that_does_not_exist_is_reported(tmp_path):
     text = MINI.read_text(encoding="utf-8").replace("major: 重大}", "majr: 重大}", 1)
     path = tmp_path / "d.yaml"
     path.write_text(text, encoding="utf-8")
-    [problem] = prepare(path).model.problems
+    [problem] = prepare(path).findings
     assert problem.rule == "reference" and "'majr'" in problem.message
     assert problem.line == next(i for i, line in enumerate(text.splitlines(), 1) if "majr" in line)

@@ -23,7 +23,7 @@ def broken(tmp_path, monkeypatch):
     two infos (both branches' terms due)."""
     change = [{"at": "/committees/c-1/posts/c-1-legal/holder", "set": None},
               {"at": "/district/declared/buildings", "set": 4}]
-    text = examples.text(catalog().rules["reference"], {"change": change})
+    text = examples.text(catalog().rules["building-one-cluster"], {"change": change})
     monkeypatch.chdir(tmp_path)
     Path("d.yaml").write_text(text, encoding="utf-8")
     return "d.yaml"
@@ -60,7 +60,7 @@ def test_sarif_is_valid_and_locates_every_result(broken):
 @pytest.mark.skipif(not SARIF_SCHEMA.exists(), reason="the shared SARIF schema is not here")
 def test_sarif_of_a_clean_district_is_valid(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    Path("d.yaml").write_text(examples.text(catalog().rules["reference"], {}), encoding="utf-8")
+    Path("d.yaml").write_text(examples.text(catalog().rules["building-one-cluster"], {}), encoding="utf-8")
     from jsonschema import Draft4Validator
 
     log = json.loads(CliRunner().invoke(cli, ["validate", "d.yaml", "-f", "sarif", "--today", "2025-01-01"]).output)

@@ -18,7 +18,8 @@ from click.testing import CliRunner
 
 from engine.cli import cli
 from engine.route import RouteError, route
-from engine.usable import model_or_report
+from engine.gate import open_district
+from engine.session import Session
 
 HERE = Path(__file__).resolve().parent
 MINI = HERE / "data" / "mini.yaml"
@@ -26,7 +27,7 @@ MINI = HERE / "data" / "mini.yaml"
 
 @pytest.fixture(scope="module")
 def model():
-    return model_or_report(MINI).model
+    return open_district(MINI, Session()).model
 
 
 def at(text: str) -> dt.datetime:
@@ -44,9 +45,9 @@ def variant(tmp_path, old: str, new: str, count: int = 1) -> object:
     assert text.count(old) == count, old
     path = tmp_path / "mini.yaml"
     path.write_text(text.replace(old, new), encoding="utf-8")
-    usable = model_or_report(path)
-    assert usable.model is not None, usable.report and usable.report.findings
-    return usable.model
+    opened = open_district(path, Session())
+    assert not opened.errors, opened.findings
+    return opened.model
 
 
 def test_canteen_across_the_national_day_week(model):

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from engine.route import route
-from engine.usable import model_or_report
+from engine.gate import open_district
+from engine.session import Session
 from engine.route.workdays import OfficeHours
 
 DISTRICTS = Path(__file__).resolve().parents[1] / "configs" / "districts"
@@ -17,7 +18,7 @@ SHIPPED = sorted(p.name for p in DISTRICTS.iterdir() if p.suffix == ".yaml" or p
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_every_matter_routes_from_every_building(name):
-    model = model_or_report(DISTRICTS / name).model
+    model = open_district(DISTRICTS / name, Session()).model
     assert model is not None
     office = OfficeHours.parse(model.district.get("office_hours"))
     values = (model.data.get("attributes") or {}).get("severity", {}).get("values") or [None]

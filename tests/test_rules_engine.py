@@ -15,7 +15,7 @@ from engine.rules import examples, expr
 from engine.rules.packs import catalog, load_pack
 
 TODAY = dt.date(2025, 1, 1)
-RULE = catalog().rules["reference"]
+RULE = catalog().rules["building-one-cluster"]
 
 
 def district(tmp_path: Path, change=(), rules: dict | None = None, name="d.yaml") -> Path:
@@ -123,7 +123,7 @@ def test_a_pack_against_its_schema(tmp_path):
             message: m
             description: d
             rationale: r
-            check: reference
+            check: orphan-grid
             examples: {fail: {}, pass: {}}
         """), encoding="utf-8")
     pack, findings = load_pack(path)
@@ -136,14 +136,14 @@ def test_a_pack_against_its_schema(tmp_path):
 def test_an_unknown_check_suggests_the_nearest(tmp_path):
     path = tmp_path / "p.yaml"
     text = PACK.format(id="x-y", message="m", condition="true").replace(
-        '    for_each: people\n    condition: "true"\n', "    check: referenc\n")
+        '    for_each: people\n    condition: "true"\n', "    check: orphan-gird\n")
     path.write_text(text, encoding="utf-8")
     _, findings = load_pack(path)
-    assert findings[0].hint == "did you mean 'reference'?" and findings[0].line == lines_of(path, "check:")
+    assert findings[0].hint == "did you mean 'orphan-grid'?" and findings[0].line == lines_of(path, "check:")
 
 
 def test_a_rule_id_used_twice_over_packs(tmp_path):
-    path = pack_file(tmp_path, rule_id="reference")
+    path = pack_file(tmp_path, rule_id="building-one-cluster")
     cat = catalog((str(path),))
     assert any("already used" in f.message and f.file == str(path) for f in cat.findings)
 
@@ -208,6 +208,12 @@ def test_suppressions_counted_expired_and_unused(tmp_path):
 
 
 def test_structure_always_runs(tmp_path):
+    change = [{"at": "/grids/g-c1/buildings/-", "add": "b-3"}]
+    result = run(district(tmp_path, change, {"extends": ["workload"]}))
+    assert [f.rule for f in result.findings] == ["building-one-cluster"]
+
+
+def test_references_are_checked_whatever_the_packs(tmp_path):
     change = [{"at": "/committees/c-1/posts/c-1-party/holder", "set": "p-zha"}]
     result = run(district(tmp_path, change, {"extends": ["workload"]}))
     assert [f.rule for f in result.findings] == ["reference"]
@@ -247,13 +253,14 @@ def test_shipped_governance_models_are_sound():
 
 def test_a_check_whose_message_fails_is_a_rule_error(tmp_path):
     path = tmp_path / "p.yaml"
-    text = PACK.format(id="dup-again", message="{{ message.nosuch.deeper }}", condition="true").replace(
-        '    for_each: people\n    condition: "true"\n', "    check: duplicate-id\n")
+    text = PACK.format(id="loose-again", message="{{ level.nosuch.deeper }}", condition="true").replace(
+        '    for_each: people\n    condition: "true"\n', "    check: orphan-grid\n")
     path.write_text(text, encoding="utf-8")
-    change = [{"at": "/people/-", "add": {"id": "b-3", "name": "重名（示例）", "placeholder": True}}]
+    change = [{"at": "/grids/-", "add": {"id": "g-m1", "name": "一号楼一层微网格", "level": "micro", "building": "b-1",
+                                         "heads": ["p-wu"]}}]
     result = run(district(tmp_path, change, {"extends": ["p.yaml"]}))
     (error,) = [f for f in result.findings if f.rule == "rule-error"]
-    assert error.file == str(path) and error.line == lines_of(path, "- id: dup-again")
+    assert error.file == str(path) and error.line == lines_of(path, "- id: loose-again")
 
 
 @pytest.mark.parametrize("text", ["'x' | center(1000000000)", "'x' | nosuch if 1 else 2", "x is nosuchtest", "7 ** 1000"])

@@ -1,10 +1,12 @@
 """The schema's compiled clean path: never says "valid" where jsonschema finds an error,
-keeps no state in the data, survives a broken cache, and spares a clean district the import
-of jsonschema."""
+keeps no state in the data, never runs code from a cache folder, and spares a clean district
+the import of jsonschema."""
 
 from __future__ import annotations
 
 import json
+import marshal
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -46,12 +48,11 @@ def _paths(node, prefix=()):
             yield from _paths(value, prefix + (index,))
 
 
-@pytest.fixture(autouse=True)
-def _own_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("LOUSHI_CACHE_DIR", str(tmp_path / "cache"))
-    fast.validator.cache_clear()
-    yield
-    fast.validator.cache_clear()
+SHIPPED = fast.compiled(schema())
+
+
+def valid(data, schema_doc) -> bool:
+    return fast.is_valid(data, SHIPPED if schema_doc is None else fast.compiled(schema_doc))
 
 
 def test_flatten_writes_references_out_and_leaves_the_schema_alone():
@@ -65,7 +66,7 @@ def test_flatten_writes_references_out_and_leaves_the_schema_alone():
 def test_a_reference_with_its_own_checks_keeps_them():
     flat = fast.flatten({"$defs": {"id": {"type": "string"}}, "properties": {"a": {"$ref": "#/$defs/id", "maxLength": 2}}})
     assert flat["properties"]["a"] == {"allOf": [{"type": "string"}, {"maxLength": 2}]}
-    assert not fast.is_valid({"a": "abc"}, {"$defs": {"id": {"type": "string"}},
+    assert not valid({"a": "abc"}, {"$defs": {"id": {"type": "string"}},
                                             "properties": {"a": {"$ref": "#/$defs/id", "maxLength": 2}}})
 
 
@@ -77,20 +78,21 @@ def test_a_reference_with_its_own_checks_keeps_them():
 ])
 def test_no_fast_path_for_what_the_compiler_would_get_wrong(schema_doc):
     assert fast.flatten(schema_doc) is None
-    assert fast.is_valid({"a": 1}, schema_doc) is False
+    assert fast.compiled(schema_doc) is None
+    assert valid({"a": 1}, schema_doc) is False
 
 
 def test_defaults_are_never_written_into_the_data():
     data = {}
-    assert fast.is_valid(data, {"properties": {"a": {"type": "integer", "default": 3}}})
+    assert valid(data, {"properties": {"a": {"type": "integer", "default": 3}}})
     assert data == {}
 
 
 def test_the_shipped_example_is_clean_and_a_wrong_type_is_not():
     data = _mini()
-    assert fast.is_valid(data, schema())
+    assert valid(data, None)
     data["buildings"][0]["zone"] = 5
-    assert not fast.is_valid(data, schema())
+    assert not valid(data, None)
     assert [f.path for f in check(data)] == ["/buildings/0/zone"]
 
 
@@ -108,31 +110,60 @@ def test_fast_valid_implies_jsonschema_finds_nothing(draw):
         else:
             node[path[-1]] = draw.draw(JUNK)
     errors = list(Draft202012Validator(schema()).iter_errors(data))
-    if fast.is_valid(data, schema()):
+    if valid(data, None):
         assert errors == []
 
 
-def test_the_compiled_code_is_cached_and_a_broken_cache_is_ignored(tmp_path):
-    fast.is_valid({}, schema())
-    cached = list((tmp_path / "cache").glob("schema-*.bin"))
-    assert len(cached) == 1
-    cached[0].write_bytes(b"not bytecode")
-    fast.validator.cache_clear()
-    assert fast.is_valid(_mini(), schema())
+def test_a_tampered_cache_cannot_run_code(tmp_path):
+    """Earlier versions kept the compiled check as bytecode in the user's cache folder and ran
+    it on later runs: anyone who could write that folder (a restored CI cache) ran code in
+    every later run. Now nothing is read from there: planted bytecode, under every name and in
+    every place the old versions used, is never run, and loushi writes no code there."""
+    marker = tmp_path / "ran"
+    payload = compile(f"open({str(marker)!r}, 'w').write('pwned')\ndef validate(data, **kw):\n    return data\n",
+                      "<planted>", "exec")
+    folders = [tmp_path / "loushi-cache", tmp_path / "xdg" / "loushi", tmp_path / "home" / ".cache" / "loushi"]
+    import hashlib
+
+    import fastjsonschema
+
+    text = json.dumps(fast.flatten(schema()), sort_keys=True, ensure_ascii=False)
+    key = hashlib.sha256(f"{text}\n{fastjsonschema.VERSION}\n{sys.version}".encode()).hexdigest()[:24]
+    for folder in folders:
+        folder.mkdir(parents=True)
+        for name in (f"schema-{key}.bin", "schema-" + "0" * 24 + ".bin"):  # the name the old versions read
+            (folder / name).write_bytes(marshal.dumps(payload))
+    before = {p: p.read_bytes() for folder in folders for p in folder.iterdir()}
+    env = dict(os.environ, LOUSHI_CACHE_DIR=str(folders[0]), XDG_CACHE_HOME=str(tmp_path / "xdg"),
+               HOME=str(tmp_path / "home"))
+    code = "import sys; from engine.cli import main; sys.exit(main(sys.argv[1:]))"
+    for args in (["validate", str(MINI)], ["stats", str(MINI)]):
+        done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env,
+                              cwd=ROOT, timeout=300)
+        assert done.returncode == 0, done.stderr
+    assert not marker.exists(), "code from the cache folder ran"
+    assert {p: p.read_bytes() for folder in folders for p in folder.iterdir()} == before
 
 
-def test_an_unwritable_cache_is_not_an_error(tmp_path, monkeypatch):
-    blocker = tmp_path / "file"
-    blocker.write_text("x")
-    monkeypatch.setenv("LOUSHI_CACHE_DIR", str(blocker / "cache"))
-    assert fast.is_valid(_mini(), schema())
+def test_the_fast_path_module_reads_no_files():
+    """The compiled check is made from the schema it is given, in this process: the module
+    neither imports marshal nor opens anything."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(fast))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+                for alias in node.names}
+    called = {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    assert not imported & {"marshal", "pickle", "os", "tempfile"}
+    assert not called & {"open", "exec", "eval"}
 
 
 def test_a_clean_district_does_not_import_jsonschema(tmp_path):
     script = ("import sys; from engine.load import load_file; from engine.schema import check; "
               f"assert check(load_file({str(MINI)!r}).data) == []; "
               "print('jsonschema' in sys.modules)")
-    env = {"LOUSHI_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    env = {"PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.pipeline import prepare
-from engine.load.sources import discover
+from engine.load.sources import discover, read_district
 
 MAIN = """loushi: 1
 district: {id: d1, name: 测试街道}
@@ -25,9 +25,9 @@ def _district(tmp_path: Path, fragment: str) -> Path:
 
 def test_included_lists_are_appended_and_keep_their_file(tmp_path):
     folder = _district(tmp_path, "buildings:\n  - {id: b-2, name: 二号楼, zone: nowhere}\n")
-    prepared = prepare(folder / "district.yaml")
-    assert [b["id"] for b in prepared.source.data["buildings"]] == ["b-1", "b-2"]
-    [problem] = prepared.model.problems
+    source = read_district(folder / "district.yaml")
+    assert [b["id"] for b in source.data["buildings"]] == ["b-1", "b-2"]
+    [problem] = prepare(folder / "district.yaml").findings
     # columns count characters, as editors do: "  - {id: b-2, name: 二号楼, zone: " is 31 long
     assert problem.file.endswith("a.yaml") and (problem.line, problem.column) == (2, 32)
 
@@ -77,4 +77,4 @@ def test_fragments_are_named_as_the_main_file_is(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     prepared = prepare(Path("d1") / "district.yaml")
     assert prepared.files == ["d1/district.yaml", "d1/clusters/a.yaml"]
-    assert prepared.model.problems[0].file == "d1/clusters/a.yaml"
+    assert prepared.findings[0].file == "d1/clusters/a.yaml"

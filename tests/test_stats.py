@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from engine.model import stats
 from engine.cli import cli
-from engine.usable import model_or_report
+from engine.gate import open_district
+from engine.session import Session
 
 HERE = Path(__file__).resolve().parent
 MINI = HERE / "data" / "mini.yaml"
@@ -18,7 +19,7 @@ MINI = HERE / "data" / "mini.yaml"
 
 @pytest.fixture(scope="module")
 def figures():
-    return stats.compute(model_or_report(MINI).model)
+    return stats.compute(open_district(MINI, Session()).model)
 
 
 def row(figures, key):
@@ -80,7 +81,7 @@ def test_a_vacancy(tmp_path):
         "{id: c-1-legal, role: legal_adviser, holder: p-zheng}", "{id: c-1-legal, role: legal_adviser, holder: null}")
     path = tmp_path / "vacant.yaml"
     path.write_text(text, encoding="utf-8")
-    figures = stats.compute(model_or_report(path).model)
+    figures = stats.compute(open_district(path, Session()).model)
     assert figures["vacancies"]["vacant_posts"] == ["c-1-legal"]
     assert figures["vacancies"]["by_body"] == {"c-1": ["c-1-legal"]}
     # p-zheng keeps c-2-member only; 20 filled posts over 8 people

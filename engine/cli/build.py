@@ -13,7 +13,7 @@ import click
 from .. import exitcodes, lazy
 from ..i18n import text
 from ..resources import templates_dir
-from . import reads_stdin
+from . import draft_option, reads_stdin, session
 from .baseline_options import lang
 
 render = lazy.module("engine.render")
@@ -82,7 +82,8 @@ def _templates(ctx, param, value):
                    "without it the build lists them and stops.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @reads_stdin
-def command(path, out, formats, templates, start, months, force, quiet):
+@draft_option
+def command(path, out, formats, templates, start, months, force, quiet, draft):
     """Build the documents of the district at PATH (a file, or a folder with district.yaml)
     into OUT: charters (章程), duty lists (职责清单), rosters (轮值表, also .ics), escalation
     paths (分流上报路径) and an index."""
@@ -94,9 +95,9 @@ def command(path, out, formats, templates, start, months, force, quiet):
     chosen += ("xlsx",) if "xlsx" in formats else ()  # workbooks: engine/ledger/export.py
     bar = _Progress(enabled=not quiet)
     options = render.BuildOptions(chosen, templates, start, months, progress=bar.advance, total=bar.start,
-                                  force=force)
+                                  force=force, draft=draft)
     try:
-        results = render.build_paths([path], out, options)
+        results = render.build_paths([path], out, options, session())
     finally:
         bar.finish()
     return _report(results, quiet)
@@ -149,7 +150,9 @@ def _report(results, quiet: bool) -> int:
         elif result.error:
             click.echo(f"loushi: {result.path}: not built: {result.error}", err=True)
             code = max(code, exitcodes.UNUSABLE)
-        elif not quiet:
+        elif result.mark:  # a draft says so even when quiet
+            click.echo(f"loushi: {result.out}: {result.mark}", err=True)
+        if not quiet and not result.findings and not result.error:
             files = result.files
             click.echo(f"{result.out}: {result.documents} documents; {len(files.written)} file(s) written, "
                        f"{len(files.unchanged)} unchanged, {len(files.removed)} removed"

@@ -9,9 +9,10 @@ import click
 from .. import exitcodes, lazy
 from ..i18n import language
 from ..report.diff import DIFF_REPORTERS
+from ..session import Options
+from . import session
 
 model_diff = lazy.module("engine.model.diff")
-pipeline = lazy.module("engine.pipeline")
 
 EPILOG = ("Exit codes: 0 compared (with --exit-code: nothing changed); 1 with --exit-code, something "
           "changed; 2 a path does not exist, or the command was used wrongly; 3 an internal error.")
@@ -35,7 +36,7 @@ def command(ctx, paths, rev, fmt, exit_code, today):
         raise click.UsageError("give OLD and NEW (two files or two folders), or --git REV [PATH]")
     if rev is not None and len(paths) > 1:
         raise click.UsageError("with --git give at most one PATH")
-    options = pipeline.Options(today=today.date() if today else dt.date.today())
+    options = session(Options(today=today.date() if today else dt.date.today()))
     try:
         report = (model_diff.diff_git(rev, paths[0] if paths else ".", options) if rev
                   else model_diff.diff(paths[0], paths[1], options))

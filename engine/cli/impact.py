@@ -5,9 +5,11 @@ from __future__ import annotations
 import click
 
 from .. import exitcodes, lazy
-from . import reads_stdin, stopped
+from . import answered, draft_option, mark_line, reads_stdin, session
 
 impact = lazy.module("engine.model.impact")
+gate = lazy.module("engine.gate")
+govmodels = lazy.module("engine.rules.govmodels")
 
 
 @click.command("impact", epilog=exitcodes.HELP)
@@ -19,18 +21,21 @@ impact = lazy.module("engine.model.impact")
 @click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="Output format.")
 @reads_stdin
-def command(path, people, units, fmt):
+@draft_option
+def command(path, people, units, fmt, draft):
     """What happens in the district at PATH if people or units leave (together): posts vacated,
     committees falling below their governance model, escalation steps left without a handler,
     party organisations and buildings affected."""
     if not people and not units:
         raise click.UsageError("name who leaves: --person ID or --unit ID (each repeatable)")
-    outcome = impact.for_path(path, person=people, unit=units)
-    if outcome.report is not None:
-        return stopped(outcome.report)
-    if outcome.error:
-        click.echo(f"loushi impact: {outcome.error}", err=True)
+    district, code = answered(gate.open_district(path, session()), draft)
+    if district is None:
+        return code
+    try:
+        found = impact.compute(district.model, person=people, unit=units, models=govmodels.models(None, session()))
+    except impact.UnknownSubject as exc:
+        click.echo(f"loushi impact: {exc}", err=True)
         return exitcodes.UNUSABLE
     render = impact.render_json if fmt == "json" else impact.render_text
-    click.echo(render(outcome.impact), nl=False)
+    click.echo(mark_line(district, fmt, render(found)), nl=False)
     return exitcodes.OK

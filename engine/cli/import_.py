@@ -6,6 +6,7 @@ import click
 
 from .. import exitcodes, lazy
 from ..i18n import language, text
+from . import session
 
 ledger_apply = lazy.module("engine.ledger.apply")
 
@@ -32,7 +33,7 @@ def command(ctx, ledgers, into, mapping, dry_run, force, prune):
     lang = language((ctx.find_root().params or {}).get("lang"))
     options = ledger_apply.ImportOptions(mapping, dry_run, force, prune, lang=lang,
                                          on_wait=lambda: click.echo(text("write.waiting", lang, path=into), err=True))
-    outcome = ledger_apply.import_ledgers(list(ledgers), into, options)
+    outcome = ledger_apply.import_ledgers(list(ledgers), into, options, session())
     return _report(outcome)
 
 

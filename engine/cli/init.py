@@ -8,6 +8,7 @@ from .. import exitcodes, lazy
 from ..i18n import language, text
 from ..resources import models_dir
 from ..writing import Busy, ChangedMeanwhile
+from . import session
 
 #: engine.init reads the governance models with PyYAML, which ``loushi init --help`` must not wait for.
 scaffolds = lazy.module("engine.init")
@@ -46,6 +47,14 @@ def command(ctx, model_id, name, ident, output, force):
     lang = language((ctx.find_root().params or {}).get("lang"))
     try:
         body = scaffolds.scaffold(model_id, name=name, ident=ident)
+        errors = scaffolds.self_check(body, session())
+        if errors:  # a scaffold that does not validate is loushi's bug, never written
+            for finding in errors:
+                click.echo(f"{finding.line}:{finding.column}: [{finding.level}] {finding.message} ({finding.rule})",
+                           err=True)
+            click.echo("loushi init: internal error: the scaffold does not validate; this is a bug in loushi, "
+                       "please report it with the command you ran", err=True)
+            return exitcodes.INTERNAL
         if output == "-":
             click.echo(body, nl=False)
             return exitcodes.OK

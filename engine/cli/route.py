@@ -9,11 +9,12 @@ from pathlib import Path
 import click
 
 from .. import exitcodes, lazy
-from . import reads_stdin, stopped
+from . import answered, draft_option, mark_line, reads_stdin, session
 
 routing = lazy.module("engine.route")
 route_io = lazy.module("engine.route.io")
 workdays = lazy.module("engine.route.workdays")
+gate = lazy.module("engine.gate")
 
 #: China Standard Time (no daylight saving since 1991): the clock of every district.
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
@@ -63,7 +64,8 @@ def _output(ctx, param, value):
 @click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="Output format.")
 @reads_stdin
-def command(path, building, matter, at, attributes, batch_file, output, force, fmt):
+@draft_option
+def command(path, building, matter, at, attributes, batch_file, output, force, fmt, draft):
     """The path a matter raised in a building of the district at PATH takes: per step its
     level, handler post, the person holding it then (rotations included), its deadline and
     what sends the matter on. Deadlines in working days follow China's statutory holidays
@@ -73,12 +75,22 @@ def command(path, building, matter, at, attributes, batch_file, output, force, f
             raise click.UsageError("--batch takes building, matter and attributes from the file: "
                                    "drop --building, --matter and --attr")
         _check_output(output, batch_file, force)
-        return _batch(routing.batch_for_path(path, batch_file), output, fmt)
-    if output is not None:
+    elif output is not None:
         raise click.UsageError("--output goes with --batch")
-    if not building or not matter:
+    elif not building or not matter:
         raise click.UsageError("name --building and --matter (or give --batch FILE)")
-    return _single(routing.for_path(path, building, matter, at, attributes), fmt)
+    district, code = answered(gate.open_district(path, session()), draft)
+    if district is None:
+        return code
+    calendar = session().kept("calendar", workdays.Calendar)
+    if batch_file is not None:
+        return _batch(district, routing.batch_file(district.model, batch_file, calendar), output, fmt)
+    try:
+        found = routing.route(district.model, building, matter, at, attributes, calendar)
+    except routing.RouteError as exc:
+        click.echo(_error_text(exc), nl=False, err=True)
+        return exitcodes.FINDINGS if exc.config else exitcodes.UNUSABLE
+    return _single(district, found, fmt)
 
 
 def _check_output(output, batch_file, force: bool) -> None:
@@ -90,25 +102,20 @@ def _check_output(output, batch_file, force: bool) -> None:
         raise click.UsageError(f"{output} exists: add --force to replace it")
 
 
-def _single(outcome, fmt: str) -> int:
-    if outcome.report is not None:
-        return stopped(outcome.report)
-    if outcome.error is not None:
-        click.echo(_error_text(outcome.error), nl=False, err=True)
-        return exitcodes.FINDINGS if outcome.error.config else exitcodes.UNUSABLE
-    click.echo((route_io.render_json if fmt == "json" else route_io.render_text)(outcome.route), nl=False)
+def _single(district, found, fmt: str) -> int:
+    answer = (route_io.render_json if fmt == "json" else route_io.render_text)(found)
+    click.echo(mark_line(district, fmt, answer), nl=False)
     return exitcodes.OK
 
 
-def _batch(outcome, output, fmt: str) -> int:
-    if outcome.report is not None:
-        return stopped(outcome.report)
+def _batch(district, outcome, output, fmt: str) -> int:
     if outcome.problems:
         click.echo(route_io.problems_text(outcome.problems), nl=False, err=True)
         return exitcodes.UNUSABLE
     if output is not None:
         route_io.write_results(outcome.batch, output)
-    click.echo((route_io.render_batch_json if fmt == "json" else route_io.render_batch_text)(outcome.batch), nl=False)
+    answer = (route_io.render_batch_json if fmt == "json" else route_io.render_batch_text)(outcome.batch)
+    click.echo(mark_line(district, fmt, answer), nl=False)
     return exitcodes.OK
 
 

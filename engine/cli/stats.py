@@ -5,9 +5,10 @@ from __future__ import annotations
 import click
 
 from .. import exitcodes, lazy
-from . import reads_stdin, stopped
+from . import answered, draft_option, mark_line, reads_stdin, session
 
 stats = lazy.module("engine.model.stats")
+gate = lazy.module("engine.gate")
 
 
 @click.command("stats", epilog=exitcodes.HELP)
@@ -15,12 +16,14 @@ stats = lazy.module("engine.model.stats")
 @click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="Output format.")
 @reads_stdin
-def command(path, fmt):
+@draft_option
+def command(path, fmt, draft):
     """Figures of the district at PATH: counts against the declared figures, coverage rates of
     committees, party organisations and grid heads, posts per person, and vacancies."""
-    outcome = stats.for_path(path)
-    if outcome.report is not None:
-        return stopped(outcome.report)
+    district, code = answered(gate.open_district(path, session()), draft)
+    if district is None:
+        return code
+    figures = stats.compute(district.model)
     render = stats.render_json if fmt == "json" else stats.render_text
-    click.echo(render(outcome.stats), nl=False)
+    click.echo(mark_line(district, fmt, render(figures)), nl=False)
     return exitcodes.OK

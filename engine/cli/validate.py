@@ -10,7 +10,8 @@ import click
 from .. import exitcodes, lazy
 from ..findings import LEVELS
 from ..report import REPORTERS
-from . import baseline_options, color_wanted, reads_stdin
+from ..session import Options
+from . import baseline_options, color_wanted, reads_stdin, session
 
 pipeline = lazy.module("engine.pipeline")
 
@@ -36,8 +37,8 @@ pipeline = lazy.module("engine.pipeline")
 def command(paths, fmt, fail_on, today, color, jobs, packs, models, baseline_file, write_baseline, prune_baseline):
     """Check district configs (files, or folders searched for *.yaml) and print every finding
     as file:line:col: [level] message (rule)."""
-    options = pipeline.Options(today=today.date() if today else dt.date.today(), rule_packs=tuple(packs),
-                               models_dir=models, lang=baseline_options.lang())
+    options = session(Options(today=today.date() if today else dt.date.today(), rule_packs=tuple(packs),
+                              models_dir=models, lang=baseline_options.lang()))
     report = baseline_options.apply(pipeline.validate(paths, options, jobs), baseline_file, write_baseline,
                                     prune_baseline)
     render = REPORTERS[fmt]

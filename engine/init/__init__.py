@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from .. import lazy
 from ..resources import models_dir
 from ..writing import rewrite
+
+gate = lazy.module("engine.gate")  # the self-check of a scaffold, only when one is made
 
 #: Names and duties of the roles the shipped models use.
 ROLE_TEXTS = {
@@ -440,3 +444,13 @@ def write(text: str, path: str | Path, force: bool = False) -> Path:
 
     rewrite(target, edit)
     return target
+
+
+def self_check(text: str, session) -> list:
+    """The error-level findings the gate and the rules find in a scaffold ``text`` (none: a
+    scaffold validates clean by design, so any is a bug in it). Checked from a file of its
+    own in a temporary folder, exactly as ``loushi validate`` would check it."""
+    with tempfile.TemporaryDirectory(prefix="loushi-init-") as folder:
+        path = Path(folder) / "district.yaml"
+        path.write_text(text, encoding="utf-8")
+        return [f for f in gate.open_district(path, session).findings if f.level == "error"]

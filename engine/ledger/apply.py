@@ -34,7 +34,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..i18n import language, text
 from ..load.sources import read_district
-from ..pipeline import Options, validate_one
+from ..gate import open_district
+from ..session import Session
 from ..writing import LOCK_WAIT, Busy, CannotLock, ChangedMeanwhile, Held, hold
 from .convert import Entity, Known, convert
 from .mapping import KINDS, load_mapping
@@ -81,19 +82,22 @@ class Outcome:
         return [p for p in self.problems if p.level == "error"]
 
 
-def import_ledgers(ledgers: list[str | Path], into: str | Path, options: ImportOptions) -> Outcome:
-    """Import ``ledgers`` into the config at ``into`` (see the module's doc)."""
+def import_ledgers(ledgers: list[str | Path], into: str | Path, options: ImportOptions,
+                   session: Session | None = None) -> Outcome:
+    """Import ``ledgers`` into the config at ``into`` (see the module's doc); the would-be
+    config goes through the gate with ``session`` (a new one when not given)."""
     outcome = Outcome(str(into))
+    session = session or Session()
     mapping, outcome.problems = load_mapping(options.mapping)
     if outcome.errors:
         return outcome
     tables = _tables(ledgers, mapping, outcome)
     target = Path(into)
     if options.dry_run or (target.exists() and not options.force):
-        return _import(tables, mapping, target, None, options, outcome)  # writes nothing: no lock
+        return _import(tables, mapping, target, None, options, outcome, session)  # writes nothing: no lock
     try:
         with hold(target, options.lock_wait, options.on_wait) as held:
-            return _import(tables, mapping, target, held, options, outcome)
+            return _import(tables, mapping, target, held, options, outcome, session)
     except Busy as exc:
         outcome.problems.append(Problem(str(target), "error", "import-busy",
                                         text("write.busy", _lang(options), path=str(target), wait=exc.wait)))
@@ -110,7 +114,7 @@ def _lang(options: ImportOptions) -> str:
 
 
 def _import(tables: list, mapping, target: Path, held: Held | None, options: ImportOptions,
-            outcome: Outcome) -> Outcome:
+            outcome: Outcome, session: Session) -> Outcome:
     """The import from reading the config on; ``held``: the config under its lock, when the
     import may write it."""
     exists = held.original is not None if held is not None else target.exists()
@@ -133,7 +137,7 @@ def _import(tables: list, mapping, target: Path, held: Held | None, options: Imp
     new = _edit(orig, entities, kinds, known, target, options, outcome)
     if outcome.errors:
         return outcome
-    return _finish(target, exists, orig, new, held, options, outcome)
+    return _finish(target, exists, orig, new, held, options, outcome, session)
 
 
 def _text(raw: bytes) -> str:
@@ -402,7 +406,7 @@ def _set_grid_buildings(grid) -> None:
 # -- checking and writing ----------------------------------------------------------------
 
 def _finish(target: Path, exists: bool, orig: str, new: str, held: Held | None, options: ImportOptions,
-            outcome: Outcome) -> Outcome:
+            outcome: Outcome, session: Session) -> Outcome:
     if exists and new == orig:
         outcome.status = "unchanged"
         return outcome
@@ -417,7 +421,7 @@ def _finish(target: Path, exists: bool, orig: str, new: str, held: Held | None, 
                                         f"{exc.strerror or exc}", "check that the folder exists and is writable"))
         return outcome
     try:
-        outcome.findings = _new_errors(target, temp)
+        outcome.findings = _new_errors(target, temp, session)
         if outcome.findings:
             outcome.problems.append(Problem(name, "error", "import-invalid",
                                             "the imported config would not validate; nothing written",
@@ -453,11 +457,11 @@ def _write(held: Held, new: str, options: ImportOptions, outcome: Outcome) -> No
     outcome.status = "written"
 
 
-def _new_errors(target: Path, temp: Path) -> list:
-    """The errors validating ``temp`` finds that the config at ``target`` does not already have."""
-
-    after = validate_one(temp, Options()).findings
-    before = validate_one(target, Options()).findings if target.exists() else []
+def _new_errors(target: Path, temp: Path, session: Session) -> list:
+    """The errors the gate finds in ``temp`` (loader, schema, ids, references and rules) that
+    the config at ``target`` does not already have."""
+    after = open_district(temp, session).findings
+    before = open_district(target, session).findings if target.exists() else []
     had = Counter((f.rule, f.message) for f in before if f.level == "error")
     result = []
     for finding in after:

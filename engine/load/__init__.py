@@ -38,7 +38,6 @@ import yaml
 from yaml import events as ev
 
 from ..findings import Finding
-from ..gcpause import paused
 
 #: Deepest nesting of mappings and sequences accepted (a real district config is ~7 deep).
 MAX_DEPTH = 100
@@ -170,12 +169,11 @@ def load_text(text: str, name: str) -> Document:
     builder = _Builder(name)
     builder.findings.extend(_invisible(text, name))
     try:
-        with paused():
-            parser = _LOADER(text)
-            try:  # the parser's events straight from it: yaml.parse asks twice per event, in a generator
-                builder.run(iter(parser.get_event, None))
-            finally:
-                parser.dispose()
+        parser = _LOADER(text)
+        try:  # the parser's events straight from it: yaml.parse asks twice per event, in a generator
+            builder.run(iter(parser.get_event, None))
+        finally:
+            parser.dispose()
     except yaml.MarkedYAMLError as exc:
         if exc.problem == _LIBYAML_DEPTH:
             return _too_deep(text, name, exc, builder.findings)

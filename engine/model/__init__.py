@@ -17,12 +17,14 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Iterator, NamedTuple
+from types import MappingProxyType
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from ..findings import Finding
 from ..load import YMap, YSeq, pointer
 from ..load.sources import COLLECTIONS, Source
 from ..schema import schema
+from ..session import Session
 
 #: Names of the roles every district has without declaring them.
 BUILTIN_ROLES = {
@@ -94,6 +96,9 @@ class Model:
         self.posts: dict[str, Post] = {}
         self.references: list[Reference] = []
         self.problems: list[Finding] = []
+        #: The derived indexes (units in a building, posts of a body ...), computed once by
+        #: :func:`build` and read-only: a mapping of mappings to tuples.
+        self.relations: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
 
     # -- lookups -------------------------------------------------------------------------
     def get(self, kind: str, ident: str | None) -> YMap | None:
@@ -156,19 +161,19 @@ class Model:
         members = self.entities["units"][unit].get("party_members") or {}
         return members.get("full", 0), members.get("probationary", 0)
 
-    def units_in(self, building: str) -> list[str]:
-        return self._index("units_in").get(building, [])
+    def units_in(self, building: str) -> tuple[str, ...]:
+        return self.relations["units_in"].get(building, ())
 
-    def clusters_of(self, building: str) -> list[str]:
+    def clusters_of(self, building: str) -> tuple[str, ...]:
         """The cluster grids listing ``building`` (exactly one in a sound district)."""
-        return self._index("clusters_of").get(building, [])
+        return self.relations["clusters_of"].get(building, ())
 
     def building_grid(self, building: str) -> str | None:
-        grids = self._index("building_grids").get(building, [])
+        grids = self.relations["building_grids"].get(building, ())
         return grids[0] if grids else None
 
-    def micro_grids(self, building: str) -> list[str]:
-        return self._index("micro_grids").get(building, [])
+    def micro_grids(self, building: str) -> tuple[str, ...]:
+        return self.relations["micro_grids"].get(building, ())
 
     def grid_above(self, grid: str, level: str) -> str | None:
         """The grid of ``level`` at or above ``grid``, following ``parent``."""
@@ -193,18 +198,18 @@ class Model:
             return None
         return clusters[0] if level == "cluster" else self.grid_above(clusters[0], level)
 
-    def committees_of(self, building: str) -> list[str]:
-        return self._index("committees_of").get(building, [])
+    def committees_of(self, building: str) -> tuple[str, ...]:
+        return self.relations["committees_of"].get(building, ())
 
-    def party_orgs_of(self, building: str) -> list[str]:
+    def party_orgs_of(self, building: str) -> tuple[str, ...]:
         """Party organisations covering ``building``: by its buildings or by units in it."""
-        return self._index("party_orgs_of").get(building, [])
+        return self.relations["party_orgs_of"].get(building, ())
 
-    def posts_of(self, body: str) -> list[Post]:
-        return self._index("posts_of_body").get(body, [])
+    def posts_of(self, body: str) -> tuple[Post, ...]:
+        return self.relations["posts_of_body"].get(body, ())
 
-    def posts_held_by(self, person: str) -> list[Post]:
-        return self._index("posts_of_person").get(person, [])
+    def posts_held_by(self, person: str) -> tuple[Post, ...]:
+        return self.relations["posts_of_person"].get(person, ())
 
     def body_for(self, body: str, building: str, level: str) -> str | None:
         """The body a step's handler names, for a matter raised in ``building`` at ``level``."""
@@ -226,7 +231,7 @@ class Model:
         return [post for post in self.posts_of(body) if post.role == handler["role"]]
 
     def rotation_of(self, post: str) -> YMap | None:
-        return self._index("rotations").get(post)
+        return self.relations["rotations"].get(post)
 
     def holder_at(self, post: Post, day: dt.date) -> str | None:
         """Who holds ``post`` on ``day``: the turn of its rotation, else its holder."""
@@ -256,11 +261,9 @@ class Model:
         return Finding(file, line, col, level, rule, message, pointer(path + ((field,) if field else ())),
                        target or ident, hint)
 
-    def _index(self, name: str) -> dict:
-        cache = self.__dict__.setdefault("_indexes", {})
-        if not cache:
-            cache.update(_relations(self))
-        return cache[name]
+    def orgs_of_unit(self, unit: str) -> tuple[str, ...]:
+        """Party organisations that list ``unit`` among their units."""
+        return self.relations["orgs_of_unit"].get(unit, ())
 
 
 def nearest(word: str, pool: Iterable[str], cutoff: float = 0.6) -> str | None:
@@ -314,13 +317,16 @@ def period_start(start: dt.date, index: int, period: str) -> dt.date:
     return dt.date(year, month + 1, day)
 
 
-def build(source: Source) -> Model:
-    """Resolve a schema-valid district document into a :class:`Model`."""
+def build(source: Source, session: Session | None = None) -> Model:
+    """Resolve a schema-valid district document into a :class:`Model` (its indexes computed
+    here, once; nothing writes into the model after)."""
+    session = session or Session()
     model = Model(source)
     _collect(model)
     _collect_posts(model)
-    _resolve(model)
+    _resolve(model, session.kept("reference-fields", lambda: reference_fields(session.kept("schema", schema))))
     model.problems.sort()
+    model.relations = _relations(model)
     return model
 
 
@@ -378,8 +384,7 @@ def _implicit(model: Model, ident: str, role: str, holder: str, body: str, kind:
     model.posts[ident] = Post(ident, role, holder, body, kind, None, entity, field, implicit=True)
 
 
-def _resolve(model: Model) -> None:
-    walker = _ref_walker()
+def _resolve(model: Model, walker: dict) -> None:
     for kind in (*COLLECTIONS, "sources"):
         spec = walker.get(kind)
         if spec is None:
@@ -445,10 +450,8 @@ def _walk(spec: dict, node: Any, path: tuple) -> Iterator[tuple]:
                 yield from _walk(sub[1], item, path + (key, index))
 
 
-@lru_cache(maxsize=1)
-def _ref_walker() -> dict:
-    """From the schema's ``x-refers-to`` notes: which fields of which kinds name other ids."""
-    root = schema()
+def reference_fields(root: dict) -> dict:
+    """From the schema ``root``'s ``x-refers-to`` notes: which fields of which kinds name other ids."""
     walker = {}
     for kind in COLLECTIONS:
         spec = _spec(root["properties"][kind]["items"])
@@ -488,10 +491,10 @@ def _field_spec(sub: dict):
 
 
 def _relations(model: Model) -> dict:
-    """Every derived index, built in one pass per kind (see ``Model._index``)."""
+    """Every derived index, built in one pass per kind, as read-only mappings of tuples."""
     idx: dict[str, dict] = {name: {} for name in (
         "units_in", "clusters_of", "building_grids", "micro_grids", "committees_of", "party_orgs_of",
-        "posts_of_body", "posts_of_person", "rotations")}
+        "posts_of_body", "posts_of_person", "rotations", "orgs_of_unit")}
     for unit, entity in model.entities["units"].items():
         idx["units_in"].setdefault(entity["building"], []).append(unit)
     for grid, entity in model.entities["grids"].items():
@@ -517,9 +520,14 @@ def _relations(model: Model) -> dict:
         idx["posts_of_body"].setdefault(post.body, []).append(post)
         if post.holder is not None:
             idx["posts_of_person"].setdefault(post.holder, []).append(post)
+    for org, entity in model.entities["party_orgs"].items():
+        for unit in entity.get("units") or []:
+            idx["orgs_of_unit"].setdefault(unit, []).append(org)
     for building, orgs in idx["party_orgs_of"].items():
         orgs.sort(key=lambda org: _ORG_ORDER.get(model.entities["party_orgs"][org]["kind"], 9))
-    return idx
+    return MappingProxyType({name: MappingProxyType({key: value if name == "rotations" else tuple(value)
+                                                     for key, value in index.items()})
+                             for name, index in idx.items()})
 
 
 #: Nearest first: the branch of a building before its general branch and committee.

@@ -33,10 +33,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .. import exitcodes, rules
+from .. import exitcodes
 from ..findings import Finding
+from ..gate import GATE_RULES, District, open_district
 from ..load.sources import COLLECTIONS, DISTRICT_FILE, YAML_SUFFIXES, discover
-from ..pipeline import Options, prepare
+from ..session import Session
 from ..rules.baseline import fingerprint
 
 #: Sections of a district's changes, in the order reports show them.
@@ -167,8 +168,9 @@ class _Side:
 # -- entry points ---------------------------------------------------------------------------
 def diff(old: str | Path, new: str | Path, options=None, *, old_display: Callable[[str], str] | None = None,
          old_may_be_missing: bool = False) -> DiffReport:
-    """Compare the districts at ``old`` with those at ``new`` (two files, or two folders)."""
-    options = options or Options()
+    """Compare the districts at ``old`` with those at ``new`` (two files, or two folders).
+    ``options``: the run's session, or the options both sides are validated with."""
+    options = options if isinstance(options, Session) else Session(options)
     old, new = Path(old), Path(new)
     problems = [_missing(p) for p in (old, new) if not p.exists() and not (p is old and old_may_be_missing)]
     if problems:
@@ -259,6 +261,8 @@ def _compare(label: str, old: Path | None, new: Path | None, options, display) -
     changes = _finding_changes(before, after)
     if after.model is None:  # nothing was resolved: the new side just could not be checked as far
         changes = [c for c in changes if c.change != "resolved"]
+    if before.model is None:  # nor did the rules' findings appear: the old side never got to the rules
+        changes = [c for c in changes if c.change != "appeared" or c.subject in GATE_RULES]
     if before.model is not None and after.model is not None:
         changes += model_changes(before.model, after.model)
     result.changes = sorted(changes, key=Change.sort_key)
@@ -298,12 +302,14 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def _side(path: Path, options, display, check: bool = True) -> _Side:
-    prepared = prepare(path)
-    findings = list(prepared.findings)
-    if prepared.model is not None and check:
-        findings = sorted(findings + rules.check(prepared.model, options).findings)
-    findings = [replace(f, file=display(f.file), message=display(f.message), hint=display(f.hint)) for f in findings]
-    return _Side(path, display, prepared.model, findings, [display(f) for f in prepared.files])
+    """One side through the gate: its model (None when rejected) and its findings (the rules'
+    too when ``check``). ``options`` is the run's session, or the options of a new one."""
+    session = options if isinstance(options, Session) else Session(options)
+    opened = open_district(path, session, rules=check)
+    model = opened.model if isinstance(opened, District) else None
+    findings = [replace(f, file=display(f.file), message=display(f.message), hint=display(f.hint))
+                for f in opened.findings]
+    return _Side(path, display, model, findings, [display(f) for f in opened.files])
 
 
 def model_changes(old, new) -> list[Change]:

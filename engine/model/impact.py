@@ -19,35 +19,13 @@ once) returns plain, sorted data:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..rules.govmodels import models
-from ..usable import model_or_report
 
 
 class UnknownSubject(LookupError):
     """The person or unit named is not in the district."""
-
-
-@dataclass
-class Outcome:
-    """The impact (``impact``), the validation report that stopped it, or an error message."""
-
-    impact: dict | None = None
-    report: object | None = None
-    error: str = ""
-
-
-def for_path(path: str | Path, person=None, unit=None) -> Outcome:
-    """The impact of ``person`` and/or ``unit`` (an id, or several) leaving the district at ``path``."""
-    usable = model_or_report(path)
-    if usable.model is None:
-        return Outcome(report=usable.report)
-    try:
-        return Outcome(compute(usable.model, person=person, unit=unit))
-    except UnknownSubject as exc:
-        return Outcome(error=str(exc))
 
 
 def _ids(value) -> list[str]:

@@ -10,11 +10,8 @@ be checked by hand against the config: a rate is ``covered / total`` with both n
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
-from ..usable import model_or_report
 
 #: Coverage measures of buildings: key → Chinese label.
 COVERAGE = {
@@ -25,22 +22,6 @@ COVERAGE = {
 }
 #: How many of the busiest people the text output lists.
 BUSIEST = 10
-
-
-@dataclass
-class Outcome:
-    """The figures (``stats``), or the validation report that stopped them."""
-
-    stats: dict | None
-    report: object | None
-
-
-def for_path(path: str | Path) -> Outcome:
-    """The figures of the district at ``path``, or the findings that make it unusable."""
-    usable = model_or_report(path)
-    if usable.model is None:
-        return Outcome(None, usable.report)
-    return Outcome(compute(usable.model), None)
 
 
 def compute(model) -> dict:

@@ -11,17 +11,17 @@ changed (see ``keys``), and stops at files edited by hand unless ``force`` is gi
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 import yaml
 
 from .. import lazy
-from ..gcpause import frozen, kept, paused
+from ..gate import District, draft_mark, open_district
 from ..load.sources import discover, district_id, duplicate_districts
-from ..pipeline import prepare
 from ..resources import models_dir
+from ..session import Session
 from . import ics, keys
 from .context import Builder, Ledger, Window
 from .documents import plan
@@ -51,6 +51,10 @@ class BuildOptions:
     total: Callable[[int], None] | None = None
     #: Overwrite (or remove) files of the output folder edited by hand or not written by loushi.
     force: bool = False
+    #: Build even when the config has error-level findings (``--draft``) ...
+    draft: bool = False
+    #: ... and print this line at the top of every document (``草稿：配置有N个错误``).
+    mark: str = ""
 
 
 @dataclass
@@ -66,42 +70,47 @@ class BuildResult:
     error: str = ""
     #: Files that stopped the build (see ``output.Conflict``): (path, "edited" | "unknown").
     conflicts: list[tuple[str, str]] = field(default_factory=list)
+    mark: str = ""  # a draft's mark, printed at the top of every document
 
     @property
     def ok(self) -> bool:
         return not self.error and not self.fatal and not any(f.level == "error" for f in self.findings)
 
 
-def build_paths(paths, out: str | Path, options: BuildOptions) -> list[BuildResult]:
-    """Build every district named by ``paths``; several districts go to ``out/<district id>``."""
+def build_paths(paths, out: str | Path, options: BuildOptions, session: Session | None = None) -> list[BuildResult]:
+    """Build every district named by ``paths``; several districts go to ``out/<district id>``.
+
+    Each district goes through the gate (:func:`engine.gate.open_district`): a rejected one,
+    or one with error-level findings, is not built unless ``options.draft``; a draft's
+    documents say at their top how many errors the config has."""
+    session = session or Session()
     districts, problems = discover(paths)
     if problems:
         return [BuildResult(str(p.file), Path(out), findings=[p], fatal=True) for p in problems]
     results = []
     seen: list[tuple[str, tuple | None]] = []
     for main in districts:
-        with kept() as keep:  # the collector leaves the model alone while its documents are made
-            prepared = prepare(main)
-            target = Path(out)
-            seen.append((prepared.path, district_id(prepared.source)))
-            clash = duplicate_districts(seen)  # its documents would replace the first one's
-            if len(districts) > 1 and prepared.model is not None:
-                target = target / safe_name(prepared.model.id)
-            errors = [f for f in prepared.findings + getattr(prepared.model, "problems", []) if f.level == "error"]
-            errors += [f for f in clash if f.file in prepared.files]
-            if prepared.model is None or errors:
-                results.append(BuildResult(prepared.path, target, findings=sorted(errors or prepared.findings),
-                                           fatal=prepared.fatal))
-                continue
-            keep()
-            results.append(build(prepared.model, target, options))
+        opened = open_district(main, session)
+        target = Path(out)
+        model = getattr(opened, "model", None)
+        seen.append((opened.path, district_id(model.source) if model is not None else None))
+        clash = [f for f in duplicate_districts(seen) if f.file in opened.files]  # its documents would replace the first one's
+        if len(districts) > 1 and model is not None:
+            target = target / safe_name(model.id)
+        if not isinstance(opened, District) or (opened.errors and not options.draft) or clash:
+            errors = [f for f in opened.findings if f.level == "error"] + clash
+            results.append(BuildResult(opened.path, target, findings=sorted(errors or list(opened.findings)),
+                                       fatal=opened.fatal))
+            continue
+        marked = replace(options, mark=draft_mark(opened)) if options.draft else options
+        results.append(build(opened.model, target, marked))
     return results
 
 
 def build(model, out: str | Path, options: BuildOptions) -> BuildResult:
     """Render every document of ``model`` whose inputs changed since the build ``out`` holds,
     and write them into ``out``, one at a time."""
-    result = BuildResult(model.source.path, Path(out))
+    result = BuildResult(model.source.path, Path(out), mark=options.mark)
     tree = Tree(Path(out), force=options.force)
     try:
         with tree:
@@ -129,13 +138,6 @@ def render_files(model, options: BuildOptions) -> tuple[dict[str, bytes], int]:
     return files, count
 
 
-#: Rendering makes no garbage cycles worth a collector walking the records it keeps (a city's
-#: build spent a tenth of its time there): it runs paused, with the plan frozen, and every this
-#: many documents the young generations are collected by hand, so whatever cycles a template
-#: does make are freed, and what survives is frozen with the plan (see gcpause.frozen).
-_COLLECT_EVERY = 2000
-
-
 def render_into(model, options: BuildOptions, put: Callable[..., None],
                 fresh: Callable[[str, str | None], bool] | None = None, program: str = "") -> int:
     """Render every document of ``model``, handing each file to ``put(path, bytes, key)`` as soon
@@ -143,34 +145,31 @@ def render_into(model, options: BuildOptions, put: Callable[..., None],
     returns the number of documents. With ``fresh``, a file for which ``fresh(path, key)`` says
     so is not made (a document none of whose files is due is not rendered); ``program`` is the
     key of what renders (``keys.program``)."""
-    with paused():  # see _COLLECT_EVERY
-        env = template_environment(options.templates)
-        window = Window(options.start, options.months)
-        builder = Builder(model, window, governance_models())
-        docs = plan(builder)
-        if options.total:
-            options.total(len(docs))
-        created = config_date(model)
-        district = builder.district()
-        with frozen() as settle:  # the plan and what the builder keeps: no collection walks them again
-            for number, doc in enumerate(docs, 1):
-                context = {"district": district, "title": doc.title, "window": window, **doc.values()}
-                due = _outputs(doc, options.formats)
-                made = {}
-                if fresh is not None:
-                    digest = keys.context(context)
-                    made = {path: keys.document(program, fmt, path, digest, doc.kind, doc.template,
-                                                created.isoformat(), model.id) for path, fmt in due}
-                    due = [(path, fmt) for path, fmt in due if not fresh(path, made[path])]
-                if due:
-                    context["ledger"] = Ledger()
-                    for path, data in _formats(env, doc, context, due, created, model.id):
-                        put(path, data, made.get(path))
-                doc.make = doc.context = None  # rendered: only its title and path are read again (the index)
-                if options.progress:
-                    options.progress(1)
-                if number % _COLLECT_EVERY == 0:
-                    settle()
+    env = template_environment(options.templates)
+    window = Window(options.start, options.months)
+    builder = Builder(model, window, governance_models())
+    docs = plan(builder)
+    if options.total:
+        options.total(len(docs))
+    created = config_date(model)
+    district = builder.district()
+    for doc in docs:
+        context = {"district": district, "title": doc.title, "window": window, "draft": options.mark,
+                   **doc.values()}
+        due = _outputs(doc, options.formats)
+        made = {}
+        if fresh is not None:
+            digest = keys.context(context)
+            made = {path: keys.document(program, fmt, path, digest, doc.kind, doc.template,
+                                        created.isoformat(), model.id) for path, fmt in due}
+            due = [(path, fmt) for path, fmt in due if not fresh(path, made[path])]
+        if due:
+            context["ledger"] = Ledger()
+            for path, data in _formats(env, doc, context, due, created, model.id):
+                put(path, data, made.get(path))
+        doc.make = doc.context = None  # rendered: only its title and path are read again (the index)
+        if options.progress:
+            options.progress(1)
     if "xlsx" in options.formats:  # duty lists and rosters as Excel workbooks (engine/ledger/export.py)
         for path, data in ledger_export.workbooks(model, options).items():
             put(path, data, None)

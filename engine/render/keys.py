@@ -89,7 +89,8 @@ def whole(program_key: str, model, options) -> str | None:
     file cannot be read again (the build then renders what ``document`` keys say)."""
     trace = Tracer(model)
     digest = _hasher()
-    digest.update(f"{program_key}\n{sorted(options.formats)}\n{options.start.isoformat()}\n{options.months}\n".encode())
+    digest.update(f"{program_key}\n{sorted(options.formats)}\n{options.start.isoformat()}\n{options.months}\n"
+                  f"{getattr(options, 'mark', '')}\n".encode())
     for name in sorted({model.source.path, *model.source.files}):
         try:
             data = Path(name).read_bytes()

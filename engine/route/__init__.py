@@ -26,9 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import kind_name
-from ..usable import model_or_report
 from .io import Row, failure_problem, read_rows
-from .workdays import (CalendarError, OfficeHours, OfficeHoursError, deadline,
+from .workdays import (Calendar, CalendarError, OfficeHours, OfficeHoursError, deadline,
                        format_time)
 
 
@@ -104,9 +103,11 @@ class _Place:
                 f"for the building '{self.building}'")
 
 
-def route(model, building: str, matter: str, at: dt.datetime, attributes: dict | None = None) -> Route:
-    """The path a matter of category ``matter`` raised in ``building`` at ``at`` takes."""
-    return follow(model, plan(model, building, matter, attributes or {}), at)
+def route(model, building: str, matter: str, at: dt.datetime, attributes: dict | None = None,
+          calendar: Calendar | None = None) -> Route:
+    """The path a matter of category ``matter`` raised in ``building`` at ``at`` takes
+    (``calendar``: the run's working days, see :class:`.workdays.Calendar`)."""
+    return follow(model, plan(model, building, matter, attributes or {}), at, calendar)
 
 
 @dataclass(frozen=True)
@@ -136,11 +137,12 @@ def plan(model, building: str, matter: str, attributes: dict) -> Plan:
     return Plan(building, matter, tuple(sorted(values.items())), index + 1, when, office_hours(model), tuple(steps))
 
 
-def follow(model, planned: Plan, at: dt.datetime) -> Route:
+def follow(model, planned: Plan, at: dt.datetime, calendar: Calendar | None = None) -> Route:
     """The route of ``planned`` for a matter raised at ``at``: holders and deadlines, step by step."""
+    calendar = calendar or Calendar()
     steps, start = [], at
     for place, step, posts in planned.steps:
-        resolved = _step(model, place, step, posts, start, planned.office)
+        resolved = _step(model, place, step, posts, start, planned.office, calendar)
         steps.append(resolved)
         start = resolved.deadline
     return Route(model.id, planned.building, model.entities["buildings"][planned.building]["name"], planned.matter,
@@ -221,7 +223,8 @@ def office_hours(model) -> OfficeHours:
 
 
 # -- one step ------------------------------------------------------------------------------------
-def _step(model, place: _Place, step: dict, posts: tuple, start: dt.datetime, office: OfficeHours) -> Step:
+def _step(model, place: _Place, step: dict, posts: tuple, start: dt.datetime, office: OfficeHours,
+          calendar: Calendar | None = None) -> Step:
     handler = step["handler"]
     handlers = tuple(_handler(model, post, start.date()) for post in posts)
     if all(h.holder is None for h in handlers):
@@ -230,7 +233,7 @@ def _step(model, place: _Place, step: dict, posts: tuple, start: dt.datetime, of
         raise RouteError(f"{place}: the handler {which} vacant on {start:%Y-%m-%d}", config=True,
                          where=model.position(handler, "role"), hint="fill the post, or its rotation's turn")
     try:
-        end = deadline(start, step["limit"], office)
+        end = deadline(start, step["limit"], office, calendar)
     except CalendarError as exc:
         raise RouteError(f"{place}, starting {format_time(start)}: {exc}", hint=exc.hint,
                          where=model.position(step, "limit"), field="time") from None
@@ -306,8 +309,9 @@ class BatchResult:
         return {"posts": _load(self.routes, _post_keys), "people": _load(self.routes, _person_keys)}
 
 
-def batch(model, rows) -> BatchResult:
+def batch(model, rows, calendar: Calendar | None = None) -> BatchResult:
     """Route every row; a row that cannot be routed is kept with its error."""
+    calendar = calendar or Calendar()
     result = BatchResult(model.id)
     plans: dict[tuple, Plan | RouteError] = {}
     for row in rows:
@@ -320,7 +324,7 @@ def batch(model, rows) -> BatchResult:
         try:
             if isinstance(plans[key], RouteError):
                 raise plans[key]
-            result.routes.append((row, follow(model, plans[key], row.at)))
+            result.routes.append((row, follow(model, plans[key], row.at, calendar)))
         except RouteError as exc:
             result.failures.append((row, exc))
     return result
@@ -346,39 +350,21 @@ def _load(routes, keys) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["first"], -r["on_path"], r["id"]))
 
 
-# -- from a path ---------------------------------------------------------------------------------
+# -- a batch ------------------------------------------------------------------------------------
 @dataclass
 class Outcome:
-    """A route or a batch, the validation report that stopped it, or the error that did."""
+    """A batch, or the problems of its file (findings)."""
 
-    route: Route | None = None
     batch: BatchResult | None = None
-    report: object | None = None
-    error: RouteError | None = None
-    problems: list = field(default_factory=list)  # batch file problems (findings)
+    problems: list = field(default_factory=list)
 
 
-def for_path(path: str | Path, building: str, matter: str, at: dt.datetime,
-             attributes: dict | None = None) -> Outcome:
-    """Route one matter in the district at ``path``."""
-    usable = model_or_report(path)
-    if usable.model is None:
-        return Outcome(report=usable.report)
-    try:
-        return Outcome(route=route(usable.model, building, matter, at, attributes))
-    except RouteError as exc:
-        return Outcome(error=exc)
-
-
-def batch_for_path(path: str | Path, batch_file: str | Path) -> Outcome:
-    """Route every matter listed in the CSV file ``batch_file`` in the district at ``path``."""
-    usable = model_or_report(path)
-    if usable.model is None:
-        return Outcome(report=usable.report)
-    declared = sorted(usable.model.data.get("attributes") or {})
-    read = read_rows(batch_file, declared)
+def batch_file(model, path: str | Path, calendar: Calendar | None = None) -> Outcome:
+    """Route every matter listed in the CSV file at ``path`` in the district of ``model``."""
+    declared = sorted(model.data.get("attributes") or {})
+    read = read_rows(path, declared)
     if read.problems:
         return Outcome(problems=sorted(read.problems))
-    result = batch(usable.model, read.rows)
-    problems = [failure_problem(str(batch_file), read.columns, row, exc) for row, exc in result.failures]
+    result = batch(model, read.rows, calendar)
+    problems = [failure_problem(str(path), read.columns, row, exc) for row, exc in result.failures]
     return Outcome(batch=result, problems=sorted(problems))

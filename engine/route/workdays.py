@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import chinese_calendar
 from chinese_calendar import constants
@@ -76,19 +75,47 @@ class OfficeHours:
         return {"start": f"{self.start:%H:%M}", "end": f"{self.end:%H:%M}"}
 
 
-def deadline(start: dt.datetime, limit: dict, office: OfficeHours) -> dt.datetime:
-    """The deadline of a step that starts at ``start`` with ``limit`` (one of hours, days, working_days)."""
+class Calendar:
+    """China's working days, remembered for one run (a session keeps one): a batch of a
+    city's matters asks for the same few hundred days again and again."""
+
+    def __init__(self):
+        self._working: dict[dt.date, bool] = {}
+        self._added: dict[tuple[dt.date, int], dt.date] = {}
+
+    def is_working_day(self, day: dt.date) -> bool:
+        found = self._working.get(day)
+        if found is None:
+            found = self._working[day] = is_working_day(day)
+        return found
+
+    def add_working_days(self, day: dt.date, count: int) -> dt.date:
+        """The ``count``-th working day after ``day`` (``day`` itself not counted)."""
+        key = (day, count)
+        found = self._added.get(key)
+        if found is None:
+            found = day
+            for _ in range(count):
+                found += dt.timedelta(days=1)
+                while not self.is_working_day(found):
+                    found += dt.timedelta(days=1)
+            self._added[key] = found
+        return found
+
+
+def deadline(start: dt.datetime, limit: dict, office: OfficeHours, calendar: Calendar | None = None) -> dt.datetime:
+    """The deadline of a step that starts at ``start`` with ``limit`` (one of hours, days,
+    working_days); ``calendar`` is the run's (a new one when not given)."""
     (unit, value), = limit.items()
     if unit == "hours":
         return _ceil_minute(start + dt.timedelta(hours=value))
     if unit == "days":
         return start + dt.timedelta(days=value)
     if unit == "working_days":
-        return dt.datetime.combine(add_working_days(start.date(), value), office.end)
+        return dt.datetime.combine((calendar or Calendar()).add_working_days(start.date(), value), office.end)
     raise ValueError(f"unknown limit unit: {unit!r}")
 
 
-@lru_cache(maxsize=65536)
 def add_working_days(day: dt.date, count: int) -> dt.date:
     """The ``count``-th working day after ``day`` (``day`` itself not counted)."""
     for _ in range(count):
@@ -104,7 +131,6 @@ def next_working_day(day: dt.date) -> dt.date:
     return day
 
 
-@lru_cache(maxsize=4096)
 def is_working_day(day: dt.date) -> bool:
     """True on a working day in China (make-up working days included); CalendarError outside the calendar."""
     try:
@@ -113,7 +139,6 @@ def is_working_day(day: dt.date) -> bool:
         raise CalendarError(day.year) from None
 
 
-@lru_cache(maxsize=1)
 def calendar_years() -> tuple[int, int]:
     """The first and last year the holiday calendar knows."""
     years = {day.year for day in constants.holidays} | {day.year for day in constants.workdays}

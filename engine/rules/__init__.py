@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from ..findings import Finding
 from ..i18n import text
 from ..model import nearest
+from ..session import Session
 from . import govmodels
 from .config import Config, resolve
 from .run import run_rule
@@ -26,12 +27,15 @@ class Outcome:
 
 
 def check(model, options) -> Outcome:
-    """Every finding of the rules ``model``'s district selects, suppressions applied."""
-    config = resolve(model, tuple(getattr(options, "rule_packs", ()) or ()))
-    raw: list[Finding] = list(govmodels.problems(getattr(options, "models_dir", None)))
+    """Every finding of the rules ``model``'s district selects, suppressions applied.
+    ``options``: the run's session, or the options of a new one."""
+    session = options if isinstance(options, Session) else Session(options)
+    options = session.options
+    config = resolve(model, tuple(getattr(options, "rule_packs", ()) or ()), session)
+    raw: list[Finding] = list(govmodels.problems(getattr(options, "models_dir", None), session))
     for rule in config.rules:
         stamped = config.levels[rule.id]
-        for item in run_rule(rule, model, config.options[rule.id], options):
+        for item in run_rule(rule, model, config.options[rule.id], options, session):
             raw.append(item if item.rule == "rule-error" else replace(item, level=stamped, rule=rule.id))
     kept, suppressed = _suppress(raw, config, options.today)
     kept.extend(_config_findings(config, options, _Known(model, raw)))

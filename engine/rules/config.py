@@ -44,14 +44,14 @@ class Config:
     packs: list[str] = field(default_factory=list)
 
 
-def resolve(model, extra: tuple[str, ...] = ()) -> Config:
+def resolve(model, extra: tuple[str, ...] = (), session=None) -> Config:
     """The rule configuration of ``model``'s district, with extra pack files from the command line."""
     block = model.data.get("rules") or YMap(model.source.path, model.source.line, model.source.col)
     base = Path(model.source.path).parent
     entries = block.get("extends")
     own = [str(base / e) for e in entries or [] if is_path(e)]
     extra = tuple(str(p) for p in extra)
-    cat = catalog(extra + tuple(own))
+    cat = catalog(extra + tuple(own), session)
     findings = list(cat.findings)
     chosen = _choose(cat, entries, base, block, findings) + [_pack_of(cat, p) for p in extra if _pack_of(cat, p)]
     chosen = sorted(set(chosen), key=chosen.index)

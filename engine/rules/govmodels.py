@@ -7,63 +7,52 @@ Extra models come from a folder given as ``models_dir`` in validate's options.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from pathlib import Path
 
-from .. import lazy
 from ..findings import Finding
 from ..load import load_file, locate
 from ..resources import models_dir
-from ..schema.fast import is_valid
-
-# The wording of a broken model file's schema errors: a clean one does not load it.
-jsonschema = lazy.module("jsonschema")
+from ..schema.fast import SchemaCheck
+from ..session import Session
 
 RULE = "rule-pack"
 
 
-def models(extra: str | None = None) -> dict[str, dict]:
-    """Every usable governance model by id: the shipped ones, then ``extra``'s (which win)."""
-    return _load(_stamps(extra))[0]
+def models(extra: str | None = None, session: Session | None = None) -> dict[str, dict]:
+    """Every usable governance model by id: the shipped ones, then ``extra``'s (which win);
+    read once per ``session`` (each call without one reads the files again)."""
+    return _loaded(extra, session)[0]
 
 
-def problems(extra: str | None = None) -> list[Finding]:
+def problems(extra: str | None = None, session: Session | None = None) -> list[Finding]:
     """What is wrong with the model files (each broken file is left out of :func:`models`)."""
-    return _load(_stamps(extra))[1]
+    return _loaded(extra, session)[1]
 
 
-def _stamps(extra: str | None) -> tuple:
+def _loaded(extra: str | None, session: Session | None) -> tuple[dict[str, dict], list[Finding]]:
+    if session is None:
+        return _load(_files(extra))
+    return session.kept(("governance", extra), lambda: _load(_files(extra)))
+
+
+def _files(extra: str | None) -> tuple:
     folders = [str(models_dir())] + ([str(extra)] if extra else [])
-    return tuple((str(p), p.stat().st_mtime_ns) for f in folders for p in sorted(Path(f).glob("*.yaml")))
+    return tuple(str(p) for f in folders for p in sorted(Path(f).glob("*.yaml")))
 
 
-@lru_cache(maxsize=1)
-def _model_schema() -> dict:
+def _model_schema() -> SchemaCheck:
     with open(Path(__file__).with_name("model.schema.json"), encoding="utf-8") as handle:
-        return json.load(handle)
+        return SchemaCheck(json.load(handle))
 
 
-@lru_cache(maxsize=1)
-def _validator():
-    return jsonschema.Draft202012Validator(_model_schema())
-
-
-def _schema_errors(data) -> list:
-    """The model file's schema errors; none, without importing jsonschema, when the compiled
-    check passes it."""
-    if is_valid(data, _model_schema()):
-        return []
-    return sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-
-
-@lru_cache(maxsize=8)
-def _load(stamps: tuple) -> tuple[dict[str, dict], list[Finding]]:
+def _load(paths: tuple) -> tuple[dict[str, dict], list[Finding]]:
     result, findings = {}, []
-    for path, _ in stamps:
+    checker = _model_schema()
+    for path in paths:
         doc = load_file(path)
         found = [Finding(f.file, f.line, f.column, "error", RULE, f"governance model: {f.message}") for f in doc.findings]
         if not doc.fatal:
-            for error in _schema_errors(doc.data):
+            for error in checker.errors(doc.data):
                 file, line, col = locate(doc.data, tuple(error.absolute_path))
                 where = "/".join(str(p) for p in error.absolute_path) or "the model"
                 found.append(Finding(file, line, col, "error", RULE, f"governance model: {where}: {error.message}"))
@@ -81,7 +70,7 @@ def of(ctx, committee: dict) -> dict | None:
     """
     known = getattr(ctx, "governance_models", None)
     if known is None:
-        known = ctx.governance_models = models(getattr(ctx.extra, "models_dir", None))
+        known = ctx.governance_models = models(getattr(ctx.extra, "models_dir", None), ctx.session)
     return known.get(committee.get("model"))
 
 

@@ -12,20 +12,15 @@ from __future__ import annotations
 import difflib
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .. import lazy
 from ..findings import Finding
 from ..load import YMap, load_file, locate
 from ..resources import rules_dir
-from ..schema.fast import is_valid
+from ..schema.fast import SchemaCheck
 from . import expr, scope
 from .checks import CHECKS
-
-# The wording of a broken pack's schema errors: a clean pack does not load it.
-jsonschema = lazy.module("jsonschema")
 
 RULE = "rule-pack"
 #: Checks the engine itself performs (on the district's ``rules:`` block), not a check module.
@@ -94,32 +89,21 @@ def option_ok(spec: dict, value: Any) -> bool:
     return True
 
 
-@lru_cache(maxsize=1)
-def _pack_schema() -> dict:
+def pack_schema() -> SchemaCheck:
+    """The rule pack schema (``pack.schema.json``), ready to check packs with."""
     with open(Path(__file__).with_name("pack.schema.json"), encoding="utf-8") as handle:
-        return json.load(handle)
+        return SchemaCheck(json.load(handle))
 
 
-@lru_cache(maxsize=1)
-def _schema_validator():
-    return jsonschema.Draft202012Validator(_pack_schema())
-
-
-def _schema_errors(data: Any) -> list:
-    """The pack's schema errors; a pack the compiled check passes has none, and spares every
-    run the import of jsonschema."""
-    if is_valid(data, _pack_schema()):
-        return []
-    return sorted(_schema_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-
-
-def load_pack(path: str | Path) -> tuple[Pack | None, list[Finding]]:
-    """Read one pack file; ``None`` and findings when it cannot be used at all."""
+def load_pack(path: str | Path, checker: SchemaCheck | None = None) -> tuple[Pack | None, list[Finding]]:
+    """Read one pack file; ``None`` and findings when it cannot be used at all. ``checker``:
+    the pack schema, when loading several packs (read and compiled once for all of them)."""
     name = str(path)
     doc = load_file(path, name)
+    checker = checker or pack_schema()
     if doc.fatal:
         return None, [_as_pack_finding(f) for f in doc.findings]
-    errors = _schema_errors(doc.data)
+    errors = checker.errors(doc.data)
     findings = [_at(doc.data, tuple(e.absolute_path), _schema_message(e), key=e.validator == "additionalProperties")
                 for e in errors]
     if findings:
@@ -219,28 +203,22 @@ def shipped_packs() -> list[Path]:
     return sorted(rules_dir().glob("*.yaml"))
 
 
-def catalog(extra: tuple[str, ...] = ()) -> Catalog:
-    """The shipped packs and ``extra`` pack files, loaded once per set of file versions."""
+def catalog(extra: tuple[str, ...] = (), session=None) -> Catalog:
+    """The shipped packs and ``extra`` pack files, loaded once per ``session`` (each call
+    without one reads the files again)."""
     paths = tuple(str(p) for p in shipped_packs()) + tuple(str(p) for p in extra)
-    stamps = tuple(_stamp(p) for p in paths)
-    return _catalog(paths, stamps)
+    if session is None:
+        return _catalog(paths)
+    return session.kept(("catalog", paths), lambda: _catalog(paths))
 
 
-def _stamp(path: str) -> tuple:
-    try:
-        stat = Path(path).stat()
-        return (stat.st_mtime_ns, stat.st_size)
-    except OSError:
-        return (0, 0)
-
-
-@lru_cache(maxsize=16)
-def _catalog(paths: tuple[str, ...], _stamps: tuple) -> Catalog:
+def _catalog(paths: tuple[str, ...]) -> Catalog:
     packs: dict[str, Pack] = {}
     rules: dict[str, Rule] = {}
     findings: list[Finding] = []
+    checker = pack_schema()
     for path in paths:
-        pack, problems = load_pack(path)
+        pack, problems = load_pack(path, checker)
         findings.extend(problems)
         if pack is None:
             continue

@@ -31,7 +31,8 @@ class Context:
     rule: object
     options: dict
     today: object
-    extra: object = None  # validate's Options (models folder ...)
+    extra: object = None  # the run's options (models folder ...)
+    session: object = None  # the run's session (governance models ...)
 
     def hit(self, entity, field: str | None, target: str = "", hint: str = "", **params) -> Finding:
         """A finding about ``entity`` (at its ``field``), its message from the rule's template."""
@@ -45,12 +46,12 @@ def _ident(entity) -> str:
     return entity.get("id", "") if isinstance(entity, dict) else ""
 
 
-def run_rule(rule, model, options: dict, run_options) -> Iterable[Finding]:
+def run_rule(rule, model, options: dict, run_options, session=None) -> Iterable[Finding]:
     """The rule's findings; a rule still running after ``TIME_BUDGET`` seconds (one evaluation
     that never ends, say a message looping 99999 × 99999 times) is stopped with a rule-error."""
     try:
         with _deadline(TIME_BUDGET):
-            return _run_rule(rule, model, options, run_options)
+            return _run_rule(rule, model, options, run_options, session)
     except _Expired:
         return [Finding(rule.file, rule.line, 1, "error", "rule-error",
                         f"rule {rule.id} stopped after {TIME_BUDGET:.0f} s: an expression or message runs too long",
@@ -81,14 +82,14 @@ def _deadline(seconds: float):
         signal.signal(signal.SIGPROF, previous)
 
 
-def _run_rule(rule, model, options: dict, run_options) -> list[Finding]:
+def _run_rule(rule, model, options: dict, run_options, session=None) -> list[Finding]:
     today = run_options.today
     if rule.check is not None:
         module = CHECKS.get(rule.check)
         if module is None:  # an engine check (config, suppressions): the engine reports it
             return []
         try:
-            return list(module.run(Context(model, rule, options, today, run_options)))
+            return list(module.run(Context(model, rule, options, today, run_options, session)))
         except Exception as exc:  # e.g. a message template that fails on a value: report it, go on
             return [Finding(rule.file, rule.line, 1, "error", "rule-error",
                             f"rule {rule.id} failed: {type(exc).__name__}: {exc}",

@@ -56,7 +56,7 @@ def helpers(model, today: dt.date) -> dict:
         "get": lambda kind, ident: model.entities.get(kind, {}).get(ident),
         "full_members": full_members,
         "all_members": all_members,
-        "orgs_of_unit": lambda ident, form=None: [org for org in _orgs_by_unit(model).get(ident, [])
+        "orgs_of_unit": lambda ident, form=None: [org for org in model.orgs_of_unit(ident)
                                                   if form is None or _form(model, org) == form],
         "units_in": lambda ident: list(model.units_in(ident)),
         "clusters_of": lambda ident: list(model.clusters_of(ident)),
@@ -100,17 +100,6 @@ def _members(model, entity, levels: tuple) -> int:
     if own:
         return sum(own.get(level, 0) for level in levels)
     return sum(_members(model, model.entities["units"].get(u), levels) for u in entity.get("units") or [])
-
-
-def _orgs_by_unit(model) -> dict:
-    cache = model.__dict__.setdefault("_rules_cache", {})
-    if "orgs_by_unit" not in cache:
-        index: dict = {}
-        for org, entity in model.entities["party_orgs"].items():
-            for unit in entity.get("units") or []:
-                index.setdefault(unit, []).append(org)
-        cache["orgs_by_unit"] = index
-    return cache["orgs_by_unit"]
 
 
 def _form(model, org: str) -> str:

@@ -12,14 +12,14 @@ import datetime as dt
 import difflib
 import json
 import re
-from functools import lru_cache
 from typing import Any, Iterator
 
 from .. import lazy
 from ..findings import Finding
 from ..load import locate, pointer
 from ..resources import schema_path
-from .fast import is_valid
+from ..session import Session
+from .fast import compiled, is_valid
 
 # jsonschema words the errors of a district the compiled check fails: clean runs never load it.
 jsonschema = lazy.module("jsonschema")
@@ -29,16 +29,17 @@ RULE = "schema"
 _TRUTHY_WORDS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF"}
 
 
-@lru_cache(maxsize=1)
 def schema() -> dict:
-    """The district config schema (Draft 2020-12), as shipped."""
+    """The district config schema (Draft 2020-12), as shipped (read from its file: a run asks
+    its session, which reads it once)."""
     with open(schema_path(), encoding="utf-8") as handle:
         return json.load(handle)
 
 
-@lru_cache(maxsize=1)
-def _validator():
-    return strict_validator(schema())
+def validator(root: dict):
+    """``jsonschema``'s validator of the schema ``root`` (it words the findings), read as loushi
+    means it (see :func:`strict_validator`)."""
+    return strict_validator(root)
 
 
 def strict_validator(definition: dict):
@@ -88,17 +89,24 @@ def _whole_float(data: Any) -> bool:
     return False
 
 
-def check(data: Any, where: tuple[str, int, int] = ("", 0, 0)) -> list[Finding]:
+def compiled_check(session: Session):
+    """The run's compiled clean-path check of the district schema (see :mod:`.fast`)."""
+    return session.kept("schema-fast", lambda: compiled(session.kept("schema", schema)))
+
+
+def check(data: Any, where: tuple[str, int, int] = ("", 0, 0), session: Session | None = None) -> list[Finding]:
     """Every schema violation in ``data`` (a loaded district), as sorted findings.
 
     ``where`` is the position of the document itself, for a root that is not a mapping.
     A district the compiled check passes is clean; any other goes to ``jsonschema``, whose
     errors make the messages (see :mod:`engine.schema.fast`).
     """
+    session = session or Session()
     # the compiled check takes 3.0 for an integer: a district holding one goes to jsonschema
-    if is_valid(data, schema()) and not _whole_float(data):
+    if is_valid(data, compiled_check(session)) and not _whole_float(data):
         return []
-    findings = [f for error in _leaves(_validator().iter_errors(data)) for f in _findings(error, data, where)]
+    checker = session.kept("schema-validator", lambda: validator(session.kept("schema", schema)))
+    findings = [f for error in _leaves(checker.iter_errors(data)) for f in _findings(error, data, where)]
     return sorted(set(findings))
 
 

@@ -7,13 +7,11 @@ names its rule's message may use. A new check is one module and one entry here.
 
 from __future__ import annotations
 
-from . import (coverage_rate, declared, duplicates, esc_end, esc_handlers, esc_limits, esc_loop, esc_start,
+from . import (coverage_rate, declared, esc_end, esc_handlers, esc_limits, esc_loop, esc_start,
                grid_heads, model_known, model_kind, model_members, model_posts, model_sources, orphan_grid,
-               party_loop, references, rotation_cover, rotation_required, single_holder)
+               party_loop, rotation_cover, rotation_required, single_holder)
 
 CHECKS = {
-    "reference": references,
-    "duplicate-id": duplicates,
     "orphan-grid": orphan_grid,
     "party-org-loop": party_loop,
     "declared-figures": declared,

@@ -8,7 +8,7 @@ PARAMS = ("committee", "model", "known")
 
 
 def run(ctx):
-    known = sorted(govmodels.models(getattr(ctx.extra, "models_dir", None)))
+    known = sorted(govmodels.models(getattr(ctx.extra, "models_dir", None), ctx.session))
     for ident, committee in ctx.model.entities["committees"].items():
         name = committee.get("model")
         if name and name not in known:

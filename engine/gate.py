@@ -1,0 +1,164 @@
+"""The gate: the one place that decides whether a district can be used, for every command.
+
+``open_district(path, session)`` loads the district at ``path`` (its main file and every file
+it includes), checks it against the schema, builds its model and runs its rules. What it gives
+is one of two values:
+
+* :class:`Rejected`: the loader, the schema or the model found an error (YAML that cannot be
+  read, a key the format does not know, an id used twice, a reference to nothing). These are
+  the checks listed in :data:`GATE_RULES`. They are not rules: a district cannot disable,
+  suppress or re-level them, and a ``rules:`` block that tries is itself an error
+  (``not-a-rule``) at the line that names one. No command goes on from a rejected district.
+* :class:`District`: the frozen model and every finding (the gate's warnings and the rules'
+  findings, suppressions applied). ``validate`` reports the findings; the commands that read
+  the district (``build``, ``stats``, ``route``, ``impact``, ``graph``) stop on an error-level
+  one unless asked for a draft (:func:`stops`), so every command gives the same answer
+  about the same config.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import model as model_stage
+from . import rules as rule_stage
+from . import schema
+from .findings import Finding
+from .i18n import text
+from .load import YMap, locate
+from .load.sources import discover, read_district
+
+#: The checks of the gate, by the rule id their findings carry. They run before any rule, on
+#: every district, and a ``rules:`` block cannot switch them off.
+LOADER_RULES = frozenset((
+    "path-missing", "path-not-one-district",
+    "yaml-read", "yaml-empty", "yaml-encoding", "yaml-syntax", "yaml-depth", "yaml-key", "yaml-alias-bomb",
+    "yaml-documents", "yaml-merge-key", "yaml-duplicate-key", "yaml-control-character", "yaml-tag",
+    "include-missing", "include-outside", "include-self", "include-shape",
+))
+SCHEMA_RULE = "schema"
+MODEL_RULES = frozenset(("duplicate-id", "reference"))
+#: A ``rules:`` block naming a gate check under disable, suppress, levels or options.
+NOT_A_RULE = "not-a-rule"
+GATE_RULES = LOADER_RULES | {SCHEMA_RULE, NOT_A_RULE} | MODEL_RULES
+
+#: The sections of a ``rules:`` block that name rule ids, and where in each the id is written.
+_RULE_SECTIONS = ("disable", "suppress", "levels", "options")
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A district no command goes on from: the gate's findings say why. ``fatal``: it could not
+    even be read (exit 2); otherwise it was read and is wrong (exit 1)."""
+
+    path: str
+    files: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    fatal: bool = False
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.level == "error")
+
+
+@dataclass(frozen=True)
+class District:
+    """A district that passed the gate: its model, and every finding of the gate and the rules."""
+
+    path: str
+    files: tuple[str, ...]
+    model: object
+    findings: tuple[Finding, ...]
+    summary: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def errors(self) -> int:
+        """How many error-level findings the rules left (a draft says so on every page)."""
+        return sum(1 for f in self.findings if f.level == "error")
+
+    fatal = False
+
+
+def open_district(path: str | Path, session, *, rules: bool = True) -> District | Rejected:
+    """The district at ``path`` (a main file, or a folder holding one district) through the gate.
+
+    ``rules=False`` skips the rules (``diff`` of a side it only reads the model of); every
+    command that answers about a district runs them."""
+    districts, problems = discover([path])
+    if problems:
+        return Rejected(str(path), (), tuple(sorted(problems)), fatal=True)
+    if len(districts) != 1:
+        return Rejected(str(path), (), (_not_one(path, districts),), fatal=True)
+    return _open(districts[0], session, rules)
+
+
+def _open(main: Path, session, rules: bool) -> District | Rejected:
+    source = read_district(main)
+    files = tuple(source.files)
+    findings = list(source.findings)
+    if source.fatal or source.data is None:
+        return Rejected(source.path, files, tuple(sorted(findings)), fatal=True)
+    findings.extend(schema.check(source.data, (source.path, source.line, source.col), session))
+    if _has_error(findings):
+        return Rejected(source.path, files, tuple(sorted(findings)))
+    model = model_stage.build(source, session)
+    findings.extend(model.problems)
+    findings.extend(overrides(model.data.get("rules")))
+    if _has_error(findings):
+        return Rejected(source.path, files, tuple(sorted(findings)))
+    summary: dict = {}
+    if rules:
+        outcome = rule_stage.check(model, session)
+        findings.extend(outcome.findings)
+        summary = outcome.summary
+    return District(source.path, files, model, tuple(sorted(findings)), summary)
+
+
+def overrides(block) -> list[Finding]:
+    """A ``not-a-rule`` error wherever a ``rules:`` block names a gate check (see the module)."""
+    if not isinstance(block, YMap):
+        return []
+    result = []
+    for section in _RULE_SECTIONS:
+        entries = block.get(section)
+        if isinstance(entries, dict):
+            named = [((section, key), key, True) for key in entries]
+        elif isinstance(entries, list):
+            named = [((section, index, "rule") if section == "suppress" else (section, index),
+                      entry.get("rule") if isinstance(entry, dict) else entry, section == "suppress")
+                     for index, entry in enumerate(entries)]
+        else:
+            continue
+        for where, rule, key in named:
+            if rule in GATE_RULES:
+                file, line, col = locate(block, where, key=key)
+                message = " / ".join(text(f"gate.{section}", lang, rule=rule) for lang in ("zh", "en"))
+                hint = " / ".join(text("gate.hint", lang, rule=rule) for lang in ("zh", "en"))
+                result.append(Finding(file, line, col, "error", NOT_A_RULE, message, "", rule, hint))
+    return sorted(result)
+
+
+def stops(opened: District | Rejected, draft: bool = False) -> bool:
+    """Whether ``opened`` keeps a command from answering: a rejected district always does; a
+    district with error-level rule findings does unless ``draft`` (the answer is then marked,
+    see :func:`draft_mark`). :func:`engine.pipeline.report_of` words why."""
+    return isinstance(opened, Rejected) or (opened.errors > 0 and not draft)
+
+
+def draft_mark(opened: District, lang: str = "zh") -> str:
+    """The line that marks a draft document or answer: ``草稿：配置有N个错误``; empty when clean."""
+    if not opened.errors:
+        return ""
+    return text("gate.draft", lang, count=opened.errors)
+
+
+def _has_error(findings: list[Finding]) -> bool:
+    return any(f.level == "error" for f in findings)
+
+
+def _not_one(path, districts: list[Path]) -> Finding:
+    found = ", ".join(str(d) for d in districts[:5]) or "none"
+    return Finding(str(path), 0, 0, "error", "path-not-one-district",
+                   f"expected one district here, found {len(districts)} ({found})", "", "",
+                   "name the district's main file, or a folder holding only that district")
