@@ -193,17 +193,29 @@ def test_removed_committee_takes_its_posts_with_it(tmp_path):
 
 
 def test_findings_that_appear_and_disappear(tmp_path):
-    broken = edit(MINI.read_text(encoding="utf-8"), ("role: party_member_rep, holder: p-zheng}", "role: party_member_rep, holder: p-zhen}"))
-    old, new = pair(tmp_path, ("role: party_member_rep, holder: p-zheng}", "role: party_member_rep, holder: p-zhen}"))
+    # b-1 is listed by g-c1 already: a second cluster grid is a rule's error, not the gate's
+    change = ("buildings: [b-3], heads: [p-sun]}", "buildings: [b-3, b-1], heads: [p-sun]}")
+    broken = edit(MINI.read_text(encoding="utf-8"), change)
+    old, new = pair(tmp_path, change)
     appeared = [c for c in changes(str(old), str(new)) if c["section"] == "findings"]
     assert [(c["change"], c["id"], c["field"], c["new"]["file"]) for c in appeared] == [
-        ("appeared", "reference", "error", str(new))]
-    assert "p-zhen" in appeared[0]["new"]["message"]
+        ("appeared", "building-one-cluster", "error", str(new))]
+    assert "b-1" in appeared[0]["new"]["message"]
     back_old, back_new = tmp_path / "b-old.yaml", tmp_path / "b-new.yaml"
     back_old.write_text(broken, encoding="utf-8")
     back_new.write_text(MINI.read_text(encoding="utf-8"), encoding="utf-8")
     resolved = [c for c in changes(str(back_old), str(back_new)) if c["section"] == "findings"]
     assert [(c["change"], c["old"]["file"]) for c in resolved] == [("resolved", str(back_old))]
+
+
+def test_a_reference_to_nobody_keeps_the_side_from_being_compared(tmp_path):
+    """A reference to nobody is the gate's error: that side is not compared (exit 2), and the
+    finding is listed as the reason."""
+    old, new = pair(tmp_path, ("role: party_member_rep, holder: p-zheng}", "role: party_member_rep, holder: p-zhen}"))
+    result = run("--format", "json", str(old), str(new))
+    assert result.exit_code == 2, result.output
+    district = json.loads(result.output)["districts"][0]
+    assert [(f["rule"], f["file"]) for f in district["refused"]] == [("reference", str(new))]
 
 
 def test_unreadable_new_side_compares_findings_only(tmp_path):

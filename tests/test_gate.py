@@ -137,11 +137,18 @@ def test_a_clean_district_is_answered_without_a_mark(tmp_path):
 
 
 def test_diff_shows_the_findings_validate_shows(broken):
+    """A side the gate rejects is not compared: diff refuses it with the gate's findings (exit
+    2); a side the gate lets through shows the rules' errors as findings that appeared."""
     name, path = broken
     errors = validated(path)
     result = invoke(["diff", "-f", "json", "--today", "2026-11-23", str(MINI), str(path)])
-    assert result.exit_code == exitcodes.OK, result.output
     report = json.loads(result.stdout)
+    if any(f["rule"] in GATE_RULES for f in errors):
+        assert result.exit_code == exitcodes.UNUSABLE, result.output
+        refused = {(f["rule"], f["line"]) for d in report["districts"] for f in d["refused"]}
+        assert refused == {(f["rule"], f["line"]) for f in errors}
+        return
+    assert result.exit_code == exitcodes.OK, result.output
     appeared = {(c["id"], c["new"]["line"]) for d in report["districts"] for c in d["changes"]
                 if c["section"] == "findings" and c["change"] == "appeared" and c["field"] == "error"}
     assert appeared == {(f["rule"], f["line"]) for f in errors}
