@@ -25,7 +25,10 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..findings import Finding
 from ..model import kind_name
+from ..project import ProjectError
+from ..project import load as load_project
 from ..usable import model_or_report
 from .io import Row, failure_problem, read_rows
 from .workdays import (CalendarError, OfficeHours, OfficeHoursError, deadline,
@@ -376,7 +379,12 @@ def batch_for_path(path: str | Path, batch_file: str | Path) -> Outcome:
     if usable.model is None:
         return Outcome(report=usable.report)
     declared = sorted(usable.model.data.get("attributes") or {})
-    read = read_rows(batch_file, declared)
+    try:
+        limits = load_project(path).limits  # the project's loushi.toml, found from the config's folder
+    except ProjectError as exc:
+        return Outcome(problems=[Finding(str(exc.file), exc.line, exc.column, "error", "project-config",
+                                         exc.message("en"), "", "", exc.hint("en"))])
+    read = read_rows(batch_file, declared, limits)
     if read.problems:
         return Outcome(problems=sorted(read.problems))
     result = batch(usable.model, read.rows)
