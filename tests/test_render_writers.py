@@ -37,7 +37,7 @@ def _run(model) -> tuple[Run, list]:
     return run, plan(model, window)
 
 
-@pytest.mark.parametrize("name", ["md", "html", "docx", "ics"])
+@pytest.mark.parametrize("name", sorted(WRITERS))
 def test_a_writer_keeps_no_document_alive(name):
     """Weak references to the pages a writer was given are dead once the next ones are written."""
     model = prepare(MINI).model
