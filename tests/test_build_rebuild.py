@@ -33,8 +33,8 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int, int]]:
 @pytest.fixture
 def rendered(monkeypatch):
     """The documents rendered (by title) and the calendars made, as the build asks the writers."""
-    import engine.render as render
-    from engine.render import ics
+    import engine.render.writers as render
+    from engine.render.writers import ics
 
     made = {"documents": [], "calendars": []}
     real_render, real_calendar = render.render, ics.calendar

@@ -123,7 +123,7 @@ def test_an_output_folder_that_cannot_be_made_is_a_clear_error(tmp_path, where):
 
 
 def _small_files():
-    resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))  # a disk that is full after 20 kB per file
+    resource.setrlimit(resource.RLIMIT_FSIZE, (8_000, 8_000))  # a disk that is full after 8 kB per file (a .docx has 10)
 
 
 def test_a_full_disk_is_a_clear_error_and_keeps_the_previous_output(tmp_path):

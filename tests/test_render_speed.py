@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from engine.pipeline import prepare
-from engine.render import governance_models
+from engine.render.plan import governance_models
 from engine.render.context import Builder, Window
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +34,7 @@ def test_turns_by_holder_matches_a_scan_of_every_roster():
 
 
 def test_ics_fold_keeps_short_lines_and_folds_long_ones_at_75_octets():
-    from engine.render.ics import fold
+    from engine.render.writers.ics import fold
 
     assert fold("SUMMARY:楼长轮值") == "SUMMARY:楼长轮值"
     exact = "X" * 75

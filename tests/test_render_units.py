@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from engine.render import ics, markdown, words
+from engine.render import markdown, words
+from engine.render.writers import ics
 from engine.render.environment import md_escape
 from engine.render.output import MAX_STEM, check_paths, OutputError, safe_name, unique_names
 
@@ -74,28 +75,43 @@ def test_check_paths_refuses_escapes(path):
         check_paths({path: b""})
 
 
-def test_markdown_blocks():
-    blocks = markdown.parse("# 标题\n\n## 第一章　总则\n\n第一行\n第二行\n\n- 甲\n- 乙\n\n| a | b \\| c |\n| --- | --- |\n"
-                            "| 1 | 2 |\n\n```mermaid\nflowchart TD\n```\n---\n")
-    kinds = [(b.kind, b.level) for b in blocks]
-    assert kinds == [("heading", 1), ("heading", 2), ("paragraph", 0), ("list", 0), ("table", 0), ("code", 0),
-                     ("rule", 0)]
-    assert blocks[2].text == "第一行第二行"
-    assert blocks[4].header == ["a", "b \\| c"] and blocks[4].items == [["1", "2"]]
-    assert blocks[5].lang == "mermaid"
+def test_markdown_tokens():
+    tokens = markdown.parser().parse("# 标题\n\n## 第一章　总则\n\n第一行\n第二行\n\n- 甲\n- 乙\n\n| a | b \\| c |\n"
+                                     "| --- | --- |\n| 1 | 2 |\n\n```mermaid\nflowchart TD\n```\n")
+    opening = [t.type for t in tokens if t.nesting == 1 and t.type not in ("list_item_open", "tr_open", "th_open",
+                                                                          "td_open", "thead_open", "tbody_open")]
+    assert opening == ["heading_open", "heading_open", "paragraph_open", "bullet_list_open", "paragraph_open",
+                       "paragraph_open", "table_open"]
+    inline = [markdown.plain(t) for t in tokens if t.type == "inline"]
+    assert inline[:3] == ["标题", "第一章　总则", "第一行第二行"]  # a soft break joins Chinese lines
+    assert inline[5:] == ["a", "b | c", "1", "2"]
+    assert tokens[-1].type == "fence" and tokens[-1].info == "mermaid"
 
 
-def test_inline_spans_and_escapes():
-    spans = markdown.inline("**第一条**　见[目录](index.md)，a\\*b<br>c")
-    assert spans[0] == markdown.Span("第一条", bold=True)
-    assert markdown.Span("目录", href="index.md") in spans
-    assert markdown.plain("**第一条**　a\\*b\\|c") == "第一条　a*b|c"
-    assert markdown.Span("\n") in spans
+def _inline(text: str):
+    tokens = markdown.parser().parse(text)
+    return next(t for t in tokens if t.type == "inline")
 
 
-def test_md_escape_round_trips():
-    text = "A|B *x* _y_ [z](w) <br> #1 \\"
-    assert markdown.plain(md_escape(text)) == text
+@pytest.mark.parametrize("text", ["A|B *x* _y_ [z](w) <br> #1 \\", "- 列表", "1. 编号", "=HYPERLINK(\"x\")",
+                                  "司法所<img src=x onerror=alert(1)>", "![图](http://x)", "&lt;b&gt;", "~~删除~~",
+                                  "# 标题", "`代码`", "<https://example.invalid>", "+1", "12) 项"])
+def test_md_escape_round_trips_and_makes_no_markup(text):
+    inline = _inline(md_escape(text))
+    assert markdown.plain(inline) == text
+    assert [c.type for c in inline.children] == ["text"] * len(inline.children)
+
+
+def test_md_escape_keeps_a_table_row_on_one_line():
+    cell = md_escape("第一行\n第二行 | 第三列")
+    assert "\n" not in cell
+    tokens = markdown.parser().parse(f"| {cell} | x |\n| --- | --- |\n")
+    assert [markdown.plain(t) for t in tokens if t.type == "inline"] == ["第一行 第二行 | 第三列", "x"]
+
+
+def test_md_escape_drops_the_indent_that_would_make_code():
+    tokens = markdown.parser().parse(md_escape("    缩进") + "\n")
+    assert [t.type for t in tokens][:1] == ["paragraph_open"]
 
 
 def test_flow_nodes_of_a_linear_chart():
@@ -129,11 +145,6 @@ def test_window_end():
     window = Window(dt.date(2025, 11, 1), 3)
     assert window.end == dt.date(2026, 2, 1) and window.last == dt.date(2026, 1, 31)
 
-
-def test_md_escape_keeps_a_table_row_on_one_line():
-    cell = md_escape("第一行\n第二行 | 第三列")
-    assert "\n" not in cell
-    assert markdown.cells(f"| {cell} | x |") == [cell, "x"]
 
 
 @pytest.mark.parametrize("digests", [{}, {"a.md": ("ab" * 32, 3, "k1")},

@@ -21,6 +21,7 @@ pipeline = lazy.module("engine.pipeline")
 report_stage = lazy.module("engine.report")
 workdays = lazy.module("engine.route.workdays")
 
+#: The writers' names (engine/render/writers/: ``WRITERS``; a test checks the two agree) and ``all``.
 FORMAT_CHOICES = ("md", "html", "docx", "ics", "xlsx", "all")
 #: Builds with more documents than this show a progress bar (on a terminal).
 PROGRESS_FROM = 20
@@ -91,8 +92,7 @@ def command(path, out, formats, templates, start, months, force, quiet, draft):
         workdays.check_months(start, months)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--start' / '--months'") from None
-    chosen = render.FORMATS if "all" in formats else tuple(f for f in render.FORMATS if f in formats)
-    chosen += ("xlsx",) if "xlsx" in formats else ()  # workbooks: engine/ledger/export.py
+    chosen = tuple(f for f in render.WRITERS if f in formats or ("all" in formats and f in render.ALL))
     bar = _Progress(enabled=not quiet)
     options = render.BuildOptions(chosen, templates, start, months, progress=bar.advance, total=bar.start,
                                   force=force, draft=draft)

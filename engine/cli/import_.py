@@ -12,7 +12,10 @@ ledger_apply = lazy.module("engine.ledger.apply")
 
 #: Problems that mean the input could not be read at all (exit 2), not bad rows in it (exit 1).
 UNUSABLE_RULES = {"ledger-missing", "ledger-format", "ledger-unreadable", "ledger-encoding",
-                  "import-config-unusable", "mapping-shape"}
+                  "import-config-unusable", "mapping-shape",
+                  # hostile or broken files, and a loushi.toml that cannot be used
+                  "ledger-encrypted", "ledger-xml-entities", "ledger-limit", "ledger-formula-uncomputed",
+                  "project-config"}
 
 
 @click.command("import", epilog=exitcodes.HELP)

@@ -33,8 +33,11 @@ from typing import Callable
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..i18n import language, text
+from ..project import Limits
 from ..load.sources import read_district
 from ..gate import open_district
+from ..project import ProjectError
+from ..project import load as load_project
 from ..session import Session
 from ..writing import LOCK_WAIT, Busy, CannotLock, ChangedMeanwhile, Held, hold
 from .convert import Entity, Known, convert
@@ -64,6 +67,7 @@ class ImportOptions:
     lang: str | None = None            # of loushi's own messages (engine.i18n); None: the locale's
     lock_wait: float = LOCK_WAIT       # seconds to wait for another run writing the same config
     on_wait: Callable[[], None] | None = None  # called once when the import has to wait
+    limits: Limits | None = None       # how much of a ledger is read; None: the project's (loushi.toml)
 
 
 @dataclass
@@ -91,8 +95,11 @@ def import_ledgers(ledgers: list[str | Path], into: str | Path, options: ImportO
     mapping, outcome.problems = load_mapping(options.mapping)
     if outcome.errors:
         return outcome
-    tables = _tables(ledgers, mapping, outcome)
     target = Path(into)
+    limits = _limits(target, options, outcome)
+    if limits is None:
+        return outcome
+    tables = _tables(ledgers, mapping, limits, options.lang, outcome)
     if options.dry_run or (target.exists() and not options.force):
         return _import(tables, mapping, target, None, options, outcome, session)  # writes nothing: no lock
     try:
@@ -121,7 +128,7 @@ def _import(tables: list, mapping, target: Path, held: Held | None, options: Imp
     known = _known(target, outcome)
     if any(p.rule == "import-config-unusable" for p in outcome.problems):
         return outcome
-    entities, problems = convert(tables, mapping, known)  # every bad row is reported, not just the first
+    entities, problems = convert(tables, mapping, known, options.lang)  # every bad row is reported, not just the first
     outcome.problems = sorted(outcome.problems + problems)
     if outcome.errors:
         return outcome
@@ -161,10 +168,24 @@ def _unchanged(entities: dict[str, list[Entity]], known: Known) -> bool:
     return True
 
 
-def _tables(ledgers, mapping, outcome: Outcome) -> list:
+def _limits(target: Path, options: ImportOptions, outcome: Outcome) -> Limits | None:
+    """The limits for reading the ledgers: the options', else those of the project the config
+    belongs to (its loushi.toml), else the defaults; None when loushi.toml cannot be used."""
+    if options.limits is not None:
+        return options.limits
+    try:
+        return load_project(target.parent if str(target.parent) else Path(".")).limits
+    except ProjectError as exc:
+        lang = _lang(options)
+        outcome.problems.append(Problem(f"{exc.file}:{exc.line}:{exc.column}", "error", "project-config",
+                                        exc.message(lang), exc.hint(lang)))
+        return None
+
+
+def _tables(ledgers, mapping, limits: Limits, lang: str | None, outcome: Outcome) -> list:
     tables = []
     for ledger in ledgers:
-        sheets, problems = read(ledger)
+        sheets, problems = read(ledger, limits, lang)
         outcome.problems += problems
         for sheet in sheets:
             table, problems = mapping.table(sheet)

@@ -19,7 +19,9 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from ..i18n import language, text
 from ..load.sources import COLLECTIONS
+from .guard import Uncomputed
 from .mapping import ENUM_FIELDS, ENUM_IDS, KINDS, Mapping, Table
 from .read import Problem
 
@@ -88,12 +90,16 @@ class Known:
         return {ident for items in self.by_kind.values() for ident in items}
 
 
-def convert(tables: list[Table], mapping: Mapping, known: Known) -> tuple[dict[str, list[Entity]], list[Problem]]:
+def convert(tables: list[Table], mapping: Mapping, known: Known,
+            lang: str | None = None) -> tuple[dict[str, list[Entity]], list[Problem]]:
     """The entities the ``tables`` describe, by kind, with ids and resolved references."""
     entities: dict[str, list[Entity]] = {kind: [] for kind in KINDS}
     problems: list[Problem] = []
     for table in tables:
         for number, cells in table.records():
+            if any(isinstance(value, Uncomputed) for value, _column in cells.values()):
+                problems += _uncomputed(table, number, cells, language(lang))
+                continue
             entity = _entity(table, number, cells, mapping, problems)
             if entity is not None:
                 entities[table.kind].append(entity)
@@ -107,6 +113,14 @@ def convert(tables: list[Table], mapping: Mapping, known: Known) -> tuple[dict[s
         for entity in entities[kind]:
             problems += _resolve(entity, index)
     return entities, sorted(problems)
+
+
+def _uncomputed(table: Table, number: int, cells: dict, lang: str) -> list[Problem]:
+    """A row with formula cells nobody computed: each is reported, and the row is left out (its
+    values are not known)."""
+    return [Problem(table.sheet.where(number, column), "error", "ledger-formula-uncomputed",
+                    text("ledger.uncomputed", lang), text("ledger.uncomputed-hint", lang))
+            for value, column in sorted(cells.values(), key=lambda cell: cell[1]) if isinstance(value, Uncomputed)]
 
 
 def _entity(table: Table, number: int, cells: dict, mapping: Mapping, problems: list) -> Entity | None:

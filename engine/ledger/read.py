@@ -7,6 +7,10 @@ it seem to have: merges at or below the header row are reported, title merges ab
 not. CSV files are read as UTF-8 (with or without a byte-order mark); a file that is not
 valid UTF-8 is decoded as GB18030 (which covers GBK and GB2312, what Excel in Chinese
 writes) with a warning saying so.
+
+Before openpyxl opens a workbook, ``guard.scan_xlsx`` checks what the file is and that it stays
+within the limits (engine/project.py); a CSV file is held to the same limits while it is read.
+A formula cell with no cached value is read as ``Uncomputed``, never as an empty cell.
 """
 
 from __future__ import annotations
@@ -15,11 +19,14 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import load_workbook
+
+from ..i18n import language, text
+from ..project import Limits
+from .guard import Refusal, Uncomputed, message, scan_xlsx
 
 SUFFIXES = (".xlsx", ".xlsm", ".csv")
 _CELL = re.compile(r"(?P<sheet>.*)!(?P<col>[A-Z]+)(?P<row>[0-9]+)\Z")
@@ -78,27 +85,44 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def read(path: str | Path) -> tuple[list[Sheet], list[Problem]]:
-    """The sheets of the ledger at ``path`` and the problems that stopped reading any of it."""
+def read(path: str | Path, limits: Limits | None = None, lang: str | None = None) -> tuple[list[Sheet], list[Problem]]:
+    """The sheets of the ledger at ``path`` and the problems that stopped reading any of it;
+    ``limits``: how much may be read (the defaults when None); ``lang``: of the messages."""
     path = Path(path)
     book = path.name
+    limits = limits or Limits()
+    lang = language(lang)
     if not path.is_file():
         return [], [Problem(str(path), "error", "ledger-missing", "no such file", "check the path")]
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return read_csv(path.read_bytes(), book)
+        size = path.stat().st_size
+        if size > limits.inflated_bytes:
+            values = {"size": size, "limit": limits.inflated_bytes}
+            return [], [Problem(book, "error", "ledger-limit", text("ledger.csv-size", lang, **values),
+                                text("ledger.csv-size-hint", lang, **values))]
+        return read_csv(path.read_bytes(), book, limits, lang)
     if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, book)
+        return read_xlsx(path, book, limits, lang)
     return [], [Problem(book, "error", "ledger-format", f"'{path.suffix}' is not a ledger format loushi reads",
                         "save the ledger as .xlsx (Excel 2007 and later) or .csv")]
 
 
-def read_xlsx(path: Path, book: str) -> tuple[list[Sheet], list[Problem]]:
+def read_xlsx(path: Path, book: str, limits: Limits | None = None,
+              lang: str | None = None) -> tuple[list[Sheet], list[Problem]]:
 
+    lang = language(lang)
+    scan = scan_xlsx(path, book, limits or Limits())
+    if isinstance(scan, Refusal):
+        return [], [Problem(scan.where, "error", scan.rule, *message(scan, lang))]
+    problems = []
+    if path.suffix.lower() == ".xlsm":  # keep_vba is off: the macros are not even kept, never run
+        problems.append(Problem(book, "warning", "ledger-macros", text("ledger.macros", lang),
+                                text("ledger.macros-hint", lang)))
     try:
         workbook = load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        return [], [Problem(book, "error", "ledger-unreadable", f"cannot read the workbook: {exc}",
+    except Exception as exc:  # the file passed the scan; whatever else openpyxl meets in it is the file's
+        return [], [Problem(book, "error", "ledger-unreadable", f"cannot read the workbook: {type(exc).__name__}: {exc}",
                             "open it in Excel or LibreOffice and save it again as .xlsx")]
     sheets = []
     for ws in workbook.worksheets:
@@ -107,12 +131,26 @@ def read_xlsx(path: Path, book: str) -> tuple[list[Sheet], list[Problem]]:
             values = {c.column: _clean(c.value) for c in cells if _clean(c.value) is not None}
             if values:
                 rows.append((cells[0].row, values))
+        rows = _with_uncomputed(rows, scan.uncomputed.get(ws.title, []))
         merged = sorted((r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges)
         sheets.append(Sheet(book, ws.title, rows, merged))
-    return sheets, []
+    return sheets, problems
 
 
-def read_csv(raw: bytes, book: str) -> tuple[list[Sheet], list[Problem]]:
+def _with_uncomputed(rows: list[tuple[int, dict]], cells: list[tuple[int, int]]) -> list[tuple[int, dict]]:
+    """``rows`` with each formula cell that has no cached value marked ``Uncomputed``."""
+    if not cells:
+        return rows
+    by_number = dict(rows)
+    for row, column in cells:
+        by_number.setdefault(row, {})[column] = Uncomputed()
+    return sorted(by_number.items())
+
+
+def read_csv(raw: bytes, book: str, limits: Limits | None = None,
+             lang: str | None = None) -> tuple[list[Sheet], list[Problem]]:
+    limits = limits or Limits()
+    lang = language(lang)
     problems = []
     try:
         text = raw.decode("utf-8-sig")
@@ -125,11 +163,38 @@ def read_csv(raw: bytes, book: str) -> tuple[list[Sheet], list[Problem]]:
         problems.append(Problem(book, "warning", "ledger-encoding", "not UTF-8: read as GB18030 (GBK)",
                                 "save it as “CSV UTF-8” to be sure every character is read as meant"))
     rows = []
-    for number, record in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+    cells = 0
+    sheet = Sheet(book, None, rows)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    number = 0  # records, as a spreadsheet numbers its rows (a quoted cell may hold line breaks)
+    while True:
+        number += 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a field past csv's own limit, a NUL byte ...
+            return [], [_limit(sheet.where(number, 1), "csv-broken", lang, reason=str(exc))]
         values = {i: _clean(v) for i, v in enumerate(record, start=1) if _clean(v) is not None}
-        if values:
-            rows.append((number, values))
-    return [Sheet(book, None, rows)], problems
+        if not values:
+            continue
+        rows.append((number, values))
+        cells += len(values)
+        if len(rows) > limits.rows:
+            return [], [_limit(book, "rows", lang, limit=limits.rows)]
+        if cells > limits.cells:
+            return [], [_limit(book, "cells", lang, limit=limits.cells)]
+        for column, value in values.items():
+            if isinstance(value, str) and len(value) > limits.text_length:
+                return [], [_limit(sheet.where(number, column), "text", lang, length=len(value),
+                                   limit=limits.text_length)]
+    return [sheet], problems
+
+
+def _limit(where: str, key: str, lang: str, **values) -> Problem:
+    rule = "ledger-unreadable" if key == "csv-broken" else "ledger-limit"
+    return Problem(where, "error", rule, text(f"ledger.{key}", lang, **values),
+                   text(f"ledger.{key}-hint", lang, **values))
 
 
 def _clean(value):

@@ -1,11 +1,16 @@
-"""Render: a district's documents (charters, duty lists, rosters, escalation paths, an index)
-in Markdown, HTML and Word, written atomically into an output folder.
+"""Render: a district's documents — charters, duty lists, rosters, escalation paths, an index
+— in every format a writer knows, written atomically into an output folder.
 
-``build_paths(paths, out, options)`` is what ``loushi build`` calls: it loads each district,
-stops at config errors (returned as findings), renders one document at a time into a staging
-folder and swaps it in when all are made (see ``output.Tree``). ``build(model, out, options)``
-does the same for a model already built. A rebuild renders only the files whose inputs
-changed (see ``keys``), and stops at files edited by hand unless ``force`` is given.
+Three steps: ``plan.plan`` makes every document as a frozen value (its records, its template,
+its place in the folder); each writer of ``writers.WRITERS`` turns a document into files, one
+document after another, keeping nothing of it (``Page`` renders its Markdown once for all of
+them); ``output.Tree`` takes the files into a staging folder and swaps it in when all are made.
+
+``build_paths(paths, out, options)`` is what ``loushi build`` calls: it loads each district and
+stops at config errors (returned as findings). ``build(model, out, options)`` does the same for
+a model already built, ``render_files(model, options)`` returns the files instead. A rebuild
+renders only the files whose inputs changed (see ``keys``: a file's key takes its document's
+``digest``), and stops at files edited by hand unless ``force`` is given.
 """
 
 from __future__ import annotations
@@ -15,27 +20,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-import yaml
-
-from .. import lazy
 from ..gate import District, draft_mark, open_district
 from ..load.sources import discover, district_id, duplicate_districts
-from ..resources import models_dir
 from ..session import Session
-from . import ics, keys
-from .context import Builder, Ledger, Window
-from .documents import plan
-from .environment import RenderError, render
+from .context import Window
+from .environment import RenderError
 from .environment import environment as template_environment  # engine.render.environment stays the module
-from .markdown import tidy
+from .markdown import parser
+from . import keys, plan
 from .output import Conflict, OutputError, Tree, WriteResult, safe_name
+from .writers import ALL, WRITERS, Page, Run
 
-# Imported by the builds that ask for them: Markdown builds do not load python-docx or openpyxl.
-html = lazy.module("engine.render.html")
-docx = lazy.module("engine.render.docx")
-ledger_export = lazy.module("engine.ledger.export")
-
-FORMATS = ("md", "html", "docx", "ics")  # ics: the rosters as calendars
+#: What a build makes when no format is named (``-f all``).
+FORMATS = ALL
 
 
 @dataclass
@@ -140,87 +137,41 @@ def render_files(model, options: BuildOptions) -> tuple[dict[str, bytes], int]:
 
 def render_into(model, options: BuildOptions, put: Callable[..., None],
                 fresh: Callable[[str, str | None], bool] | None = None, program: str = "") -> int:
-    """Render every document of ``model``, handing each file to ``put(path, bytes, key)`` as soon
-    as it is made (a document's context is made just before it is rendered, and dropped after);
-    returns the number of documents. With ``fresh``, a file for which ``fresh(path, key)`` says
-    so is not made (a document none of whose files is due is not rendered); ``program`` is the
-    key of what renders (``keys.program``)."""
-    env = template_environment(options.templates)
+    """Plan the documents of ``model``, then hand each file every chosen writer makes of them
+    to ``put(path, bytes, key)`` as soon as it is made; returns the number of documents. With
+    ``fresh``, a file for which ``fresh(path, key)`` says so is not made (a document none of
+    whose files is due is not rendered); ``program`` is the key of what renders
+    (``keys.program``)."""
     window = Window(options.start, options.months)
-    builder = Builder(model, window, governance_models())
-    docs = plan(builder)
+    docs = plan.plan(model, window)
     if options.total:
         options.total(len(docs))
-    created = config_date(model)
-    district = builder.district()
+    created = plan.config_date(model)
+    run = Run(template_environment(options.templates), model.id, created, window, parser(), options.templates,
+              options.mark)
+    writers = [(name, WRITERS[name].Writer(run)) for name in WRITERS if name in options.formats]
     for doc in docs:
-        context = {"district": district, "title": doc.title, "window": window, "draft": options.mark,
-                   **doc.values()}
-        due = _outputs(doc, options.formats)
-        made = {}
+        due = {path: name for name, writer in writers for path in writer.paths(doc)}
+        made: dict[str, str | None] = {}
         if fresh is not None:
-            digest = keys.context(context)
-            made = {path: keys.document(program, fmt, path, digest, doc.kind, doc.template,
-                                        created.isoformat(), model.id) for path, fmt in due}
-            due = [(path, fmt) for path, fmt in due if not fresh(path, made[path])]
+            made = {path: keys.document(program, name, path, _digest(doc, options), doc.kind, doc.template,
+                                        created.isoformat(), model.id) for path, name in due.items()}
+            due = {path: name for path, name in due.items() if not fresh(path, made[path])}
         if due:
-            context["ledger"] = Ledger()
-            for path, data in _formats(env, doc, context, due, created, model.id):
-                put(path, data, made.get(path))
-        doc.make = doc.context = None  # rendered: only its title and path are read again (the index)
+            page = Page(run, doc)
+            for name, writer in writers:
+                if name in due.values():
+                    for path, data in writer.document(doc, page):
+                        if path in due:
+                            put(path, data, made.get(path))
         if options.progress:
             options.progress(1)
-    if "xlsx" in options.formats:  # duty lists and rosters as Excel workbooks (engine/ledger/export.py)
-        for path, data in ledger_export.workbooks(model, options).items():
+    for _, writer in writers:
+        for path, data in writer.finish(docs):
             put(path, data, None)
     return len(docs)
 
 
-def _outputs(doc, formats) -> list[tuple[str, str]]:
-    """The files of ``doc`` in ``formats``: (path, format)."""
-    due = [(f"{doc.path}.{fmt}", fmt) for fmt in ("md", "html", "docx") if fmt in formats]
-    if doc.roster is not None and "ics" in formats:
-        due.append((f"{doc.path}.ics", "ics"))
-    return due
-
-
-def _formats(env, doc, context: dict, due, created: dt.datetime, district_id: str):
-    """The files ``due`` of ``doc``, rendered from ``context``: (path, bytes) each."""
-    text = None
-    for path, fmt in due:
-        if fmt == "ics":
-            yield path, ics.calendar(district_id, doc.roster)
-            continue
-        if text is None:
-            text = tidy(render(env, doc.template, context))
-        if fmt == "md":
-            yield path, text.encode("utf-8")
-        elif fmt == "html":
-            yield path, html.page(env, text, doc.title, doc.kind).encode("utf-8")
-        elif fmt == "docx":
-            yield path, docx.document(text, doc.title, doc.kind, created)
-
-
-def governance_models() -> dict[str, dict]:
-    """The shipped governance models' names and summaries, by id."""
-
-    result = {}
-    for path in sorted(models_dir().glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if isinstance(data, dict) and "id" in data:
-            result[data["id"]] = {k: str(data[k]) for k in ("name", "summary") if data.get(k)}
-    return result
-
-
-def config_date(model) -> dt.datetime:
-    """The documents' date (Word's created/modified): the newest date the config states."""
-    dates = [s.get("date") for s in model.district.get("sources") or []]
-    for entity in model.entities["committees"].values():
-        dates += [entity.get("founded"), (entity.get("rotation") or {}).get("start")]
-    for entity in model.entities["party_orgs"].values():
-        dates.append(entity.get("last_election"))
-    for entity in model.entities["service_points"].values():
-        dates.append((entity.get("duty") or {}).get("start"))
-    valid = sorted(d for d in dates if isinstance(d, str) and len(d) == 10)
-    day = dt.date.fromisoformat(valid[-1]) if valid else dt.date(2000, 1, 1)
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+def _digest(doc, options: BuildOptions) -> str:
+    """What a document's files are made from: its frozen value, and a draft's mark if any."""
+    return f"{doc.digest}\0{options.mark}" if options.mark else doc.digest

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
+from types import MappingProxyType
 from typing import Any
 
 from . import words
+from ..load import YMap, YSeq
 from ..model import Model, Post, period_index, period_start
 
 
@@ -28,16 +30,45 @@ class Origin:
         return f"{self.file}:{self.line}"
 
 
+#: How a record freezes a field's value, by the value's type (lists and mappings, the config's too).
+_FROZEN = {list: tuple, YSeq: tuple, dict: MappingProxyType, YMap: MappingProxyType}
+
+
 class Record:
-    """A typed bag of fields for templates: ``what`` names it in errors, ``origin`` is its line."""
+    """A typed bag of fields for templates: ``what`` names it in errors, ``origin`` is its line.
+
+    A record is a frozen value: its fields are set when it is made (lists become tuples,
+    mappings read-only views) and never after, so a document planned once renders the same
+    in any writer, in any process, and its digest (``plan.Document.digest``) says what it holds.
+    """
 
     def __init__(self, what: str, origin: Origin, **fields: Any):
-        self.what = what
-        self.origin = origin
-        self.__dict__.update(fields)
+        own = self.__dict__
+        own["what"] = what
+        own["origin"] = origin
+        own.update(fields)
+        for key, value in fields.items():
+            frozen = _FROZEN.get(value.__class__)
+            if frozen is not None:
+                own[key] = frozen(value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{self.what} is frozen: '{name}' cannot be set after it is made")
+
+    __delattr__ = __setattr__
 
     def __repr__(self) -> str:
         return f"<{self.what} at {self.origin}>"
+
+
+def fields_of(record: Record) -> dict[str, Any]:
+    """A record's fields (``what`` and ``origin`` aside), to make a new record from."""
+    return {k: v for k, v in record.__dict__.items() if k not in ("what", "origin")}
+
+
+def extended(record: Record, **more: Any) -> Record:
+    """A new record: ``record``'s fields and ``more``."""
+    return Record(record.what, record.origin, **fields_of(record), **more)
 
 
 @dataclass
@@ -80,7 +111,7 @@ class Tracer:
         return Origin(self.file(entity.src), entity.line)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Window:
     """The months a roster covers: from ``start`` (a first of month) for ``months``."""
 
@@ -145,7 +176,7 @@ class Builder:
             "id": post.id, "title": self.model.post_title(post), "body": self.body_label(post),
             "body_id": post.body, "holder_name": self.holder_text(post.holder), "vacant": post.holder is None,
             "duties": self.model.role_duties(post.role), "rotating": self.model.rotation_of(post.id) is not None,
-            "role": post.role}
+            "role": post.role, "body_kind": self.body_kind(post.body_kind, self.model.entities[post.body_kind][post.body])}
         if post.holder in self.model.entities["people"]:
             fields["holder"] = self.person(post.holder)
         if post.source and post.source in self.model.kind_of:
@@ -357,26 +388,26 @@ class Builder:
             return f"所在{words.GRID_LEVELS[level if level in ('cluster', 'block') else 'building']}{role}"
         return f"{self.name(body)}{role}"
 
-    def assignments(self, chain: Record) -> None:
-        """Who handles each step, per building. A step with the same handlers in every building
-        (a sub-district office's commissioners, say) is named once, in ``chain.shared``; the
-        table ``chain.handlers`` has a column for each other step (``chain.varying``) and a row
-        per set of buildings with the same handlers. (Repeating a shared step in every row made
-        a city's escalation paths grow with the square of its buildings.)"""
+    def assignments(self, chain: Record) -> Record:
+        """``chain`` with who handles each step, per building. A step with the same handlers in
+        every building (a sub-district office's commissioners, say) is named once, in
+        ``shared``; the table ``handlers`` has a column for each other step (``varying``) and a
+        row per set of buildings with the same handlers. (Repeating a shared step in every row
+        made a city's escalation paths grow with the square of its buildings.)"""
         buildings = self.model.entities["buildings"]
         columns = [{ident: self.handler_names(step, ident) for ident in buildings} for step in chain.steps]
-        shared = [len(set(cells.values())) == 1 for cells in columns] if len(buildings) > 1 else [False] * len(columns)
-        chain.shared = [Record(f"handlers of step {step.number}", step.origin, step=step,
-                               names=next(iter(cells.values())))
-                        for step, cells, same in zip(chain.steps, columns, shared) if same]
-        chain.varying = [step for step, same in zip(chain.steps, shared) if not same]
-        varying = [cells for cells, same in zip(columns, shared) if not same]
+        same = [len(set(cells.values())) == 1 for cells in columns] if len(buildings) > 1 else [False] * len(columns)
+        shared = [Record(f"handlers of step {step.number}", step.origin, step=step, names=next(iter(cells.values())))
+                  for step, cells, one in zip(chain.steps, columns, same) if one]
+        varying = [cells for cells, one in zip(columns, same) if not one]
         rows: dict[tuple, list[str]] = {}
         if varying:
             for ident, entity in buildings.items():
                 rows.setdefault(tuple(cells[ident] for cells in varying), []).append(entity["name"])
-        chain.handlers = [Record("handlers", chain.origin, buildings="、".join(names), cells=list(cells))
-                          for cells, names in rows.items()]
+        handlers = [Record("handlers", chain.origin, buildings="、".join(names), cells=list(cells))
+                    for cells, names in rows.items()]
+        return extended(chain, shared=shared, varying=[step for step, one in zip(chain.steps, same) if not one],
+                        handlers=handlers)
 
     def handler_names(self, step: Record, building: str) -> str:
         """The holders of ``step``'s posts for a matter raised in ``building`` (made once per body
@@ -396,9 +427,7 @@ class Builder:
 
     def matter(self, ident: str) -> Record:
         entity = self.model.entities["matters"][ident]
-        chains = self.chains(entity)
-        for chain in chains:
-            self.assignments(chain)
+        chains = [self.assignments(chain) for chain in self.chains(entity)]
         fields = {"id": ident, "name": entity["name"], "chains": chains}
         if entity.get("description"):
             fields["description"] = entity["description"]
@@ -424,10 +453,8 @@ class Builder:
 
     def holdings(self, ident: str, rosters: list[Record]) -> Record:
         """Everything one person holds: posts in every body, and their turns in the rosters."""
-        record = self.person(ident)
-        record.posts = [self.post(p) for p in self.model.posts_held_by(ident)]
-        record.turns = self.turns_by_holder(rosters).get(ident, [])
-        return record
+        return extended(self.person(ident), posts=[self.post(p) for p in self.model.posts_held_by(ident)],
+                        turns=self.turns_by_holder(rosters).get(ident, []))
 
     def turns_by_holder(self, rosters: list[Record]) -> dict[str, list[Record]]:
         """Every turn in ``rosters`` by holder, in roster then period order; made once per list

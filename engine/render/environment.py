@@ -24,15 +24,12 @@ import threading
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from types import MethodType
 from typing import Any
 
 import jinja2
-from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import words
-from .context import Ledger, Record
 from ..resources import templates_dir
 
 
@@ -58,48 +55,12 @@ MAX_EXPONENT = 64
 MAX_REPEAT = 1_000_000
 
 
-class _Loaded:
-    """An environment that keeps each template it has loaded, beside the template's globals as a
-    plain dict: a build renders 134,000 documents from nine templates, and ``get_template`` keys
-    each look-up by a weak reference to the loader (templates are not reloaded either way:
-    ``auto_reload`` is off)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._loaded: dict[str, tuple[jinja2.Template, dict]] = {}
-
-    def loaded(self, name: str) -> tuple[jinja2.Template, dict]:
-        found = self._loaded.get(name)
-        if found is None:
-            template = self.get_template(name)
-            found = self._loaded[name] = (template, dict(template.globals))
-        return found
-
-
-class _JoinedBlocks(CodeGenerator):
-    """Template code in which a block, the template a template extends and an included body are
-    each joined into one text where they are called, instead of every piece they print being
-    passed up through each enclosing generator (``yield from``).
-
-    A charter's text comes in about a thousand pieces, and each went up through four generators
-    (the block, the body block around it, the extended layout, the charter's root) before the
-    final join. Joined where called, a piece goes up one level (rendering a city's documents
-    takes a twentieth less time); the text, the order in which it is made (and so the numbering
-    of clauses) and the template lines in an error are the same. Jinja2's hook for this is
-    ``Environment.code_generator_class``; both environments use it."""
-
-    def writeline(self, x: str, node=None, extra: int = 0) -> None:
-        if x.startswith("yield from "):  # the three places Jinja2 delegates to a whole generator
-            x = f"yield concat({x[len('yield from '):]})"
-        super().writeline(x, node, extra)
-
-
-class UserSandbox(_Loaded, SandboxedEnvironment):
+class UserSandbox(SandboxedEnvironment):
     """The sandbox for templates given with ``--templates``: ``*`` and ``**`` are bounded
-    (and so never folded into a constant while compiling)."""
+    (and so never folded into a constant while compiling), through the sandbox's own hooks
+    (``intercepted_binops``, ``call_binop``, ``is_safe_attribute``)."""
 
     intercepted_binops = frozenset(["*", "**", "%"])
-    code_generator_class = _JoinedBlocks
 
     def is_safe_attribute(self, obj, attr, value) -> bool:
         if isinstance(obj, str) and attr in _PADDING:
@@ -165,11 +126,16 @@ def _finalize(value: Any) -> Any:
 
 
 #: A character Markdown would read as markup.
-_MD_SPECIAL = re.compile(r"[\\`*_\[\]|<>#]")
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]|<>#&~]")
+#: What starts a list item, a heading underline or a numbered item at the start of a line.
+_LINE_START = re.compile(r"[-+=]|\d+(?=[.)])")
 
 
 def md_escape(value: Any) -> str:
-    """Text from the config, escaped so Markdown prints it as written."""
+    """Text from the config, escaped so Markdown prints it as written: it cannot open a link,
+    an image, emphasis, code, a heading, a list, a raw HTML element or an entity, nor end a
+    table cell or a line (line breaks become spaces; leading spaces, which would make code,
+    are dropped)."""
     return _escaped(value if isinstance(value, str) else str(value))
 
 
@@ -177,9 +143,15 @@ def md_escape(value: Any) -> str:
 def _escaped(text: str) -> str:
     if not text.isprintable():  # a line break would end a table row or a paragraph
         text = " ".join(text.splitlines())
-    if _MD_SPECIAL.search(text) is None:  # most names: nothing to escape
-        return text
-    return _MD_SPECIAL.sub(lambda match: "\\" + match.group(), text)
+    if text[:1].isspace():
+        text = text.lstrip()
+    if _MD_SPECIAL.search(text) is not None:
+        text = _MD_SPECIAL.sub(lambda match: "\\" + match.group(), text)
+    start = _LINE_START.match(text)
+    if start is not None:  # "- x", "1. x" where a value starts a line
+        end = start.end()
+        text = text[:end] + "\\" + text[end:] if text[:1].isdigit() else "\\" + text
+    return text
 
 
 def href(path: str, ext: str = ".md") -> str:
@@ -200,7 +172,7 @@ def environment(override: str | Path | None = None) -> jinja2.Environment:
         jinja2.PrefixLoader({"shipped": jinja2.FileSystemLoader(shipped)}),
         jinja2.FileSystemLoader([*search, shipped]),
     ])
-    kind = UserSandbox if override else _Shipped
+    kind = UserSandbox if override else jinja2.Environment
     env = kind(loader=loader, undefined=MissingValue, finalize=_finalize, autoescape=False, optimized=not override,
                keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                auto_reload=False)  # one build reads each template once (no stat per document)
@@ -214,54 +186,14 @@ def environment(override: str | Path | None = None) -> jinja2.Environment:
     return env
 
 
-def _run(template: jinja2.Template, names: dict, context: dict) -> str:
-    """``template.render(context)``, less two copies of the context and two walks over the
-    template's globals (a ChainMap) per document; errors are handled as ``render`` does."""
-    env = template.environment
-    scope = env.context_class(env, {**names, **context}, template.name, template.blocks, names)
-    try:
-        return env.concat(template.root_render_func(scope))
-    except Exception:
-        env.handle_exception()
-
-
-class _PlainCalls(jinja2.runtime.Context):
-    """A context whose calls of the ledger's methods (``ledger.clause(...)``) skip Jinja2's inspection
-    for a context argument: 35 calls per charter, 350,000 in a city's build."""
-
-    def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja2's own signature)
-        if __obj.__class__ is MethodType and __obj.__self__.__class__ is Ledger:
-            kwargs.pop("_loop_vars", None)
-            kwargs.pop("_block_vars", None)
-            return __obj(*args, **kwargs)
-        return super().call(__obj, *args, **kwargs)
-
-
-class _Shipped(_Loaded, jinja2.Environment):
-    """The environment of the shipped templates (not sandboxed: they are ours)."""
-
-    context_class = _PlainCalls
-    code_generator_class = _JoinedBlocks
-
-    def getattr(self, obj, attribute):
-        """Jinja2's ``a.b``, less the item look-up it tries on a record that lacks the field (a
-        second exception for every ``p.sent_by is defined``: 400,000 in a city's build)."""
-        try:
-            return getattr(obj, attribute)
-        except AttributeError:
-            if obj.__class__ is Record:
-                return self.undefined(obj=obj, name=attribute)
-        return self.getitem(obj, attribute)  # a mapping (a committee's ``at``), as Jinja2 reads it
-
-
 def render(env: jinja2.Environment, name: str, context: dict) -> str:
     """Render template ``name``; any failure becomes a :class:`RenderError` naming the template line."""
     try:
-        template, names = env.loaded(name)
+        template = env.get_template(name)
         if not env.sandboxed:  # the shipped templates: no time limit to set up per document
-            return _run(template, names, context)
+            return template.render(context)
         with _time_limit(name):
-            return _run(template, names, context)
+            return template.render(context)
     except jinja2.TemplateSyntaxError as exc:
         where = _display(exc.filename) if exc.filename else (exc.name or name)
         raise RenderError(f"template syntax error: {exc.message}", where, exc.lineno or 0) from None

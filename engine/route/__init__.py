@@ -25,7 +25,10 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..findings import Finding
 from ..model import kind_name
+from ..project import ProjectError
+from ..project import load as load_project
 from .io import Row, failure_problem, read_rows
 from .workdays import (Calendar, CalendarError, OfficeHours, OfficeHoursError, deadline,
                        format_time)
@@ -360,9 +363,15 @@ class Outcome:
 
 
 def batch_file(model, path: str | Path, calendar: Calendar | None = None) -> Outcome:
-    """Route every matter listed in the CSV file at ``path`` in the district of ``model``."""
+    """Route every matter listed in the CSV file at ``path`` in the district of ``model`` (read
+    within the limits of the project's loushi.toml, found from the config's folder)."""
     declared = sorted(model.data.get("attributes") or {})
-    read = read_rows(path, declared)
+    try:
+        limits = load_project(model.source.path).limits
+    except ProjectError as exc:
+        return Outcome(problems=[Finding(str(exc.file), exc.line, exc.column, "error", "project-config",
+                                         exc.message("en"), "", "", exc.hint("en"))])
+    read = read_rows(path, declared, limits)
     if read.problems:
         return Outcome(problems=sorted(read.problems))
     result = batch(model, read.rows, calendar)

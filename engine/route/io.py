@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..findings import Finding
+from ..project import Limits
 from ..writing import output_file
 from .workdays import format_time, parse_time
 
@@ -52,10 +53,17 @@ class BatchFile:
     columns: dict[str, int] = field(default_factory=dict)
 
 
-def read_rows(path: str | Path, attributes: list[str]) -> BatchFile:
-    """Read the batch file at ``path``; ``attributes``: the district's attribute names."""
+def read_rows(path: str | Path, attributes: list[str], limits=None) -> BatchFile:
+    """Read the batch file at ``path``; ``attributes``: the district's attribute names;
+    ``limits`` (engine.project.Limits, the defaults when None): its size, rows and cell text."""
+    limits = limits or Limits()
     name = str(path)
     try:
+        size = Path(path).stat().st_size
+        if size > limits.inflated_bytes:
+            return BatchFile(problems=[_problem(name, 0, 0, f"the batch file has {size:,} bytes, more than "
+                                                f"{limits.inflated_bytes:,} (limit: inflated_bytes)",
+                                                "split it, or raise [limits] inflated_bytes in loushi.toml")])
         text = Path(path).read_bytes().decode("utf-8-sig")
     except OSError as exc:
         return BatchFile(problems=[_problem(name, 0, 0, f"cannot read the batch file: {exc.strerror}")])
@@ -63,15 +71,32 @@ def read_rows(path: str | Path, attributes: list[str]) -> BatchFile:
         return BatchFile(problems=[_problem(name, 0, 0, f"the batch file is not UTF-8 (byte {exc.start})",
                                             "save it as UTF-8 CSV (Excel: 'CSV UTF-8')")])
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        return BatchFile(problems=[_problem(name, reader.line_num, 0, f"the CSV text cannot be read: {exc}")])
     if header is None:
         return BatchFile(problems=[_problem(name, 0, 0, "the batch file is empty",
                                             "write a header row: building,matter,time")])
     result = BatchFile()
     result.columns, result.problems = _header(name, header, attributes)
     if not result.problems:
-        for cells in reader:
-            _row(name, reader.line_num, cells, len(header), result)
+        try:
+            for count, cells in enumerate(reader, start=2):
+                if count > limits.rows:
+                    result.problems.append(_problem(name, reader.line_num, 0, f"more than {limits.rows:,} rows "
+                                                    "(limit: rows)", "split the file, or raise [limits] rows in "
+                                                    "loushi.toml"))
+                    break
+                longest = max(cells, key=len, default="")
+                if len(longest) > limits.text_length:
+                    result.problems.append(_problem(name, reader.line_num, cells.index(longest) + 1,
+                                                    f"a cell of {len(longest):,} characters, more than "
+                                                    f"{limits.text_length:,} (limit: text_length)"))
+                    break
+                _row(name, reader.line_num, cells, len(header), result)
+        except csv.Error as exc:  # a field past csv's own limit, a NUL byte ...
+            result.problems.append(_problem(name, reader.line_num, 0, f"the CSV text cannot be read: {exc}"))
     return result
 
 

@@ -16,7 +16,6 @@ from functools import lru_cache
 from types import FunctionType
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
-from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 #: Largest exponent, and largest repeated sequence, an expression may compute.
@@ -122,25 +121,22 @@ def _refuse_constants(tree) -> None:
 
 
 class Condition:
-    """A compiled expression. ``bind(scope)`` gives a function of the names that change per
-    entity, evaluating in one reused context (a fresh context per call costs more than the
-    expression); calling the condition itself takes every name afresh."""
+    """A compiled expression (Jinja2's ``compile_expression``). ``bind(scope)`` gives a
+    function of the names that change per entity; calling the condition itself takes every
+    name afresh."""
 
-    def __init__(self, template):
-        self.template = template
+    def __init__(self, expression):
+        self.expression = expression
 
     def __call__(self, **names):
-        return self.bind({})(names)
+        return self.expression(**names)
 
     def bind(self, scope: dict):
-        template = self.template
-        context = template.new_context(dict(scope))
+        expression = self.expression
+        base = dict(scope)
 
         def evaluate(names: dict):
-            context.vars.update(names)
-            for _ in template.root_render_func(context):
-                pass
-            return context.vars["result"]
+            return expression(base, **names)
 
         return evaluate
 
@@ -156,17 +152,10 @@ def _known_filters(env, tree) -> None:
 
 
 def compile_condition(text: str) -> Condition:
-    """Compile a condition once (as Jinja2's ``compile_expression`` does, without its fresh context per call)."""
+    """Compile a condition once."""
     names_in(text)
-    env = environment()
     try:
-        parser = Parser(env, text, state="variable")
-        body = parser.parse_expression()
-        if not parser.stream.eos:
-            raise TemplateSyntaxError("chunk after expression", parser.stream.current.lineno, None, None)
-        body.set_environment(env)
-        tree = nodes.Template([nodes.Assign(nodes.Name("result", "store"), body, lineno=1)], lineno=1)
-        return Condition(env.from_string(tree))
+        return Condition(environment().compile_expression(text, undefined_to_none=False))
     except TemplateSyntaxError as exc:
         raise ExpressionError(f"syntax error: {exc.message}") from None
 

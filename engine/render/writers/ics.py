@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+from . import Writer as Base
+
 PRODID = "-//loushi//loushi rosters//ZH"
 
 
@@ -73,3 +75,13 @@ def calendar(district: str, roster) -> bytes:
         lines.extend(event(district, roster, period))
     lines.append("END:VCALENDAR")
     return ("".join(fold(line) + "\r\n" for line in lines)).encode("utf-8")
+
+
+class Writer(Base):
+    def paths(self, doc):
+        return [f"{doc.path}.ics"] if doc.roster is not None else []
+
+    def document(self, doc, page):
+        if doc.roster is None:
+            return ()
+        return [(f"{doc.path}.ics", calendar(self.run.district, doc.roster))]

@@ -1,6 +1,6 @@
-"""Export: duty lists and rosters as Excel workbooks, the way an office hands them around.
+"""Excel: duty lists and rosters as workbooks, the way an office hands them around.
 
-``workbooks(model, options)`` returns two workbooks as bytes, by file name:
+Made from the whole plan, after every document (``finish``): two workbooks, by file name:
 
 * ``职责清单.xlsx``: one sheet per committee (序号, 岗位, 姓名, 所属单位, 派出单位, 联系电话,
   职责), and a sheet 人员职责 with one row per post each person holds, in any body (committees,
@@ -9,10 +9,12 @@
   each month of the window, one column per rotation, then one sheet per rotating post or duty
   (期次, 开始日期, 结束日期, 轮值单位, 轮值人员).
 
-Every sheet has a bold, frozen header row and columns wide enough for their text (a Chinese
-character counts twice). The files are byte-identical for the same config: the workbook's
-created/modified dates are the config's date, and the zip entries carry a fixed date.
-``export_xlsx(model, out, options)`` writes them into the folder ``out``.
+Every value that comes from the config is a text cell, whatever it starts with (a name
+``=HYPERLINK(…)`` is text, never a formula Excel or WPS would run); the numbers and dates
+loushi computes (序号, 期次, the periods' dates) are numbers and dates. Every sheet has a
+bold, frozen header row and columns wide enough for their text (a Chinese character counts
+twice). The files are byte-identical for the same config: the workbook's created/modified
+dates are the config's date, and the zip entries carry a fixed date.
 """
 
 from __future__ import annotations
@@ -22,15 +24,12 @@ import io
 import re
 import unicodedata
 import zipfile
-from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from ..model import period_start
-from ..render import config_date, governance_models
-from ..render.context import Builder, Window
-from ..writing import write_output
+from . import Writer as Base
+from ...model import period_start
 
 DUTIES_FILE = "职责清单.xlsx"
 ROSTERS_FILE = "轮值表.xlsx"
@@ -45,41 +44,34 @@ _CELL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
-def export_xlsx(model, out: str | Path, options) -> list[Path]:
-    """Write the workbooks of ``model`` into the folder ``out`` (each atomically); their paths."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, data in workbooks(model, options).items():
-        path = out / name
-        write_output(path, data)
-        written.append(path)
-    return written
+class Writer(Base):
+    def finish(self, documents):
+        return workbooks(documents, self.run).items()
 
 
-def workbooks(model, options) -> dict[str, bytes]:
-    """The workbooks by file name; ``options`` gives the roster window (``start``, ``months``)."""
-    builder = Builder(model, Window(options.start, options.months), governance_models())
-    stamp = config_date(model).replace(tzinfo=None)
-    files = {DUTIES_FILE: _save(_duties(builder), stamp)}
-    rosters = builder.rotations()
+def workbooks(documents, run) -> dict[str, bytes]:
+    """The workbooks of a plan, by file name."""
+    stamp = run.created.replace(tzinfo=None)
+    committees = [d.values["committee"] for d in documents if d.kind == "charter"]
+    people = [d.values["person"] for d in documents if d.kind == "person"]
+    files = {DUTIES_FILE: _save(_duties(committees, people), stamp)}
+    rosters = [d.roster for d in documents if d.roster is not None]
     if rosters:
-        files[ROSTERS_FILE] = _save(_rosters(builder, rosters), stamp)
+        files[ROSTERS_FILE] = _save(_rosters(run.window, rosters), stamp)
     return files
 
 
 # -- the sheets ----------------------------------------------------------------------------
 
-def _duties(builder):
+def _duties(committees, people):
     book = Workbook()
     book.remove(book.active)
     names: set[str] = set()
-    for ident in builder.model.entities["committees"]:
-        committee = builder.committee(ident)
+    for committee in committees:
         rows = [(n, p.title, p.holder_name, _holder(p, "affiliation"), getattr(p, "sent_by", ""),
                  _holder(p, "phone"), "；".join(p.duties)) for n, p in enumerate(committee.posts, start=1)]
         _sheet(book, _sheet_name(committee.name, names), DUTY_HEADERS, rows, wrap=("职责",))
-    _sheet(book, _sheet_name("人员职责", names), PERSON_HEADERS, _person_rows(builder), wrap=("职责",))
+    _sheet(book, _sheet_name("人员职责", names), PERSON_HEADERS, _person_rows(people), wrap=("职责",))
     return book
 
 
@@ -88,33 +80,24 @@ def _holder(post, field: str) -> str:
     return getattr(holder, field, "") if holder is not None else ""
 
 
-def _person_rows(builder) -> list[tuple]:
-    model = builder.model
-    rows = []
-    for ident, person in model.entities["people"].items():
-        record = builder.person(ident)
-        for post in model.posts_held_by(ident):
-            body = model.entities[post.body_kind][post.body]
-            rows.append((person["name"], getattr(record, "affiliation", ""), body["name"],
-                         builder.body_kind(post.body_kind, body), model.post_title(post),
-                         "；".join(model.role_duties(post.role))))
-    return rows
+def _person_rows(people) -> list[tuple]:
+    return [(person.name, getattr(person, "affiliation", ""), post.body, post.body_kind, post.title,
+             "；".join(post.duties)) for person in people for post in person.posts]
 
 
-def _rosters(builder, rosters):
+def _rosters(window, rosters):
     book = Workbook()
     book.remove(book.active)
     names: set[str] = set()
     titles = [r.title for r in rosters]
-    _sheet(book, _sheet_name("月度总表", names), ("月份", *titles), _month_rows(builder, rosters))
+    _sheet(book, _sheet_name("月度总表", names), ("月份", *titles), _month_rows(window, rosters))
     for roster in rosters:
         rows = [(p.number, p.begin, p.end, p.turn.member, p.turn.holder_name) for p in roster.periods]
         _sheet(book, _sheet_name(roster.title, names), ROSTER_HEADERS, rows)
     return book
 
 
-def _month_rows(builder, rosters) -> list[tuple]:
-    window = builder.window
+def _month_rows(window, rosters) -> list[tuple]:
     rows = []
     for index in range(window.months):
         begin = period_start(window.start, index, "month")
@@ -132,6 +115,9 @@ def _sheet(book, title: str, headers, rows, wrap=()) -> None:
     sheet.append(list(headers))
     for row in rows:
         sheet.append([_CELL_ILLEGAL.sub("\ufffd", v) if isinstance(v, str) else v for v in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, even "=…": openpyxl would take it for a formula
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for cell in sheet[1]:
         cell.font, cell.fill = bold, fill

@@ -1,0 +1,184 @@
+"""The plan: every document of a district, each a frozen value, made before any is written.
+
+``plan(model, window)`` returns the documents in a fixed order — one charter per committee, a
+duty list per body and per person, a roster per rotation, an escalation path per matter
+category, and the index last — each with its template, its title, its place in the output
+folder (a safe file name, unique whatever the names in the config) and the records its
+template reads. A document is a value: nothing changes it after the plan, so the writers
+(``writers/``) can take it in any order, in any process, and ``Document.digest`` names what it
+holds (the output folder's manifest compares it to know what must be written again).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any, Mapping, NamedTuple
+
+import yaml
+
+from ..resources import models_dir
+from .context import Builder, Origin, Record, Window
+from .output import unique_names
+
+#: Folders of the output, by document kind.
+FOLDERS = {"charter": "章程", "duties": "职责清单", "person": "个人职责清单", "roster": "轮值表",
+           "escalation": "上报路径"}
+#: Bodies whose posts get a duty list, in this order.
+BODY_KINDS = ("committees", "party_orgs", "grids", "authorities", "groups")
+
+
+class Link(NamedTuple):
+    """An entry of the index (a city's index has 130,000: a tuple each, not a record)."""
+
+    title: str
+    href: str
+
+
+@dataclass(frozen=True, eq=False)
+class Document:
+    """One document: ``path`` is relative to the output folder, without extension; ``values``
+    are the names its template reads (the district, the window and its own records)."""
+
+    kind: str
+    path: str
+    title: str
+    template: str
+    values: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    #: The rotation a roster shows (the calendar writer reads it); ``None`` for other kinds.
+    roster: Record | None = None
+
+    @cached_property
+    def digest(self) -> str:
+        """A digest of everything the document holds: the same for the same content in every
+        run and process (records are walked field by field, in name order, not by identity)."""
+        parts: list[str] = [self.kind, self.path, self.title, self.template]
+        _canonical(dict(self.values), parts)
+        if self.roster is not None:
+            _canonical(self.roster, parts)
+        return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _canonical(value: Any, out: list[str]) -> None:
+    """Append a canonical spelling of ``value`` to ``out`` (for ``Document.digest``)."""
+    kind = value.__class__
+    if isinstance(value, str):
+        out.append(f"s{len(value)}:{value}")
+    elif kind is Record:
+        out.append(f"R{value.what}@{value.origin}(")
+        for key, item in sorted(value.__dict__.items()):
+            if key not in ("what", "origin"):
+                out.append(key)
+                _canonical(item, out)
+        out.append(")")
+    elif isinstance(value, (list, tuple)):
+        out.append(f"[{len(value)}")
+        for item in value:
+            _canonical(item, out)
+        out.append("]")
+    elif isinstance(value, Mapping):
+        out.append(f"{{{len(value)}")
+        for key in sorted(value):
+            out.append(str(key))
+            _canonical(value[key], out)
+        out.append("}")
+    elif isinstance(value, (int, float, Origin, dt.date, Window)) or value is None:
+        out.append(f"{kind.__name__}:{value!r}")
+    else:  # a value the plan does not make: refuse it rather than digest an address
+        raise TypeError(f"a document holds a {kind.__name__}, which has no canonical form")
+
+
+def plan(model, window: Window, models: dict | None = None) -> list[Document]:
+    """Every document of the district ``model`` for the roster ``window``, the index last;
+    ``models`` are the governance models' names and summaries (default: the shipped ones)."""
+    builder = Builder(model, window, governance_models() if models is None else models)
+    common = {"district": builder.district(), "window": window}
+    rosters = builder.rotations()
+    drafts = _charters(builder) + _body_duties(builder) + _person_duties(builder, rosters)
+    drafts += [_Draft("roster", r.title, "roster.md", {"roster": r}, roster=r) for r in rosters]
+    drafts += _escalations(builder)
+    names = unique_names([d.title for d in drafts])
+    docs = [Document(d.kind, f"{FOLDERS[d.kind]}/{name}", d.title, d.template,
+                     MappingProxyType({**common, **d.values}), d.roster) for d, name in zip(drafts, names)]
+    docs.append(_index(builder, docs, common))
+    return docs
+
+
+@dataclass
+class _Draft:
+    """A document before its place in the folder is known."""
+
+    kind: str
+    title: str
+    template: str
+    values: dict
+    roster: Record | None = None
+
+
+def _charters(builder: Builder) -> list[_Draft]:
+    return [_Draft("charter", f"{entity['name']}章程", "charter.md", {"committee": builder.committee(ident)})
+            for ident, entity in builder.model.entities["committees"].items()]
+
+
+def _body_duties(builder: Builder) -> list[_Draft]:
+    docs = []
+    for kind in BODY_KINDS:
+        for ident, entity in builder.model.entities[kind].items():
+            if builder.model.posts_of(ident):
+                docs.append(_Draft("duties", f"{entity['name']}岗位职责清单", "duties.md",
+                                   {"body": builder.body(kind, ident)}))
+    return docs
+
+
+def _person_duties(builder: Builder, rosters: list[Record]) -> list[_Draft]:
+    docs = []
+    turns = builder.turns_by_holder(rosters)
+    for ident, entity in builder.model.entities["people"].items():
+        if builder.model.posts_held_by(ident) or turns.get(ident):
+            docs.append(_Draft("person", f"{entity['name']}职责清单", "person.md",
+                               {"person": builder.holdings(ident, rosters)}))
+    return docs
+
+
+def _escalations(builder: Builder) -> list[_Draft]:
+    return [_Draft("escalation", f"{entity['name']}分流上报路径", "escalation.md", {"matter": builder.matter(ident)})
+            for ident, entity in builder.model.entities["matters"].items()]
+
+
+def _index(builder: Builder, docs: list[Document], common: dict) -> Document:
+    """The index: a link to every document, by kind."""
+    origin = common["district"].origin
+    groups = []
+    for kind in FOLDERS:
+        entries = [Link(d.title, d.path) for d in docs if d.kind == kind]
+        if entries:
+            groups.append(Record(f"group {kind}", origin, kind=kind, entries=entries))
+    values = {**common, "groups": groups, "counts": builder.model.counts()}
+    return Document("index", "index", f"{builder.model.name}楼宇治理文件目录", "index.md", MappingProxyType(values))
+
+
+def governance_models() -> dict[str, dict]:
+    """The shipped governance models' names and summaries, by id."""
+    result = {}
+    for path in sorted(models_dir().glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and "id" in data:
+            result[data["id"]] = {k: str(data[k]) for k in ("name", "summary") if data.get(k)}
+    return result
+
+
+def config_date(model) -> dt.datetime:
+    """The documents' date (Word's created/modified): the newest date the config states."""
+    dates = [s.get("date") for s in model.district.get("sources") or []]
+    for entity in model.entities["committees"].values():
+        dates += [entity.get("founded"), (entity.get("rotation") or {}).get("start")]
+    for entity in model.entities["party_orgs"].values():
+        dates.append(entity.get("last_election"))
+    for entity in model.entities["service_points"].values():
+        dates.append((entity.get("duty") or {}).get("start"))
+    valid = sorted(d for d in dates if isinstance(d, str) and len(d) == 10)
+    day = dt.date.fromisoformat(valid[-1]) if valid else dt.date(2000, 1, 1)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
