@@ -212,6 +212,14 @@ def page(report: dict) -> str:
            f"into {into}. This page is written from that run's results (`docs/performance.json`) by "
            "`python benchmarks/report.py docs/performance.json -o docs/performance.md`.", "",
            f"The machine: {_machine(report)}", ""]
+    measured = [e["buildings"] for e in report["sizes"]]
+    if planned != [1000, 10000]:
+        word = [e["buildings"] for e in report["sizes"] if "samples" in e["measures"].get("build-docx", {})]
+        out += [f"**A smaller run than the targets'**: the project's targets are for 1,000 and 10,000 buildings "
+                f"(`--sizes 1000,10000`, Word at 1,000); this run measured {', '.join(f'{n:,}' for n in measured)} "
+                f"buildings" + (f", Word at {', '.join(f'{n:,}' for n in word)} only" if word else ", not Word")
+                + ". Its ratios are those of these sizes: start-up weighs more in a smaller city, and a target "
+                "on the growth compares these sizes.", ""]
     if unfinished:
         out += [f"**This run did not finish**: it was also to measure "
                 f"{', '.join(f'{n:,}' for n in unfinished)} buildings, and those figures (and the targets on the "

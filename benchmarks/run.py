@@ -226,7 +226,7 @@ def groups_for(size: int, city: Path, changed: Path, folder: Path, work: Path, a
     groups: list[list[Measure]] = [[Measure("parse", [sys.executable, "-c", FLOOR, str(city)])],
                                    [Measure("validate", cli + ["validate", str(city), "--today", TODAY])]]
     for fmt in args.formats:
-        if fmt == "docx" and size > DOCX_SIZE and not args.long:
+        if fmt == "docx" and size > args.docx_max and not args.long:
             continue
         build = cli + ["build", str(city), "-f", fmt, "-q", "--start", "2026-01", "-o", OUT] + jobs
         out = root / f"out-{fmt}"
@@ -511,6 +511,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--long", action="store_true",
                         help=f"Word at every size (else only up to {DOCX_SIZE:,} buildings), and its rebuilds")
     parser.add_argument("--formats", default=",".join(FORMATS), help="build formats measured, comma-separated")
+    parser.add_argument("--docx-max", type=int, default=DOCX_SIZE,
+                        help=f"largest city Word is measured at without --long (default {DOCX_SIZE:,} buildings)")
     parser.add_argument("--docx-sample", type=int, default=200, help="documents python-docx makes again per turn")
     parser.add_argument("--startup-turns", type=int, default=7, help="turns of --version and every --help")
     parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu", help="time the ratios compare")
@@ -548,7 +550,7 @@ def main(argv: list[str] | None = None) -> int:
             report = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                       "command": "python benchmarks/run.py " + " ".join(_portable(sys.argv[1:] if argv is None else argv)),
                       "machine": machine(), "clock": args.clock, "repeat": args.repeat, "builds_into": kind,
-                      "long": args.long, "build_jobs_1": "--jobs" in _help("build"),
+                      "long": args.long, "docx_max": None if args.long else args.docx_max, "build_jobs_1": "--jobs" in _help("build"),
                       "startup": startup_run(args, work), "sizes": [], "planned_sizes": args.sizes}
             for size in args.sizes:
                 report["sizes"].append(size_run(size, args, work, scratch))
