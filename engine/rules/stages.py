@@ -36,6 +36,7 @@ STAGE_NAMES = {
     "sources": {"zh": "查找街道配置的文件", "en": "finding a district's files"},
     "schema": {"zh": "配置格式（JSON Schema）", "en": "the config format (JSON Schema)"},
     "rules": {"zh": "规则包", "en": "rule packs"},
+    "model": {"zh": "构建模型（编号与引用）", "en": "building the model (ids and references)"},
     "route": {"zh": "批量分流（loushi route --batch）", "en": "batch routing (loushi route --batch)"},
     "import": {"zh": "台账导入（loushi import）", "en": "ledger import (loushi import)"},
 }
@@ -122,6 +123,15 @@ _ENTRIES = (
            "expression does not compile.",
            "按提示的文件和行修改；loushi rules test 检查规则包及其示例。",
            "Fix the file and line given; `loushi rules test` checks a pack and its examples."),
+    # building the model (engine/model): the gate's checks of ids and references
+    _stage("duplicate-id", "model", "error", "同一个编号在配置中用了两次。",
+           "An id is used twice in the config.",
+           "给其中一个换一个唯一的编号，并改掉引用它的地方。",
+           "Give one of them an id of its own, and change the places that refer to it."),
+    _stage("reference", "model", "error", "某个字段引用的编号在配置中不存在（人员、单位、网格、党组织等）。",
+           "A field names an id the config does not define (a person, unit, grid, party organisation ...).",
+           "按提示改成已有的编号，或补上被引用的条目。",
+           "Use an existing id, as the hint suggests, or add the entry it names."),
     _stage("not-a-rule", "rules", "error", "街道配置的 rules: 试图停用、豁免或调整一项规则之前的检查。",
            "A district's `rules:` block tries to disable, suppress or re-level a check that runs before the rules.",
            "删去这一项：这些检查不是规则，配置必须先通过它们。",
