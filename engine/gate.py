@@ -158,7 +158,7 @@ def _has_error(findings: list[Finding]) -> bool:
 
 
 def _not_one(path, districts: list[Path]) -> Finding:
-    found = ", ".join(str(d) for d in districts[:5]) or "none"
+    found = ", ".join(str(d) for d in districts) or "none"  # every one: a listing never cuts silently
     return Finding(str(path), 0, 0, "error", "path-not-one-district",
                    f"expected one district here, found {len(districts)} ({found})", "", "",
                    "name the district's main file, or a folder holding only that district")

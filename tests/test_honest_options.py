@@ -70,9 +70,10 @@ def test_a_template_override_of_shipped_names_builds(tmp_path):
 
 def test_stats_says_how_many_people_it_leaves_out(tmp_path):
     from engine.model import stats
-    from engine.usable import model_or_report
+    from engine.gate import open_district
+    from engine.session import Session
 
-    data = stats.compute(model_or_report(MINI).model)
+    data = stats.compute(open_district(MINI, Session()).model)
     people = data["posts_per_person"]["by_person"]
     text = stats.render_text(data)
     if len(people) > stats.BUSIEST:
@@ -88,7 +89,7 @@ def _suppressing(tmp_path, suppress: list, change=(), extends=None) -> Path:
     from engine.rules import examples
     from engine.rules.packs import catalog
 
-    data = yaml.safe_load(examples.text(catalog().rules["reference"], {"change": list(change)}))
+    data = yaml.safe_load(examples.text(catalog().rules["person-posts"], {"change": list(change)}))
     data["rules"] = {"suppress": suppress, **({"extends": extends} if extends else {})}
     path = tmp_path / "d.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -191,10 +191,10 @@ def test_an_import_whose_config_changes_meanwhile_writes_nothing_and_says_so(tmp
     ledger = _ledger(tmp_path, "新单位")
     validate = apply._new_errors
 
-    def edited_meanwhile(target, temp):
+    def edited_meanwhile(target, temp, *rest):
         with open(config, "a", encoding="utf-8") as handle:  # an editor saves while loushi validates
             handle.write("# 编辑器里加的一行\n")
-        return validate(target, temp)
+        return validate(target, temp, *rest)
 
     monkeypatch.setattr(apply, "_new_errors", edited_meanwhile)
     result = CliRunner().invoke(cli, ["--lang", "zh", "import", str(ledger), "--into", str(config), "--force"])
