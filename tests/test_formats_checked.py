@@ -213,9 +213,12 @@ def test_every_shipped_view_is_mermaid_that_mermaid_accepts_or_a_clear_error():
 def test_the_mermaid_edge_limit_is_where_mermaid_puts_it(monkeypatch):
     parse = mermaid_parser()
     from engine.graph import build, export, views
-    from engine.usable import model_or_report
+    from engine.gate import District, open_district
+    from engine.session import Session
 
-    graph = views.view(build(model_or_report(ROOT / "configs" / "districts" / "lujiazui.yaml").model), "escalation")
+    opened = open_district(ROOT / "configs" / "districts" / "lujiazui.yaml", Session())
+    assert isinstance(opened, District)
+    graph = views.view(build(opened.model), "escalation")
     limit = export.MERMAID_MAX_EDGES
     assert graph.number_of_edges() > limit + 1
     edges = lambda g: list(g.edges(keys=True) if g.is_multigraph() else g.edges())  # noqa: E731

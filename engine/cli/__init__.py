@@ -162,7 +162,7 @@ def reads_stdin(function):
             if path != "-":
                 return path
             if not read:
-                read.append(sources.read_stdin(click.get_binary_stream("stdin"), stdin_filename))
+                read.append(sources.read_stdin(getattr(sys.stdin, "buffer", sys.stdin), stdin_filename))
             return read[0]
 
         if "paths" in kwargs:
