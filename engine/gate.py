@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 from . import model as model_stage
 from . import rules as rule_stage
@@ -80,21 +81,23 @@ class District:
     fatal = False
 
 
-def open_district(path: str | Path, session, *, rules: bool = True) -> District | Rejected:
+def open_district(path: str | Path, session, *, rules: bool = True,
+                  texts: Mapping[Path, str] | None = None) -> District | Rejected:
     """The district at ``path`` (a main file, or a folder holding one district) through the gate.
 
     ``rules=False`` skips the rules (``diff`` of a side it only reads the model of); every
-    command that answers about a district runs them."""
+    command that answers about a district runs them. ``texts`` are files an editor holds
+    unsaved (resolved path → text), read instead of the disk (the language server)."""
     districts, problems = discover([path])
     if problems:
         return Rejected(str(path), (), tuple(sorted(problems)), fatal=True)
     if len(districts) != 1:
         return Rejected(str(path), (), (_not_one(path, districts),), fatal=True)
-    return _open(districts[0], session, rules)
+    return _open(districts[0], session, rules, texts)
 
 
-def _open(main: Path, session, rules: bool) -> District | Rejected:
-    source = read_district(main)
+def _open(main: Path, session, rules: bool, texts: Mapping[Path, str] | None = None) -> District | Rejected:
+    source = read_district(main, texts)
     files = tuple(source.files)
     findings = list(source.findings)
     if source.fatal or source.data is None:

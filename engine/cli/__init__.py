@@ -38,6 +38,7 @@ COMMANDS = {
     "stats": ("engine.cli.stats", "Counts against declared figures, coverage, posts per person, vacancies."),
     "impact": ("engine.cli.impact", "What happens if a person or unit leaves: posts, committees, escalation."),
     "route": ("engine.cli.route", "Route a matter: handler per step, who holds it then, working-day deadlines; --batch for many."),
+    "lsp": ("engine.cli.lsp", "Run the language server for editors: findings as you type, completion, rename."),
     "import": ("engine.cli.import_", "Import Excel/CSV ledgers (buildings, units, people, party orgs) into a config."),
 }
 

@@ -13,10 +13,10 @@ import glob
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from ..findings import Finding
-from ..load import MAX_BYTES, YMap, YSeq, load_bytes, load_file
+from ..load import MAX_BYTES, YMap, YSeq, load_bytes, load_file, load_text
 
 #: Top-level keys a fragment may hold: the lists of entities.
 COLLECTIONS = ("zones", "authorities", "grids", "buildings", "units", "party_orgs", "people", "roles",
@@ -104,8 +104,12 @@ def _district_files(folder: Path) -> list[Path]:
     return result
 
 
-def read_district(path: str | Path | Given) -> Source:
-    """Load a district's main file and every file it includes, merged into one document."""
+def read_district(path: str | Path | Given, texts: Mapping[Path, str] | None = None) -> Source:
+    """Load a district's main file and every file it includes, merged into one document.
+
+    ``texts`` holds files as an editor has them, unsaved (resolved path → text): a file named
+    there is read from it instead of the disk (the language server's open documents)."""
+    texts = texts or {}
     if isinstance(path, Given):
         main, name = path.main, path.name
         if len(path.data) > MAX_BYTES:
@@ -116,7 +120,7 @@ def read_district(path: str | Path | Given) -> Source:
     else:
         main = Path(path)
         name = display_path(main)
-        doc = load_file(main, name)
+        doc = _load(main, name, texts)
     source = Source(name, doc.data, [name], list(doc.findings), doc.fatal, doc.line, doc.col)
     if doc.fatal or not isinstance(doc.data, YMap) or "include" not in doc.data:
         return source
@@ -126,12 +130,21 @@ def read_district(path: str | Path | Given) -> Source:
     for index, pattern in enumerate(includes):
         if isinstance(pattern, str):
             where = (name, *includes.ipos[index])
-            for fragment in _expand(main, pattern, where, source):
-                _merge_fragment(fragment, source)
+            for fragment in _expand(main, pattern, where, source, texts):
+                _merge_fragment(fragment, source, texts)
     return source
 
 
-def _expand(main: Path, pattern: str, where: tuple, source: Source) -> list[Path]:
+def _load(path: Path, name: str, texts: Mapping[Path, str]):
+    """The document of ``path``: from ``texts`` when an editor holds it, else from the disk."""
+    if texts:
+        text = texts.get(path.resolve())
+        if text is not None:
+            return load_text(text, name)
+    return load_file(path, name)
+
+
+def _expand(main: Path, pattern: str, where: tuple, source: Source, texts: Mapping[Path, str]) -> list[Path]:
     base = main.parent.resolve()
     # glob below the folder as the user named it, so fragments display like the main file
     matches = sorted(glob.glob(str(main.parent / pattern), recursive=True))
@@ -156,7 +169,7 @@ def _expand(main: Path, pattern: str, where: tuple, source: Source) -> list[Path
             source.findings.append(_at(where, "include-not-yaml",
                                        f"include '{pattern}' names {match}, which is not a .yaml or .yml file",
                                        "include only the district's YAML files, e.g. 'clusters/*.yaml'"))
-        elif resolved.is_file():
+        elif resolved.is_file() or resolved in texts:
             result.append(Path(match))
         else:
             source.findings.append(_at(where, "include-not-file", f"include '{pattern}' names {match}, "
@@ -164,9 +177,9 @@ def _expand(main: Path, pattern: str, where: tuple, source: Source) -> list[Path
     return result
 
 
-def _merge_fragment(fragment: Path, source: Source) -> None:
+def _merge_fragment(fragment: Path, source: Source, texts: Mapping[Path, str]) -> None:
     name = display_path(fragment)
-    doc = load_file(fragment, name)
+    doc = _load(fragment, name, texts)
     source.files.append(name)
     source.findings.extend(doc.findings)
     if doc.fatal:
