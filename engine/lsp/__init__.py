@@ -1,0 +1,1 @@
+"""The language server (``loushi lsp``): see server.py, and docs/editors.md for editors."""
