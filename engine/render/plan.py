@@ -16,7 +16,8 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, Mapping, NamedTuple
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -54,41 +55,79 @@ class Document:
     @cached_property
     def digest(self) -> str:
         """A digest of everything the document holds: the same for the same content in every
-        run and process (records are walked field by field, in name order, not by identity)."""
-        parts: list[str] = [self.kind, self.path, self.title, self.template]
-        _canonical(dict(self.values), parts)
-        if self.roster is not None:
-            _canonical(self.roster, parts)
+        run and process (records are walked field by field, in name order, not by identity).
+        A build digests all its documents with one :class:`Digests`, which spells each shared
+        record once."""
+        return Digests().of(self)
+
+
+class Digests:
+    """Digests of the documents of one plan (``Document.digest`` for each, the same text).
+
+    The documents of a plan share records (a committee's posts, a rotation, the district): a
+    record or a sequence is spelt once and its spelling reused wherever it appears, by
+    identity. Identity is safe here because records are frozen and every one stays alive with
+    the plan (each spelt value is kept beside its spelling, so no address is reused).
+    """
+
+    def __init__(self):
+        self._spelt: dict[int, tuple[Any, str]] = {}
+
+    def of(self, doc: Document) -> str:
+        parts: list[str] = [doc.kind, doc.path, doc.title, doc.template]
+        self._canonical(dict(doc.values), parts)
+        if doc.roster is not None:
+            self._canonical(doc.roster, parts)
         return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
+    def _canonical(self, value: Any, out: list[str]) -> None:
+        """Append a canonical spelling of ``value`` to ``out`` (the parts ``"\\x1f"`` joins)."""
+        kind = value.__class__
+        if kind is str:
+            out.append(f"s{len(value)}:{value}")
+        elif kind is Record or kind is tuple:
+            known = self._spelt.get(id(value))
+            if known is None:
+                parts: list[str] = []
+                self._spell(value, parts)
+                known = self._spelt[id(value)] = (value, "\x1f".join(parts))
+            out.append(known[1])
+        elif kind in _SCALARS or value is None:
+            out.append(f"{kind.__name__}:{value!r}")
+        else:
+            self._spell(value, out)
 
-def _canonical(value: Any, out: list[str]) -> None:
-    """Append a canonical spelling of ``value`` to ``out`` (for ``Document.digest``)."""
-    kind = value.__class__
-    if isinstance(value, str):
-        out.append(f"s{len(value)}:{value}")
-    elif kind is Record:
-        out.append(f"R{value.what}@{value.origin}(")
-        for key, item in sorted(value.__dict__.items()):
-            if key not in ("what", "origin"):
-                out.append(key)
-                _canonical(item, out)
-        out.append(")")
-    elif isinstance(value, (list, tuple)):
-        out.append(f"[{len(value)}")
-        for item in value:
-            _canonical(item, out)
-        out.append("]")
-    elif isinstance(value, Mapping):
-        out.append(f"{{{len(value)}")
-        for key in sorted(value):
-            out.append(str(key))
-            _canonical(value[key], out)
-        out.append("}")
-    elif isinstance(value, (int, float, Origin, dt.date, Window)) or value is None:
-        out.append(f"{kind.__name__}:{value!r}")
-    else:  # a value the plan does not make: refuse it rather than digest an address
-        raise TypeError(f"a document holds a {kind.__name__}, which has no canonical form")
+    def _spell(self, value: Any, out: list[str]) -> None:
+        kind = value.__class__
+        inner = self._canonical
+        if isinstance(value, str):
+            out.append(f"s{len(value)}:{value}")
+        elif kind is Record:
+            out.append(f"R{value.what}@{value.origin}(")
+            for key, item in sorted(value.__dict__.items()):
+                if key not in ("what", "origin"):
+                    out.append(key)
+                    inner(item, out)
+            out.append(")")
+        elif isinstance(value, (list, tuple)):
+            out.append(f"[{len(value)}")
+            for item in value:
+                inner(item, out)
+            out.append("]")
+        elif isinstance(value, Mapping):
+            out.append(f"{{{len(value)}")
+            for key in sorted(value):
+                out.append(str(key))
+                inner(value[key], out)
+            out.append("}")
+        elif isinstance(value, (int, float, Origin, dt.date, Window)):
+            out.append(f"{kind.__name__}:{value!r}")
+        else:  # a value the plan does not make: refuse it rather than digest an address
+            raise TypeError(f"a document holds a {kind.__name__}, which has no canonical form")
+
+
+#: Classes spelt by their ``repr`` (the common ones, checked by identity before ``isinstance``).
+_SCALARS = frozenset((int, float, bool, dt.date, dt.datetime, Origin, Window))
 
 
 def plan(model, window: Window, models: dict | None = None) -> list[Document]:
