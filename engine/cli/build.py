@@ -81,10 +81,13 @@ def _templates(ctx, param, value):
 @click.option("--force", is_flag=True,
               help="Overwrite (or remove) files in OUT that were edited by hand or not written by loushi; "
                    "without it the build lists them and stops.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Processes rendering documents side by side (0: one per core for big builds; "
+                   "1: one process). The files are the same whatever it is.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @reads_stdin
 @draft_option
-def command(path, out, formats, templates, start, months, force, quiet, draft):
+def command(path, out, formats, templates, start, months, force, jobs, quiet, draft):
     """Build the documents of the district at PATH (a file, or a folder with district.yaml)
     into OUT: charters (章程), duty lists (职责清单), rosters (轮值表, also .ics), escalation
     paths (分流上报路径) and an index."""
@@ -95,7 +98,7 @@ def command(path, out, formats, templates, start, months, force, quiet, draft):
     chosen = tuple(f for f in render.WRITERS if f in formats or ("all" in formats and f in render.ALL))
     bar = _Progress(enabled=not quiet)
     options = render.BuildOptions(chosen, templates, start, months, progress=bar.advance, total=bar.start,
-                                  force=force, draft=draft)
+                                  force=force, draft=draft, jobs=jobs)
     try:
         results = render.build_paths([path], out, options, session())
     finally:

@@ -27,7 +27,7 @@ from .context import Window
 from .environment import RenderError
 from .environment import environment as template_environment  # engine.render.environment stays the module
 from .markdown import parser
-from . import keys, plan
+from . import keys, plan, processes
 from .output import Conflict, OutputError, Tree, WriteResult, safe_name
 from .writers import ALL, WRITERS, Page, Run
 
@@ -52,6 +52,9 @@ class BuildOptions:
     draft: bool = False
     #: ... and print this line at the top of every document (``草稿：配置有N个错误``).
     mark: str = ""
+    #: Processes rendering documents side by side (``processes.workers_for``; 0: one per core
+    #: for a big build). The files are the same whatever it is.
+    jobs: int = 1
 
 
 @dataclass
@@ -138,10 +141,11 @@ def render_files(model, options: BuildOptions) -> tuple[dict[str, bytes], int]:
 def render_into(model, options: BuildOptions, put: Callable[..., None],
                 fresh: Callable[[str, str | None], bool] | None = None, program: str = "") -> int:
     """Plan the documents of ``model``, then hand each file every chosen writer makes of them
-    to ``put(path, bytes, key)`` as soon as it is made; returns the number of documents. With
-    ``fresh``, a file for which ``fresh(path, key)`` says so is not made (a document none of
-    whose files is due is not rendered); ``program`` is the key of what renders
-    (``keys.program``)."""
+    to ``put(path, bytes, key)`` as soon as it is made, in plan order; returns the number of
+    documents. With ``fresh``, a file for which ``fresh(path, key)`` says so is not made (a
+    document none of whose files is due is not rendered); ``program`` is the key of what
+    renders (``keys.program``). ``options.jobs`` processes render side by side (see
+    ``processes``); the files are the same, handed over in the same order."""
     window = Window(options.start, options.months)
     docs = plan.plan(model, window)
     if options.total:
@@ -150,28 +154,44 @@ def render_into(model, options: BuildOptions, put: Callable[..., None],
     run = Run(template_environment(options.templates), model.id, created, window, parser(), options.templates,
               options.mark)
     writers = [(name, WRITERS[name].Writer(run)) for name in WRITERS if name in options.formats]
-    for doc in docs:
-        due = {path: name for name, writer in writers for path in writer.paths(doc)}
-        made: dict[str, str | None] = {}
-        if fresh is not None:
-            made = {path: keys.document(program, name, path, _digest(doc, options), doc.kind, doc.template,
-                                        created.isoformat(), model.id) for path, name in due.items()}
-            due = {path: name for path, name in due.items() if not fresh(path, made[path])}
-        if due:
-            page = Page(run, doc)
-            for name, writer in writers:
-                if name in due.values():
-                    for path, data in writer.document(doc, page):
-                        if path in due:
-                            put(path, data, made.get(path))
+    digests = plan.Digests()  # one for the plan: each shared record is spelt once
+
+    def due(doc) -> tuple[dict[str, str], dict[str, str | None]]:
+        """The files of ``doc`` to make (path → writer), and each file's key."""
+        wanted = {path: name for name, writer in writers for path in writer.paths(doc)}
+        if fresh is None:
+            return wanted, {}
+        digest = _digest(digests.of(doc), options)
+        made = {path: keys.document(program, name, path, digest, doc.kind, doc.template,
+                                    created.isoformat(), model.id) for path, name in wanted.items()}
+        return {path: name for path, name in wanted.items() if not fresh(path, made[path])}, made
+
+    def files(task: tuple[int, dict[str, str]]) -> list[tuple[str, bytes]]:
+        """The due files of one document, rendered."""
+        doc, wanted = docs[task[0]], task[1]
+        page = Page(run, doc)
+        return [(path, data) for name, writer in writers if name in wanted.values()
+                for path, data in writer.document(doc, page) if path in wanted]
+
+    decided = [due(doc) for doc in docs]
+    tasks = [(index, wanted) for index, (wanted, _) in enumerate(decided) if wanted]
+    workers = processes.workers_for(options.jobs, len(tasks))
+    made = processes.in_order(workers, tasks, files) if workers > 1 else map(files, tasks)
+    done = 0
+    for index, _ in tasks:
+        for path, data in next(made):
+            put(path, data, decided[index][1].get(path))
         if options.progress:
-            options.progress(1)
+            options.progress(index + 1 - done)
+            done = index + 1
+    if options.progress and len(docs) > done:
+        options.progress(len(docs) - done)
     for _, writer in writers:
         for path, data in writer.finish(docs):
             put(path, data, None)
     return len(docs)
 
 
-def _digest(doc, options: BuildOptions) -> str:
-    """What a document's files are made from: its frozen value, and a draft's mark if any."""
-    return f"{doc.digest}\0{options.mark}" if options.mark else doc.digest
+def _digest(digest: str, options: BuildOptions) -> str:
+    """What a document's files are made from: its frozen value (``digest``), and a draft's mark if any."""
+    return f"{digest}\0{options.mark}" if options.mark else digest

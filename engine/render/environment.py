@@ -47,6 +47,9 @@ class RenderError(Exception):
         where = f"{self.template}:{self.line}: " if self.template else ""
         return f"{where}{self.message}"
 
+    def __reduce__(self):  # whole, when a worker process sends it (``processes``)
+        return (RenderError, (self.message, self.template, self.line, self.origin))
+
 
 #: Longest a user template may take to render one document (a shipped document takes milliseconds).
 TEMPLATE_SECONDS = 20
