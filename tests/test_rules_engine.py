@@ -12,6 +12,7 @@ import yaml
 
 from engine.pipeline import Options, validate
 from engine.rules import examples, expr
+from engine.rules import run as rule_run
 from engine.rules.packs import catalog, load_pack
 
 TODAY = dt.date(2025, 1, 1)
@@ -299,3 +300,17 @@ def test_trusted_helpers_skip_the_call_checks_and_nothing_else_does():
         expr.compile_condition("f(1)")(f=unmarked)
     with pytest.raises(Exception):  # a rule cannot mark a function itself
         expr.compile_condition("f.__setattr__('loushi_trusted_helper', True)")(f=unmarked)
+
+
+def test_a_batch_finds_what_entity_by_entity_finds(tmp_path, monkeypatch):
+    """A data rule evaluates its entities in batches (one template render for many); where an
+    expression fails on one entity the rest still go entity by entity: the findings are the
+    same as evaluating each entity alone, the failing one a rule-error as before."""
+    path = district(tmp_path, [{"at": "/people/0/phone", "set": "2345"}], rules={"extends": ["extra.yaml"]})
+    pack_file(tmp_path, condition="person.phone.startswith('1')")  # fails where a person has no phone
+    monkeypatch.setattr(rule_run, "BATCH", 1)  # a batch per entity: some fail, the others find
+    batched = run(path).findings
+    monkeypatch.setattr(rule_run, "_batched", lambda *args: "")
+    alone = run(path).findings
+    assert batched == alone
+    assert {f.rule for f in alone} >= {"rule-error", "person-phone"}

@@ -160,6 +160,32 @@ def compile_condition(text: str) -> Condition:
         raise ExpressionError(f"syntax error: {exc.message}") from None
 
 
+#: The name a batch (see :func:`compile_batch`) takes its entities under; not a name a rule's
+#: scope provides, so no rule's expression can read it (names are checked on load).
+BATCH_ENTITIES = "loushi_batch_entities"
+
+
+def compile_batch(condition: str, when: str | None, singular: str):
+    """A data rule's ``when`` and condition over many entities in one render of one template
+    (a render per entity costs more than the expressions: at 1,000 buildings a fresh Jinja2
+    context for each of 41,000 evaluations was half of ``validate``'s rule time).
+
+    The template loops over ``(id, entity)`` pairs given as :data:`BATCH_ENTITIES`, with each
+    entity under its singular name and ``item`` as the entity alone is evaluated, and writes
+    one character per entity: ``1`` where the rule finds something (``when`` true, or absent,
+    and the condition false), ``0`` elsewhere. Both texts compiled on their own first
+    (:func:`compile_condition`): each is one expression, lexed the same inside the loop. None
+    when the template cannot be made; callers then evaluate entity by entity, as they also do
+    when a batch raises (to report the failing entity)."""
+    test = f"({when}) and not ({condition})" if when is not None else f"not ({condition})"
+    source = (f"{{% for id, item in {BATCH_ENTITIES} %}}{{% set {singular} = item %}}"
+              f"{{{{ '1' if ({test}) else '0' }}}}{{% endfor %}}")
+    try:
+        return environment().from_string(source)
+    except TemplateSyntaxError:
+        return None
+
+
 def compile_template(text: str):
     """Compile a message template once."""
     names_in(text, template=True)

@@ -51,13 +51,26 @@ class Rule:
     file: str
     line: int
     compiled: dict = field(default_factory=dict, repr=False)
+    #: Texts checked on load but compiled when first used: a message or a hint (most rules find
+    #: nothing in a clean district, and compiling a template costs more than parsing it).
+    deferred: dict = field(default_factory=dict, repr=False)
 
     def defaults(self) -> dict:
         return {name: spec["default"] for name, spec in self.options.items()}
 
     def render(self, name: str, values: dict) -> str:
         template = self.compiled.get(name)
+        if template is None and name in self.deferred:  # compiled when first needed (see _compile)
+            template = self.compiled[name] = expr.compile_template(self.deferred.pop(name))
         return template.render(values).strip() if template is not None else ""
+
+    def batch(self):
+        """The condition's batch template (:func:`engine.rules.expr.compile_batch`), made the
+        first time the rule runs; None when there is none."""
+        if "batch" not in self.compiled:
+            self.compiled["batch"] = (expr.compile_batch(self.condition, self.when, scope.SINGULAR[self.for_each])
+                                      if self.deferred.pop("batch", False) else None)
+        return self.compiled["batch"]
 
 
 @dataclass
@@ -191,10 +204,14 @@ def _compile(rule: Rule, entry: YMap) -> list[Finding]:
             unknown = sorted(expr.names_in(text, template=template) - allowed)
             if unknown:
                 raise expr.ExpressionError(f"unknown name(s) {', '.join(unknown)}; known: {', '.join(sorted(allowed))}")
-            compile_ = expr.compile_template if template else expr.compile_condition
-            rule.compiled[name] = compile_(text)
+            if template:  # names_in parsed it: what compiling it could refuse is refused already
+                rule.deferred[name] = text
+            else:
+                rule.compiled[name] = expr.compile_condition(text)
         except expr.ExpressionError as exc:
             problems.append(_at(entry, (name,), f"rule {rule.id}: {name}: {exc}"))
+    if not problems and rule.check is None and rule.condition is not None and rule.for_each in scope.SINGULAR:
+        rule.deferred["batch"] = True
     return problems
 
 
