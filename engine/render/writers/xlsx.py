@@ -113,9 +113,11 @@ def _month_rows(window, rosters) -> list[tuple]:
 def _sheet(book, title: str, headers, rows, wrap=()) -> None:
     sheet = book.create_sheet(title)
     sheet.append(list(headers))
-    for row in rows:
+    for number, row in enumerate(rows, start=2):
         sheet.append([_CELL_ILLEGAL.sub("\ufffd", v) if isinstance(v, str) else v for v in row])
-        for cell in sheet[sheet.max_row]:
+        # the row just appended, by its bounds (sheet[n] and max_row walk every cell of the sheet:
+        # a city's 人员职责 sheet took minutes)
+        for cell in next(sheet.iter_rows(min_row=number, max_row=number, max_col=max(len(row), 1))):
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text, even "=…": openpyxl would take it for a formula
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
