@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from . import i18n
 
 
 @dataclass
@@ -24,7 +25,7 @@ class Options:
     today: dt.date = field(default_factory=dt.date.today)
     rule_packs: tuple[str, ...] = ()
     models_dir: str | None = None
-    lang: str = "en"   # the language of the hints loushi itself writes (engine.i18n)
+    lang: str | None = None   # of loushi's own words (engine.i18n); None: LOUSHI_LANG, the locale, else zh
 
 
 class Session:
@@ -33,6 +34,15 @@ class Session:
     def __init__(self, options: Any = None):
         self.options = options if options is not None else Options()
         self._made: dict[Any, Any] = {}
+
+    @property
+    def lang(self) -> str:
+        """The language of this run's words: ``options.lang``, else ``LOUSHI_LANG``, the locale, else zh."""
+        return i18n.language(getattr(self.options, "lang", None))
+
+    def text(self, key: str, /, **values) -> str:
+        """The message ``key`` in this run's language (``engine.i18n.text``)."""
+        return i18n.text(key, self.lang, **values)
 
     def with_options(self, options: Any) -> "Session":
         """A session over the same resources with other run options (``diff`` compares two

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ..findings import Finding
-from ..i18n import text
+from ..i18n import language, text
 from ..model import nearest
 from ..session import Session
 from . import govmodels
@@ -91,7 +91,7 @@ def _unused_hint(item, config: Config, known: _Known, lang: str) -> str:
 def _config_findings(config: Config, options, known: _Known) -> list[Finding]:
     """The config's own findings and, for each suppression, whether it expired or went unused."""
     today = options.today
-    lang = getattr(options, "lang", "en")
+    lang = language(getattr(options, "lang", None))
     result = [f.with_level(config.levels.get(f.rule, f.level)) for f in config.findings]
     active = {rule.id for rule in config.rules}
     for item in config.suppressions:
