@@ -107,25 +107,40 @@ def test_text_fills_in():
 
 # --- the code and the catalogs agree ------------------------------------------------------------
 
+#: What a message key looks like (``diff.post-added``, ``stats.count.grids-at``).
+KEY = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_-]+)+")
+#: The functions that take a message key: engine.i18n's and the small wrappers around them.
+SAYERS = ("text", "words", "said", "_said", "has")
+
+
+def _pattern(node: ast.AST) -> str | None:
+    """The regular expression of a key built at run time (f"diff.{change}", "rtest.kind-" + kind)."""
+    if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant) \
+            and KEY.match(node.values[0].value + "x"):
+        return "".join(re.escape(v.value) if isinstance(v, ast.Constant) else ".+" for v in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str) \
+            and KEY.match(node.left.value + "x"):
+        return re.escape(node.left.value) + ".+"
+    return None
+
+
 def _calls():
-    """(literal keys, patterns of keys built at run time, term groups) of every text()/word() call."""
+    """(literal keys, patterns of keys built at run time, term groups) of engine/'s code."""
     literal, patterns, groups = set(), set(), set()
     for path in sorted(ENGINE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            pattern = _pattern(node)
+            if pattern:
+                patterns.add(pattern)
             if not isinstance(node, ast.Call) or not node.args:
                 continue
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-            first = node.args[0]
-            if name in ("text", "words") and len(node.args) >= 2:   # text(key, lang, ...), not x.text(lang)
-                if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                    literal.add((first.value, f"{path.relative_to(ROOT)}:{node.lineno}"))
-                elif isinstance(first, ast.JoinedStr):
-                    parts = [re.escape(v.value) if isinstance(v, ast.Constant) else ".+" for v in first.values]
-                    patterns.add("".join(parts))
-                elif isinstance(first, ast.BinOp) and isinstance(first.left, ast.Constant):   # "rtest.kind-" + kind
-                    patterns.add(re.escape(first.left.value) + ".+")
-            elif name == "word" and isinstance(first, ast.Constant):
-                groups.add(first.value)
+            if name in SAYERS:
+                for arg in node.args[:2]:
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and KEY.fullmatch(arg.value):
+                        literal.add((arg.value, f"{path.relative_to(ROOT)}:{node.lineno}"))
+            elif name == "word" and isinstance(node.args[0], ast.Constant):
+                groups.add(node.args[0].value)
     return literal, patterns, groups
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import exitcodes, lazy
-from . import answered, draft_option, mark_line, reads_stdin, session
+from . import answered, draft_option, lang, mark_line, reads_stdin, session
 
 stats = lazy.module("engine.model.stats")
 gate = lazy.module("engine.gate")
@@ -24,6 +24,6 @@ def command(path, fmt, draft):
     if district is None:
         return code
     figures = stats.compute(district.model)
-    render = stats.render_json if fmt == "json" else stats.render_text
-    click.echo(mark_line(district, fmt, render(figures)), nl=False)
+    answer = stats.render_json(figures) if fmt == "json" else stats.render_text(figures, lang())
+    click.echo(mark_line(district, fmt, answer), nl=False)
     return exitcodes.OK
