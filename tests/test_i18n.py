@@ -288,3 +288,61 @@ def test_a_wheel_carries_compiled_catalogs_and_speaks_chinese_from_them(tmp_path
     *page, where, babel_loaded = out.stdout.splitlines()
     assert where.startswith(str(site)) and babel_loaded == "False"
     assert "用法：" in "\n".join(page) and "检查街道配置：格式、引用和规则。" in "\n".join(page)
+
+
+# --- rule packs: zh and en ----------------------------------------------------------------------
+
+WORDS = ("summary", "message", "hint", "description", "rationale")
+
+
+@pytest.mark.parametrize("pack", sorted((ROOT / "rules").glob("*.yaml")), ids=lambda path: path.name)
+def test_every_shipped_rule_speaks_both_languages(pack):
+    import yaml
+
+    data = yaml.safe_load(pack.read_text(encoding="utf-8"))
+    assert set(data["description"]) == {"zh", "en"}
+    for rule in data["rules"]:
+        for name in WORDS:
+            if name in rule:
+                assert isinstance(rule[name], dict) and set(rule[name]) == {"zh", "en"}, f"{rule['id']}.{name}"
+                assert re.search(r"[\u4e00-\u9fff]", rule[name]["zh"]) or rule[name]["zh"] == "{{ message }}", \
+                    f"{rule['id']}.{name}: the zh text is not Chinese"
+        for option, spec in (rule.get("options") or {}).items():
+            assert set(spec["description"]) == {"zh", "en"}, f"{rule['id']} option {option}"
+
+
+def test_findings_of_shipped_rules_in_the_chosen_language():
+    runner = CliRunner(env=NO_LANGUAGE)
+    district = str(ROOT / "configs" / "districts" / "qianfoshan.yaml")
+    zh = runner.invoke(cli, ["validate", district]).output
+    en = runner.invoke(cli, ["--lang", "en", "validate", district]).output
+    assert "届满" in zh and "term ends" not in zh
+    assert "term ends" in en and "届满" not in en
+
+
+def test_a_pack_in_one_language_is_read_in_both(tmp_path):
+    from engine.rules import packs
+
+    pack = tmp_path / "own.yaml"
+    pack.write_text(
+        "pack: own\ndescription: 本街道自己的规则\nrules:\n"
+        "  - id: own-names\n    summary: {zh: 每栋楼宇都有名称。}\n    level: warning\n"
+        "    message: {zh: '楼宇 {{ building.id }} 没有名称'}\n    description: {en: A building without a name.}\n"
+        "    rationale: 名称用于文书。\n    for_each: buildings\n    condition: building.name\n"
+        "    examples: {fail: {change: [{at: /buildings/0/name, set: ''}]}, pass: {note: base}}\n", encoding="utf-8")
+    for lang in ("zh", "en"):
+        loaded, findings = packs.load_pack(pack, lang=lang)
+        assert findings == [] and loaded.description == "本街道自己的规则"
+        rule = loaded.rules[0]
+        assert (rule.summary, rule.description, rule.rationale) == ("每栋楼宇都有名称。", "A building without a name.",
+                                                                    "名称用于文书。")
+        assert rule.message == "楼宇 {{ building.id }} 没有名称"
+
+
+def test_a_pack_text_in_neither_language_is_refused(tmp_path):
+    from engine.rules import packs
+
+    pack = tmp_path / "bad.yaml"
+    pack.write_text("pack: bad\ndescription: {fr: règles}\nrules: []\n", encoding="utf-8")
+    loaded, findings = packs.load_pack(pack, lang="zh")
+    assert loaded is None and findings and findings[0].rule == "rule-pack"

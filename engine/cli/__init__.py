@@ -232,7 +232,7 @@ _SYSTEM_ERRNOS = frozenset(getattr(errno, name, None)
 def stopped(report) -> int:
     """Print the findings that kept a command from its work (to stderr); return their exit code."""
     colour = color_wanted(None, sys.stderr)
-    click.echo(report_stage.REPORTERS["text"](report, color=colour), nl=False, err=True, color=colour)
+    click.echo(report_stage.REPORTERS["text"](report, color=colour, lang=lang()), nl=False, err=True, color=colour)
     return report.exit_code() or exitcodes.FINDINGS
 
 

@@ -19,7 +19,7 @@ testing = lazy.module("engine.rules.testing")
 
 
 def _catalog(packs):
-    cat = packs_stage.catalog(tuple(packs))
+    cat = packs_stage.catalog(tuple(packs), lang=baseline_options.lang())
     for item in cat.findings:
         click.echo(f"{item.where}: [error] {item.message} ({item.rule})", err=True)
     return cat

@@ -47,6 +47,8 @@ def command(paths, fmt, fail_on, today, color, jobs, packs, models, baseline_fil
         click.echo(render(report, color=use_color, lang=baseline_options.lang()), nl=False, color=use_color)
     elif fmt == "junit":  # a failure only for what fails the run
         click.echo(render(report, fail_on=fail_on), nl=False)
+    elif fmt in ("json", "sarif"):  # the language the messages are in, named in the output
+        click.echo(render(report, lang=baseline_options.lang()), nl=False)
     else:
         click.echo(render(report), nl=False)
     return report.exit_code(fail_on)

@@ -5,6 +5,11 @@ check (``check: <id>``, a module of :mod:`engine.rules.checks`) or a data rule
 (``for_each: <kind>`` with a ``condition:`` expression). A pack is checked against
 ``pack.schema.json`` and every expression and message is compiled when it is loaded; a
 broken rule is a finding (rule ``rule-pack``) naming the pack file and the line.
+
+What people read of a rule (its summary, message, hint, description, rationale, source, its
+options' descriptions and the pack's description) is one text, or ``{zh: …, en: …}``. A pack
+is read in one language (the run's): a text given in the other only is used as it is, so a
+consultant's pack written in one language works in both.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import i18n
 from ..findings import Finding
 from ..load import YMap, load_file, locate
 from ..resources import rules_dir
@@ -108,9 +114,20 @@ def pack_schema() -> SchemaCheck:
         return SchemaCheck(json.load(handle))
 
 
-def load_pack(path: str | Path, checker: SchemaCheck | None = None) -> tuple[Pack | None, list[Finding]]:
-    """Read one pack file; ``None`` and findings when it cannot be used at all. ``checker``:
-    the pack schema, when loading several packs (read and compiled once for all of them)."""
+def words(value: Any, lang: str | None) -> Any:
+    """A text of a pack in ``lang``: the text itself, or from ``{zh: …, en: …}`` the one in
+    ``lang``, else the one there is."""
+    if not isinstance(value, dict):
+        return value
+    lang = i18n.language(lang)
+    return value.get(lang) or next((value[other] for other in i18n.LANGUAGES if value.get(other)), "")
+
+
+def load_pack(path: str | Path, checker: SchemaCheck | None = None,
+              lang: str | None = None) -> tuple[Pack | None, list[Finding]]:
+    """Read one pack file, its texts in ``lang`` (``None``: the environment's); ``None`` and
+    findings when it cannot be used at all. ``checker``: the pack schema, when loading several
+    packs (read and compiled once for all of them)."""
     name = str(path)
     doc = load_file(path, name)
     checker = checker or pack_schema()
@@ -123,11 +140,11 @@ def load_pack(path: str | Path, checker: SchemaCheck | None = None) -> tuple[Pac
         return None, findings
     rules = []
     for index, entry in enumerate(doc.data["rules"]):
-        rule, problems = _rule(doc.data["pack"], entry, name)
+        rule, problems = _rule(doc.data["pack"], entry, name, lang)
         findings.extend(problems)
         if not problems:
             rules.append(rule)
-    return Pack(doc.data["pack"], doc.data["description"], name, rules), findings
+    return Pack(doc.data["pack"], words(doc.data["description"], lang), name, rules), findings
 
 
 def _as_pack_finding(item: Finding) -> Finding:
@@ -146,11 +163,13 @@ def _at(root: Any, path: tuple, message: str, hint: str = "", key: bool = True) 
     return Finding(file, line, col, "error", RULE, message, hint=hint)
 
 
-def _rule(pack: str, entry: YMap, file: str) -> tuple[Rule, list[Finding]]:
-    rule = Rule(entry["id"], pack, entry["summary"], entry["level"], entry["message"], entry["description"],
-                entry["rationale"], entry.get("source", ""), dict(entry.get("options") or {}),
-                entry["examples"], entry.get("check"), entry.get("for_each"), entry.get("condition"),
-                entry.get("when"), entry.get("field"), entry.get("hint", ""), file, entry.line)
+def _rule(pack: str, entry: YMap, file: str, lang: str | None = None) -> tuple[Rule, list[Finding]]:
+    options = {name: {**spec, "description": words(spec["description"], lang)}
+               for name, spec in (entry.get("options") or {}).items()}
+    rule = Rule(entry["id"], pack, words(entry["summary"], lang), entry["level"], words(entry["message"], lang),
+                words(entry["description"], lang), words(entry["rationale"], lang), words(entry.get("source", ""), lang),
+                options, entry["examples"], entry.get("check"), entry.get("for_each"), entry.get("condition"),
+                entry.get("when"), entry.get("field"), words(entry.get("hint", ""), lang), file, entry.line)
     problems = _check_options(rule, entry) + _check_kind(rule, entry) + _check_expect(rule, entry)
     if not problems:
         problems = _compile(rule, entry)
@@ -220,22 +239,24 @@ def shipped_packs() -> list[Path]:
     return sorted(rules_dir().glob("*.yaml"))
 
 
-def catalog(extra: tuple[str, ...] = (), session=None) -> Catalog:
-    """The shipped packs and ``extra`` pack files, loaded once per ``session`` (each call
-    without one reads the files again)."""
+def catalog(extra: tuple[str, ...] = (), session=None, lang: str | None = None) -> Catalog:
+    """The shipped packs and ``extra`` pack files, in the session's language, loaded once per
+    ``session`` (each call without one reads the files again, in ``lang``, else the
+    environment's language)."""
     paths = tuple(str(p) for p in shipped_packs()) + tuple(str(p) for p in extra)
     if session is None:
-        return _catalog(paths)
-    return session.kept(("catalog", paths), lambda: _catalog(paths))
+        return _catalog(paths, i18n.language(lang))
+    lang = session.lang
+    return session.kept(("catalog", paths, lang), lambda: _catalog(paths, lang))
 
 
-def _catalog(paths: tuple[str, ...]) -> Catalog:
+def _catalog(paths: tuple[str, ...], lang: str | None = None) -> Catalog:
     packs: dict[str, Pack] = {}
     rules: dict[str, Rule] = {}
     findings: list[Finding] = []
     checker = pack_schema()
     for path in paths:
-        pack, problems = load_pack(path, checker)
+        pack, problems = load_pack(path, checker, lang)
         findings.extend(problems)
         if pack is None:
             continue

@@ -13,5 +13,5 @@ def run(ctx):
         name = committee.get("model")
         if name and name not in known:
             close = difflib.get_close_matches(name, known, n=1)
-            yield ctx.hit(committee, "model", target=ident, hint=f"did you mean '{close[0]}'?" if close else "",
+            yield ctx.hit(committee, "model", target=ident, hint=ctx.said("check.did-you-mean", name=close[0]) if close else "",
                           committee=ident, model=name, known=", ".join(known))
