@@ -86,15 +86,4 @@ TERMS: dict[str, dict[str, tuple[str, str]]] = {
 
 #: Messages not yet moved into the catalogs (tools/i18n_migrate.py), by key: ``{"en": ..., "zh": ...}``.
 CATALOG: dict[str, dict[str, str]] = {
-    # the language server (engine/lsp)
-    "lsp.first-defined": {"en": "first defined here", "zh": "首次定义于此"},
-    "lsp.rename-bad-id": {"en": "'{id}' is not an id: letters, digits, CJK characters, '-', '_' or '.'",
-                          "zh": "“{id}”不能作为 id：只能用字母、数字、汉字和 - _ ."},
-    "lsp.rename-taken": {"en": "the id '{id}' is already used by {what}", "zh": "id “{id}”已被{what}使用"},
-    "lsp.hover-id": {"en": "**{what}** `{id}`\n\ndefined at {where}; named in {uses} places",
-                     "zh": "**{what}** `{id}`\n\n定义于 {where}；被引用 {uses} 处"},
-    "lsp.hover-post": {"en": "- {role}: {count}, from {sources}", "zh": "- {role}：{count} 名，来源 {sources}"},
-    "lsp.action-replace": {"en": "Change to '{word}'", "zh": "改为“{word}”"},
-    "lsp.action-suppress": {"en": "Suppress {rule} here (write the reason)", "zh": "抑制 {rule}（请填写理由）"},
-    "lsp.started": {"en": "loushi language server {version}", "zh": "loushi 语言服务器 {version}"},
 }

@@ -110,7 +110,7 @@ def test_text_fills_in():
 #: What a message key looks like (``diff.post-added``, ``stats.count.grids-at``).
 KEY = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_-]+)+")
 #: The functions that take a message key: engine.i18n's and the small wrappers around them.
-SAYERS = ("text", "words", "said", "_said", "has")
+SAYERS = ("text", "words", "said", "_said", "say", "has")
 
 
 def _pattern(node: ast.AST) -> str | None:
