@@ -105,6 +105,8 @@ CHINESE: dict = {
     "Unknown standard stream '{name}'": "未知的标准流 '{name}'",
 }
 
+#: click's words it looks up from a variable (Babel cannot see them): msgid → Chinese.
+LOOKED_UP = {"required": "必填"}
 #: click's words loushi leaves English on purpose.
 KEPT = ("file", "directory", "path")
 
@@ -136,6 +138,8 @@ def catalog() -> tuple[Catalog, list]:
             missing.append(message)
             continue
         result.add(message, (chinese,) if isinstance(message, tuple) else chinese)
+    for message, chinese in LOOKED_UP.items():
+        result.add(message, chinese)
     return result, missing
 
 

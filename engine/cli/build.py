@@ -147,17 +147,17 @@ def _report(results, quiet: bool) -> int:
             continue
         if result.findings:
             report = pipeline.Report([pipeline.DistrictResult(result.path, [result.path], result.findings, result.fatal)])
-            click.echo(report_stage.render_text(report), nl=False, err=True)
-            click.echo(f"loushi: {result.path}: not built: fix the errors above first", err=True)
+            click.echo(report_stage.render_text(report, lang=language), nl=False, err=True)
+            click.echo(text("build.not-built", language, path=result.path), err=True)
             code = max(code, exitcodes.UNUSABLE if result.fatal else exitcodes.FINDINGS)
         elif result.error:
-            click.echo(f"loushi: {result.path}: not built: {result.error}", err=True)
+            click.echo(text("build.failed", language, path=result.path, error=result.error), err=True)
             code = max(code, exitcodes.UNUSABLE)
         elif result.mark:  # a draft says so even when quiet
             click.echo(f"loushi: {result.out}: {result.mark}", err=True)
         if not quiet and not result.findings and not result.error:
             files = result.files
-            click.echo(f"{result.out}: {result.documents} documents; {len(files.written)} file(s) written, "
-                       f"{len(files.unchanged)} unchanged, {len(files.removed)} removed"
-                       + (f", {len(files.kept)} of yours kept" if files.kept else ""))
+            click.echo(text("build.done", language, out=result.out, documents=result.documents,
+                            written=len(files.written), unchanged=len(files.unchanged), removed=len(files.removed))
+                       + (text("build.kept", language, kept=len(files.kept)) if files.kept else ""))
     return code

@@ -96,13 +96,14 @@ def _config_findings(config: Config, options, known: _Known) -> list[Finding]:
     active = {rule.id for rule in config.rules}
     for item in config.suppressions:
         file, line, col = item.where
-        target = f" for {item.target}" if item.target else ""
         if item.expires is not None and item.expires < today and "suppression-expired" in active:
             result.append(Finding(file, line, col, config.levels["suppression-expired"], "suppression-expired",
-                                  f"the suppression of {item.rule}{target} expired on {item.expires.isoformat()}",
-                                  "", item.target or item.rule, "fix the finding, or renew the suppression"))
+                                  text("suppress.expired" if item.target else "suppress.expired-rule", lang,
+                                       rule=item.rule, target=item.target, date=item.expires.isoformat()),
+                                  "", item.target or item.rule, text("suppress.renew", lang)))
         elif not item.used and "suppression-unused" in active:
             result.append(Finding(file, line, col, config.levels["suppression-unused"], "suppression-unused",
-                                  f"the suppression of {item.rule}{target} matches no finding",
+                                  text("suppress.unused" if item.target else "suppress.unused-rule", lang,
+                                       rule=item.rule, target=item.target),
                                   "", item.target or item.rule, _unused_hint(item, config, known, lang)))
     return [f for f in result if f.rule != "rules-config" or "rules-config" in active]
