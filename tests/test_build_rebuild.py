@@ -333,7 +333,7 @@ def test_tree_carry_needs_every_file_intact(tmp_path):
 
 def test_cli_lists_the_files_in_chinese_and_stops_then_force_overwrites(tmp_path):
     out = tmp_path / "out"
-    runner = CliRunner(env={"LC_ALL": "zh_CN.UTF-8", "LC_MESSAGES": None, "LANG": None})
+    runner = CliRunner(env={"LOUSHI_LANG": None, "LC_ALL": "zh_CN.UTF-8", "LC_MESSAGES": None, "LANG": None})
     args = ["build", str(MINI), "-o", str(out), "-f", "md", "--start", "2025-01", "-q"]
     assert runner.invoke(cli, args).exit_code == exitcodes.OK
     (out / "index.md").write_text("改过", encoding="utf-8")

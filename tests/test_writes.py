@@ -163,6 +163,7 @@ def test_imports_at_the_same_time_all_land_or_say_they_did_not(tmp_path):
     config = _config(tmp_path)
     names = [f"并发单位{i}" for i in range(6)]
     env = dict(os.environ, LANG="zh_CN.UTF-8", LC_ALL="zh_CN.UTF-8")
+    env.pop("LOUSHI_LANG", None)  # the locale says Chinese (tests/conftest.py sets English)
     runs = [subprocess.Popen([sys.executable, "-c", "from engine.cli import run; run()", "import",
                               str(_ledger(tmp_path, name)), "--into", str(config), "--force"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
