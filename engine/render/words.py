@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
+from ..model import limits
+
 _DIGITS = "零一二三四五六七八九"
 
 COMMITTEE_KINDS = {"building_committee": "楼委会", "building_affairs_council": "楼务会",
@@ -87,13 +89,9 @@ def frequency(value) -> str:
 
 
 def limit(value: dict) -> str:
-    """{hours: 24} → 24小时; {days: 7} → 7个自然日; {working_days: 3} → 3个工作日."""
-    if "hours" in value:
-        hours = value["hours"]
-        return f"{int(hours) if float(hours).is_integer() else hours}小时"
-    if "days" in value:
-        return f"{value['days']}个自然日"
-    return f"{value['working_days']}个工作日"
+    """{seconds: 30} → 30秒; {hours: 24} → 24小时; {days: 7} → 7个自然日; {working_days: 3} → 3个工作日:
+    in the unit written (see :mod:`engine.model.limits`)."""
+    return limits.text(value)
 
 
 def quorum(share: float) -> str:
