@@ -62,7 +62,7 @@ import generate  # noqa: E402  (the generator beside this script)
 from report import paired  # noqa: E402  (docs/performance.md is written from the results there)
 
 RESULTS = HERE / "results"
-SCHEMA = ROOT / "engine" / "schema" / "district-v1.schema.json"
+SCHEMA = ROOT / "engine" / "schema" / "district-v2.schema.json"
 TODAY = "2026-06-01"  # the date rules measure terms against: fixed, so every run checks the same
 FLOOR = "import gc, sys, yaml; gc.disable(); yaml.load(open(sys.argv[1], 'rb'), Loader=yaml.CSafeLoader)"
 #: Stands for a measure's output folder in its command line (see Measure.out).

@@ -34,10 +34,10 @@ def templates_dir() -> Path:
 
 
 def schema_path() -> Path:
-    """The JSON Schema of the district config format, version 1."""
-    return _PACKAGE / "schema" / "district-v1.schema.json"
+    """The JSON Schema of the district config format, version 2."""
+    return _PACKAGE / "schema" / "district-v2.schema.json"
 
 
 def fragment_schema_path() -> Path:
-    """The JSON Schema of a file a district includes (its lists of entities only), version 1."""
-    return _PACKAGE / "schema" / "fragment-v1.schema.json"
+    """The JSON Schema of a file a district includes (its lists of entities only), version 2."""
+    return _PACKAGE / "schema" / "fragment-v2.schema.json"

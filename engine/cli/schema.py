@@ -12,7 +12,7 @@ from ..resources import fragment_schema_path, schema_path
 @click.option("--fragment", is_flag=True,
               help="The schema of a file a district includes (lists of entities only), not of a main file.")
 def command(fragment):
-    """Print the JSON Schema (Draft 2020-12) of the district config format, version 1.
+    """Print the JSON Schema (Draft 2020-12) of the district config format, version 2.
 
     Point an editor at it (the yaml-language-server line at the top of a config does) to get
     completion and checks while typing. A file a district includes (its fragments) takes the
