@@ -129,7 +129,7 @@ def test_both_options_exit_two(broken, tmp_path):
 
 def test_a_baseline_never_hides_an_unreadable_file(tmp_path):
     config = tmp_path / "district.yaml"
-    config.write_text("loushi: 1\ndistrict: [\n", encoding="utf-8")
+    config.write_text("loushi: 2\ndistrict: [\n", encoding="utf-8")
     baseline = tmp_path / "baseline.json"
     assert validate(str(config), "--write-baseline", str(baseline)).exit_code == 2
     assert json.loads(baseline.read_text(encoding="utf-8"))["findings"] == []

@@ -51,7 +51,7 @@ def test_text_fills_in():
 
 def test_cli_follows_the_locale(tmp_path):
     config = tmp_path / "d.yaml"
-    config.write_text("loushi: 1\ndistrict: {id: d, name: 测试街道}\n", encoding="utf-8")
+    config.write_text("loushi: 2\ndistrict: {id: d, name: 测试街道}\n", encoding="utf-8")
     runner = CliRunner(env={"LC_ALL": "zh_CN.UTF-8", "LC_MESSAGES": None, "LANG": None})
     assert runner.invoke(cli, ["diff", str(config), str(config)]).output == "1个街道配置，共0处变化\n"
     assert runner.invoke(cli, ["--lang", "en", "diff", str(config), str(config)]).output == \
@@ -60,7 +60,7 @@ def test_cli_follows_the_locale(tmp_path):
 
 def test_validate_summary_in_both_languages(tmp_path):
     config = tmp_path / "d.yaml"
-    config.write_text("loushi: 1\ndistrict: {id: d, name: 测试街道}\n", encoding="utf-8")
+    config.write_text("loushi: 2\ndistrict: {id: d, name: 测试街道}\n", encoding="utf-8")
     zh = CliRunner().invoke(cli, ["--lang", "zh", "validate", str(config)]).output.splitlines()[-1]
     en = CliRunner().invoke(cli, ["--lang", "en", "validate", str(config)]).output.splitlines()[-1]
     assert zh.startswith("1个街道配置，1个文件：")

@@ -20,7 +20,7 @@ from engine.ledger.read import read
 from engine.project import Limits
 
 CONFIG = """\
-loushi: 1
+loushi: 2
 district:
   id: hostile
   name: 测试街道

@@ -20,7 +20,7 @@ from engine.ledger.apply import ImportOptions, import_ledgers
 
 CONFIG = """\
 # 并发街道: written by hand; imports add units to it.
-loushi: 1
+loushi: 2
 district:
   id: concurrent
   name: 并发街道
