@@ -245,9 +245,9 @@ def _header(model: dict, name: str) -> str:
 # 本文件由 `loushi init --model {model['id']}` 生成，可直接通过 `loushi validate`。
 # 标有“（示例）”和 `placeholder: true` 的条目都是占位：换成真实的楼宇、单位和人员后，
 # 删去 `placeholder: true`。所有 id 在全街道内唯一，其他条目用 id 相互引用。
-# 编辑器补全：运行 `loushi schema > district-v1.schema.json`，并在文件首行写
-#   # yaml-language-server: $schema=district-v1.schema.json
-loushi: 1
+# 编辑器补全：运行 `loushi schema > district-v2.schema.json`，并在文件首行写
+#   # yaml-language-server: $schema=district-v2.schema.json
+loushi: 2
 """
 
 

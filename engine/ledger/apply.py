@@ -199,7 +199,7 @@ def _tables(ledgers, mapping, limits: Limits, lang: str | None, outcome: Outcome
 def _skeleton(target: Path) -> str:
     ident = re.sub(r"[^A-Za-z0-9_.\-\u4e00-\u9fff]", "", target.stem) or "district"
     return (f"# A district imported from ledgers: fill in its name, grids and committees.\n"
-            f"loushi: 1\ndistrict:\n  id: {ident}\n  name: {ident}\n")
+            f"loushi: 2\ndistrict:\n  id: {ident}\n  name: {ident}\n")
 
 
 def _known(target: Path, outcome: Outcome) -> Known:
