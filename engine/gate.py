@@ -30,6 +30,7 @@ from .findings import Finding
 from .i18n import text
 from .load import YMap, locate
 from .load.sources import discover, read_district
+from .rules import govmodels
 
 #: The checks of the gate, by the rule id their findings carry. They run before any rule, on
 #: every district, and a ``rules:`` block cannot switch them off.
@@ -42,7 +43,7 @@ LOADER_RULES = frozenset((
 SCHEMA_RULE = "schema"
 #: The notice that a version-1 district was read by upgrading it in memory (engine.migrate).
 FORMAT_RULE = "format-v1"
-MODEL_RULES = frozenset(("duplicate-id", "reference"))
+MODEL_RULES = frozenset(("duplicate-id", "reference", "kinds"))
 #: A ``rules:`` block naming a gate check under disable, suppress, levels or options.
 NOT_A_RULE = "not-a-rule"
 GATE_RULES = LOADER_RULES | {SCHEMA_RULE, FORMAT_RULE, NOT_A_RULE} | MODEL_RULES
@@ -110,7 +111,10 @@ def _open(main: Path, session, rules: bool, texts: Mapping[Path, str] | None = N
     findings.extend(schema.check(source.data, (source.path, source.line, source.col), session))
     if _has_error(findings):
         return Rejected(source.path, files, tuple(sorted(findings)))
-    model = model_stage.build(source, session)
+    models_dir = getattr(session.options, "models_dir", None)
+    catalog, clashes = govmodels.catalog(models_dir, session)
+    model = model_stage.build(source, session, catalog, govmodels.models(models_dir, session))
+    findings.extend(clashes)
     findings.extend(model.problems)
     findings.extend(overrides(model.data.get("rules")))
     if _has_error(findings):

@@ -18,6 +18,11 @@ def _shipped(installed: str, checkout: str) -> Path:
     return _PACKAGE.parent / checkout
 
 
+def kinds_dir() -> Path:
+    """The folder of shipped kinds of body and of party organisation (``rules/kinds/``)."""
+    return rules_dir() / "kinds"
+
+
 def rules_dir() -> Path:
     """The folder of shipped rule packs (``rules/``)."""
     return _shipped("_rules", "rules")

@@ -357,10 +357,12 @@ def _people_part(draft: _Draft) -> str:
 
 def _roles_part(draft: _Draft) -> str:
     roles = []
+    own = {entry["id"]: (entry["name"], list(entry.get("duties") or ["（请填写职责）"]))
+           for entry in draft.model.get("roles") or []}  # the roles a model names, as it names them
     for role in dict.fromkeys([p["role"] for p in draft.posts] + ["commissioner"]):
-        name, duties = ROLE_TEXTS.get(role, (f"{role}（示例）", ["（请填写职责）"]))
+        name, duties = own.get(role) or ROLE_TEXTS.get(role, (f"{role}（示例）", ["（请填写职责）"]))
         entry = {"id": role, "name": name, "duties": duties}
-        if role not in ROLE_TEXTS:
+        if role not in ROLE_TEXTS and role not in own:
             entry["placeholder"] = True
         roles.append(entry)
     mechanisms = [{"id": "m-meeting", "name": "例会", "frequency": "monthly"},
@@ -372,13 +374,15 @@ def _roles_part(draft: _Draft) -> str:
 
 def _committee_part(draft: _Draft) -> str:
     model = draft.model
-    kind = (model.get("committee_kinds") or ["building_committee"])[0]
+    listed = model.get("body_kinds") or model.get("committee_kinds") or ["building_committee"]
+    kind = listed[0] if isinstance(listed[0], str) else listed[0]["id"]
+    label = listed[0]["label"] if isinstance(listed[0], dict) else COMMITTEE_NAMES.get(kind, "议事会")
     lines = [
         f"# 议事机构：按“{model.get('name', model['id'])}”模式设置，覆盖 buildings 所列楼宇（多楼一委时列出多栋）。",
         "# posts 的 role 和人数须符合 rules/models 中该模式的要求；holder 为任职人，空缺写 null。",
         "committees:",
         "  - id: c-1",
-        f"    name: 示例大厦{COMMITTEE_NAMES.get(kind, '议事会')}（示例）",
+        f"    name: 示例大厦{label}（示例）",
         f"    kind: {kind}",
         f"    model: {model['id']}",
         "    buildings: [b-1, b-2]",

@@ -24,7 +24,10 @@ from ..findings import Finding
 from ..load import YMap, YSeq, pointer
 from ..load.sources import COLLECTIONS, Source
 from ..schema import schema
+from ..schema.fast import SchemaCheck
 from ..session import Session
+from . import kinds as kinds_data
+from .kinds import Catalog
 
 #: Names of the roles every district has without declaring them.
 BUILTIN_ROLES = {
@@ -99,6 +102,12 @@ class Model:
         #: The derived indexes (units in a building, posts of a body ...), computed once by
         #: :func:`build` and read-only: a mapping of mappings to tuples.
         self.relations: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
+        #: The kinds of body and party organisation, and the governance models' roles, in effect
+        #: (shipped, declared by models, declared by the district: see :mod:`.kinds`).
+        self.kinds: Catalog = Catalog()
+        #: The governance models the district was checked against, by id (given by the gate), so
+        #: that every command reading the model (build, impact ...) uses the same ones.
+        self.governance: Mapping[str, Any] = MappingProxyType({})
 
     # -- lookups -------------------------------------------------------------------------
     def get(self, kind: str, ident: str | None) -> YMap | None:
@@ -111,13 +120,28 @@ class Model:
         entity = self.entities["roles"].get(role)
         if entity is not None:
             return entity["name"]
+        declared = self.kinds.roles.get(role)
+        if declared is not None:
+            return declared.name
         return BUILTIN_ROLES.get(role, (role, []))[0]
 
     def role_duties(self, role: str) -> list[str]:
         entity = self.entities["roles"].get(role)
         if entity is not None:
             return list(entity.get("duties", []))
+        declared = self.kinds.roles.get(role)
+        if declared is not None:
+            return list(declared.duties)
         return list(BUILTIN_ROLES.get(role, ("", []))[1])
+
+    def kind_label(self, collection: str, kind: str, lang: str = "zh") -> str:
+        """What a body's or party organisation's ``kind`` is called: 楼宇理事会, 商圈党委 (the id
+        itself for a kind nobody declared, which the gate reports)."""
+        table = self.kinds.party_orgs if collection == "party_orgs" else self.kinds.bodies
+        found = table.get(kind)
+        if found is None:
+            return kind
+        return found.label if lang == "zh" or not found.label_en else found.label_en
 
     def post_title(self, post: Post) -> str:
         own = post.entity if not post.implicit else None
@@ -317,12 +341,32 @@ def period_start(start: dt.date, index: int, period: str) -> dt.date:
     return dt.date(year, month + 1, day)
 
 
-def build(source: Source, session: Session | None = None) -> Model:
+def shipped_kinds(session: Session) -> tuple[Catalog, list[Finding]]:
+    """The kinds loushi ships (``rules/kinds/``), read once per session."""
+    def make():
+        root = session.kept("schema", schema)
+        checker = SchemaCheck({"$defs": root["$defs"], **root["properties"]["kinds"]})
+        return kinds_data.shipped(checker.errors)
+    return session.kept("kinds-shipped", make)
+
+
+def build(source: Source, session: Session | None = None, catalog: Catalog | None = None,
+          governance: Mapping[str, Any] | None = None) -> Model:
     """Resolve a schema-valid district document into a :class:`Model` (its indexes computed
-    here, once; nothing writes into the model after)."""
+    here, once; nothing writes into the model after). ``catalog``: the kinds and model roles
+    in effect before the district's own (the gate gives the shipped ones and the governance
+    models'); the shipped kinds when not given."""
     session = session or Session()
     model = Model(source)
+    if governance is not None:
+        model.governance = MappingProxyType(dict(governance))
+    if catalog is None:
+        catalog, problems = shipped_kinds(session)
+        model.problems.extend(problems)
+    model.kinds, clashes = catalog.merged(kinds_data.parse(model.data.get("kinds")))
+    model.problems.extend(clashes)
     _collect(model)
+    _check_kinds(model)
     _collect_posts(model)
     _resolve(model, session.kept("reference-fields", lambda: reference_fields(session.kept("schema", schema))))
     model.problems.sort()
@@ -352,6 +396,31 @@ def _register(model: Model, kind: str, entity: YMap, path: tuple) -> None:
     model.kind_of[ident] = kind
     model.entities[kind][ident] = entity
     model.paths[ident] = path
+
+
+_KIND_TABLES = {"committees": "bodies", "groups": "bodies", "party_orgs": "party_orgs"}
+
+
+def _check_kinds(model: Model) -> None:
+    """Every body's and party organisation's ``kind`` is one the catalog knows."""
+    for collection, table_name in _KIND_TABLES.items():
+        table = getattr(model.kinds, table_name)
+        for entity in model.entities[collection].values():
+            kind = entity.get("kind")
+            if kind is None or kind in table:
+                continue
+            what = "party organisation kind" if table_name == "party_orgs" else "body kind"
+            close = nearest(kind, table)
+            hint = (f"did you mean '{close}'? / 是否应为 '{close}'？ " if close else "") + (
+                "declare it under kinds: in the district, or in a governance model's body_kinds: "
+                "/ 在配置的 kinds: 中或治理模型的 body_kinds: 中声明它")
+            model.problems.append(model.finding(
+                entity, "kind", "error", "reference",
+                f"kind '{kind}' is not a known {what} / '{kind}' 不是已知的{_ZH_KIND[table_name]}类别 "
+                f"(known: {', '.join(sorted(table))})", hint=hint))
+
+
+_ZH_KIND = {"bodies": "机构", "party_orgs": "党组织"}
 
 
 def _collect_posts(model: Model) -> None:
@@ -417,7 +486,7 @@ def _resolve(model: Model, walker: dict) -> None:
 def _reference(model: Model, owner: str, path: tuple, entity: YMap, field: str, target: str,
                expects: tuple) -> None:
     kind = model.kind_of.get(target)
-    if kind is None and "roles" in expects and target in BUILTIN_ROLES:
+    if kind is None and "roles" in expects and (target in BUILTIN_ROLES or target in model.kinds.roles):
         kind = "roles"
     if kind is None:
         label = " or ".join(kind_name(k) for k in expects)
@@ -505,7 +574,7 @@ def _relations(model: Model) -> dict:
             name = "building_grids" if entity["level"] == "building" else "micro_grids"
             idx[name].setdefault(entity["building"], []).append(grid)
     for committee, entity in model.entities["committees"].items():
-        for building in entity["buildings"]:
+        for building in entity.get("buildings") or ():
             idx["committees_of"].setdefault(building, []).append(committee)
         rotation = entity.get("rotation")
         if rotation and rotation.get("post"):
@@ -524,11 +593,13 @@ def _relations(model: Model) -> dict:
         for unit in entity.get("units") or []:
             idx["orgs_of_unit"].setdefault(unit, []).append(org)
     for building, orgs in idx["party_orgs_of"].items():
-        orgs.sort(key=lambda org: _ORG_ORDER.get(model.entities["party_orgs"][org]["kind"], 9))
+        orgs.sort(key=lambda org: _org_rank(model, org))
     return MappingProxyType({name: MappingProxyType({key: value if name == "rotations" else tuple(value)
                                                      for key, value in index.items()})
                              for name, index in idx.items()})
 
 
-#: Nearest first: the branch of a building before its general branch and committee.
-_ORG_ORDER = {"branch": 0, "general_branch": 1, "committee": 2, "umbrella_committee": 3, "working_committee": 4}
+def _org_rank(model: Model, org: str) -> int:
+    """Nearest a building first (the kind's ``rank``): its branch before its general branch and committee."""
+    kind = model.kinds.party_orgs.get(model.entities["party_orgs"][org]["kind"])
+    return kind.rank if kind is not None else 99

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from ..findings import Finding
 from ..load import load_file, locate
+from ..model import kinds as kinds_data
+from ..model import shipped_kinds
 from ..resources import models_dir
 from ..schema.fast import SchemaCheck
 from ..session import Session
@@ -62,6 +64,50 @@ def _load(paths: tuple) -> tuple[dict[str, dict], list[Finding]]:
     return result, sorted(findings)
 
 
+def body_kinds(spec: dict) -> list[str]:
+    """The ids of the body kinds a model composes (``body_kinds``, or version 1's ``committee_kinds``)."""
+    listed = spec.get("body_kinds") or spec.get("committee_kinds") or []
+    return [entry if isinstance(entry, str) else entry["id"] for entry in listed]
+
+
+def catalog(extra: str | None = None, session: Session | None = None) -> tuple[kinds_data.Catalog, list[Finding]]:
+    """The kinds and roles in effect before a district's own: the shipped kinds, then the body
+    kinds and roles each governance model declares (a clash is a finding at the second)."""
+    session = session or Session()
+
+    def make():
+        result, findings = shipped_kinds(session)
+        findings = list(findings)
+        for ident, spec in sorted(models(extra, session).items()):
+            declared = [kinds_data.body_kind(e) for e in spec.get("body_kinds") or [] if isinstance(e, dict)]
+            roles = [kinds_data.role(e) for e in spec.get("roles") or []]
+            own = kinds_data.Catalog({k.id: k for k in declared}, {}, {r.id: r for r in roles})
+            result, clashes = result.merged(own)
+            findings.extend(clashes)
+        return result, sorted(findings)
+    return session.kept(("kinds-catalog", extra), make)
+
+
+def count_ok(need: dict, count: int) -> bool:
+    """Whether ``count`` fits a model's ``min``/``max``/``exact``."""
+    if "exact" in need:
+        return count == need["exact"]
+    least, most = need.get("min", 0), need.get("max")
+    return least <= count and (most is None or count <= most)
+
+
+def count_words(need: dict) -> tuple[str, str]:
+    """``need``'s bound in words: (en, zh), e.g. ("exactly 2", "恰好2名")."""
+    if "exact" in need:
+        return f"exactly {need['exact']}", f"恰好{need['exact']}名"
+    least, most = need.get("min", 0), need.get("max")
+    if most is None:
+        return f"at least {least}", f"至少{least}名"
+    if least == most:
+        return f"exactly {least}", f"恰好{least}名"
+    return f"{least} to {most}", f"{least}至{most}名"
+
+
 def of(ctx, committee: dict) -> dict | None:
     """The governance model ``committee`` names, or None.
 
@@ -75,18 +121,42 @@ def of(ctx, committee: dict) -> dict | None:
 
 
 def source_matches(model, organisation: str | None, allowed: list[str]) -> bool:
-    """Whether ``organisation`` (a unit or authority id) fits one of ``allowed`` (``from:`` entries)."""
+    """Whether ``organisation`` (the id of a unit, authority, party organisation, grid or body)
+    fits one of ``allowed`` (a model's ``from:`` entries): ``any``; ``unit:KIND``, ``unit-id:ID``
+    (a named unit); ``authority:LEVEL``, ``authority-kind:TEXT``, ``authority-id:ID``;
+    ``party_org`` (any), ``party_org:KIND``, ``party_org-id:ID``; ``community`` (a unit of kind
+    community, or an authority whose kind says 社区 or 居委会); ``grid``, ``grid:LEVEL``;
+    ``body-kind:KIND`` (a committee or group of that kind)."""
     if "any" in allowed:
         return True
-    unit = model.entities["units"].get(organisation)
-    authority = model.entities["authorities"].get(organisation)
+    entities = model.entities
+    unit = entities["units"].get(organisation)
+    authority = entities["authorities"].get(organisation)
+    org = entities["party_orgs"].get(organisation)
+    grid = entities["grids"].get(organisation)
+    body = entities["committees"].get(organisation) or entities["groups"].get(organisation)
     for entry in allowed:
         kind, _, value = entry.partition(":")
         if kind == "unit" and unit is not None and unit.get("kind") == value:
             return True
+        if kind == "unit-id" and unit is not None and organisation == value:
+            return True
         if kind == "authority" and authority is not None and authority.get("level") == value:
             return True
         if kind == "authority-kind" and authority is not None and value in (authority.get("kind") or ""):
+            return True
+        if kind == "authority-id" and authority is not None and organisation == value:
+            return True
+        if kind == "party_org" and org is not None and (not value or org.get("kind") == value):
+            return True
+        if kind == "party_org-id" and org is not None and organisation == value:
+            return True
+        if kind == "community" and (unit is not None and unit.get("kind") == "community" or authority is not None
+                                    and any(w in (authority.get("kind") or "") for w in ("社区", "居委会"))):
+            return True
+        if kind == "grid" and grid is not None and (not value or grid.get("level") == value):
+            return True
+        if kind == "body-kind" and body is not None and body.get("kind") == value:
             return True
     return False
 
