@@ -9,7 +9,6 @@ from . import answered, draft_option, mark_line, reads_stdin, session
 
 impact = lazy.module("engine.model.impact")
 gate = lazy.module("engine.gate")
-govmodels = lazy.module("engine.rules.govmodels")
 
 
 @click.command("impact", epilog=exitcodes.HELP)
@@ -32,7 +31,8 @@ def command(path, people, units, fmt, draft):
     if district is None:
         return code
     try:
-        found = impact.compute(district.model, person=people, unit=units, models=govmodels.models(None, session()))
+        # the governance models are those the gate checked the district against (model.governance)
+        found = impact.compute(district.model, person=people, unit=units)
     except impact.UnknownSubject as exc:
         click.echo(f"loushi impact: {exc}", err=True)
         return exitcodes.UNUSABLE

@@ -45,6 +45,8 @@ def compute(model, person=None, unit=None, models: dict | None = None) -> dict:
     people |= {p for p, entity in model.entities["people"].items() if entity.get("affiliation") in units}
     vacated, turns = _vacated(model, people, units)
     gaps = escalation_gaps(model, vacated)
+    if models is None and getattr(model, "governance", None):  # the models the gate checked it against
+        models = dict(model.governance)
     below = committees_below(model, vacated, governance_models() if models is None else models)
     orgs = party_orgs_affected(model, vacated, units)
     named = [{"kind": "person" if kind == "people" else "unit", "id": ident,

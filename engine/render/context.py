@@ -181,6 +181,10 @@ class Builder:
             fields["holder"] = self.person(post.holder)
         if post.source and post.source in self.model.kind_of:
             fields["sent_by"] = self.name(post.source)
+        if not post.implicit and post.entity.get("tenure"):
+            fields["tenure"] = words.TENURES[post.entity["tenure"]]
+        if not post.implicit and post.entity.get("time_share"):
+            fields["time_share"] = words.time_share(post.entity["time_share"])
         return Record(f"post {post.id}", self.trace.origin(post.entity, post.field), **fields)
 
     def mechanism(self, ident: str) -> Record:
@@ -211,8 +215,8 @@ class Builder:
         entity = self.model.entities["committees"][ident]
         posts = [self.post(p) for p in self.model.posts_of(ident)]
         fields: dict[str, Any] = {
-            "id": ident, "name": entity["name"], "kind": words.COMMITTEE_KINDS[entity["kind"]],
-            "buildings": [self.building(b) for b in entity["buildings"] if b in self.model.entities["buildings"]],
+            "id": ident, "name": entity["name"], "kind": self.model.kind_label("committees", entity["kind"]),
+            "buildings": [self.building(b) for b in entity.get("buildings") or () if b in self.model.entities["buildings"]],
             "posts": posts, "composition": self.composition(posts),
             "mechanisms": [self.mechanism(m) for m in entity.get("mechanisms") or []],
             "member_units": [self.unit(u) for u in entity.get("member_units") or []],
@@ -227,12 +231,18 @@ class Builder:
     def committee_options(self, entity) -> dict:
         """The fields of a committee that the config may leave out."""
         fields: dict[str, Any] = {}
-        governance = self.models.get(entity["model"])
+        governance = self.models.get(entity.get("model"))
         if governance is not None:
             fields["model"] = Record(f"governance model {entity['model']}", self.trace.origin(entity, "model"),
                                      **governance)
         if entity.get("party_org") in self.model.entities["party_orgs"]:
             fields["party_org"] = self.party_org(entity["party_org"])
+        parent = entity.get("under")
+        for collection in ("committees", "groups"):
+            if parent in self.model.entities[collection]:
+                above = self.model.entities[collection][parent]
+                fields["under"] = Record(f"body {parent}", self.trace.origin(entity, "under"), id=parent,
+                                         name=above["name"], kind=self.model.kind_label(collection, above["kind"]))
         if entity.get("meetings"):
             fields["meetings"] = self.meetings(entity)
         if entity.get("rotation"):
@@ -252,7 +262,7 @@ class Builder:
 
     def party_org(self, ident: str) -> Record:
         entity = self.model.entities["party_orgs"][ident]
-        fields = {"id": ident, "name": entity["name"], "kind": words.PARTY_KINDS[entity["kind"]],
+        fields = {"id": ident, "name": entity["name"], "kind": self.model.kind_label("party_orgs", entity["kind"]),
                   "kind_id": entity["kind"], "has_committee": bool(entity.get("committee"))}
         return Record(f"party organisation {ident}", self.trace.origin(entity), **fields)
 
@@ -441,14 +451,12 @@ class Builder:
                       kind=self.body_kind(kind, entity), posts=posts)
 
     def body_kind(self, kind: str, entity) -> str:
-        if kind == "committees":
-            return words.COMMITTEE_KINDS[entity["kind"]]
-        if kind == "party_orgs":
-            return words.PARTY_KINDS[entity["kind"]]
+        if kind in ("committees", "party_orgs"):
+            return self.model.kind_label(kind, entity["kind"])
         if kind == "grids":
             return words.GRID_LEVELS[entity["level"]]
         if kind == "groups":
-            return words.GROUP_KINDS[entity["kind"]]
+            return self.model.kind_label(kind, entity["kind"])
         return entity.get("kind") or f"{words.AUTHORITY_LEVELS[entity['level']]}级部门"
 
     def holdings(self, ident: str, rosters: list[Record]) -> Record:

@@ -133,6 +133,9 @@ _SCALARS = frozenset((int, float, bool, dt.date, dt.datetime, Origin, Window))
 def plan(model, window: Window, models: dict | None = None) -> list[Document]:
     """Every document of the district ``model`` for the roster ``window``, the index last;
     ``models`` are the governance models' names and summaries (default: the shipped ones)."""
+    if models is None and getattr(model, "governance", None):  # the models the gate checked it against
+        models = {ident: {k: str(spec[k]) for k in ("name", "summary") if spec.get(k)}
+                  for ident, spec in model.governance.items()}
     builder = Builder(model, window, governance_models() if models is None else models)
     common = {"district": builder.district(), "window": window}
     rosters = builder.rotations()

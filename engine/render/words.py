@@ -13,16 +13,10 @@ from ..model import limits
 
 _DIGITS = "零一二三四五六七八九"
 
-COMMITTEE_KINDS = {"building_committee": "楼委会", "building_affairs_council": "楼务会",
-                   "building_affairs_board": "楼事会"}
-PARTY_KINDS = {"working_committee": "党工委", "umbrella_committee": "综合党委", "committee": "党委",
-               "general_branch": "党总支", "branch": "党支部"}
 GRID_LEVELS = {"block": "街区网格", "cluster": "楼群网格", "building": "楼宇网格", "micro": "微网格"}
 STEP_LEVELS = {"building": "楼宇", "cluster": "楼群", "block": "街区", "subdistrict": "街道",
                "district": "区", "city": "市"}
 AUTHORITY_LEVELS = {"subdistrict": "街道", "district": "区", "city": "市"}
-GROUP_KINDS = {"alliance": "联盟", "service_team": "服务团队", "volunteer_team": "志愿者团队",
-               "service_coalition": "服务联建体", "platform": "平台", "council": "议事会", "other": "组织"}
 PERIODS = {"week": "周", "month": "月", "quarter": "季度", "half_year": "半年", "year": "年", "day": "日"}
 FREQUENCIES = {"as_needed": "根据工作需要不定期", "daily": "每日一次", "weekly": "每周一次",
                "monthly": "每月一次", "quarterly": "每季度一次", "half_yearly": "每半年一次",
@@ -86,6 +80,15 @@ def frequency(value) -> str:
     times = value["times"]
     count = "两" if times == 2 else number(times)
     return f"每{PERIODS[value['per']]}{count}次"
+
+
+TENURES = {"full_time": "专职", "part_time": "兼职"}
+
+
+def time_share(value: dict) -> str:
+    """{days: 2, per: week} → 每周两个工作日."""
+    days = value["days"]
+    return f"每{PERIODS[value['per']]}{'两' if days == 2 else number(days)}个工作日"
 
 
 def limit(value: dict) -> str:
