@@ -166,3 +166,42 @@ def test_documents_print_kinds_tenure_and_part_week_duty(tmp_path):
     assert "的楼宇理事会" in council
     escalation = "".join(t for n, t in texts.items() if "消防报警" in n)
     assert "30秒" in escalation and "15分钟" in escalation and "小时" not in escalation
+    catering = "".join(t for n, t in texts.items() if "餐饮" in n)
+    assert "本事项适用于商住综合类楼宇，共一栋楼宇。" in catering
+    assert "海天中心" in catering and "中环大厦" not in catering
+
+
+def test_a_matter_scoped_to_a_building_kind_arises_only_there():
+    model = open_district(DISTRICT, session()).model
+    assert model.buildings_of_matter("mt-catering") == ("b-ht",)
+    assert model.buildings_of_matter("mt-alarm") == ("b-ht", "b-zh")
+    from engine.route import RouteError, route
+    found = route(model, "b-ht", "mt-catering", dt.datetime(2025, 3, 3, 10, 0))
+    # building → another 街道's office → a 区 department
+    assert [s.body for s in found.steps] == ["c-council", "a-other", "a-sp"]
+    with pytest.raises(RouteError) as caught:
+        route(model, "b-zh", "mt-catering", dt.datetime(2025, 3, 3, 10, 0))
+    assert "does not arise in building b-zh" in str(caught.value) and "适用范围" in str(caught.value)
+    graph = build_graph(model)
+    served = {d["buildings"] for u, v, d in graph.edges(data=True) if d.get("matter") == "mt-catering"}
+    assert served == {"b-ht"}
+
+
+def test_a_scope_leaves_other_buildings_out_of_the_escalation_checks(tmp_path):
+    # the 楼委会 of b-zh has no 楼长: a matter of every building misses it, one scoped to b-ht does not
+    path = variant(tmp_path, "      - {id: c-zh-head, role: building_head, holder: p-wu}\n", "")
+    scoped = [f for f in rules_of(open_district(path, session()), "escalation-handlers") if f.target == "mt-catering"]
+    assert scoped == []
+    path = variant(tmp_path, "    scope: {building_kinds: [mixed]}", "    scope: {buildings: [b-ht, b-zh]}")
+    path.write_text(path.read_text(encoding="utf-8").replace("      - {id: c-zh-head, role: building_head, holder: p-wu}\n", ""),
+                    encoding="utf-8")
+    unscoped = [f for f in rules_of(open_district(path, session()), "escalation-handlers") if f.target == "mt-catering"]
+    assert len(unscoped) == 1 and "b-zh" in unscoped[0].message
+
+
+def test_a_unit_outside_the_buildings():
+    model = open_district(DISTRICT, session()).model
+    assert "building" not in model.entities["units"]["u-sq"]
+    assert all("u-sq" not in model.units_in(b) for b in model.entities["buildings"])
+    graph = build_graph(model)
+    assert [u for u, v, k in graph.edges(data="kind") if v == "u-sq" and k == "contains"] == ["shinan-test"]

@@ -122,7 +122,7 @@ def _structure(model) -> Iterator[tuple]:
         if not model.clusters_of(building):
             yield _edge(entity.get("zone") or top, building, "contains")
     for unit, entity in model.entities["units"].items():
-        yield _edge(entity["building"], unit, "contains")
+        yield _edge(entity.get("building") or entity.get("zone") or top, unit, "contains")
 
 
 def _bodies(model) -> Iterator[tuple]:
@@ -171,12 +171,11 @@ def _escalation(model) -> Iterator[tuple]:
     product of two steps' posts: the posts are the body's posts of the edge's ``role``.
     ``buildings`` names (space-separated) the buildings whose matters take the edge.
     """
-    buildings = sorted(model.entities["buildings"])
     staffed = {(post.body, post.role) for post in model.posts.values()}
     for matter, entity in model.entities["matters"].items():
         for number, chain in enumerate(entity["escalation"], 1):
             seen: dict[tuple, list[str]] = {}
-            for building in buildings:
+            for building in model.buildings_of_matter(matter):
                 _chain_edges(model, matter, chain, building, staffed, seen)
             when = _when(chain)
             for (u, v, step), served in seen.items():

@@ -254,6 +254,19 @@ class Model:
             return []
         return [post for post in self.posts_of(body) if post.role == handler["role"]]
 
+    def buildings_of_matter(self, matter: str) -> tuple[str, ...]:
+        """The buildings a matter arises in (its ``scope``; every building without one), sorted."""
+        return self.relations["matter_buildings"].get(matter, ())
+
+    def matter_applies(self, matter: str, building: str) -> bool:
+        return building in self._scope_sets().get(matter, ())
+
+    def _scope_sets(self) -> dict:
+        sets = self.__dict__.get("_scope_cache")
+        if sets is None:
+            sets = self.__dict__["_scope_cache"] = {m: frozenset(b) for m, b in self.relations["matter_buildings"].items()}
+        return sets
+
     def rotation_of(self, post: str) -> YMap | None:
         return self.relations["rotations"].get(post)
 
@@ -563,9 +576,10 @@ def _relations(model: Model) -> dict:
     """Every derived index, built in one pass per kind, as read-only mappings of tuples."""
     idx: dict[str, dict] = {name: {} for name in (
         "units_in", "clusters_of", "building_grids", "micro_grids", "committees_of", "party_orgs_of",
-        "posts_of_body", "posts_of_person", "rotations", "orgs_of_unit")}
+        "posts_of_body", "posts_of_person", "rotations", "orgs_of_unit", "matter_buildings")}
     for unit, entity in model.entities["units"].items():
-        idx["units_in"].setdefault(entity["building"], []).append(unit)
+        if entity.get("building"):  # a unit outside the buildings (a 社区居委会) is in none
+            idx["units_in"].setdefault(entity["building"], []).append(unit)
     for grid, entity in model.entities["grids"].items():
         if entity["level"] == "cluster":
             for building in entity.get("buildings") or []:
@@ -579,7 +593,8 @@ def _relations(model: Model) -> dict:
         rotation = entity.get("rotation")
         if rotation and rotation.get("post"):
             idx["rotations"][rotation["post"]] = rotation
-    unit_building = {unit: entity["building"] for unit, entity in model.entities["units"].items()}
+    unit_building = {unit: entity["building"] for unit, entity in model.entities["units"].items()
+                     if entity.get("building")}
     for org, entity in model.entities["party_orgs"].items():
         covered = set(entity.get("buildings") or [])
         covered.update(unit_building[u] for u in entity.get("units") or [] if u in unit_building)
@@ -592,11 +607,30 @@ def _relations(model: Model) -> dict:
     for org, entity in model.entities["party_orgs"].items():
         for unit in entity.get("units") or []:
             idx["orgs_of_unit"].setdefault(unit, []).append(org)
+    for matter, entity in model.entities["matters"].items():
+        idx["matter_buildings"][matter] = _in_scope(model, entity.get("scope"))
     for building, orgs in idx["party_orgs_of"].items():
         orgs.sort(key=lambda org: _org_rank(model, org))
     return MappingProxyType({name: MappingProxyType({key: value if name == "rotations" else tuple(value)
                                                      for key, value in index.items()})
                              for name, index in idx.items()})
+
+
+def _in_scope(model: Model, scope) -> list[str]:
+    """The buildings (sorted) a matter of ``scope`` arises in: every building without a scope,
+    else those in any of its zones, cluster grids, buildings or building kinds."""
+    buildings = model.entities["buildings"]
+    if not scope:
+        return sorted(buildings)
+    zones, clusters = set(scope.get("zones") or ()), set(scope.get("clusters") or ())
+    named, kinds = set(scope.get("buildings") or ()), set(scope.get("building_kinds") or ())
+    found = set(named & set(buildings))
+    for grid in clusters:
+        found.update(b for b in (model.entities["grids"].get(grid) or {}).get("buildings") or () if b in buildings)
+    for ident, entity in buildings.items():
+        if entity.get("zone") in zones or entity.get("kind") in kinds:
+            found.add(ident)
+    return sorted(found)
 
 
 def _org_rank(model: Model, org: str) -> int:

@@ -164,14 +164,13 @@ def _below(model, committee: str, spec: dict, role: str | None, least: int, befo
 def escalation_gaps(model, vacated: set) -> list[dict]:
     """Steps whose handler had a holder before and has none after, with the buildings concerned."""
     rows = []
-    buildings = sorted(model.entities["buildings"])
     roles = {model.posts[p].role for p in vacated}
     for matter, entity in sorted(model.entities["matters"].items()):
         for number, chain in enumerate(entity["escalation"], 1):
             for step, entry in enumerate(chain["steps"], 1):
                 if entry["handler"]["role"] not in roles:
                     continue  # no post of this step's role leaves
-                lost = [b for b in buildings if _step_lost(model, entry, b, vacated)]
+                lost = [b for b in model.buildings_of_matter(matter) if _step_lost(model, entry, b, vacated)]
                 if lost:
                     rows.append({"matter": matter, "name": entity["name"], "chain": number, "step": step,
                                  "level": entry["level"], "body": entry["handler"]["body"],
@@ -211,7 +210,7 @@ def buildings_affected(model, vacated: set, units: set, gaps: list[dict], turns:
             found.add(building)
         if units & {entity.get("owner"), entity.get("property_manager")}:
             found.add(building)
-    found.update(model.entities["units"][u]["building"] for u in units)
+    found.update(model.entities["units"][u]["building"] for u in units if model.entities["units"][u].get("building"))
     return sorted(found)
 
 

@@ -368,7 +368,7 @@ class Builder:
         for index, chain in enumerate(chains):
             steps = [self.step(s, n + 1) for n, s in enumerate(chain["steps"])]
             fields = {"number": index + 1, "condition": self.condition(chain.get("when"), conditional),
-                      "steps": steps, "flow": flow(steps)}
+                      "steps": steps, "flow": flow(steps), "matter_id": matter["id"]}
             if chain.get("note"):
                 fields["note"] = chain["note"]
             result.append(Record(f"chain {index + 1} of {matter['id']}", self.trace.origin(chain), **fields))
@@ -404,7 +404,9 @@ class Builder:
         ``shared``; the table ``handlers`` has a column for each other step (``varying``) and a
         row per set of buildings with the same handlers. (Repeating a shared step in every row
         made a city's escalation paths grow with the square of its buildings.)"""
-        buildings = self.model.entities["buildings"]
+        every = self.model.entities["buildings"]
+        scoped = self.model.buildings_of_matter(chain.matter_id)
+        buildings = {ident: every[ident] for ident in scoped}
         columns = [{ident: self.handler_names(step, ident) for ident in buildings} for step in chain.steps]
         same = [len(set(cells.values())) == 1 for cells in columns] if len(buildings) > 1 else [False] * len(columns)
         shared = [Record(f"handlers of step {step.number}", step.origin, step=step, names=next(iter(cells.values())))
@@ -435,10 +437,23 @@ class Builder:
             cache[key] = "、".join(names) if names else "未落实"
         return cache[key]
 
+    def scope_text(self, scope) -> str:
+        """A matter's scope as an office writes it: 东片片区、一号楼群网格、示范广场及写字楼类楼宇."""
+        entities = self.model.entities
+        parts = [entities["zones"][z]["name"] + "片区" for z in scope.get("zones") or () if z in entities["zones"]]
+        parts += [entities["grids"][g]["name"] for g in scope.get("clusters") or () if g in entities["grids"]]
+        parts += [entities["buildings"][b]["name"] for b in scope.get("buildings") or () if b in entities["buildings"]]
+        kinds = "、".join(words.BUILDING_KINDS.get(k, k) for k in scope.get("building_kinds") or ())
+        text = "、".join(parts)
+        return (text + ("及" if text else "") + kinds + "类楼宇") if kinds else text
+
     def matter(self, ident: str) -> Record:
         entity = self.model.entities["matters"][ident]
         chains = [self.assignments(chain) for chain in self.chains(entity)]
         fields = {"id": ident, "name": entity["name"], "chains": chains}
+        if entity.get("scope"):
+            fields["scope"] = self.scope_text(entity["scope"])
+            fields["scope_count"] = len(self.model.buildings_of_matter(ident))
         if entity.get("description"):
             fields["description"] = entity["description"]
         return Record(f"matter {ident}", self.trace.origin(entity), **fields)

@@ -17,6 +17,7 @@ GRID_LEVELS = {"block": "街区网格", "cluster": "楼群网格", "building": "
 STEP_LEVELS = {"building": "楼宇", "cluster": "楼群", "block": "街区", "subdistrict": "街道",
                "district": "区", "city": "市"}
 AUTHORITY_LEVELS = {"subdistrict": "街道", "district": "区", "city": "市"}
+BUILDING_KINDS = {"office": "写字楼", "mall": "商场", "mixed": "商住综合", "industrial": "产业园", "other": "其他"}
 PERIODS = {"week": "周", "month": "月", "quarter": "季度", "half_year": "半年", "year": "年", "day": "日"}
 FREQUENCIES = {"as_needed": "根据工作需要不定期", "daily": "每日一次", "weekly": "每周一次",
                "monthly": "每月一次", "quarterly": "每季度一次", "half_yearly": "每半年一次",

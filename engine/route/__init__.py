@@ -130,6 +130,12 @@ def plan(model, building: str, matter: str, attributes: dict) -> Plan:
     """Resolve the building, the matter, the chain and each step's posts (RouteError if one cannot be)."""
     building = resolve(model, "buildings", building)
     matter = resolve(model, "matters", matter)
+    if not model.matter_applies(matter, building):
+        entity = model.entities["matters"][matter]
+        raise RouteError(f"the matter {matter} ({entity['name']}) does not arise in building {building}: its scope "
+                         f"leaves it out / 事项 {entity['name']} 的适用范围不含楼宇 {building}",
+                         config=True, where=model.position(entity, "scope"),
+                         hint="route it in a building of its scope, or widen the matter's scope: / 换一栋适用范围内的楼宇，或扩大 scope")
     values = effective_attributes(model, attributes)
     index, chain = select_chain(model, matter, values)
     steps = []
