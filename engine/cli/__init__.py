@@ -38,6 +38,7 @@ COMMANDS = {
     "stats": ("engine.cli.stats", "Counts against declared figures, coverage, posts per person, vacancies."),
     "impact": ("engine.cli.impact", "What happens if a person or unit leaves: posts, committees, escalation."),
     "route": ("engine.cli.route", "Route a matter: handler per step, who holds it then, working-day deadlines; --batch for many."),
+    "orders": ("engine.cli.orders", "Judge a 12345 work-order export: overdue orders, 督办 due, response/on-time/satisfaction rates."),
     "lsp": ("engine.cli.lsp", "Run the language server for editors: findings as you type, completion, rename."),
     "migrate": ("engine.cli.migrate", "Rewrite a format-1 district config as format 2, in place, comments and layout kept."),
     "import": ("engine.cli.import_", "Import Excel/CSV ledgers (buildings, units, people, party orgs) into a config."),

@@ -186,3 +186,9 @@ def _normalise(data: bytes, stamp: dt.datetime) -> bytes:
             entry.external_attr = 0o600 << 16
             target.writestr(entry, content)
     return out.getvalue()
+
+
+def stable_bytes(book, stamp: dt.datetime) -> bytes:
+    """The bytes of an openpyxl workbook, identical for the same content and ``stamp`` (its dates
+    and its zip entries' times fixed): what every workbook loushi writes is saved through."""
+    return _save(book, stamp)
