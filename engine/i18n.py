@@ -284,6 +284,12 @@ CATALOG: dict[str, dict[str, str]] = {
                                      "every file is made anew, and the files already there count as not written by loushi",
                                "zh": "{out}：清单 {manifest} 不是本版本 loushi 写的：全部文件重新生成，"
                                      "目录中已有的文件按非 loushi 所写处理"},
+    "init.folder-written": {"en": "wrote the project folder {folder}: {files}; its district follows the model {model} "
+                                  "(models/{model}.yaml), edit both to the district's practice; next: cd {folder} && "
+                                  "loushi validate district.yaml",
+                            "zh": "已生成项目文件夹 {folder}：{files}；街道配置采用本项目的治理模式 {model}"
+                                  "（models/{model}.yaml），请按本街道实际改写二者；下一步：cd {folder} && "
+                                  "loushi validate district.yaml"},
     "init.exists": {"en": "{path} exists; give --force to overwrite it",
                     "zh": "{path} 已存在；如需覆盖请加 --force"},
     # writing a file a person owns (engine/writing.py)
@@ -337,6 +343,42 @@ CATALOG: dict[str, dict[str, str]] = {
                           "zh": "[limits] {key} 应为大于 0 的整数，而不是 {value}"},
     "project.bad-limit-hint": {"en": "for example (the default): {key} = {default}",
                                "zh": "例如（默认值）：{key} = {default}"},
+    "project.bad-folders": {"en": "'{key}' must name a folder or a list of folders, not {value}",
+                            "zh": "'{key}' 应为一个文件夹或文件夹列表，而不是 {value}"},
+    "project.bad-folders-hint": {"en": "for example: {key} = [\"{key}\", \"../shared/{key}\"] (relative to loushi.toml)",
+                                 "zh": "例如：{key} = [\"{key}\", \"../shared/{key}\"]（相对于 loushi.toml 所在文件夹）"},
+    "project.no-folder": {"en": "'{key}' names the folder '{folder}', which does not exist ({path})",
+                          "zh": "'{key}' 所列的文件夹 '{folder}' 不存在（{path}）"},
+    "project.no-folder-hint": {"en": "create it, or correct the name (folders are relative to loushi.toml)",
+                               "zh": "请创建该文件夹，或改正名称（路径相对于 loushi.toml 所在文件夹）"},
+    # governance models found in several folders (engine/rules/govmodels.py, engine/discovery.py)
+    "models.twice": {"en": "governance model '{id}' is defined twice: in {first} and in {second}",
+                     "zh": "治理模式 '{id}' 定义了两次：{first} 与 {second}"},
+    "models.twice-hint": {"en": "give one of them another id (the first file read is used), or drop one folder "
+                                "from loushi.toml's models",
+                          "zh": "请给其中一个换一个 id（现按先读到的文件使用），或从 loushi.toml 的 models 中去掉一个文件夹"},
+    "models.col-id": {"en": "ID", "zh": "编号"},
+    "models.col-name": {"en": "NAME", "zh": "名称"},
+    "models.col-body": {"en": "BODIES", "zh": "机构类别"},
+    "models.col-file": {"en": "FILE", "zh": "文件"},
+    "models.from-file": {"en": "file: {file}", "zh": "文件：{file}"},
+    "models.for-bodies": {"en": "for: {kinds}", "zh": "适用机构：{kinds}"},
+    "models.summary": {"en": "summary: {value}", "zh": "概述：{value}"},
+    "models.source": {"en": "source: {value}", "zh": "出处：{value}"},
+    "models.roles": {"en": "roles ({count}):", "zh": "岗位（{count}种）："},
+    "models.role-from": {"en": "from {sources}", "zh": "来源 {sources}"},
+    "models.role-rotating": {"en": "rotates among the member units", "zh": "由成员单位轮值"},
+    "models.members": {"en": "members (distinct people): {count}", "zh": "成员（不同人数）：{count}"},
+    "models.grid-heads": {"en": "heads of each building grid: {count}", "zh": "每个楼宇网格的网格长：{count}名"},
+    "models.exactly": {"en": "exactly {n}", "zh": "恰好{n}名"},
+    "models.between": {"en": "{low} to {high}", "zh": "{low}至{high}名"},
+    "models.at-least": {"en": "at least {n}", "zh": "至少{n}名"},
+    "models.at-most": {"en": "at most {n}", "zh": "至多{n}名"},
+    "models.any-number": {"en": "any number", "zh": "人数不限"},
+    "models.unknown": {"en": "there is no governance model '{model}' (known: {known})",
+                       "zh": "没有名为 '{model}' 的治理模式（已知：{known}）"},
+    "models.unknown-close": {"en": "did you mean '{close}'?", "zh": "是否想写 '{close}'？"},
+    "models.searched": {"en": "models are looked for in: {folders}", "zh": "已查找治理模式的文件夹：{folders}"},
     # ledgers that cannot be read (engine/ledger/guard.py, read.py)
     "ledger.encrypted": {"en": "the workbook is encrypted (password-protected): loushi cannot read it",
                          "zh": "工作簿已加密（设有打开密码），无法读取"},
