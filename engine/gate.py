@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from . import migrate
+from . import discovery, migrate
 from . import model as model_stage
 from . import rules as rule_stage
 from . import schema
@@ -30,6 +30,7 @@ from .findings import Finding
 from .i18n import text
 from .load import YMap, locate
 from .load.sources import discover, read_district
+from .project import ProjectError
 from .rules import govmodels
 
 #: The checks of the gate, by the rule id their findings carry. They run before any rule, on
@@ -39,6 +40,7 @@ LOADER_RULES = frozenset((
     "yaml-read", "yaml-empty", "yaml-encoding", "yaml-syntax", "yaml-depth", "yaml-key", "yaml-alias-bomb",
     "yaml-documents", "yaml-merge-key", "yaml-duplicate-key", "yaml-control-character", "yaml-tag",
     "include-missing", "include-outside", "include-self", "include-shape",
+    "project-config",
 ))
 SCHEMA_RULE = "schema"
 #: The notice that a version-1 district was read by upgrading it in memory (engine.migrate).
@@ -101,6 +103,10 @@ def open_district(path: str | Path, session, *, rules: bool = True,
 
 
 def _open(main: Path, session, rules: bool, texts: Mapping[Path, str] | None = None) -> District | Rejected:
+    try:
+        found = discovery.found(session, main)  # the project's loushi.toml, read before anything it names
+    except ProjectError as exc:
+        return Rejected(str(main), (), (project_finding(exc),), fatal=True)
     source = read_district(main, texts)
     files = tuple(source.files)
     findings = list(source.findings)
@@ -111,9 +117,8 @@ def _open(main: Path, session, rules: bool, texts: Mapping[Path, str] | None = N
     findings.extend(schema.check(source.data, (source.path, source.line, source.col), session))
     if _has_error(findings):
         return Rejected(source.path, files, tuple(sorted(findings)))
-    models_dir = getattr(session.options, "models_dir", None)
-    catalog, clashes = govmodels.catalog(models_dir, session)
-    model = model_stage.build(source, session, catalog, govmodels.models(models_dir, session))
+    catalog, clashes = govmodels.catalog(found, session)  # the project's models and the run's
+    model = model_stage.build(source, session, catalog, govmodels.models(found, session))
     findings.extend(clashes)
     findings.extend(model.problems)
     findings.extend(overrides(model.data.get("rules")))
@@ -149,6 +154,13 @@ def overrides(block) -> list[Finding]:
                 hint = " / ".join(text("gate.hint", lang, rule=rule) for lang in ("zh", "en"))
                 result.append(Finding(file, line, col, "error", NOT_A_RULE, message, "", rule, hint))
     return sorted(result)
+
+
+def project_finding(exc: ProjectError) -> Finding:
+    """The finding of a loushi.toml that cannot be used, at its line, in both languages."""
+    message = " / ".join(exc.message(lang) for lang in ("zh", "en"))
+    hint = " / ".join(exc.hint(lang) for lang in ("zh", "en"))
+    return Finding(str(exc.file), exc.line, exc.column, "error", "project-config", message, "", "", hint)
 
 
 def stops(opened: District | Rejected, draft: bool = False) -> bool:

@@ -20,12 +20,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from .. import discovery
 from ..gate import District, draft_mark, open_district
 from ..load.sources import discover, district_id, duplicate_districts
+from ..rules import govmodels
 from ..session import Session
 from .context import Window
 from .environment import RenderError
 from .environment import environment as template_environment  # engine.render.environment stays the module
+from .environment import template_folders
 from .markdown import parser
 from . import keys, plan, processes
 from .output import Conflict, OutputError, Tree, WriteResult, safe_name
@@ -40,7 +43,8 @@ class BuildOptions:
     """What a build takes besides the district: formats, template override, roster window."""
 
     formats: tuple[str, ...] = FORMATS
-    templates: str | Path | None = None
+    #: Template folders searched before the shipped one (one folder, or several in order).
+    templates: str | Path | tuple | None = None
     start: dt.date = field(default_factory=lambda: dt.date.today().replace(day=1))
     months: int = 12
     #: Called once with the number of documents, then once per document rendered.
@@ -55,6 +59,9 @@ class BuildOptions:
     #: Processes rendering documents side by side (``processes.workers_for``; 0: one per core
     #: for a big build). The files are the same whatever it is.
     jobs: int = 1
+    #: The governance models' names and summaries by id (``plan.governance_models``); None:
+    #: the shipped ones. ``build_paths`` sets them, and the templates, from the district's project.
+    models: dict | None = None
 
 
 @dataclass
@@ -103,8 +110,17 @@ def build_paths(paths, out: str | Path, options: BuildOptions, session: Session 
                                        fatal=opened.fatal))
             continue
         marked = replace(options, mark=draft_mark(opened)) if options.draft else options
-        results.append(build(opened.model, target, marked))
+        results.append(build(opened.model, target, for_project(marked, main, session)))
     return results
+
+
+def for_project(options: BuildOptions, path, session: Session) -> BuildOptions:
+    """``options`` with the governance models and template folders of the project the district
+    at ``path`` belongs to (``engine/discovery.py``): the options' own folders come first."""
+    found = discovery.found(session, path)
+    folders = (*template_folders(options.templates), *found.templates)
+    models = plan.governance_models(govmodels.models(found, session))
+    return replace(options, templates=tuple(dict.fromkeys(folders)) or None, models=models)
 
 
 def build(model, out: str | Path, options: BuildOptions) -> BuildResult:
@@ -147,7 +163,7 @@ def render_into(model, options: BuildOptions, put: Callable[..., None],
     renders (``keys.program``). ``options.jobs`` processes render side by side (see
     ``processes``); the files are the same, handed over in the same order."""
     window = Window(options.start, options.months)
-    docs = plan.plan(model, window)
+    docs = plan.plan(model, window, options.models)
     if options.total:
         options.total(len(docs))
     created = plan.config_date(model)

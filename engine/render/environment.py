@@ -165,12 +165,22 @@ def href(path: str, ext: str = ".md") -> str:
     return text
 
 
-def environment(override: str | Path | None = None) -> jinja2.Environment:
-    """The environment: search path (override → shipped), strict, every filter; sandboxed
-    whenever templates other than the shipped ones can be loaded (the sandbox costs a third of
-    the rendering time, so the shipped templates alone run without it)."""
+def template_folders(value) -> tuple[Path, ...]:
+    """The template folders searched before the shipped one, in order: ``value`` is None, one
+    folder, or several (``--templates`` first, then a project's, see ``engine/discovery.py``)."""
+    if not value:
+        return ()
+    items = [value] if isinstance(value, (str, Path)) else list(value)
+    return tuple(dict.fromkeys(Path(item) for item in items))
+
+
+def environment(override=None) -> jinja2.Environment:
+    """The environment: search path (``override``'s folders → shipped), strict, every filter;
+    sandboxed whenever templates other than the shipped ones can be loaded (the sandbox costs a
+    third of the rendering time, so the shipped templates alone run without it)."""
     shipped = str(templates_dir())
-    search = [str(override)] if override else []
+    search = [str(folder) for folder in template_folders(override)]
+    override = bool(search)
     loader = jinja2.ChoiceLoader([
         jinja2.PrefixLoader({"shipped": jinja2.FileSystemLoader(shipped)}),
         jinja2.FileSystemLoader([*search, shipped]),

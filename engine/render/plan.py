@@ -202,14 +202,16 @@ def _index(builder: Builder, docs: list[Document], common: dict) -> Document:
     return Document("index", "index", f"{builder.model.name}楼宇治理文件目录", "index.md", MappingProxyType(values))
 
 
-def governance_models() -> dict[str, dict]:
-    """The shipped governance models' names and summaries, by id."""
-    result = {}
-    for path in sorted(models_dir().glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if isinstance(data, dict) and "id" in data:
-            result[data["id"]] = {k: str(data[k]) for k in ("name", "summary") if data.get(k)}
-    return result
+def governance_models(models: dict | None = None) -> dict[str, dict]:
+    """The names and summaries of the governance models ``models`` (by id, as
+    ``engine.rules.govmodels`` reads them; None: the shipped ones), by id."""
+    if models is None:
+        models = {}
+        for path in sorted(models_dir().glob("*.yaml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and "id" in data:
+                models[data["id"]] = data
+    return {ident: {k: str(data[k]) for k in ("name", "summary") if data.get(k)} for ident, data in models.items()}
 
 
 def config_date(model) -> dt.datetime:

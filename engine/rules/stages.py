@@ -212,8 +212,10 @@ _ENTRIES = (
     _stage("ledger-macros", "import", "warning", "启用宏的工作簿：宏不会运行，只读取单元格。",
            "A macro-enabled workbook: its macros are never run; its cells are read.",
            "无需处理；不需要宏时可另存为 .xlsx。", "Nothing to do; save it as .xlsx if the macros are not needed."),
-    _stage("project-config", "import", "error", "项目文件 loushi.toml 无法使用（语法、未知的设置项或取值）。",
-           "The project file loushi.toml cannot be used (its syntax, an unknown setting or a value).",
+    _stage("project-config", "sources", "error",
+           "项目文件 loushi.toml 无法使用（语法、未知的设置项、取值，或所列的文件夹不存在）。",
+           "The project file loushi.toml cannot be used (its syntax, an unknown setting, a value, or a folder it "
+           "names that does not exist).",
            "按提示改正所示的行。", "Correct the line it names, as the hint says."),
     _stage("import-busy", "import", "error", "另一个 loushi 进程正在写入该配置，等待超时。",
            "Another loushi run is writing the config, for longer than the wait.",
