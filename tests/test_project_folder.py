@@ -9,6 +9,9 @@ changed to the project); tests/test_project_install.py runs the same checks from
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -206,3 +209,22 @@ def test_options_add_models_on_every_command(tmp_path, monkeypatch):
     holder = scenario._holder(folder, "property_officer")
     result = run("impact", "--models", str(moved), "district.yaml", "--person", holder, "-f", "json", cwd=folder)
     assert [row["model"] for row in json.loads(result.out)["committees_below_model"]] == [scenario.MODEL]
+
+
+def test_diff_git_judges_the_committed_side_by_the_same_project(tmp_path, monkeypatch):
+    """``diff --git`` reads the committed side from a temporary copy, which has no loushi.toml:
+    it still takes the project's models, so no model-known finding comes or goes."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    run = run_here(monkeypatch)
+    folder = scenario.make(run, tmp_path, templates_dir())
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "HOME": str(tmp_path), "PATH": os.environ["PATH"]}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "x"]):
+        subprocess.run(["git", *args], cwd=folder, check=True, env=env, capture_output=True)
+    holder = scenario._holder(folder, "property_officer")
+    text = (folder / "district.yaml").read_text(encoding="utf-8")
+    (folder / "district.yaml").write_text(text.replace(f"holder: {holder}", "holder: null", 1), encoding="utf-8")
+    report = run("diff", "--git", "HEAD", "district.yaml", "-f", "json", cwd=folder)
+    assert report.code == 0, report.err
+    assert "model-known" not in report.out and "model-posts" in report.out
