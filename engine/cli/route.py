@@ -85,7 +85,7 @@ def command(path, building, matter, at, attributes, batch_file, output, force, f
         return code
     calendar = session().kept("calendar", workdays.Calendar)
     if batch_file is not None:
-        return _batch(district, routing.batch_file(district.model, batch_file, calendar), output, fmt)
+        return _batch(district, routing.batch_file(district.model, batch_file, calendar, session()), output, fmt)
     try:
         found = routing.route(district.model, building, matter, at, attributes, calendar)
     except routing.RouteError as exc:

@@ -16,7 +16,6 @@ import calendar
 import datetime as dt
 import difflib
 from dataclasses import dataclass
-from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
@@ -341,10 +340,8 @@ def period_index(start: dt.date, day: dt.date, period: str) -> int:
     return index
 
 
-@lru_cache(maxsize=65536)
 def period_start(start: dt.date, index: int, period: str) -> dt.date:
-    """The first day of period number ``index`` counted from ``start`` (remembered: a city's
-    rotations mostly start on the same few days)."""
+    """The first day of period number ``index`` counted from ``start``."""
     if period == "week":
         return start + dt.timedelta(weeks=index)
     months = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}[period] * index

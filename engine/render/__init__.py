@@ -27,8 +27,8 @@ from ..rules import govmodels
 from ..session import Session
 from .context import Window
 from .environment import RenderError
-from .environment import environment as template_environment  # engine.render.environment stays the module
 from .environment import template_folders
+from . import environment as templates
 from .markdown import parser
 from . import keys, plan, processes
 from .output import Conflict, OutputError, Tree, WriteResult, safe_name
@@ -110,7 +110,7 @@ def build_paths(paths, out: str | Path, options: BuildOptions, session: Session 
                                        fatal=opened.fatal))
             continue
         marked = replace(options, mark=draft_mark(opened)) if options.draft else options
-        results.append(build(opened.model, target, for_project(marked, main, session)))
+        results.append(build(opened.model, target, for_project(marked, main, session), session))
     return results
 
 
@@ -123,9 +123,10 @@ def for_project(options: BuildOptions, path, session: Session) -> BuildOptions:
     return replace(options, templates=tuple(dict.fromkeys(folders)) or None, models=models)
 
 
-def build(model, out: str | Path, options: BuildOptions) -> BuildResult:
+def build(model, out: str | Path, options: BuildOptions, session: Session | None = None) -> BuildResult:
     """Render every document of ``model`` whose inputs changed since the build ``out`` holds,
-    and write them into ``out``, one at a time."""
+    and write them into ``out``, one at a time (templates from ``session``; a new session when
+    not given)."""
     result = BuildResult(model.source.path, Path(out), mark=options.mark)
     tree = Tree(Path(out), force=options.force)
     try:
@@ -135,7 +136,7 @@ def build(model, out: str | Path, options: BuildOptions) -> BuildResult:
             if tree.carry(whole):   # the same config, options and program: nothing to render
                 result.documents = tree.documents
             else:
-                result.documents = render_into(model, options, tree.put, tree.fresh, program)
+                result.documents = render_into(model, options, tree.put, tree.fresh, program, session)
                 tree.build, tree.documents = whole, result.documents
     except RenderError as exc:
         result.error = str(exc) + (f" [config {exc.origin}]" if exc.origin and exc.origin not in str(exc) else "")
@@ -147,27 +148,31 @@ def build(model, out: str | Path, options: BuildOptions) -> BuildResult:
     return result
 
 
-def render_files(model, options: BuildOptions) -> tuple[dict[str, bytes], int]:
+def render_files(model, options: BuildOptions, session: Session | None = None) -> tuple[dict[str, bytes], int]:
     """Every file of the build, by path relative to the output folder, and the document count."""
     files: dict[str, bytes] = {}
-    count = render_into(model, options, lambda path, data, key=None: files.__setitem__(path, data))
+    count = render_into(model, options, lambda path, data, key=None: files.__setitem__(path, data), session=session)
     return files, count
 
 
 def render_into(model, options: BuildOptions, put: Callable[..., None],
-                fresh: Callable[[str, str | None], bool] | None = None, program: str = "") -> int:
+                fresh: Callable[[str, str | None], bool] | None = None, program: str = "",
+                session: Session | None = None) -> int:
     """Plan the documents of ``model``, then hand each file every chosen writer makes of them
     to ``put(path, bytes, key)`` as soon as it is made, in plan order; returns the number of
     documents. With ``fresh``, a file for which ``fresh(path, key)`` says so is not made (a
     document none of whose files is due is not rendered); ``program`` is the key of what
     renders (``keys.program``). ``options.jobs`` processes render side by side (see
-    ``processes``); the files are the same, handed over in the same order."""
+    ``processes``); the files are the same, handed over in the same order. The templates
+    (compiled once) and the Markdown parser are the session's; a new session when not given."""
+    session = session or Session()
     window = Window(options.start, options.months)
     docs = plan.plan(model, window, options.models)
     if options.total:
         options.total(len(docs))
     created = plan.config_date(model)
-    run = Run(template_environment(options.templates), model.id, created, window, parser(), options.templates,
+    run = Run(templates.kept(session, options.templates), model.id, created, window,
+              session.kept("markdown-parser", parser), options.templates,
               options.mark)
     writers = [(name, WRITERS[name].Writer(run)) for name in WRITERS if name in options.formats]
     digests = plan.Digests()  # one for the plan: each shared record is spelt once

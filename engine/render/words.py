@@ -7,7 +7,6 @@ value raises ``KeyError``: the schema has already rejected it, so reaching one i
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
 from ..model import limits
 
@@ -66,10 +65,8 @@ def item(n: int) -> str:
     return f"（{number(n)}）"
 
 
-@lru_cache(maxsize=8192)
 def date(value: str | dt.date) -> str:
-    """2024-01-01 → 2024年1月1日 (one string per day: a city's rosters name the same days
-    hundreds of thousands of times)."""
+    """2024-01-01 → 2024年1月1日."""
     day = dt.date.fromisoformat(value) if isinstance(value, str) else value
     return f"{day.year}年{day.month}月{day.day}日"
 

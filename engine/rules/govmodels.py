@@ -50,8 +50,8 @@ def of_district(path, session: Session | None, options=None) -> dict[str, dict]:
 def _loaded(found, session: Session | None) -> tuple[dict[str, dict], list[Finding], dict[str, str]]:
     files = _files(found)
     if session is None:
-        return _load(files)
-    return session.kept(("governance", files), lambda: _load(files))
+        return _load(files, _model_schema())
+    return session.kept(("governance", files), lambda: _load(files, session.kept("model-schema", _model_schema)))
 
 
 def _files(found) -> tuple[str, ...]:
@@ -65,9 +65,8 @@ def _model_schema() -> SchemaCheck:
         return SchemaCheck(json.load(handle))
 
 
-def _load(paths: tuple) -> tuple[dict[str, dict], list[Finding], dict[str, str]]:
-    result, findings, files = {}, [], {}
-    checker = _model_schema()
+        return _load(files, _model_schema())
+    return session.kept(("governance", files), lambda: _load(files, session.kept("model-schema", _model_schema)))
     for path in paths:
         doc = load_file(path)
         found = [Finding(f.file, f.line, f.column, "error", RULE, f"governance model: {f.message}") for f in doc.findings]
