@@ -189,6 +189,14 @@ CATALOG: dict[str, dict[str, str]] = {
                       "zh": "--baseline FILE 与 --write-baseline FILE 只能给一个"},
     "baseline.prune-alone": {"en": "--prune-baseline goes with --baseline FILE (the file it rewrites)",
                              "zh": "--prune-baseline 须与 --baseline FILE 同用（它改写的就是该文件）"},
+    "baseline.gate-rule": {"en": "{path}:{line}:{column}: a baseline cannot accept '{rule}': it is checked by the "
+                                 "gate before any rule runs, not a rule; remove the entry and fix what '{rule}' "
+                                 "reports instead",
+                           "zh": "{path}:{line}:{column}：基线不能接受“{rule}”：它由闸门在规则之前检查，不是规则；"
+                                 "请删除这条记录，改正“{rule}”指出的问题"},
+    "baseline.gate-not-recorded": {"en": "{count} finding(s) of the gate not recorded: a baseline cannot accept "
+                                         "them (fix them)",
+                                   "zh": "有{count}条闸门检查的问题未记入基线：基线不能接受它们（请改正）"},
     "baseline.changed": {"en": "{path}: the baseline changed while loushi ran; nothing written: run again",
                          "zh": "{path}：运行期间基线文件被改动，未写入；请重新运行"},
     # rules test: one example that does not do what it claims, and the summary

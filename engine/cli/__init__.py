@@ -18,7 +18,7 @@ import sys
 import click
 
 from .. import __version__, exitcodes, i18n, lazy
-from ..session import Session
+from ..session import Options, Session
 
 report_stage = lazy.module("engine.report")
 sources = lazy.module("engine.load.sources")
@@ -73,7 +73,7 @@ class LazyGroup(click.Group):
 def cli(ctx, lang):
     """loushi (楼事): validate sub-district building-governance configs, and build their
     charters, duty lists, rosters and escalation paths."""
-    ctx.obj = Session()  # the run's one session: every command takes it from here
+    ctx.obj = Session(Options(lang=i18n.language(lang)))  # the run's one session: every command takes it from here
 
 
 def session(options=None):

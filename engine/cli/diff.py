@@ -36,6 +36,7 @@ def command(ctx, paths, rev, fmt, exit_code, today):
         raise click.UsageError("give OLD and NEW (two files or two folders), or --git REV [PATH]")
     if rev is not None and len(paths) > 1:
         raise click.UsageError("with --git give at most one PATH")
+    lang = language((ctx.find_root().params or {}).get("lang"))
     options = with_options(today=today.date() if today else dt.date.today())
     try:
         report = (model_diff.diff_git(rev, paths[0] if paths else ".", options) if rev
@@ -44,6 +45,5 @@ def command(ctx, paths, rev, fmt, exit_code, today):
         error = click.ClickException(str(exc))
         error.exit_code = exitcodes.UNUSABLE
         raise error from None
-    lang = language((ctx.find_root().params or {}).get("lang"))
     click.echo(DIFF_REPORTERS[fmt](report, lang=lang), nl=False)
     return report.exit_code(exit_code)

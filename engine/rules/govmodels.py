@@ -65,8 +65,8 @@ def _model_schema() -> SchemaCheck:
         return SchemaCheck(json.load(handle))
 
 
-        return _load(files, _model_schema())
-    return session.kept(("governance", files), lambda: _load(files, session.kept("model-schema", _model_schema)))
+def _load(paths: tuple, checker: SchemaCheck) -> tuple[dict[str, dict], list[Finding], dict[str, str]]:
+    result, findings, files = {}, [], {}
     for path in paths:
         doc = load_file(path)
         found = [Finding(f.file, f.line, f.column, "error", RULE, f"governance model: {f.message}") for f in doc.findings]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..gate_rules import GATE_RULES
 from ..i18n import text
 
 
@@ -230,12 +231,9 @@ STAGES: dict[str, Stage] = {entry.id: entry for entry in _ENTRIES}
 
 
 def gate_ids() -> frozenset[str]:
-    """The ids a district's ``rules:`` block cannot disable or suppress: the gate's checks."""
-    try:
-        from ..gate import GATE_RULES
-    except ImportError:  # before the gate module: the checks that read and shape a district
-        return frozenset(i for i, entry in STAGES.items() if entry.stage in ("load", "sources", "schema"))
-    return frozenset(GATE_RULES)
+    """The ids a district's ``rules:`` block cannot disable or suppress, nor a baseline accept:
+    the gate's checks (engine/gate_rules.py)."""
+    return GATE_RULES
 
 
 def listing(lang: str) -> str:
