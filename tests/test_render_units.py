@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from engine.render import markdown, words
-from engine.render.writers import ics
 from engine.render.environment import md_escape
 from engine.render.output import MAX_STEM, check_paths, OutputError, safe_name, unique_names
 
@@ -119,24 +118,6 @@ def test_flow_nodes_of_a_linear_chart():
             '  start --> s1\n  s1 -->|办结| done\n')
     assert markdown.flow_nodes(code) == [("", "受理"), ("", "第一步<br/>楼长"), ("办结", "办结")]
     assert markdown.flow_nodes("graph LR\n  a --> b\n  c --> d\n") == []
-
-
-def test_ics_folding_keeps_characters_whole():
-    line = "SUMMARY:" + "楼长轮值" * 30
-    folded = ics.fold(line)
-    parts = folded.split("\r\n")
-    assert all(len(p.encode()) <= 75 for p in parts)
-    assert all(p.startswith(" ") for p in parts[1:])
-    assert "".join(p[1:] if i else p for i, p in enumerate(parts)) == line
-
-
-def test_ics_escape():
-    assert ics.escape("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-
-
-def test_ics_uid_is_stable_and_distinct():
-    assert ics.uid("d", "r", 1) == ics.uid("d", "r", 1) != ics.uid("d", "r", 2)
-    assert ics.uid("d", "r", 1).endswith("@loushi")
 
 
 def test_window_end():

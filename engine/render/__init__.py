@@ -136,7 +136,8 @@ def build(model, out: str | Path, options: BuildOptions, session: Session | None
             if tree.carry(whole):   # the same config, options and program: nothing to render
                 result.documents = tree.documents
             else:
-                result.documents = render_into(model, options, tree.put, tree.fresh, program, session)
+                result.documents = render_into(model, options, tree.put, tree.fresh, program, session,
+                                               tree.revisions)
                 tree.build, tree.documents = whole, result.documents
     except RenderError as exc:
         result.error = str(exc) + (f" [config {exc.origin}]" if exc.origin and exc.origin not in str(exc) else "")
@@ -157,14 +158,15 @@ def render_files(model, options: BuildOptions, session: Session | None = None) -
 
 def render_into(model, options: BuildOptions, put: Callable[..., None],
                 fresh: Callable[[str, str | None], bool] | None = None, program: str = "",
-                session: Session | None = None) -> int:
+                session: Session | None = None, revisions=None) -> int:
     """Plan the documents of ``model``, then hand each file every chosen writer makes of them
     to ``put(path, bytes, key)`` as soon as it is made, in plan order; returns the number of
     documents. With ``fresh``, a file for which ``fresh(path, key)`` says so is not made (a
     document none of whose files is due is not rendered); ``program`` is the key of what
     renders (``keys.program``). ``options.jobs`` processes render side by side (see
     ``processes``); the files are the same, handed over in the same order. The templates
-    (compiled once) and the Markdown parser are the session's; a new session when not given."""
+    (compiled once) and the Markdown parser are the session's; a new session when not given.
+    ``revisions`` (``output.Revisions``) numbers the calendars' events from the build before."""
     session = session or Session()
     window = Window(options.start, options.months)
     docs = plan.plan(model, window, options.models)
@@ -173,7 +175,7 @@ def render_into(model, options: BuildOptions, put: Callable[..., None],
     created = plan.config_date(model)
     run = Run(templates.kept(session, options.templates), model.id, created, window,
               session.kept("markdown-parser", parser), options.templates,
-              options.mark)
+              options.mark, revisions)
     writers = [(name, WRITERS[name].Writer(run)) for name in WRITERS if name in options.formats]
     digests = plan.Digests()  # one for the plan: each shared record is spelt once
 
@@ -187,11 +189,13 @@ def render_into(model, options: BuildOptions, put: Callable[..., None],
                                     created.isoformat(), model.id) for path, name in wanted.items()}
         return {path: name for path, name in wanted.items() if not fresh(path, made[path])}, made
 
-    def files(task: tuple[int, dict[str, str]]) -> list[tuple[str, bytes]]:
-        """The due files of one document, rendered."""
+    def files(task: tuple[int, dict[str, str]]) -> list[tuple[str, bytes, dict | None]]:
+        """The due files of one document, rendered, each with its calendar events' revisions
+        (made in a worker process, they travel back with the file)."""
         doc, wanted = docs[task[0]], task[1]
         page = Page(run, doc)
-        return [(path, data) for name, writer in writers if name in wanted.values()
+        return [(path, data, revisions.made.get(path) if revisions is not None else None)
+                for name, writer in writers if name in wanted.values()
                 for path, data in writer.document(doc, page) if path in wanted]
 
     decided = [due(doc) for doc in docs]
@@ -200,7 +204,9 @@ def render_into(model, options: BuildOptions, put: Callable[..., None],
     made = processes.in_order(workers, tasks, files) if workers > 1 else map(files, tasks)
     done = 0
     for index, _ in tasks:
-        for path, data in next(made):
+        for path, data, events in next(made):
+            if events is not None:
+                revisions.made[path] = events
             put(path, data, decided[index][1].get(path))
         if options.progress:
             options.progress(index + 1 - done)
