@@ -10,7 +10,8 @@ Made from the whole plan, after every document (``finish``): two workbooks, by f
   (期次, 开始日期, 结束日期, 轮值单位, 轮值人员).
 
 Every value that comes from the config is a text cell, whatever it starts with (a name
-``=HYPERLINK(…)`` is text, never a formula Excel or WPS would run); the numbers and dates
+``=HYPERLINK(…)`` is text, never a formula Excel or WPS would run; engine/cells.py says how
+every spreadsheet loushi writes, CSV too, keeps text from becoming a formula); the numbers and dates
 loushi computes (序号, 期次, the periods' dates) are numbers and dates. Every sheet has a
 bold, frozen header row and columns wide enough for their text (a Chinese character counts
 twice). The files are byte-identical for the same config: the workbook's created/modified
