@@ -113,8 +113,8 @@ def _month_rows(window, rosters) -> list[tuple]:
 
 def _sheet(book, title: str, headers, rows, wrap=()) -> None:
     sheet = book.create_sheet(title)
-    sheet.append(list(headers))
-    for number, row in enumerate(rows, start=2):
+    # a header may be a config's name too (月度总表: one column per rotation): text like the rows
+    for number, row in enumerate((headers, *rows), start=1):
         sheet.append([_CELL_ILLEGAL.sub("\ufffd", v) if isinstance(v, str) else v for v in row])
         # the row just appended, by its bounds (sheet[n] and max_row walk every cell of the sheet:
         # a city's 人员职责 sheet took minutes)
