@@ -131,14 +131,17 @@ def test_window_end():
 @pytest.mark.parametrize("digests", [{}, {"a.md": ("ab" * 32, 3, "k1")},
                                      {'章程/引号"与\\反斜杠.md': ("cd" * 32, 10, None), "b.md": ("ef" * 32, 0, "0f" * 16)},
                                      {"tab\there.md": ("01" * 32, 1), "line\u2028sep\u00a0nbsp\U0001f600.md": ("23" * 32, 2),
-                                      "ctrl\x1f\x7f.md": ("45" * 32, 3)}])
+                                      "ctrl\x1f\x7f.md": ("45" * 32, 3)},
+                                     {"轮值表/甲.ics": ("67" * 32, 4, "k2", {"b@loushi": ("89" * 16, 2), "a\"@x": ("ab" * 16, 0)}),
+                                      "c.md": ("cd" * 32, 5, "k3", None)}])
 @pytest.mark.parametrize("build, documents", [(None, 0), ("9a" * 16, 12)])
 def test_manifest_is_the_json_of_its_entries(digests, build, documents):
     import json
 
     from engine.render.output import manifest
 
-    entries = [{"path": p, "sha256": s, "size": n, **({"key": k[0]} if k and k[0] else {})}
+    entries = [{"path": p, "sha256": s, "size": n, **({"key": k[0]} if k and k[0] else {}),
+                **({"events": {u: list(m) for u, m in sorted(k[1].items())}} if len(k) > 1 and k[1] else {})}
                for p, (s, n, *k) in sorted(digests.items())]
     expected = {"generator": "loushi", "manifest": 2, "build": build, "documents": documents, "files": entries}
     assert json.loads(manifest(digests, build, documents)) == expected

@@ -174,7 +174,7 @@ def manifest(digests: dict[str, tuple], build: str | None = None, documents: int
         key, events = (rest + [None, None])[:2]
         tail = f',\n      "key": {_json_text(key)}' if key is not None else ""
         if events:
-            marks = ",\n".join(f'        {_json_text(uid)}: ["{digest_}", {number}]'
+            marks = ",\n".join(f'        {_json_text(uid)}: [\n          "{digest_}",\n          {number}\n        ]'
                                 for uid, (digest_, number) in sorted(events.items()))
             tail += f',\n      "events": {{\n{marks}\n      }}'
 
