@@ -30,7 +30,7 @@ class _Model(click.ParamType):
     name = "model"
 
     def get_metavar(self, param, ctx=None):
-        return "[" + "|".join(sorted(path.stem for path in models_dir().glob("*.yaml"))) + "|…]"
+        return "[" + "|".join(sorted(path.stem for path in models_dir().glob("*.yaml"))) + "]"
 
     def shell_complete(self, ctx, param, incomplete):
         known = sorted(govmodels.models(discovery.found(session(), None), session()))
