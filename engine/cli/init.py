@@ -149,7 +149,7 @@ def project_folder(folder: Path, model_id: str | None, name, ident, force: bool,
 def unknown_model(model_id: str, known, found, lang: str) -> str:
     """No model ``model_id``: the nearest known one, the known ones and the folders searched."""
     close = discovery.nearest(model_id, known)
-    lines = [text("models.unknown", lang, model=model_id, known=", ".join(sorted(known)))]
+    lines = [text("models.unknown", lang, model=model_id, known=", ".join(f"'{k}'" for k in sorted(known)))]
     if close:
         lines.append(text("models.unknown-close", lang, close=close))
     lines.append(text("models.searched", lang, folders="").rstrip())

@@ -68,7 +68,7 @@ def explain_model(model_id, start, fmt):
         known = govmodels.models(found, session())
         language = lang()
         close = discovery.nearest(model_id, known)
-        lines = [text("models.unknown", language, model=model_id, known=", ".join(sorted(known)))]
+        lines = [text("models.unknown", language, model=model_id, known=", ".join(f"'{k}'" for k in sorted(known)))]
         lines += [text("models.unknown-close", language, close=close)] if close else []
         lines += [text("models.searched", language, folders="").rstrip(), found.model_folders()]
         click.echo("loushi: " + "\n".join(lines), err=True)
