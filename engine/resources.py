@@ -18,6 +18,11 @@ def _shipped(installed: str, checkout: str) -> Path:
     return _PACKAGE.parent / checkout
 
 
+def kinds_dir() -> Path:
+    """The folder of shipped kinds of body and of party organisation (``rules/kinds/``)."""
+    return rules_dir() / "kinds"
+
+
 def rules_dir() -> Path:
     """The folder of shipped rule packs (``rules/``)."""
     return _shipped("_rules", "rules")
@@ -34,10 +39,10 @@ def templates_dir() -> Path:
 
 
 def schema_path() -> Path:
-    """The JSON Schema of the district config format, version 1."""
-    return _PACKAGE / "schema" / "district-v1.schema.json"
+    """The JSON Schema of the district config format, version 2."""
+    return _PACKAGE / "schema" / "district-v2.schema.json"
 
 
 def fragment_schema_path() -> Path:
-    """The JSON Schema of a file a district includes (its lists of entities only), version 1."""
-    return _PACKAGE / "schema" / "fragment-v1.schema.json"
+    """The JSON Schema of a file a district includes (its lists of entities only), version 2."""
+    return _PACKAGE / "schema" / "fragment-v2.schema.json"

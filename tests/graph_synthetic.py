@@ -12,7 +12,7 @@ ROLES = ["building_head", "party_instructor", "investment_liaison", "legal_advis
 def district(buildings: int = 90, per_cluster: int = 10, zones: int = 3) -> dict:
     """A schema-valid district document with ``buildings`` buildings."""
     clusters = max(1, -(-buildings // per_cluster))
-    doc = {"loushi": 1,
+    doc = {"loushi": 2,
            "district": {"id": "synth", "name": f"合成街道（{buildings}栋）", "declared": {"buildings": buildings}},
            "zones": [{"id": f"z{z}", "name": f"第{z + 1}片区"} for z in range(zones)],
            "authorities": [{"id": "a-office", "name": "街道办事处", "level": "subdistrict",

@@ -123,7 +123,7 @@ def test_a_5_mb_line_is_read_validated_and_built(tmp_path):
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
 def test_utf16_without_a_byte_order_mark_names_its_encoding(tmp_path, codec):
     config = tmp_path / "d.yaml"
-    config.write_bytes("loushi: 1\ndistrict: {id: d1, name: 测试街道}\n".encode(codec))
+    config.write_bytes("loushi: 2\ndistrict: {id: d1, name: 测试街道}\n".encode(codec))
     result = invoke("validate", str(config))
     assert result.exit_code == exitcodes.UNUSABLE
     assert re.search(rf"{re.escape(str(config))}:\d+:\d+: \[error\]", result.output)
@@ -133,7 +133,7 @@ def test_utf16_without_a_byte_order_mark_names_its_encoding(tmp_path, codec):
 def test_a_loop_of_party_organisations_is_reported_and_nothing_hangs(tmp_path):
     """po-a → po-c → po-b → po-a: an error in validate; stats, graph and build still finish."""
     config = tmp_path / "d.yaml"
-    config.write_text("loushi: 1\ndistrict: {id: d1, name: 测试街道}\nparty_orgs:\n"
+    config.write_text("loushi: 2\ndistrict: {id: d1, name: 测试街道}\nparty_orgs:\n"
                       "  - {id: po-a, name: 甲党委, kind: committee, parent: po-c}\n"
                       "  - {id: po-b, name: 乙党总支, kind: general_branch, parent: po-a}\n"
                       "  - {id: po-c, name: 丙党支部, kind: branch, parent: po-b}\n", encoding="utf-8")

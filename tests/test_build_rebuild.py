@@ -43,9 +43,9 @@ def rendered(monkeypatch):
         made["documents"].append(context["title"])
         return real_render(env, name, context)
 
-    def spy_calendar(district, roster):
+    def spy_calendar(district, roster, *more):
         made["calendars"].append(roster.title)
-        return real_calendar(district, roster)
+        return real_calendar(district, roster, *more)
 
     monkeypatch.setattr(render, "render", spy_render)
     monkeypatch.setattr(ics, "calendar", spy_calendar)

@@ -240,7 +240,7 @@ def test_folders_pair_districts_by_path(tmp_path):
 
 
 def test_moving_entries_between_fragments_changes_nothing(tmp_path):
-    main = ("loushi: 1\ndistrict: {id: d, name: 测试街道}\ninclude: [parts/*.yaml]\n"
+    main = ("loushi: 2\ndistrict: {id: d, name: 测试街道}\ninclude: [parts/*.yaml]\n"
             "buildings:\n  - {id: b-1, name: 一号楼}\n")
     for side, where in (("old", "a"), ("new", "b")):
         root = tmp_path / side

@@ -45,7 +45,7 @@ def test_reformatted_district_is_unchanged(tmp_path, path):
 
 def test_a_changed_fragment_of_a_single_main_file_is_seen(tmp_path):
     """Two main files with the same bytes are compared in full when they include others."""
-    main = ("loushi: 1\ndistrict: {id: d, name: 测试街道}\ninclude: [parts/*.yaml]\n"
+    main = ("loushi: 2\ndistrict: {id: d, name: 测试街道}\ninclude: [parts/*.yaml]\n"
             "buildings:\n  - {id: b-1, name: 一号楼}\n")
     for side, name in (("old", "单位一"), ("new", "单位一（更名）")):
         (tmp_path / side / "parts").mkdir(parents=True)

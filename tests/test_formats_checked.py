@@ -382,10 +382,10 @@ def test_shipped_fragments_point_at_the_fragment_schema_and_follow_it():
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("# yaml-language-server: $schema="), path
         target = (path.parent / first.split("$schema=", 1)[1]).resolve()
-        assert target.name == "fragment-v1.schema.json" and target.exists(), path
+        assert target.name == "fragment-v2.schema.json" and target.exists(), path
         validator = strict_validator(json.loads(target.read_text(encoding="utf-8")))
         assert list(validator.iter_errors(load_file(path).data)) == [], path
     main = load_file(ROOT / "configs" / "districts" / "changfeng" / "district.yaml").data
     first = (ROOT / "configs" / "districts" / "changfeng" / "district.yaml").read_text(encoding="utf-8").splitlines()[0]
-    assert first.endswith("district-v1.schema.json")
+    assert first.endswith("district-v2.schema.json")
     assert list(validator.iter_errors(main))  # loushi:, district: ... are not a fragment's

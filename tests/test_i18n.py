@@ -246,7 +246,7 @@ def test_the_process_language_is_put_back_after_a_run(monkeypatch):
 
 def test_cli_follows_the_environment(tmp_path):
     config = tmp_path / "d.yaml"
-    config.write_text("loushi: 1\ndistrict: {id: d, name: 测试街道}\n", encoding="utf-8")
+    config.write_text("loushi: 2\ndistrict: {id: d, name: 测试街道}\n", encoding="utf-8")
     runner = CliRunner(env={**NO_LANGUAGE, "LC_ALL": "zh_CN.UTF-8"})
     assert runner.invoke(cli, ["diff", str(config), str(config)]).output == "1个街道配置，共0处变化\n"
     assert runner.invoke(cli, ["--lang", "en", "diff", str(config), str(config)]).output == \
@@ -257,7 +257,7 @@ def test_cli_follows_the_environment(tmp_path):
 
 def test_validate_summary_in_both_languages(tmp_path):
     config = tmp_path / "d.yaml"
-    config.write_text("loushi: 1\ndistrict: {id: d, name: 测试街道}\n", encoding="utf-8")
+    config.write_text("loushi: 2\ndistrict: {id: d, name: 测试街道}\n", encoding="utf-8")
     zh = CliRunner().invoke(cli, ["--lang", "zh", "validate", str(config)]).output.splitlines()[-1]
     en = CliRunner().invoke(cli, ["--lang", "en", "validate", str(config)]).output.splitlines()[-1]
     assert zh.startswith("1个街道配置，1个文件：")

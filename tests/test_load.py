@@ -79,8 +79,8 @@ def _libyaml_limits_depth() -> bool:
     return False
 
 
-@pytest.mark.parametrize("prefix, around, line", [("loushi: 1\nbuildings: ", 1, 2),
-                                                   ("loushi: 1\r\nbuildings:\r\n  - 名称\r\n  - ", 2, 4)])
+@pytest.mark.parametrize("prefix, around, line", [("loushi: 2\nbuildings: ", 1, 2),
+                                                   ("loushi: 2\r\nbuildings:\r\n  - 名称\r\n  - ", 2, 4)])
 def test_deep_flow_nesting_is_found_where_it_passes_the_limit(prefix, around, line):
     # libyaml 0.2.6 and later read ahead in a flow collection and stop at 1,000 levels before
     # loushi's own limit is reached: the finding is still where the container past the limit

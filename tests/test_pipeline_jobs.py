@@ -55,7 +55,7 @@ def test_the_command_prints_the_same_bytes_whatever_the_jobs(folder):
 def test_workers_never_outnumber_districts_and_small_folders_stay_in_process(tmp_path, monkeypatch):
     small = [tmp_path / f"d{i}.yaml" for i in range(3)]
     for path in small:
-        path.write_text("loushi: 1\n", encoding="utf-8")
+        path.write_text("loushi: 2\n", encoding="utf-8")
     assert workers_for(8, small) == 3
     assert workers_for(1, small) == 1
     assert workers_for(4, small[:1]) == 1

@@ -300,6 +300,6 @@ def test_explain_cuts_no_finding_silently(tmp_path):
 def test_project_district_brings_the_packs_its_extends_names(tmp_path):
     (tmp_path / "our-rules.yaml").write_bytes((CITY / "rules" / "city.yaml").read_bytes())
     district = tmp_path / "district.yaml"
-    district.write_text("loushi: 1\nrules:\n  extends: [structure, our-rules.yaml, missing.yaml]\n", encoding="utf-8")
+    district.write_text("loushi: 2\nrules:\n  extends: [structure, our-rules.yaml, missing.yaml]\n", encoding="utf-8")
     data = json.loads(invoke("rules", "test", "-f", "json", "--project", str(district)).output)
     assert "city" in data["packs"] and data["ok"] is True

@@ -7,7 +7,7 @@ from pathlib import Path
 from engine.pipeline import prepare
 from engine.load.sources import discover, read_district
 
-MAIN = """loushi: 1
+MAIN = """loushi: 2
 district: {id: d1, name: 测试街道}
 include: [clusters/*.yaml]
 buildings:
@@ -65,7 +65,7 @@ def test_missing_include_is_reported_at_its_line(tmp_path):
 
 def test_discover_treats_a_district_folder_as_one_district(tmp_path):
     _district(tmp_path, "buildings: []\n")
-    (tmp_path / "other.yaml").write_text("loushi: 1\n", encoding="utf-8")
+    (tmp_path / "other.yaml").write_text("loushi: 2\n", encoding="utf-8")
     (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
     found, problems = discover([tmp_path, tmp_path / "missing.yaml"])
     assert [p.relative_to(tmp_path).as_posix() for p in found] == ["d1/district.yaml", "other.yaml"]

@@ -17,21 +17,9 @@ from click.testing import CliRunner
 from engine import exitcodes, writing
 from engine.cli import cli
 from engine.ledger.apply import ImportOptions, import_ledgers
+from ledger_build import one_building
 
-CONFIG = """\
-# 并发街道: written by hand; imports add units to it.
-loushi: 1
-district:
-  id: concurrent
-  name: 并发街道
-zones:
-  - {id: z-1, name: 东片}
-grids:
-  - {id: g-block, name: 东街区网格, level: block, zone: z-1}
-  - {id: g-c1, name: 一号楼群网格, level: cluster, parent: g-block, buildings: [b-1]}
-buildings:
-  - {id: b-1, name: 甲楼, zone: z-1}
-"""
+CONFIG = one_building("concurrent", "并发街道", "# 并发街道: written by hand; imports add units to it.\n")
 CHANGED = "配置在导入期间被修改，请重新运行"
 
 
@@ -226,6 +214,7 @@ def test_an_import_killed_before_the_replace_leaves_the_config_intact(tmp_path):
         import os, signal
         from engine import writing
         from engine.ledger.apply import ImportOptions, import_ledgers
+from ledger_build import one_building
         writing.os.replace = lambda *a: os.kill(os.getpid(), signal.SIGKILL)
         import_ledgers([{str(ledger)!r}], {str(config)!r}, ImportOptions(force=True))
     """)

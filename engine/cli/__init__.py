@@ -7,6 +7,7 @@ Subcommands live one per module in this package and are imported only when run, 
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import functools
 import gc
@@ -39,7 +40,10 @@ COMMANDS = {
     "stats": ("engine.cli.stats", "Counts against declared figures, coverage, posts per person, vacancies."),
     "impact": ("engine.cli.impact", "What happens if a person or unit leaves: posts, committees, escalation."),
     "route": ("engine.cli.route", "Route a matter: handler per step, who holds it then, working-day deadlines; --batch for many."),
+    "orders": ("engine.cli.orders", "Judge a 12345 work-order export: overdue orders, 督办 due, response/on-time/satisfaction rates."),
     "lsp": ("engine.cli.lsp", "Run the language server for editors: findings as you type, completion, rename."),
+    "migrate": ("engine.cli.migrate", "Rewrite a format-1 district config as format 2, in place, comments and layout kept."),
+    "models": ("engine.cli.models", "The governance models in effect (shipped, the project's, --models): list, explain one."),
     "import": ("engine.cli.import_", "Import Excel/CSV ledgers (buildings, units, people, party orgs) into a config."),
 }
 
@@ -182,6 +186,35 @@ def lang() -> str:
     """The language of loushi's own messages in this run (``--lang``, else the locale)."""
     ctx = click.get_current_context(silent=True)
     return i18n.language((ctx.find_root().params or {}).get("lang") if ctx is not None else None)
+
+
+def project_options(function):
+    """``--models DIR`` and ``--packs FILE`` (each repeatable): governance models and rule packs
+    added, for this run, to those of each district's project (its loushi.toml, see
+    ``engine/discovery.py``). The run's session carries them to every district it opens."""
+
+    @functools.wraps(function)
+    def wrapper(*args, models=(), packs=(), **kwargs):
+        ctx = click.get_current_context()
+        base = session()
+        options = base.options
+        ctx.obj = base.with_options(dataclasses.replace(
+            options, models=tuple(getattr(options, "models", ()) or ()) + tuple(models),
+            rule_packs=tuple(getattr(options, "rule_packs", ()) or ()) + tuple(packs)))
+        return function(*args, **kwargs)
+
+    wrapper = click.option("--packs", "packs", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                           help="A further rule pack (YAML) run on every district, beside the project's "
+                                "rules/ folder; repeatable.")(wrapper)
+    return click.option("--models", "models", multiple=True, type=click.Path(exists=True, file_okay=False),
+                        help="A further folder of governance models, beside the shipped ones and the "
+                             "project's models/ folder (loushi.toml); repeatable.")(wrapper)
+
+
+def with_options(**changes):
+    """The run's session with ``changes`` made to its options (the flags of a command)."""
+    base = session()
+    return base.with_options(dataclasses.replace(base.options, **changes))
 
 
 def draft_option(function):

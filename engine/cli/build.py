@@ -13,7 +13,7 @@ import click
 from .. import exitcodes, lazy
 from ..i18n import text
 from ..resources import templates_dir
-from . import draft_option, reads_stdin, session
+from . import draft_option, project_options, reads_stdin, session
 from .baseline_options import lang
 
 render = lazy.module("engine.render")
@@ -52,16 +52,23 @@ def unknown_templates(folder) -> list[tuple[str, str | None]]:
 
 
 def _templates(ctx, param, value):
-    """``--templates DIR``, refused when a file in it would replace nothing (a misspelt name)."""
-    if value is None:
-        return None
-    unknown = unknown_templates(value)
-    if unknown:
-        language = lang()
-        lines = [text("templates.unknown-close" if close else "templates.unknown", language, name=name, close=close)
-                 for name, close in unknown]
-        raise click.BadParameter("\n".join(lines + [text("templates.known", language, folder=value)]))
-    return value
+    """``--templates DIR`` (repeatable), refused when a file in one would replace nothing (a
+    misspelt name)."""
+    for folder in value or ():
+        problem = templates_problem(folder, lang())
+        if problem:
+            raise click.BadParameter(problem)
+    return tuple(value or ()) or None
+
+
+def templates_problem(folder, language: str) -> str:
+    """What is wrong with a template folder (its files that replace no shipped template), or ""."""
+    unknown = unknown_templates(folder)
+    if not unknown:
+        return ""
+    lines = [text("templates.unknown-close" if close else "templates.unknown", language, name=name, close=close)
+             for name, close in unknown]
+    return "\n".join(lines + [text("templates.known", language, folder=folder)])
 
 
 @click.command("build", epilog=exitcodes.HELP)
@@ -72,9 +79,10 @@ def _templates(ctx, param, value):
               show_default=True,
               help="Format: md, html, docx, ics (the rosters as calendars), xlsx (workbooks); all = the first "
                    "four. Repeat for several.")
-@click.option("--templates", type=click.Path(exists=True, file_okay=False), callback=_templates,
-              help="A folder of templates that replace the shipped ones of the same name (a file that "
-                   "replaces none is an error; files named _*.md are your own partials).")
+@click.option("--templates", multiple=True, type=click.Path(exists=True, file_okay=False), callback=_templates,
+              help="A folder of templates that replace the shipped ones of the same name, searched before "
+                   "the project's templates/ folder (a file that replaces none is an error; files named _*.md "
+                   "are your own partials); repeatable.")
 @click.option("--start", callback=_month, metavar="YYYY-MM", help="First month of the rosters (default: this month).")
 @click.option("--months", type=click.IntRange(1, 120), default=12, show_default=True,
               help="How many months the rosters cover.")
@@ -85,6 +93,7 @@ def _templates(ctx, param, value):
               help="Processes rendering documents side by side (0: one per core for big builds; "
                    "1: one process). The files are the same whatever it is.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@project_options
 @reads_stdin
 @draft_option
 def command(path, out, formats, templates, start, months, force, jobs, quiet, draft):

@@ -5,11 +5,10 @@ from __future__ import annotations
 import click
 
 from .. import exitcodes, lazy
-from . import answered, draft_option, mark_line, reads_stdin, session
+from . import answered, draft_option, mark_line, project_options, reads_stdin, session
 
 impact = lazy.module("engine.model.impact")
 gate = lazy.module("engine.gate")
-govmodels = lazy.module("engine.rules.govmodels")
 
 
 @click.command("impact", epilog=exitcodes.HELP)
@@ -20,6 +19,7 @@ govmodels = lazy.module("engine.rules.govmodels")
               help="The id of a unit that leaves (its affiliated people leave with it); repeatable.")
 @click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="Output format.")
+@project_options
 @reads_stdin
 @draft_option
 def command(path, people, units, fmt, draft):
@@ -32,7 +32,8 @@ def command(path, people, units, fmt, draft):
     if district is None:
         return code
     try:
-        found = impact.compute(district.model, person=people, unit=units, models=govmodels.models(None, session()))
+        # the governance models are those the gate checked the district against (model.governance)
+        found = impact.compute(district.model, person=people, unit=units)
     except impact.UnknownSubject as exc:
         click.echo(f"loushi impact: {exc}", err=True)
         return exitcodes.UNUSABLE

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from .. import exitcodes, lazy
-from . import answered, draft_option, mark_line, reads_stdin, session
+from . import answered, draft_option, mark_line, project_options, reads_stdin, session
 
 routing = lazy.module("engine.route")
 route_io = lazy.module("engine.route.io")
@@ -63,6 +63,7 @@ def _output(ctx, param, value):
 @click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
 @click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="Output format.")
+@project_options
 @reads_stdin
 @draft_option
 def command(path, building, matter, at, attributes, batch_file, output, force, fmt, draft):
@@ -84,7 +85,7 @@ def command(path, building, matter, at, attributes, batch_file, output, force, f
         return code
     calendar = session().kept("calendar", workdays.Calendar)
     if batch_file is not None:
-        return _batch(district, routing.batch_file(district.model, batch_file, calendar), output, fmt)
+        return _batch(district, routing.batch_file(district.model, batch_file, calendar, session()), output, fmt)
     try:
         found = routing.route(district.model, building, matter, at, attributes, calendar)
     except routing.RouteError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import exitcodes, lazy
-from . import answered, draft_option, lang, mark_line, reads_stdin, session
+from . import answered, draft_option, lang, mark_line, project_options, reads_stdin, session
 
 stats = lazy.module("engine.model.stats")
 gate = lazy.module("engine.gate")
@@ -15,6 +15,7 @@ gate = lazy.module("engine.gate")
 @click.argument("path", type=click.Path())
 @click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="Output format.")
+@project_options
 @reads_stdin
 @draft_option
 def command(path, fmt, draft):

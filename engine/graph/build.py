@@ -33,6 +33,7 @@ EDGE_KINDS = {
     "holds": "person u holds post v",
     "leads": "u leads v (a party organisation → the one below it; a lead → its group)",
     "guides": "party organisation u guides committee v (党建引领)",
+    "oversees": "body v sits under body u (a 楼委会 under a 联席会议: the body's `under`)",
     "escalates_to": "a matter goes from u (the matter, or the body of the step before) to body v, whose posts of "
                     "the edge's role handle that step",
 }
@@ -62,7 +63,10 @@ def _nodes(model) -> Iterator[tuple[str, dict]]:
     yield district_node(model), _attrs("district", model.name, model.district)
     for kind, node_kind in _ENTITY_KINDS.items():
         for ident, entity in model.entities[kind].items():
-            yield ident, _attrs(node_kind, entity.get("name", ident), entity)
+            attrs = _attrs(node_kind, entity.get("name", ident), entity)
+            if kind in ("committees", "groups", "party_orgs"):  # its kind as data: 楼宇理事会, 商圈党委
+                attrs["body_kind"] = model.kind_label(kind, entity["kind"])
+            yield ident, attrs
     for ident, entity in model.entities["grids"].items():
         yield ident, {**_attrs(GRID_KINDS[entity["level"]], entity["name"], entity), "level": entity["level"]}
     names = {ident: entity["name"] for ident, entity in model.entities["people"].items()}
@@ -118,13 +122,15 @@ def _structure(model) -> Iterator[tuple]:
         if not model.clusters_of(building):
             yield _edge(entity.get("zone") or top, building, "contains")
     for unit, entity in model.entities["units"].items():
-        yield _edge(entity["building"], unit, "contains")
+        yield _edge(entity.get("building") or entity.get("zone") or top, unit, "contains")
 
 
 def _bodies(model) -> Iterator[tuple]:
     for committee, entity in model.entities["committees"].items():
-        for building in entity["buildings"]:
+        for building in entity.get("buildings") or ():
             yield _edge(committee, building, "covers")
+        if entity.get("under"):
+            yield _edge(entity["under"], committee, "oversees")
         for member in entity.get("member_units") or []:
             yield _edge(member, committee, "member_of")
         if entity.get("party_org"):
@@ -139,6 +145,10 @@ def _bodies(model) -> Iterator[tuple]:
             yield _edge(entity["lead"], group, "leads")
         for member in entity.get("members") or []:
             yield _edge(member, group, "member_of")
+        for building in entity.get("buildings") or ():
+            yield _edge(group, building, "covers")
+        if entity.get("under"):
+            yield _edge(entity["under"], group, "oversees")
     for point, entity in model.entities["service_points"].items():
         if entity.get("building") or entity.get("zone"):
             yield _edge(point, entity.get("building") or entity["zone"], "covers")
@@ -161,12 +171,11 @@ def _escalation(model) -> Iterator[tuple]:
     product of two steps' posts: the posts are the body's posts of the edge's ``role``.
     ``buildings`` names (space-separated) the buildings whose matters take the edge.
     """
-    buildings = sorted(model.entities["buildings"])
     staffed = {(post.body, post.role) for post in model.posts.values()}
     for matter, entity in model.entities["matters"].items():
         for number, chain in enumerate(entity["escalation"], 1):
             seen: dict[tuple, list[str]] = {}
-            for building in buildings:
+            for building in model.buildings_of_matter(matter):
                 _chain_edges(model, matter, chain, building, staffed, seen)
             when = _when(chain)
             for (u, v, step), served in seen.items():

@@ -24,9 +24,9 @@ COLOURS = {
     "service_point": "#e0f7f4", "post": "#ffffff", "person": "#f0f0f0", "matter": "#ffe8cc",
 }
 #: Edge labels printed on drawings (the others speak through their style).
-EDGE_LABELS = {"leads": "领导", "guides": "引领", "holds": "担任"}
+EDGE_LABELS = {"leads": "领导", "guides": "引领", "holds": "担任", "oversees": "统筹"}
 EDGE_STYLES = {"contains": "solid", "covers": "dashed", "member_of": "dotted", "holds": "solid",
-               "leads": "bold", "guides": "bold", "escalates_to": "solid"}
+               "leads": "bold", "guides": "bold", "oversees": "bold", "escalates_to": "solid"}
 VIEW_TITLES = {"org": "组织架构", "grid": "网格体系", "escalation": "上报路径", "all": "全景"}
 FONT = "Noto Sans CJK SC,WenQuanYi Micro Hei,Microsoft YaHei,PingFang SC,sans-serif"
 
@@ -279,7 +279,7 @@ def _m_arrow(data: dict) -> str:
     kind = data["kind"]
     if kind == "escalates_to":
         return f"-->|{_m(step_label(data))}|"
-    arrow = {"covers": "-.->", "member_of": "-.->", "leads": "==>", "guides": "==>"}.get(kind, "-->")
+    arrow = {"covers": "-.->", "member_of": "-.->", "leads": "==>", "guides": "==>", "oversees": "==>"}.get(kind, "-->")
     return f"{arrow}|{_m(EDGE_LABELS[kind])}|" if kind in EDGE_LABELS else arrow
 
 

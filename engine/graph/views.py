@@ -49,7 +49,7 @@ def org(graph):
     bodies = {n for n, kind in graph.nodes(data="kind") if kind in BODY_NODE_KINDS}
     posts = {u for u, v, kind in graph.edges(data="kind") if kind == "member_of" and v in bodies
              and graph.nodes[u]["kind"] == "post"}
-    result = _induced(graph, bodies | posts, ("leads", "guides", "member_of"))
+    result = _induced(graph, bodies | posts, ("leads", "guides", "oversees", "member_of"))
     _group_posts(result)
     return result
 
@@ -91,7 +91,7 @@ def restrict(graph, zone: str | None = None, building: str | None = None):
     keep.update(v for b in buildings for v in graph.successors(b) if graph.nodes[v]["kind"] == "unit")
     keep.update(u for u, _ in graph.in_edges(list(keep), data=False) if graph.nodes[u]["kind"] in
                 ("committee", "party_org", "service_point", "building_grid", "micro"))
-    keep.update(_ancestors(graph, keep, ("leads", "guides", "contains")))
+    keep.update(_ancestors(graph, keep, ("leads", "guides", "oversees", "contains")))
     if zone is not None:
         keep.add(zone)
     served = set(buildings)

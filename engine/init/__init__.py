@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
-from .. import lazy
+from .. import discovery, lazy
 from ..resources import models_dir
 from ..writing import rewrite
 
@@ -136,9 +136,11 @@ def _number(n: int) -> str:
     return (_DIGITS[tens - 1] if tens > 1 else "") + "十" + (_DIGITS[ones - 1] if ones else "")
 
 
-def scaffold(model_id: str, name: str | None = None, ident: str | None = None) -> str:
-    """The text of a commented district config for the governance model ``model_id``."""
-    known = models()
+def scaffold(model_id: str, name: str | None = None, ident: str | None = None,
+             known: dict[str, dict] | None = None) -> str:
+    """The text of a commented district config for the governance model ``model_id``, one of
+    ``known`` (by id, as ``engine.rules.govmodels`` reads them; None: the shipped ones)."""
+    known = models() if known is None else known
     if model_id not in known:
         raise InitError(f"no such governance model: '{model_id}' (known: {', '.join(sorted(known))})")
     ident = ident or "example"
@@ -245,9 +247,9 @@ def _header(model: dict, name: str) -> str:
 # 本文件由 `loushi init --model {model['id']}` 生成，可直接通过 `loushi validate`。
 # 标有“（示例）”和 `placeholder: true` 的条目都是占位：换成真实的楼宇、单位和人员后，
 # 删去 `placeholder: true`。所有 id 在全街道内唯一，其他条目用 id 相互引用。
-# 编辑器补全：运行 `loushi schema > district-v1.schema.json`，并在文件首行写
-#   # yaml-language-server: $schema=district-v1.schema.json
-loushi: 1
+# 编辑器补全：运行 `loushi schema > district-v2.schema.json`，并在文件首行写
+#   # yaml-language-server: $schema=district-v2.schema.json
+loushi: 2
 """
 
 
@@ -357,10 +359,12 @@ def _people_part(draft: _Draft) -> str:
 
 def _roles_part(draft: _Draft) -> str:
     roles = []
+    own = {entry["id"]: (entry["name"], list(entry.get("duties") or ["（请填写职责）"]))
+           for entry in draft.model.get("roles") or []}  # the roles a model names, as it names them
     for role in dict.fromkeys([p["role"] for p in draft.posts] + ["commissioner"]):
-        name, duties = ROLE_TEXTS.get(role, (f"{role}（示例）", ["（请填写职责）"]))
+        name, duties = own.get(role) or ROLE_TEXTS.get(role, (f"{role}（示例）", ["（请填写职责）"]))
         entry = {"id": role, "name": name, "duties": duties}
-        if role not in ROLE_TEXTS:
+        if role not in ROLE_TEXTS and role not in own:
             entry["placeholder"] = True
         roles.append(entry)
     mechanisms = [{"id": "m-meeting", "name": "例会", "frequency": "monthly"},
@@ -372,13 +376,15 @@ def _roles_part(draft: _Draft) -> str:
 
 def _committee_part(draft: _Draft) -> str:
     model = draft.model
-    kind = (model.get("committee_kinds") or ["building_committee"])[0]
+    listed = model.get("body_kinds") or model.get("committee_kinds") or ["building_committee"]
+    kind = listed[0] if isinstance(listed[0], str) else listed[0]["id"]
+    label = listed[0]["label"] if isinstance(listed[0], dict) else COMMITTEE_NAMES.get(kind, "议事会")
     lines = [
         f"# 议事机构：按“{model.get('name', model['id'])}”模式设置，覆盖 buildings 所列楼宇（多楼一委时列出多栋）。",
         "# posts 的 role 和人数须符合 rules/models 中该模式的要求；holder 为任职人，空缺写 null。",
         "committees:",
         "  - id: c-1",
-        f"    name: 示例大厦{COMMITTEE_NAMES.get(kind, '议事会')}（示例）",
+        f"    name: 示例大厦{label}（示例）",
         f"    kind: {kind}",
         f"    model: {model['id']}",
         "    buildings: [b-1, b-2]",
@@ -446,10 +452,15 @@ def write(text: str, path: str | Path, force: bool = False) -> Path:
     return target
 
 
-def self_check(text: str, session) -> list:
+def self_check(text: str, session, found=None) -> list:
     """The error-level findings the gate and the rules find in a scaffold ``text`` (none: a
     scaffold validates clean by design, so any is a bug in it). Checked from a file of its
-    own in a temporary folder, exactly as ``loushi validate`` would check it."""
+    own in a temporary folder, exactly as ``loushi validate`` would check it, with the models
+    of ``found`` (``engine.discovery.Found``: the project it is written into; the project's own
+    rule packs may ask for what a scaffold cannot know, and are left to ``validate``)."""
+    if found is not None:
+        own = tuple(str(folder.path) for folder in found.models if folder.origin != discovery.SHIPPED)
+        session = session.with_options(replace(session.options, models=own, models_dir=None))
     with tempfile.TemporaryDirectory(prefix="loushi-init-") as folder:
         path = Path(folder) / "district.yaml"
         path.write_text(text, encoding="utf-8")

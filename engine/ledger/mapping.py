@@ -62,7 +62,9 @@ VALUES = {
               "无党派人士": "none", "无": "none"},
     "party_kind": {"党工委": "working_committee", "综合党委": "umbrella_committee", "党委": "committee",
                    "联合党委": "committee", "党总支": "general_branch", "联合党总支": "general_branch",
-                   "党支部": "branch", "联合党支部": "branch"},
+                   "党支部": "branch", "联合党支部": "branch", "区委": "district_committee",
+                   "街道党委": "subdistrict_committee", "商圈党委": "business_district_committee",
+                   "临时党支部": "temporary_branch"},
     "form": {"单建": "single", "单独组建": "single", "联建": "joint", "联合组建": "joint"},
 }
 #: The enum ids the schema accepts, per value table.
@@ -70,7 +72,9 @@ ENUM_IDS = {"building_kind": ("office", "mall", "mixed", "industrial", "other"),
             "unit_kind": ("enterprise", "ngo", "owner", "property", "law_firm", "community", "institution",
                           "government", "other"),
             "party": ("full", "probationary", "none"),
-            "party_kind": ("working_committee", "umbrella_committee", "committee", "general_branch", "branch"),
+            "party_kind": ("district_committee", "working_committee", "subdistrict_committee", "umbrella_committee",
+                           "business_district_committee", "joint_committee", "committee", "general_branch", "branch",
+                           "temporary_branch"),
             "form": ("single", "joint")}
 #: How far down a sheet the header row is looked for.
 HEADER_SEARCH = 10

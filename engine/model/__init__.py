@@ -16,7 +16,6 @@ import calendar
 import datetime as dt
 import difflib
 from dataclasses import dataclass
-from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
@@ -24,7 +23,10 @@ from ..findings import Finding
 from ..load import YMap, YSeq, pointer
 from ..load.sources import COLLECTIONS, Source
 from ..schema import schema
+from ..schema.fast import SchemaCheck
 from ..session import Session
+from . import kinds as kinds_data
+from .kinds import Catalog
 
 #: Names of the roles every district has without declaring them.
 BUILTIN_ROLES = {
@@ -99,6 +101,12 @@ class Model:
         #: The derived indexes (units in a building, posts of a body ...), computed once by
         #: :func:`build` and read-only: a mapping of mappings to tuples.
         self.relations: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
+        #: The kinds of body and party organisation, and the governance models' roles, in effect
+        #: (shipped, declared by models, declared by the district: see :mod:`.kinds`).
+        self.kinds: Catalog = Catalog()
+        #: The governance models the district was checked against, by id (given by the gate), so
+        #: that every command reading the model (build, impact ...) uses the same ones.
+        self.governance: Mapping[str, Any] = MappingProxyType({})
 
     # -- lookups -------------------------------------------------------------------------
     def get(self, kind: str, ident: str | None) -> YMap | None:
@@ -111,13 +119,28 @@ class Model:
         entity = self.entities["roles"].get(role)
         if entity is not None:
             return entity["name"]
+        declared = self.kinds.roles.get(role)
+        if declared is not None:
+            return declared.name
         return BUILTIN_ROLES.get(role, (role, []))[0]
 
     def role_duties(self, role: str) -> list[str]:
         entity = self.entities["roles"].get(role)
         if entity is not None:
             return list(entity.get("duties", []))
+        declared = self.kinds.roles.get(role)
+        if declared is not None:
+            return list(declared.duties)
         return list(BUILTIN_ROLES.get(role, ("", []))[1])
+
+    def kind_label(self, collection: str, kind: str, lang: str = "zh") -> str:
+        """What a body's or party organisation's ``kind`` is called: 楼宇理事会, 商圈党委 (the id
+        itself for a kind nobody declared, which the gate reports)."""
+        table = self.kinds.party_orgs if collection == "party_orgs" else self.kinds.bodies
+        found = table.get(kind)
+        if found is None:
+            return kind
+        return found.label if lang == "zh" or not found.label_en else found.label_en
 
     def post_title(self, post: Post) -> str:
         own = post.entity if not post.implicit else None
@@ -230,6 +253,19 @@ class Model:
             return []
         return [post for post in self.posts_of(body) if post.role == handler["role"]]
 
+    def buildings_of_matter(self, matter: str) -> tuple[str, ...]:
+        """The buildings a matter arises in (its ``scope``; every building without one), sorted."""
+        return self.relations["matter_buildings"].get(matter, ())
+
+    def matter_applies(self, matter: str, building: str) -> bool:
+        return building in self._scope_sets().get(matter, ())
+
+    def _scope_sets(self) -> dict:
+        sets = self.__dict__.get("_scope_cache")
+        if sets is None:
+            sets = self.__dict__["_scope_cache"] = {m: frozenset(b) for m, b in self.relations["matter_buildings"].items()}
+        return sets
+
     def rotation_of(self, post: str) -> YMap | None:
         return self.relations["rotations"].get(post)
 
@@ -304,10 +340,8 @@ def period_index(start: dt.date, day: dt.date, period: str) -> int:
     return index
 
 
-@lru_cache(maxsize=65536)
 def period_start(start: dt.date, index: int, period: str) -> dt.date:
-    """The first day of period number ``index`` counted from ``start`` (remembered: a city's
-    rotations mostly start on the same few days)."""
+    """The first day of period number ``index`` counted from ``start``."""
     if period == "week":
         return start + dt.timedelta(weeks=index)
     months = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}[period] * index
@@ -317,12 +351,32 @@ def period_start(start: dt.date, index: int, period: str) -> dt.date:
     return dt.date(year, month + 1, day)
 
 
-def build(source: Source, session: Session | None = None) -> Model:
+def shipped_kinds(session: Session) -> tuple[Catalog, list[Finding]]:
+    """The kinds loushi ships (``rules/kinds/``), read once per session."""
+    def make():
+        root = session.kept("schema", schema)
+        checker = SchemaCheck({"$defs": root["$defs"], **root["properties"]["kinds"]})
+        return kinds_data.shipped(checker.errors)
+    return session.kept("kinds-shipped", make)
+
+
+def build(source: Source, session: Session | None = None, catalog: Catalog | None = None,
+          governance: Mapping[str, Any] | None = None) -> Model:
     """Resolve a schema-valid district document into a :class:`Model` (its indexes computed
-    here, once; nothing writes into the model after)."""
+    here, once; nothing writes into the model after). ``catalog``: the kinds and model roles
+    in effect before the district's own (the gate gives the shipped ones and the governance
+    models'); the shipped kinds when not given."""
     session = session or Session()
     model = Model(source)
+    if governance is not None:
+        model.governance = MappingProxyType(dict(governance))
+    if catalog is None:
+        catalog, problems = shipped_kinds(session)
+        model.problems.extend(problems)
+    model.kinds, clashes = catalog.merged(kinds_data.parse(model.data.get("kinds")))
+    model.problems.extend(clashes)
     _collect(model)
+    _check_kinds(model)
     _collect_posts(model)
     _resolve(model, session.kept("reference-fields", lambda: reference_fields(session.kept("schema", schema))))
     model.problems.sort()
@@ -352,6 +406,31 @@ def _register(model: Model, kind: str, entity: YMap, path: tuple) -> None:
     model.kind_of[ident] = kind
     model.entities[kind][ident] = entity
     model.paths[ident] = path
+
+
+_KIND_TABLES = {"committees": "bodies", "groups": "bodies", "party_orgs": "party_orgs"}
+
+
+def _check_kinds(model: Model) -> None:
+    """Every body's and party organisation's ``kind`` is one the catalog knows."""
+    for collection, table_name in _KIND_TABLES.items():
+        table = getattr(model.kinds, table_name)
+        for entity in model.entities[collection].values():
+            kind = entity.get("kind")
+            if kind is None or kind in table:
+                continue
+            what = "party organisation kind" if table_name == "party_orgs" else "body kind"
+            close = nearest(kind, table)
+            hint = (f"did you mean '{close}'? / 是否应为 '{close}'？ " if close else "") + (
+                "declare it under kinds: in the district, or in a governance model's body_kinds: "
+                "/ 在配置的 kinds: 中或治理模型的 body_kinds: 中声明它")
+            model.problems.append(model.finding(
+                entity, "kind", "error", "reference",
+                f"kind '{kind}' is not a known {what} / '{kind}' 不是已知的{_ZH_KIND[table_name]}类别 "
+                f"(known: {', '.join(sorted(table))})", hint=hint))
+
+
+_ZH_KIND = {"bodies": "机构", "party_orgs": "党组织"}
 
 
 def _collect_posts(model: Model) -> None:
@@ -417,7 +496,7 @@ def _resolve(model: Model, walker: dict) -> None:
 def _reference(model: Model, owner: str, path: tuple, entity: YMap, field: str, target: str,
                expects: tuple) -> None:
     kind = model.kind_of.get(target)
-    if kind is None and "roles" in expects and target in BUILTIN_ROLES:
+    if kind is None and "roles" in expects and (target in BUILTIN_ROLES or target in model.kinds.roles):
         kind = "roles"
     if kind is None:
         label = " or ".join(kind_name(k) for k in expects)
@@ -494,9 +573,10 @@ def _relations(model: Model) -> dict:
     """Every derived index, built in one pass per kind, as read-only mappings of tuples."""
     idx: dict[str, dict] = {name: {} for name in (
         "units_in", "clusters_of", "building_grids", "micro_grids", "committees_of", "party_orgs_of",
-        "posts_of_body", "posts_of_person", "rotations", "orgs_of_unit")}
+        "posts_of_body", "posts_of_person", "rotations", "orgs_of_unit", "matter_buildings")}
     for unit, entity in model.entities["units"].items():
-        idx["units_in"].setdefault(entity["building"], []).append(unit)
+        if entity.get("building"):  # a unit outside the buildings (a 社区居委会) is in none
+            idx["units_in"].setdefault(entity["building"], []).append(unit)
     for grid, entity in model.entities["grids"].items():
         if entity["level"] == "cluster":
             for building in entity.get("buildings") or []:
@@ -505,12 +585,13 @@ def _relations(model: Model) -> dict:
             name = "building_grids" if entity["level"] == "building" else "micro_grids"
             idx[name].setdefault(entity["building"], []).append(grid)
     for committee, entity in model.entities["committees"].items():
-        for building in entity["buildings"]:
+        for building in entity.get("buildings") or ():
             idx["committees_of"].setdefault(building, []).append(committee)
         rotation = entity.get("rotation")
         if rotation and rotation.get("post"):
             idx["rotations"][rotation["post"]] = rotation
-    unit_building = {unit: entity["building"] for unit, entity in model.entities["units"].items()}
+    unit_building = {unit: entity["building"] for unit, entity in model.entities["units"].items()
+                     if entity.get("building")}
     for org, entity in model.entities["party_orgs"].items():
         covered = set(entity.get("buildings") or [])
         covered.update(unit_building[u] for u in entity.get("units") or [] if u in unit_building)
@@ -523,12 +604,33 @@ def _relations(model: Model) -> dict:
     for org, entity in model.entities["party_orgs"].items():
         for unit in entity.get("units") or []:
             idx["orgs_of_unit"].setdefault(unit, []).append(org)
+    for matter, entity in model.entities["matters"].items():
+        idx["matter_buildings"][matter] = _in_scope(model, entity.get("scope"))
     for building, orgs in idx["party_orgs_of"].items():
-        orgs.sort(key=lambda org: _ORG_ORDER.get(model.entities["party_orgs"][org]["kind"], 9))
+        orgs.sort(key=lambda org: _org_rank(model, org))
     return MappingProxyType({name: MappingProxyType({key: value if name == "rotations" else tuple(value)
                                                      for key, value in index.items()})
                              for name, index in idx.items()})
 
 
-#: Nearest first: the branch of a building before its general branch and committee.
-_ORG_ORDER = {"branch": 0, "general_branch": 1, "committee": 2, "umbrella_committee": 3, "working_committee": 4}
+def _in_scope(model: Model, scope) -> list[str]:
+    """The buildings (sorted) a matter of ``scope`` arises in: every building without a scope,
+    else those in any of its zones, cluster grids, buildings or building kinds."""
+    buildings = model.entities["buildings"]
+    if not scope:
+        return sorted(buildings)
+    zones, clusters = set(scope.get("zones") or ()), set(scope.get("clusters") or ())
+    named, kinds = set(scope.get("buildings") or ()), set(scope.get("building_kinds") or ())
+    found = set(named & set(buildings))
+    for grid in clusters:
+        found.update(b for b in (model.entities["grids"].get(grid) or {}).get("buildings") or () if b in buildings)
+    for ident, entity in buildings.items():
+        if entity.get("zone") in zones or entity.get("kind") in kinds:
+            found.add(ident)
+    return sorted(found)
+
+
+def _org_rank(model: Model, org: str) -> int:
+    """Nearest a building first (the kind's ``rank``): its branch before its general branch and committee."""
+    kind = model.kinds.party_orgs.get(model.entities["party_orgs"][org]["kind"])
+    return kind.rank if kind is not None else 99

@@ -45,6 +45,8 @@ def compute(model, person=None, unit=None, models: dict | None = None) -> dict:
     people |= {p for p, entity in model.entities["people"].items() if entity.get("affiliation") in units}
     vacated, turns = _vacated(model, people, units)
     gaps = escalation_gaps(model, vacated)
+    if models is None and getattr(model, "governance", None):  # the models the gate checked it against
+        models = dict(model.governance)
     below = committees_below(model, vacated, governance_models() if models is None else models)
     orgs = party_orgs_affected(model, vacated, units)
     named = [{"kind": "person" if kind == "people" else "unit", "id": ident,
@@ -118,7 +120,8 @@ def _filled(model, body: str, vacated: set) -> tuple[dict, dict]:
 
 # -- committees against their governance model ----------------------------------------------------
 def governance_models(extra: str | Path | None = None) -> dict[str, dict]:
-    """The governance models by id: the shipped ones (``rules/models/*.yaml``), then ``extra``'s.
+    """The governance models by id: the shipped ones (``rules/models/*.yaml``) and ``extra``'s
+    (a folder); a command takes the district's own with ``govmodels.of_district``.
 
     Read by the rule engine's loader, so impact and the *models* rule pack see the same models;
     a file that does not read as a model is left out (the rule pack reports it).
@@ -162,14 +165,13 @@ def _below(model, committee: str, spec: dict, role: str | None, least: int, befo
 def escalation_gaps(model, vacated: set) -> list[dict]:
     """Steps whose handler had a holder before and has none after, with the buildings concerned."""
     rows = []
-    buildings = sorted(model.entities["buildings"])
     roles = {model.posts[p].role for p in vacated}
     for matter, entity in sorted(model.entities["matters"].items()):
         for number, chain in enumerate(entity["escalation"], 1):
             for step, entry in enumerate(chain["steps"], 1):
                 if entry["handler"]["role"] not in roles:
                     continue  # no post of this step's role leaves
-                lost = [b for b in buildings if _step_lost(model, entry, b, vacated)]
+                lost = [b for b in model.buildings_of_matter(matter) if _step_lost(model, entry, b, vacated)]
                 if lost:
                     rows.append({"matter": matter, "name": entity["name"], "chain": number, "step": step,
                                  "level": entry["level"], "body": entry["handler"]["body"],
@@ -209,7 +211,7 @@ def buildings_affected(model, vacated: set, units: set, gaps: list[dict], turns:
             found.add(building)
         if units & {entity.get("owner"), entity.get("property_manager")}:
             found.add(building)
-    found.update(model.entities["units"][u]["building"] for u in units)
+    found.update(model.entities["units"][u]["building"] for u in units if model.entities["units"][u].get("building"))
     return sorted(found)
 
 

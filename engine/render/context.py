@@ -181,6 +181,10 @@ class Builder:
             fields["holder"] = self.person(post.holder)
         if post.source and post.source in self.model.kind_of:
             fields["sent_by"] = self.name(post.source)
+        if not post.implicit and post.entity.get("tenure"):
+            fields["tenure"] = words.TENURES[post.entity["tenure"]]
+        if not post.implicit and post.entity.get("time_share"):
+            fields["time_share"] = words.time_share(post.entity["time_share"])
         return Record(f"post {post.id}", self.trace.origin(post.entity, post.field), **fields)
 
     def mechanism(self, ident: str) -> Record:
@@ -211,8 +215,8 @@ class Builder:
         entity = self.model.entities["committees"][ident]
         posts = [self.post(p) for p in self.model.posts_of(ident)]
         fields: dict[str, Any] = {
-            "id": ident, "name": entity["name"], "kind": words.COMMITTEE_KINDS[entity["kind"]],
-            "buildings": [self.building(b) for b in entity["buildings"] if b in self.model.entities["buildings"]],
+            "id": ident, "name": entity["name"], "kind": self.model.kind_label("committees", entity["kind"]),
+            "buildings": [self.building(b) for b in entity.get("buildings") or () if b in self.model.entities["buildings"]],
             "posts": posts, "composition": self.composition(posts),
             "mechanisms": [self.mechanism(m) for m in entity.get("mechanisms") or []],
             "member_units": [self.unit(u) for u in entity.get("member_units") or []],
@@ -227,12 +231,18 @@ class Builder:
     def committee_options(self, entity) -> dict:
         """The fields of a committee that the config may leave out."""
         fields: dict[str, Any] = {}
-        governance = self.models.get(entity["model"])
+        governance = self.models.get(entity.get("model"))
         if governance is not None:
             fields["model"] = Record(f"governance model {entity['model']}", self.trace.origin(entity, "model"),
                                      **governance)
         if entity.get("party_org") in self.model.entities["party_orgs"]:
             fields["party_org"] = self.party_org(entity["party_org"])
+        parent = entity.get("under")
+        for collection in ("committees", "groups"):
+            if parent in self.model.entities[collection]:
+                above = self.model.entities[collection][parent]
+                fields["under"] = Record(f"body {parent}", self.trace.origin(entity, "under"), id=parent,
+                                         name=above["name"], kind=self.model.kind_label(collection, above["kind"]))
         if entity.get("meetings"):
             fields["meetings"] = self.meetings(entity)
         if entity.get("rotation"):
@@ -252,7 +262,7 @@ class Builder:
 
     def party_org(self, ident: str) -> Record:
         entity = self.model.entities["party_orgs"][ident]
-        fields = {"id": ident, "name": entity["name"], "kind": words.PARTY_KINDS[entity["kind"]],
+        fields = {"id": ident, "name": entity["name"], "kind": self.model.kind_label("party_orgs", entity["kind"]),
                   "kind_id": entity["kind"], "has_committee": bool(entity.get("committee"))}
         return Record(f"party organisation {ident}", self.trace.origin(entity), **fields)
 
@@ -358,7 +368,7 @@ class Builder:
         for index, chain in enumerate(chains):
             steps = [self.step(s, n + 1) for n, s in enumerate(chain["steps"])]
             fields = {"number": index + 1, "condition": self.condition(chain.get("when"), conditional),
-                      "steps": steps, "flow": flow(steps)}
+                      "steps": steps, "flow": flow(steps), "matter_id": matter["id"]}
             if chain.get("note"):
                 fields["note"] = chain["note"]
             result.append(Record(f"chain {index + 1} of {matter['id']}", self.trace.origin(chain), **fields))
@@ -394,7 +404,9 @@ class Builder:
         ``shared``; the table ``handlers`` has a column for each other step (``varying``) and a
         row per set of buildings with the same handlers. (Repeating a shared step in every row
         made a city's escalation paths grow with the square of its buildings.)"""
-        buildings = self.model.entities["buildings"]
+        every = self.model.entities["buildings"]
+        scoped = self.model.buildings_of_matter(chain.matter_id)
+        buildings = {ident: every[ident] for ident in scoped}
         columns = [{ident: self.handler_names(step, ident) for ident in buildings} for step in chain.steps]
         same = [len(set(cells.values())) == 1 for cells in columns] if len(buildings) > 1 else [False] * len(columns)
         shared = [Record(f"handlers of step {step.number}", step.origin, step=step, names=next(iter(cells.values())))
@@ -425,10 +437,23 @@ class Builder:
             cache[key] = "、".join(names) if names else "未落实"
         return cache[key]
 
+    def scope_text(self, scope) -> str:
+        """A matter's scope as an office writes it: 东片片区、一号楼群网格、示范广场及写字楼类楼宇."""
+        entities = self.model.entities
+        parts = [entities["zones"][z]["name"] + "片区" for z in scope.get("zones") or () if z in entities["zones"]]
+        parts += [entities["grids"][g]["name"] for g in scope.get("clusters") or () if g in entities["grids"]]
+        parts += [entities["buildings"][b]["name"] for b in scope.get("buildings") or () if b in entities["buildings"]]
+        kinds = "、".join(words.BUILDING_KINDS.get(k, k) for k in scope.get("building_kinds") or ())
+        text = "、".join(parts)
+        return (text + ("及" if text else "") + kinds + "类楼宇") if kinds else text
+
     def matter(self, ident: str) -> Record:
         entity = self.model.entities["matters"][ident]
         chains = [self.assignments(chain) for chain in self.chains(entity)]
         fields = {"id": ident, "name": entity["name"], "chains": chains}
+        if entity.get("scope"):
+            fields["scope"] = self.scope_text(entity["scope"])
+            fields["scope_count"] = len(self.model.buildings_of_matter(ident))
         if entity.get("description"):
             fields["description"] = entity["description"]
         return Record(f"matter {ident}", self.trace.origin(entity), **fields)
@@ -441,14 +466,12 @@ class Builder:
                       kind=self.body_kind(kind, entity), posts=posts)
 
     def body_kind(self, kind: str, entity) -> str:
-        if kind == "committees":
-            return words.COMMITTEE_KINDS[entity["kind"]]
-        if kind == "party_orgs":
-            return words.PARTY_KINDS[entity["kind"]]
+        if kind in ("committees", "party_orgs"):
+            return self.model.kind_label(kind, entity["kind"])
         if kind == "grids":
             return words.GRID_LEVELS[entity["level"]]
         if kind == "groups":
-            return words.GROUP_KINDS[entity["kind"]]
+            return self.model.kind_label(kind, entity["kind"])
         return entity.get("kind") or f"{words.AUTHORITY_LEVELS[entity['level']]}级部门"
 
     def holdings(self, ident: str, rosters: list[Record]) -> Record:

@@ -62,12 +62,14 @@ class Document:
 
 
 class Digests:
-    """Digests of the documents of one plan (``Document.digest`` for each, the same text).
+    """Digests of the documents of one plan (``Document.digest`` for each).
 
     The documents of a plan share records (a committee's posts, a rotation, the district): a
-    record or a sequence is spelt once and its spelling reused wherever it appears, by
-    identity. Identity is safe here because records are frozen and every one stays alive with
-    the plan (each spelt value is kept beside its spelling, so no address is reused).
+    record or a sequence is spelt once, and a digest of its spelling stands for it wherever it
+    appears, by identity (keeping the spellings themselves held every nested record's text
+    once per level: twice the build's memory at 1,000 buildings). Identity is safe here because
+    records are frozen and every one stays alive with the plan (each value is kept beside its
+    digest, so no address is reused).
     """
 
     def __init__(self):
@@ -90,7 +92,8 @@ class Digests:
             if known is None:
                 parts: list[str] = []
                 self._spell(value, parts)
-                known = self._spelt[id(value)] = (value, "\x1f".join(parts))
+                spelt = "\x1f".join(parts).encode("utf-8", "surrogatepass")
+                known = self._spelt[id(value)] = (value, "#" + hashlib.blake2b(spelt, digest_size=16).hexdigest())
             out.append(known[1])
         elif kind in _SCALARS or value is None:
             out.append(f"{kind.__name__}:{value!r}")
@@ -133,6 +136,9 @@ _SCALARS = frozenset((int, float, bool, dt.date, dt.datetime, Origin, Window))
 def plan(model, window: Window, models: dict | None = None) -> list[Document]:
     """Every document of the district ``model`` for the roster ``window``, the index last;
     ``models`` are the governance models' names and summaries (default: the shipped ones)."""
+    if models is None and getattr(model, "governance", None):  # the models the gate checked it against
+        models = {ident: {k: str(spec[k]) for k in ("name", "summary") if spec.get(k)}
+                  for ident, spec in model.governance.items()}
     builder = Builder(model, window, governance_models() if models is None else models)
     common = {"district": builder.district(), "window": window}
     rosters = builder.rotations()
@@ -199,14 +205,16 @@ def _index(builder: Builder, docs: list[Document], common: dict) -> Document:
     return Document("index", "index", f"{builder.model.name}楼宇治理文件目录", "index.md", MappingProxyType(values))
 
 
-def governance_models() -> dict[str, dict]:
-    """The shipped governance models' names and summaries, by id."""
-    result = {}
-    for path in sorted(models_dir().glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if isinstance(data, dict) and "id" in data:
-            result[data["id"]] = {k: str(data[k]) for k in ("name", "summary") if data.get(k)}
-    return result
+def governance_models(models: dict | None = None) -> dict[str, dict]:
+    """The names and summaries of the governance models ``models`` (by id, as
+    ``engine.rules.govmodels`` reads them; None: the shipped ones), by id."""
+    if models is None:
+        models = {}
+        for path in sorted(models_dir().glob("*.yaml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and "id" in data:
+                models[data["id"]] = data
+    return {ident: {k: str(data[k]) for k in ("name", "summary") if data.get(k)} for ident, data in models.items()}
 
 
 def config_date(model) -> dt.datetime:

@@ -7,20 +7,16 @@ value raises ``KeyError``: the schema has already rejected it, so reaching one i
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+
+from ..model import limits
 
 _DIGITS = "零一二三四五六七八九"
 
-COMMITTEE_KINDS = {"building_committee": "楼委会", "building_affairs_council": "楼务会",
-                   "building_affairs_board": "楼事会"}
-PARTY_KINDS = {"working_committee": "党工委", "umbrella_committee": "综合党委", "committee": "党委",
-               "general_branch": "党总支", "branch": "党支部"}
 GRID_LEVELS = {"block": "街区网格", "cluster": "楼群网格", "building": "楼宇网格", "micro": "微网格"}
 STEP_LEVELS = {"building": "楼宇", "cluster": "楼群", "block": "街区", "subdistrict": "街道",
                "district": "区", "city": "市"}
 AUTHORITY_LEVELS = {"subdistrict": "街道", "district": "区", "city": "市"}
-GROUP_KINDS = {"alliance": "联盟", "service_team": "服务团队", "volunteer_team": "志愿者团队",
-               "service_coalition": "服务联建体", "platform": "平台", "council": "议事会", "other": "组织"}
+BUILDING_KINDS = {"office": "写字楼", "mall": "商场", "mixed": "商住综合", "industrial": "产业园", "other": "其他"}
 PERIODS = {"week": "周", "month": "月", "quarter": "季度", "half_year": "半年", "year": "年", "day": "日"}
 FREQUENCIES = {"as_needed": "根据工作需要不定期", "daily": "每日一次", "weekly": "每周一次",
                "monthly": "每月一次", "quarterly": "每季度一次", "half_yearly": "每半年一次",
@@ -69,10 +65,8 @@ def item(n: int) -> str:
     return f"（{number(n)}）"
 
 
-@lru_cache(maxsize=8192)
 def date(value: str | dt.date) -> str:
-    """2024-01-01 → 2024年1月1日 (one string per day: a city's rosters name the same days
-    hundreds of thousands of times)."""
+    """2024-01-01 → 2024年1月1日."""
     day = dt.date.fromisoformat(value) if isinstance(value, str) else value
     return f"{day.year}年{day.month}月{day.day}日"
 
@@ -86,14 +80,19 @@ def frequency(value) -> str:
     return f"每{PERIODS[value['per']]}{count}次"
 
 
+TENURES = {"full_time": "专职", "part_time": "兼职"}
+
+
+def time_share(value: dict) -> str:
+    """{days: 2, per: week} → 每周两个工作日."""
+    days = value["days"]
+    return f"每{PERIODS[value['per']]}{'两' if days == 2 else number(days)}个工作日"
+
+
 def limit(value: dict) -> str:
-    """{hours: 24} → 24小时; {days: 7} → 7个自然日; {working_days: 3} → 3个工作日."""
-    if "hours" in value:
-        hours = value["hours"]
-        return f"{int(hours) if float(hours).is_integer() else hours}小时"
-    if "days" in value:
-        return f"{value['days']}个自然日"
-    return f"{value['working_days']}个工作日"
+    """{seconds: 30} → 30秒; {hours: 24} → 24小时; {days: 7} → 7个自然日; {working_days: 3} → 3个工作日:
+    in the unit written (see :mod:`engine.model.limits`)."""
+    return limits.text(value)
 
 
 def quorum(share: float) -> str:

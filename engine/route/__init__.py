@@ -28,7 +28,7 @@ from pathlib import Path
 from ..findings import Finding
 from ..model import kind_name
 from ..project import ProjectError
-from ..project import load as load_project
+from ..session import Session
 from .io import Row, failure_problem, read_rows
 from .workdays import (Calendar, CalendarError, OfficeHours, OfficeHoursError, deadline,
                        format_time)
@@ -130,6 +130,12 @@ def plan(model, building: str, matter: str, attributes: dict) -> Plan:
     """Resolve the building, the matter, the chain and each step's posts (RouteError if one cannot be)."""
     building = resolve(model, "buildings", building)
     matter = resolve(model, "matters", matter)
+    if not model.matter_applies(matter, building):
+        entity = model.entities["matters"][matter]
+        raise RouteError(f"the matter {matter} ({entity['name']}) does not arise in building {building}: its scope "
+                         f"leaves it out / 事项 {entity['name']} 的适用范围不含楼宇 {building}",
+                         config=True, where=model.position(entity, "scope"),
+                         hint="route it in a building of its scope, or widen the matter's scope: / 换一栋适用范围内的楼宇，或扩大 scope")
     values = effective_attributes(model, attributes)
     index, chain = select_chain(model, matter, values)
     steps = []
@@ -362,12 +368,13 @@ class Outcome:
     problems: list = field(default_factory=list)
 
 
-def batch_file(model, path: str | Path, calendar: Calendar | None = None) -> Outcome:
+def batch_file(model, path: str | Path, calendar: Calendar | None = None, session: Session | None = None) -> Outcome:
     """Route every matter listed in the CSV file at ``path`` in the district of ``model`` (read
-    within the limits of the project's loushi.toml, found from the config's folder)."""
+    within the limits of the project's loushi.toml, found from the config's folder through
+    ``session``; a new session when not given)."""
     declared = sorted(model.data.get("attributes") or {})
     try:
-        limits = load_project(model.source.path).limits
+        limits = (session or Session()).project(model.source.path).limits
     except ProjectError as exc:
         return Outcome(problems=[Finding(str(exc.file), exc.line, exc.column, "error", "project-config",
                                          exc.message("en"), "", "", exc.hint("en"))])

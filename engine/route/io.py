@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..cells import csv_cell
 from ..findings import Finding
+from ..model import limits
 from ..project import Limits
 from ..writing import output_file
-from .workdays import format_time, parse_time
+from .workdays import format_time, iso_time, parse_time
 
 if TYPE_CHECKING:  # the routes written here are made by engine.route, which reads batches with this module
     from . import Route
@@ -30,7 +32,6 @@ ALIASES = {"category": "matter"}
 RULE = "route-batch"
 #: Words of the text output.
 LEVELS = {"building": "楼宇", "cluster": "楼群", "block": "街区", "subdistrict": "街道", "district": "区", "city": "市"}
-LIMIT_UNITS = {"hours": "小时", "days": "个自然日", "working_days": "个工作日"}
 
 
 @dataclass(frozen=True)
@@ -161,11 +162,11 @@ def route_dict(found: Route) -> dict:
         "district": found.district,
         "building": {"id": found.building, "name": found.building_name},
         "matter": {"id": found.matter, "name": found.matter_name},
-        "at": found.at.isoformat(timespec="minutes"),
+        "at": iso_time(found.at),
         "attributes": dict(found.attributes),
         "chain": {"number": found.chain, "when": {k: list(v) for k, v in found.when} or None},
         "office_hours": found.office.as_dict(),
-        "deadline": found.deadline.isoformat(timespec="minutes"),
+        "deadline": iso_time(found.deadline),
         "steps": [_step_dict(step, len(found.steps)) for step in found.steps],
     }
 
@@ -177,8 +178,8 @@ def _step_dict(step, count: int) -> dict:
         "handlers": [{"post": h.post, "title": h.title,
                       "holder": {"id": h.holder, "name": h.holder_name} if h.holder else None}
                      for h in step.handlers],
-        "limit": {step.limit[0]: step.limit[1]}, "start": step.start.isoformat(timespec="minutes"),
-        "deadline": step.deadline.isoformat(timespec="minutes"), "action": step.action,
+        "limit": {step.limit[0]: step.limit[1]}, "start": iso_time(step.start),
+        "deadline": iso_time(step.deadline), "action": step.action,
         "next_when": step.next_when, "next_step": step.number + 1 if step.number < count else None,
     }
 
@@ -229,17 +230,15 @@ def _next(step, count: int) -> str:
 
 
 def limit_text(limit: tuple) -> str:
-    unit, value = limit
-    shown = int(value) if float(value).is_integer() else value
-    return f"{shown}{LIMIT_UNITS[unit]}"
+    return limits.text(limit)
 
 
 # -- a batch -------------------------------------------------------------------------------------
 def batch_dict(result) -> dict:
     period = result.period
     return {"version": 1, "district": result.district, "matters": len(result.routes),
-            "period": {"first": period[0].isoformat(timespec="minutes"),
-                       "last": period[1].isoformat(timespec="minutes")} if period else None,
+            "period": {"first": iso_time(period[0]),
+                       "last": iso_time(period[1])} if period else None,
             "load": result.load()}
 
 
@@ -266,15 +265,17 @@ RESULT_COLUMNS = ("row", "building", "matter", "time", "chain", "first_post", "f
 
 def results_csv(result, out) -> None:
     """One line per matter into the text stream ``out``: its first handler and deadline, its
-    final deadline, its whole path."""
+    final deadline, its whole path. A text cell a spreadsheet would run as a formula (a name
+    from the config or the batch beginning with ``=``, ``+``, ``-``, ``@``) is written with a
+    ``'`` in front (engine/cells.py)."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(RESULT_COLUMNS)
     for row, found in result.routes:
         first = found.steps[0]
-        writer.writerow([row.number, found.building, found.matter, format_time(found.at), found.chain,
+        writer.writerow(map(csv_cell, [row.number, found.building, found.matter, format_time(found.at), found.chain,
                          "|".join(h.post for h in first.handlers),
                          "|".join(h.holder or "" for h in first.handlers), format_time(first.deadline),
-                         format_time(found.deadline), " > ".join(_path_part(step) for step in found.steps)])
+                         format_time(found.deadline), " > ".join(_path_part(step) for step in found.steps)]))
 
 
 def _path_part(step) -> str:

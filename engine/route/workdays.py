@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import chinese_calendar
 from chinese_calendar import constants
 
+from ..model import limits
+
 #: Office hours of a district that does not state its own.
 DEFAULT_OFFICE_HOURS = ("09:00", "17:30")
 #: The years a date or a time may fall in: the config schema's dates, ``route --at``, a batch
@@ -104,9 +106,11 @@ class Calendar:
 
 
 def deadline(start: dt.datetime, limit: dict, office: OfficeHours, calendar: Calendar | None = None) -> dt.datetime:
-    """The deadline of a step that starts at ``start`` with ``limit`` (one of hours, days,
-    working_days); ``calendar`` is the run's (a new one when not given)."""
+    """The deadline of a step that starts at ``start`` with ``limit`` (one of seconds, minutes,
+    hours, days, working_days); ``calendar`` is the run's (a new one when not given)."""
     (unit, value), = limit.items()
+    if unit in ("seconds", "minutes"):  # to the second: a 30-second forward is due 30 seconds on
+        return start + limits.delta(limit)
     if unit == "hours":
         return _ceil_minute(start + dt.timedelta(hours=value))
     if unit == "days":
@@ -178,4 +182,11 @@ def check_months(start: dt.date, months: int) -> None:
 
 
 def format_time(moment: dt.datetime) -> str:
-    return moment.strftime(TIME_FORMAT)
+    """``YYYY-MM-DD HH:MM``, with ``:SS`` when the moment is not on a whole minute (a limit in
+    seconds ends between minutes)."""
+    return moment.strftime(TIME_FORMAT + (":%S" if moment.second else ""))
+
+
+def iso_time(moment: dt.datetime) -> str:
+    """ISO 8601 to the minute, or to the second when the moment is not on a whole minute."""
+    return moment.isoformat(timespec="seconds" if moment.second else "minutes")

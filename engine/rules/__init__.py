@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from .. import discovery
 from ..findings import Finding
 from ..i18n import language, text
 from ..model import nearest
@@ -31,8 +32,9 @@ def check(model, options) -> Outcome:
     ``options``: the run's session, or the options of a new one."""
     session = options if isinstance(options, Session) else Session(options)
     options = session.options
-    config = resolve(model, tuple(getattr(options, "rule_packs", ()) or ()), session)
-    raw: list[Finding] = list(govmodels.problems(getattr(options, "models_dir", None), session))
+    found = discovery.found(session, model.source.path)
+    config = resolve(model, tuple(str(p) for p in found.packs), session)
+    raw: list[Finding] = list(govmodels.problems(found, session))
     for rule in config.rules:
         stamped = config.levels[rule.id]
         for item in run_rule(rule, model, config.options[rule.id], options, session):

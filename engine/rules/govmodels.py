@@ -1,7 +1,9 @@
-"""Governance models: the committee compositions in ``rules/models/*.yaml`` (see its README).
+"""Governance models: the committee compositions in model files (``rules/models/*.yaml``, see
+its README, and the project's own folders).
 
-Loaded once per folder and file versions; a committee's ``model`` names a model's ``id``.
-Extra models come from a folder given as ``models_dir`` in validate's options.
+Which files are read, from which folders, is :mod:`engine.discovery`'s (a :class:`Found`); the
+models of one set of files are read once per session. A committee's ``model`` names a model's
+``id``; an id given by two files is an error naming both, and the first file read keeps it.
 """
 
 from __future__ import annotations
@@ -9,35 +11,53 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .. import discovery
 from ..findings import Finding
+from ..i18n import text
 from ..load import load_file, locate
-from ..resources import models_dir
+from ..model import kinds as kinds_data
+from ..model import shipped_kinds
 from ..schema.fast import SchemaCheck
 from ..session import Session
 
 RULE = "rule-pack"
 
 
-def models(extra: str | None = None, session: Session | None = None) -> dict[str, dict]:
-    """Every usable governance model by id: the shipped ones, then ``extra``'s (which win);
-    read once per ``session`` (each call without one reads the files again)."""
-    return _loaded(extra, session)[0]
+def models(found=None, session: Session | None = None) -> dict[str, dict]:
+    """Every usable governance model by id, from the folders of ``found`` (a
+    :class:`discovery.Found`; a folder's path: the shipped models and that folder's; None: the
+    shipped ones), read once per ``session`` (each call without one reads the files again)."""
+    return _loaded(found, session)[0]
 
 
-def problems(extra: str | None = None, session: Session | None = None) -> list[Finding]:
+def problems(found=None, session: Session | None = None) -> list[Finding]:
     """What is wrong with the model files (each broken file is left out of :func:`models`)."""
-    return _loaded(extra, session)[1]
+    return _loaded(found, session)[1]
 
 
-def _loaded(extra: str | None, session: Session | None) -> tuple[dict[str, dict], list[Finding]]:
+def origins(found=None, session: Session | None = None) -> dict[str, str]:
+    """The file each usable model was read from, by id."""
+    return _loaded(found, session)[2]
+
+
+def of_district(path, session: Session | None, options=None) -> dict[str, dict]:
+    """The governance models the district at ``path`` uses: its project's and the run's
+    (without a session: one of its own with ``options``)."""
+    session = session if session is not None else Session(options)
+    return models(discovery.found(session, path), session)
+
+
+def _loaded(found, session: Session | None) -> tuple[dict[str, dict], list[Finding], dict[str, str]]:
+    files = _files(found)
     if session is None:
-        return _load(_files(extra))
-    return session.kept(("governance", extra), lambda: _load(_files(extra)))
+        return _load(files, _model_schema())
+    return session.kept(("governance", files), lambda: _load(files, session.kept("model-schema", _model_schema)))
 
 
-def _files(extra: str | None) -> tuple:
-    folders = [str(models_dir())] + ([str(extra)] if extra else [])
-    return tuple(str(p) for f in folders for p in sorted(Path(f).glob("*.yaml")))
+def _files(found) -> tuple[str, ...]:
+    if not isinstance(found, discovery.Found):
+        found = discovery.of(discovery.project_stage.Project(), (str(found),) if found else ())
+    return tuple(str(path) for path, _folder in found.model_files())
 
 
 def _model_schema() -> SchemaCheck:
@@ -45,9 +65,8 @@ def _model_schema() -> SchemaCheck:
         return SchemaCheck(json.load(handle))
 
 
-def _load(paths: tuple) -> tuple[dict[str, dict], list[Finding]]:
-    result, findings = {}, []
-    checker = _model_schema()
+def _load(paths: tuple, checker: SchemaCheck) -> tuple[dict[str, dict], list[Finding], dict[str, str]]:
+    result, findings, files = {}, [], {}
     for path in paths:
         doc = load_file(path)
         found = [Finding(f.file, f.line, f.column, "error", RULE, f"governance model: {f.message}") for f in doc.findings]
@@ -56,10 +75,66 @@ def _load(paths: tuple) -> tuple[dict[str, dict], list[Finding]]:
                 file, line, col = locate(doc.data, tuple(error.absolute_path))
                 where = "/".join(str(p) for p in error.absolute_path) or "the model"
                 found.append(Finding(file, line, col, "error", RULE, f"governance model: {where}: {error.message}"))
+        if not found and doc.data["id"] in files:
+            found.append(_twice(doc, files[doc.data["id"]]))
         findings.extend(found)
         if not found:
             result[doc.data["id"]] = doc.data
-    return result, sorted(findings)
+            files[doc.data["id"]] = str(path)
+    return result, sorted(findings), files
+
+
+def _twice(doc, first: str) -> Finding:
+    """The error of a model whose id a file read before gives already."""
+    file, line, col = locate(doc.data, ("id",))
+    ident = doc.data["id"]
+    message = " / ".join(text("models.twice", lang, id=ident, first=first, second=file) for lang in ("zh", "en"))
+    hint = " / ".join(text("models.twice-hint", lang) for lang in ("zh", "en"))
+    return Finding(file, line, col, "error", RULE, message, "", ident, hint)
+
+
+def body_kinds(spec: dict) -> list[str]:
+    """The ids of the body kinds a model composes (``body_kinds``, or version 1's ``committee_kinds``)."""
+    listed = spec.get("body_kinds") or spec.get("committee_kinds") or []
+    return [entry if isinstance(entry, str) else entry["id"] for entry in listed]
+
+
+def catalog(extra: str | None = None, session: Session | None = None) -> tuple[kinds_data.Catalog, list[Finding]]:
+    """The kinds and roles in effect before a district's own: the shipped kinds, then the body
+    kinds and roles each governance model declares (a clash is a finding at the second)."""
+    session = session or Session()
+
+    def make():
+        result, findings = shipped_kinds(session)
+        findings = list(findings)
+        for ident, spec in sorted(models(extra, session).items()):
+            declared = [kinds_data.body_kind(e) for e in spec.get("body_kinds") or [] if isinstance(e, dict)]
+            roles = [kinds_data.role(e) for e in spec.get("roles") or []]
+            own = kinds_data.Catalog({k.id: k for k in declared}, {}, {r.id: r for r in roles})
+            result, clashes = result.merged(own)
+            findings.extend(clashes)
+        return result, sorted(findings)
+    return session.kept(("kinds-catalog", extra), make)
+
+
+def count_ok(need: dict, count: int) -> bool:
+    """Whether ``count`` fits a model's ``min``/``max``/``exact``."""
+    if "exact" in need:
+        return count == need["exact"]
+    least, most = need.get("min", 0), need.get("max")
+    return least <= count and (most is None or count <= most)
+
+
+def count_words(need: dict) -> tuple[str, str]:
+    """``need``'s bound in words: (en, zh), e.g. ("exactly 2", "恰好2名")."""
+    if "exact" in need:
+        return f"exactly {need['exact']}", f"恰好{need['exact']}名"
+    least, most = need.get("min", 0), need.get("max")
+    if most is None:
+        return f"at least {least}", f"至少{least}名"
+    if least == most:
+        return f"exactly {least}", f"恰好{least}名"
+    return f"{least} to {most}", f"{least}至{most}名"
 
 
 def of(ctx, committee: dict) -> dict | None:
@@ -70,23 +145,47 @@ def of(ctx, committee: dict) -> dict | None:
     """
     known = getattr(ctx, "governance_models", None)
     if known is None:
-        known = ctx.governance_models = models(getattr(ctx.extra, "models_dir", None), ctx.session)
+        known = ctx.governance_models = of_district(ctx.model.source.path, ctx.session, ctx.extra)
     return known.get(committee.get("model"))
 
 
 def source_matches(model, organisation: str | None, allowed: list[str]) -> bool:
-    """Whether ``organisation`` (a unit or authority id) fits one of ``allowed`` (``from:`` entries)."""
+    """Whether ``organisation`` (the id of a unit, authority, party organisation, grid or body)
+    fits one of ``allowed`` (a model's ``from:`` entries): ``any``; ``unit:KIND``, ``unit-id:ID``
+    (a named unit); ``authority:LEVEL``, ``authority-kind:TEXT``, ``authority-id:ID``;
+    ``party_org`` (any), ``party_org:KIND``, ``party_org-id:ID``; ``community`` (a unit of kind
+    community, or an authority whose kind says 社区 or 居委会); ``grid``, ``grid:LEVEL``;
+    ``body-kind:KIND`` (a committee or group of that kind)."""
     if "any" in allowed:
         return True
-    unit = model.entities["units"].get(organisation)
-    authority = model.entities["authorities"].get(organisation)
+    entities = model.entities
+    unit = entities["units"].get(organisation)
+    authority = entities["authorities"].get(organisation)
+    org = entities["party_orgs"].get(organisation)
+    grid = entities["grids"].get(organisation)
+    body = entities["committees"].get(organisation) or entities["groups"].get(organisation)
     for entry in allowed:
         kind, _, value = entry.partition(":")
         if kind == "unit" and unit is not None and unit.get("kind") == value:
             return True
+        if kind == "unit-id" and unit is not None and organisation == value:
+            return True
         if kind == "authority" and authority is not None and authority.get("level") == value:
             return True
         if kind == "authority-kind" and authority is not None and value in (authority.get("kind") or ""):
+            return True
+        if kind == "authority-id" and authority is not None and organisation == value:
+            return True
+        if kind == "party_org" and org is not None and (not value or org.get("kind") == value):
+            return True
+        if kind == "party_org-id" and org is not None and organisation == value:
+            return True
+        if kind == "community" and (unit is not None and unit.get("kind") == "community" or authority is not None
+                                    and any(w in (authority.get("kind") or "") for w in ("社区", "居委会"))):
+            return True
+        if kind == "grid" and grid is not None and (not value or grid.get("level") == value):
+            return True
+        if kind == "body-kind" and body is not None and body.get("kind") == value:
             return True
     return False
 

@@ -17,8 +17,8 @@ SINGULAR = {"zones": "zone", "authorities": "authority", "grids": "grid", "build
             "mechanisms": "mechanism", "committees": "committee", "groups": "group",
             "service_points": "service_point", "matters": "matter"}
 
-#: Terms of office in years when a party organisation does not state ``term_years``.
-TERM_YEARS = {"committee": 5, "umbrella_committee": 5, "working_committee": 5, "general_branch": 3, "branch": 3}
+#: Term of office in years of a party organisation whose kind and entry state none.
+DEFAULT_TERM_YEARS = 3
 
 #: helper name → one line for ``rules explain`` and docs/rules.md.
 HELPERS = {
@@ -37,6 +37,7 @@ HELPERS = {
     "posts_of(id)": "the posts of a body (each with id, role, holder, body)",
     "posts_held_by(id)": "the posts a person holds",
     "term_end(org)": "the date a party organisation's term ends (last election + term), or none",
+    "kind_of_org(org)": "a party organisation's kind as data: label, rank, term_years, temporary (none if undeclared)",
     "days_until(date)": "days from `today` to a date (negative when past)",
     "years_since(date)": "whole years from a date to `today`",
     "today": "the date the rules run as of (`--today`)",
@@ -68,7 +69,8 @@ def helpers(model, today: dt.date) -> dict:
         "form_of": lambda org: _form(model, org["id"]) if org and org.get("id") in model.entities["party_orgs"] else None,
         "posts_of": lambda ident: list(model.posts_of(ident)),
         "posts_held_by": lambda ident: list(model.posts_held_by(ident)),
-        "term_end": term_end,
+        "term_end": lambda org: term_end(org, model),
+        "kind_of_org": lambda org: _party_kind(model, org),
         "committee_size": committee_size,
         "days_until": lambda day: (_date(day) - today).days if day else None,
         "years_since": lambda day: _years(_date(day), today) if day else None,
@@ -76,12 +78,20 @@ def helpers(model, today: dt.date) -> dict:
     return {**{name: trusted(function) for name, function in functions.items()}, "today": today}
 
 
-def term_end(org) -> dt.date | None:
-    """When ``org``'s term ends: its last election plus its term, or None without an election."""
+def _party_kind(model, org):
+    kind = model.kinds.party_orgs.get(org.get("kind")) if org else None
+    return None if kind is None else {"id": kind.id, "label": kind.label, "rank": kind.rank,
+                                      "term_years": kind.term_years, "temporary": kind.temporary}
+
+
+def term_end(org, model=None) -> dt.date | None:
+    """When ``org``'s term ends: its last election plus its term (its own ``term_years``, else its
+    kind's), or None without an election."""
     if not org or not org.get("last_election"):
         return None
     start = _date(org["last_election"])
-    years = org.get("term_years") or TERM_YEARS.get(org.get("kind"), 3)
+    kind = model.kinds.party_orgs.get(org.get("kind")) if model is not None else None
+    years = org.get("term_years") or (kind.term_years if kind is not None else None) or DEFAULT_TERM_YEARS
     try:
         return start.replace(year=start.year + years)
     except ValueError:  # 29 February

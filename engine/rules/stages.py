@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..gate_rules import GATE_RULES
 from ..i18n import text
 
 
@@ -212,8 +213,10 @@ _ENTRIES = (
     _stage("ledger-macros", "import", "warning", "启用宏的工作簿：宏不会运行，只读取单元格。",
            "A macro-enabled workbook: its macros are never run; its cells are read.",
            "无需处理；不需要宏时可另存为 .xlsx。", "Nothing to do; save it as .xlsx if the macros are not needed."),
-    _stage("project-config", "import", "error", "项目文件 loushi.toml 无法使用（语法、未知的设置项或取值）。",
-           "The project file loushi.toml cannot be used (its syntax, an unknown setting or a value).",
+    _stage("project-config", "sources", "error",
+           "项目文件 loushi.toml 无法使用（语法、未知的设置项、取值，或所列的文件夹不存在）。",
+           "The project file loushi.toml cannot be used (its syntax, an unknown setting, a value, or a folder it "
+           "names that does not exist).",
            "按提示改正所示的行。", "Correct the line it names, as the hint says."),
     _stage("import-busy", "import", "error", "另一个 loushi 进程正在写入该配置，等待超时。",
            "Another loushi run is writing the config, for longer than the wait.",
@@ -228,12 +231,9 @@ STAGES: dict[str, Stage] = {entry.id: entry for entry in _ENTRIES}
 
 
 def gate_ids() -> frozenset[str]:
-    """The ids a district's ``rules:`` block cannot disable or suppress: the gate's checks."""
-    try:
-        from ..gate import GATE_RULES
-    except ImportError:  # before the gate module: the checks that read and shape a district
-        return frozenset(i for i, entry in STAGES.items() if entry.stage in ("load", "sources", "schema"))
-    return frozenset(GATE_RULES)
+    """The ids a district's ``rules:`` block cannot disable or suppress, nor a baseline accept:
+    the gate's checks (engine/gate_rules.py)."""
+    return GATE_RULES
 
 
 def listing(lang: str) -> str:

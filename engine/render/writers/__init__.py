@@ -48,6 +48,8 @@ class Run:
     templates: Any = None
     #: A draft's mark (``草稿：配置有N个错误``), printed at the top of every document; "" when clean.
     draft: str = ""
+    #: The calendar events' revisions (``output.Revisions``) of a build into a folder; None: all 0.
+    revisions: Any = None
 
 
 class Page:

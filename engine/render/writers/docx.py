@@ -37,6 +37,7 @@ from docx.shared import Mm, Pt
 from . import Writer as Base
 from .. import markdown
 from ...resources import templates_dir
+from ..environment import template_folders
 
 TEMPLATE = "document.docx"
 #: The styles the template must define (by name).
@@ -107,10 +108,11 @@ class Writer(Base):
 
 
 def template_path(run) -> Path:
-    """The Word template: the ``--templates`` folder's ``document.docx``, else the shipped one."""
-    override = getattr(run, "templates", None)
-    if override and (Path(override) / TEMPLATE).is_file():
-        return Path(override) / TEMPLATE
+    """The Word template: the first template folder's ``document.docx`` (``--templates``, then
+    the project's), else the shipped one."""
+    for folder in template_folders(getattr(run, "templates", None)):
+        if (folder / TEMPLATE).is_file():
+            return folder / TEMPLATE
     return templates_dir() / TEMPLATE
 
 

@@ -10,7 +10,8 @@ Made from the whole plan, after every document (``finish``): two workbooks, by f
   (期次, 开始日期, 结束日期, 轮值单位, 轮值人员).
 
 Every value that comes from the config is a text cell, whatever it starts with (a name
-``=HYPERLINK(…)`` is text, never a formula Excel or WPS would run); the numbers and dates
+``=HYPERLINK(…)`` is text, never a formula Excel or WPS would run; engine/cells.py says how
+every spreadsheet loushi writes, CSV too, keeps text from becoming a formula); the numbers and dates
 loushi computes (序号, 期次, the periods' dates) are numbers and dates. Every sheet has a
 bold, frozen header row and columns wide enough for their text (a Chinese character counts
 twice). The files are byte-identical for the same config: the workbook's created/modified
@@ -112,8 +113,8 @@ def _month_rows(window, rosters) -> list[tuple]:
 
 def _sheet(book, title: str, headers, rows, wrap=()) -> None:
     sheet = book.create_sheet(title)
-    sheet.append(list(headers))
-    for number, row in enumerate(rows, start=2):
+    # a header may be a config's name too (月度总表: one column per rotation): text like the rows
+    for number, row in enumerate((headers, *rows), start=1):
         sheet.append([_CELL_ILLEGAL.sub("\ufffd", v) if isinstance(v, str) else v for v in row])
         # the row just appended, by its bounds (sheet[n] and max_row walk every cell of the sheet:
         # a city's 人员职责 sheet took minutes)
@@ -186,3 +187,9 @@ def _normalise(data: bytes, stamp: dt.datetime) -> bytes:
             entry.external_attr = 0o600 << 16
             target.writestr(entry, content)
     return out.getvalue()
+
+
+def stable_bytes(book, stamp: dt.datetime) -> bytes:
+    """The bytes of an openpyxl workbook, identical for the same content and ``stamp`` (its dates
+    and its zip entries' times fixed): what every workbook loushi writes is saved through."""
+    return _save(book, stamp)

@@ -7,9 +7,10 @@ names its rule's message may use. A new check is one module and one entry here.
 
 from __future__ import annotations
 
-from . import (coverage_rate, declared, esc_end, esc_handlers, esc_limits, esc_loop, esc_start,
-               grid_heads, model_known, model_kind, model_members, model_posts, model_sources, orphan_grid,
-               party_loop, rotation_cover, rotation_required, single_holder)
+from . import (body_serves, body_under, coverage_rate, declared, esc_end, esc_handlers, esc_limits, esc_loop,
+               esc_start, grid_heads, model_known, model_kind, model_members, model_posts, model_source_count,
+               model_sources, orphan_grid, party_loop, party_temporary, rotation_cover, rotation_required,
+               single_holder)
 
 CHECKS = {
     "orphan-grid": orphan_grid,
@@ -30,4 +31,8 @@ CHECKS = {
     "escalation-limits": esc_limits,
     "escalation-handlers": esc_handlers,
     "single-holder": single_holder,
+    "body-serves": body_serves,
+    "body-under": body_under,
+    "model-source-count": model_source_count,
+    "party-temporary": party_temporary,
 }

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ...model import STEP_LEVELS
+from ...model import STEP_LEVELS, limits
 
-#: Hours a limit stands for: a working day counts as 7/5 calendar days (a week of five).
-HOURS = {"hours": 1.0, "days": 24.0, "working_days": 24.0 * 7 / 5}
 
 
 def chains(model) -> Iterator[tuple[str, dict, int, dict]]:
@@ -22,8 +20,8 @@ def rank(level: str) -> int:
 
 
 def hours(limit: dict) -> float:
-    (unit, value), = limit.items()
-    return float(value) * HOURS[unit]
+    """The hours a limit stands for: a working day counts as 7/5 calendar days (a week of five)."""
+    return limits.seconds(limit) / 3600
 
 
 def describe(limit: dict) -> str:

@@ -1,6 +1,6 @@
 """A step whose handler is, for some building the matter can arise in, a missing or vacant post.
 
-Matters arise in every building. For a handler relative to the building (``committee``,
+Matters arise in every building of their scope (every building without one). For a handler relative to the building (``committee``,
 ``party_org``, ``grid``), a building without such a body at all is left to the coverage rules
 unless the option ``uncovered`` is set; a building whose body lacks the role, or has it only
 vacant, is a finding. A rotating post counts as filled when its turn on ``today`` has a holder.
@@ -15,8 +15,9 @@ SHOWN = 5
 
 def run(ctx):
     model = ctx.model
-    buildings, memo = sorted(model.entities["buildings"]), {}
+    memo = {}
     for ident, matter, index, chain in chains(model):
+        buildings = list(model.buildings_of_matter(ident))  # where the matter arises (its scope)
         for number, step in enumerate(chain["steps"], 1):
             missing, vacant = _gaps(ctx, step, buildings, memo)
             for problem, where in (("missing", missing), ("vacant", vacant)):
@@ -33,7 +34,11 @@ def _gaps(ctx, step, buildings, memo) -> tuple[list, list]:
         missing, vacant = _status(ctx, handler["body"], handler["role"])
         return (buildings if missing else []), (buildings if vacant else [])
     missing, vacant = [], []
-    for body, where in groups(model, handler["body"], step["level"], memo).items():
+    scope = set(buildings)
+    for body, every in groups(model, handler["body"], step["level"], memo).items():
+        where = [b for b in every if b in scope]
+        if not where:
+            continue
         if body is None:
             missing.extend(where if ctx.options["uncovered"] else [])
             continue

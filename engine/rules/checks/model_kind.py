@@ -8,7 +8,7 @@ PARAMS = ("committee", "kind", "model", "model_name", "kinds")
 def run(ctx):
     for ident, committee in ctx.model.entities["committees"].items():
         spec = govmodels.of(ctx, committee)
-        kinds = (spec or {}).get("committee_kinds") or []
+        kinds = govmodels.body_kinds(spec or {})
         if spec and kinds and committee["kind"] not in kinds:
             yield ctx.hit(committee, "kind", target=ident, committee=ident, kind=committee["kind"],
                           model=spec["id"], model_name=spec.get("name", spec["id"]), kinds=", ".join(kinds))

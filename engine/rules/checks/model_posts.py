@@ -17,9 +17,9 @@ def run(ctx):
 
 def _role(ctx, committee, spec, need, posts):
     filled = sum(1 for p in posts if p.holder)
-    least, most = need.get("min", 0), need.get("max")
-    if least <= filled and (most is None or filled <= most):
+    if govmodels.count_ok(need, filled):
         return
+    least, most = (need["exact"], need["exact"]) if "exact" in need else (need.get("min", 0), need.get("max"))
     problem = "missing" if filled < least else "too_many"
     vacant = [p for p in posts if not p.holder]
     entity, field = (vacant[0].entity, "holder") if vacant and problem == "missing" else (committee, "posts")
