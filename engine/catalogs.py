@@ -5,8 +5,10 @@ A catalog is ``locale/LANG/LC_MESSAGES/DOMAIN.po``, the text people edit. An ins
 carries it compiled, ``DOMAIN.mo`` beside where the .po was (setup.py compiles it when the
 package is built, with Babel); a checkout or an editable install has the .po only, and it is
 compiled in memory with Babel when first read. A .po present always wins, so a checkout never
-reads a compiled file older than its text. Each catalog is read once per process: it is a
-shipped file, like a module.
+reads a compiled file older than its text. Each catalog is read once per process, as the data
+of a module is: ``engine/messages.py`` (loushi's messages, both languages) and
+``engine/help_words.py`` (help texts and click's words) load them when they are imported, on
+first use, and hold them as constants; nothing here keeps anything.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import gettext
 import io
 import os
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -27,6 +28,8 @@ mofile = lazy.module("babel.messages.mofile")
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "loushi"
+#: The languages of the catalogs (engine.i18n.LANGUAGES).
+LANGUAGES = ("zh", "en")
 #: click's domain: click calls gettext.gettext, which looks in the default domain.
 CLICK_DOMAIN = "messages"
 
@@ -60,17 +63,10 @@ def compiled(lang: str, domain: str = DOMAIN) -> bytes | None:
     return mo.read_bytes() if mo.is_file() else None
 
 
-@lru_cache(maxsize=8)
 def translations(lang: str, domain: str = DOMAIN) -> gettext.NullTranslations:
-    """The catalog of ``domain`` in ``lang`` (an empty one when there is none)."""
+    """The catalog of ``domain`` in ``lang`` (an empty one when there is none), read now."""
     data = compiled(lang, domain)
     return gettext.GNUTranslations(io.BytesIO(data)) if data else gettext.NullTranslations()
-
-
-def message(key: str, lang: str) -> str | None:
-    """The message ``key`` in ``lang``, or ``None`` when the catalog lacks it."""
-    found = translations(lang).gettext(key)
-    return None if found == key else found
 
 
 def messages(lang: str, domain: str = DOMAIN) -> dict[str, str]:

@@ -6,7 +6,8 @@ init, import, ``--help``) is a message with a key, translated in two gettext cat
 (the msgid is the key, so neither language is the other's source). A wheel carries them
 compiled (.mo, made when the package is built, see setup.py); a checkout reads the .po files
 themselves, compiled in memory, so an edit shows at once and nothing comes from a cache.
-``engine/catalogs.py`` loads them, on first use (``loushi --version`` loads none).
+``engine/catalogs.py`` reads them; ``engine/messages.py`` holds them, imported on first use
+(``loushi --version`` loads none).
 
 ``language()`` picks the language: ``--lang``, then ``LOUSHI_LANG``, then the locale
 (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``: the first that names a language);
@@ -25,7 +26,7 @@ from typing import Mapping
 
 from . import lazy
 
-catalogs = lazy.module("engine.catalogs")
+messages = lazy.module("engine.messages")
 
 LANGUAGES = ("zh", "en")
 #: The language when nothing says otherwise.
@@ -56,7 +57,7 @@ def language(explicit: str | None = None, environ: Mapping[str, str] | None = No
 def text(key: str, lang: str | None, /, **values) -> str:
     """The message ``key`` in ``lang`` (``None``: see ``language()``), with ``values`` filled in."""
     lang = lang if lang in LANGUAGES else language(lang)
-    said = catalogs.message(key, lang)
+    said = _message(key, lang)
     if said is None:
         entry = CATALOG[key]          # not moved into the catalogs yet; KeyError when nowhere
         said = entry[lang if lang in entry else "en"]
@@ -66,7 +67,7 @@ def text(key: str, lang: str | None, /, **values) -> str:
 def word(group: str, name: str, lang: str | None) -> str:
     """A term of ``group`` (kinds, sections, fields, levels ...) in ``lang``; unknown ones as they are."""
     lang = lang if lang in LANGUAGES else language(lang)
-    said = catalogs.message(f"term.{group}.{name}", lang)
+    said = _message(f"term.{group}.{name}", lang)
     if said is not None:
         return said
     entry = TERMS.get(group, {}).get(name)
@@ -75,9 +76,15 @@ def word(group: str, name: str, lang: str | None) -> str:
     return entry[0] if lang == "en" else entry[1]
 
 
+def _message(key: str, lang: str) -> str | None:
+    """The message ``key`` of the catalogs in ``lang``, or ``None`` when they lack it."""
+    found = messages.BY_LANGUAGE[lang].gettext(key)
+    return None if found == key else found
+
+
 def has(key: str) -> bool:
     """Whether ``key`` is a message (in the catalogs, or not yet moved)."""
-    return catalogs.message(key, "en") is not None or key in CATALOG
+    return _message(key, "en") is not None or key in CATALOG
 
 
 #: Terms not yet moved into the catalogs (tools/i18n_migrate.py), as ``(English, Chinese)``.

@@ -49,6 +49,7 @@ COMMANDS = {
 
 
 catalogs = lazy.module("engine.catalogs")
+help_words = lazy.module("engine.help_words")
 
 
 class Formatter(click.HelpFormatter):
@@ -66,8 +67,8 @@ class Formatter(click.HelpFormatter):
         """``text`` in the formatter's language (as it is when no catalog has it)."""
         if self.lang == "en" or not text:
             return text
-        found = catalogs.translations(self.lang, "help").gettext(text)
-        return found if found != text else catalogs.translations(self.lang, catalogs.CLICK_DOMAIN).gettext(text)
+        found = help_words.HELP[self.lang].gettext(text)
+        return found if found != text else help_words.CLICK[self.lang].gettext(text)
 
     def write_text(self, text: str) -> None:
         super().write_text(self.said(text))
