@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import project as project_stage
+from .load.sources import Given
 from .resources import models_dir, templates_dir
 
 #: The files of a folder that hold models or packs.
@@ -91,7 +92,10 @@ def found(session, start: str | Path | None) -> Found:
     """What the run of ``session`` uses for the district (or folder) ``start``: its project's
     folders and the run's options. Raises ``engine.project.ProjectError`` when the project's
     loushi.toml cannot be used. ``start`` None: the current folder."""
-    here = Path(start) if start not in (None, "", "-") else Path.cwd()
+    if isinstance(start, Given):  # standard input: its project is where --stdin-filename says it stands
+        here = start.main
+    else:
+        here = Path(start) if start not in (None, "", "-") else Path.cwd()
     project = session.project(here)
     options = session.options
     run = (tuple(str(p) for p in _option_folders(options)), tuple(str(p) for p in getattr(options, "rule_packs", ()) or ()),

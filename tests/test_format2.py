@@ -41,7 +41,10 @@ def rules_of(opened, rule: str) -> list:
 def test_the_district_and_its_own_model_validate_clean():
     opened = open_district(DISTRICT, session())
     assert isinstance(opened, District), opened.findings
-    assert [f for f in opened.findings if f.level != "info"] == []
+    # its names are placeholders and its charters are not written: the two documents rules say
+    # so, and nothing else is found
+    warned = {f.rule for f in opened.findings if f.level != "info"}
+    assert warned == {"placeholder-names", "charter-blanks"}, opened.findings
     model = opened.model
     # kinds from the shipped catalog, from the model file, and from the district's kinds:
     assert model.kind_label("committees", "building_council") == "楼宇理事会"

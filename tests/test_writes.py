@@ -214,7 +214,6 @@ def test_an_import_killed_before_the_replace_leaves_the_config_intact(tmp_path):
         import os, signal
         from engine import writing
         from engine.ledger.apply import ImportOptions, import_ledgers
-from ledger_build import one_building
         writing.os.replace = lambda *a: os.kill(os.getpid(), signal.SIGKILL)
         import_ledgers([{str(ledger)!r}], {str(config)!r}, ImportOptions(force=True))
     """)

@@ -92,11 +92,14 @@ def templates_problem(folder, language: str) -> str:
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
               help="Processes rendering documents side by side (0: one per core for big builds; "
                    "1: one process). The files are the same whatever it is.")
+@click.option("--trace", is_flag=True,
+              help="The traced copy: tables with a 来源 column and charters with 附：条款来源, each naming the "
+                   "config line it comes from (default: the filing copy, without them).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @project_options
 @reads_stdin
 @draft_option
-def command(path, out, formats, templates, start, months, force, jobs, quiet, draft):
+def command(path, out, formats, templates, start, months, force, jobs, trace, quiet, draft):
     """Build the documents of the district at PATH (a file, or a folder with district.yaml)
     into OUT: charters (章程), duty lists (职责清单), rosters (轮值表, also .ics), escalation
     paths (分流上报路径) and an index."""
@@ -107,7 +110,7 @@ def command(path, out, formats, templates, start, months, force, jobs, quiet, dr
     chosen = tuple(f for f in render.WRITERS if f in formats or ("all" in formats and f in render.ALL))
     bar = _Progress(enabled=not quiet)
     options = render.BuildOptions(chosen, templates, start, months, progress=bar.advance, total=bar.start,
-                                  force=force, draft=draft, jobs=jobs)
+                                  force=force, draft=draft, jobs=jobs, trace=trace)
     try:
         results = render.build_paths([path], out, options, session())
     finally:

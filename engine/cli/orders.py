@@ -5,36 +5,23 @@ export with the district's column names."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
 
 from .. import exitcodes, i18n, lazy
 from . import answered, baseline_options, draft_option, session
+from .route import at_time
 
 orders = lazy.module("engine.orders")
 report = lazy.module("engine.orders.report")
 workdays = lazy.module("engine.route.workdays")
 gate = lazy.module("engine.gate")
 writing = lazy.module("engine.writing")
-project = lazy.module("engine.project")
-
-CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
-
-
-def _time(ctx, param, value):
-    if value is None:
-        return dt.datetime.now(CHINA_TIME).replace(tzinfo=None, second=0, microsecond=0)
-    try:
-        return workdays.parse_time(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-
 
 @click.command("orders", epilog=exitcodes.HELP)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="[EXPORT] DISTRICT")
-@click.option("--at", "now", callback=_time, metavar="'YYYY-MM-DD HH:MM'",
+@click.option("--at", "now", callback=at_time, metavar="'YYYY-MM-DD HH:MM'",
               help="The moment the orders are judged at: overdue, 督办 due (default: now, China time).")
 @click.option("-f", "--format", "fmt", type=click.Choice(("text", "json", "xlsx")), default="text",
               show_default=True, help="Output format (xlsx needs -o).")
@@ -72,7 +59,7 @@ def command(paths, now, fmt, output, force, template, draft):
         if Path(output).resolve() == Path(paths[0]).resolve():
             raise click.UsageError(f"--output {output} is the export itself: name another file")
     calendar = session().kept("calendar", workdays.Calendar)
-    limits = project.load(Path(paths[-1]).resolve().parent).limits
+    limits = session().project(paths[-1]).limits  # the gate has already read it
     outcome = orders.judge_file(model, paths[0], now, calendar, limits, lang)
     if outcome.problems:
         for problem in outcome.problems:

@@ -20,7 +20,8 @@ gate = lazy.module("engine.gate")
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
 
 
-def _time(ctx, param, value):
+def at_time(ctx, param, value):
+    """``--at``: the moment given, or now in China time (route and orders share it)."""
     if value is None:
         return dt.datetime.now(CHINA_TIME).replace(tzinfo=None, second=0, microsecond=0)
     try:
@@ -52,7 +53,7 @@ def _output(ctx, param, value):
 @click.argument("path", type=click.Path())
 @click.option("--building", "-b", default=None, help="The building the matter is raised in (id or exact name).")
 @click.option("--matter", "-m", default=None, help="The matter category (id or exact name).")
-@click.option("--at", callback=_time, metavar="'YYYY-MM-DD HH:MM'",
+@click.option("--at", callback=at_time, metavar="'YYYY-MM-DD HH:MM'",
               help="When the matter is raised, the district's local time (default: now, China time).")
 @click.option("--attr", "attributes", multiple=True, callback=_attributes, metavar="NAME=VALUE",
               help="A matter attribute that selects the chain, e.g. severity=major; repeat for several.")

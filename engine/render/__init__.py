@@ -62,6 +62,9 @@ class BuildOptions:
     #: The governance models' names and summaries by id (``plan.governance_models``); None:
     #: the shipped ones. ``build_paths`` sets them, and the templates, from the district's project.
     models: dict | None = None
+    #: The traced copy (``--trace``): every table with its 来源 column, every charter with 附：条款来源;
+    #: without it, the filing copy an office prints as it is.
+    trace: bool = False
 
 
 @dataclass
@@ -175,7 +178,7 @@ def render_into(model, options: BuildOptions, put: Callable[..., None],
     created = plan.config_date(model)
     run = Run(templates.kept(session, options.templates), model.id, created, window,
               session.kept("markdown-parser", parser), options.templates,
-              options.mark, revisions)
+              options.mark, revisions, options.trace)
     writers = [(name, WRITERS[name].Writer(run)) for name in WRITERS if name in options.formats]
     digests = plan.Digests()  # one for the plan: each shared record is spelt once
 
@@ -220,5 +223,7 @@ def render_into(model, options: BuildOptions, put: Callable[..., None],
 
 
 def _digest(digest: str, options: BuildOptions) -> str:
-    """What a document's files are made from: its frozen value (``digest``), and a draft's mark if any."""
-    return f"{digest}\0{options.mark}" if options.mark else digest
+    """What a document's files are made from: its frozen value (``digest``), a draft's mark if
+    any, and whether it is the traced copy."""
+    more = f"\0{options.mark}" if options.mark else ""
+    return f"{digest}{more}\0trace" if options.trace else f"{digest}{more}"

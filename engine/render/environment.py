@@ -192,6 +192,7 @@ def environment(override=None) -> jinja2.Environment:
                         "sentence": words.sentence, "cn_date": words.date,
                         "item": words.item, "join_cn": lambda items: "、".join(str(i) for i in items),
                         "href": href})
+    env.globals.update({"blank": words.BLANK, "blank_date": words.BLANK_DATE})
     if override:
         env.filters["format"] = lambda value, *args, **kwargs: _percent(str(value), kwargs or args)
         env.filters.update({name: _bounded(name, env.filters[name]) for name in ("center", "indent", "truncate")})

@@ -22,12 +22,15 @@ from typing import Any, NamedTuple
 import yaml
 
 from ..resources import models_dir
+from . import words
 from .context import Builder, Origin, Record, Window
 from .output import unique_names
 
 #: Folders of the output, by document kind.
 FOLDERS = {"charter": "章程", "duties": "职责清单", "person": "个人职责清单", "roster": "轮值表",
            "escalation": "上报路径"}
+#: What a placeholder's name says (the config marks names the source does not give so).
+PLACEHOLDER = words.PLACEHOLDER_MARK
 #: Bodies whose posts get a duty list, in this order.
 BODY_KINDS = ("committees", "party_orgs", "grids", "authorities", "groups")
 
@@ -59,6 +62,12 @@ class Document:
         A build digests all its documents with one :class:`Digests`, which spells each shared
         record once."""
         return Digests().of(self)
+
+    @cached_property
+    def sample(self) -> bool:
+        """Whether the document shows a placeholder name (one ending （示例）): it is then
+        marked 示例 in every format, never printed as if the names were real."""
+        return _shows(dict(self.values), PLACEHOLDER, set())
 
 
 class Digests:
@@ -127,6 +136,22 @@ class Digests:
             out.append(f"{kind.__name__}:{value!r}")
         else:  # a value the plan does not make: refuse it rather than digest an address
             raise TypeError(f"a document holds a {kind.__name__}, which has no canonical form")
+
+
+def _shows(value: Any, mark: str, seen: set) -> bool:
+    """Whether a string among the records, sequences and mappings of ``value`` holds ``mark``
+    (a record or sequence shared by several places is looked at once)."""
+    if isinstance(value, str):
+        return mark in value
+    if value.__class__ is Record or isinstance(value, (list, tuple)):
+        if id(value) in seen:
+            return False
+        seen.add(id(value))
+        items = value.__dict__.values() if value.__class__ is Record else value
+        return any(_shows(item, mark, seen) for item in items)
+    if isinstance(value, Mapping):
+        return any(_shows(item, mark, seen) for item in value.values())
+    return False
 
 
 #: Classes spelt by their ``repr`` (the common ones, checked by identity before ``isinstance``).
@@ -201,7 +226,7 @@ def _index(builder: Builder, docs: list[Document], common: dict) -> Document:
         entries = [Link(d.title, d.path) for d in docs if d.kind == kind]
         if entries:
             groups.append(Record(f"group {kind}", origin, kind=kind, entries=entries))
-    values = {**common, "groups": groups, "counts": builder.model.counts()}
+    values = {**common, "groups": groups, "counts": builder.model.counts(), "declared": builder.declared_totals()}
     return Document("index", "index", f"{builder.model.name}楼宇治理文件目录", "index.md", MappingProxyType(values))
 
 

@@ -7,10 +7,10 @@ names its rule's message may use. A new check is one module and one entry here.
 
 from __future__ import annotations
 
-from . import (body_serves, body_under, coverage_rate, declared, esc_end, esc_handlers, esc_limits, esc_loop,
-               esc_start, grid_heads, model_known, model_kind, model_members, model_posts, model_source_count,
-               model_sources, orphan_grid, party_loop, party_temporary, rotation_cover, rotation_required,
-               single_holder)
+from . import (body_serves, body_under, charter_blanks, coverage_rate, declared, esc_end, esc_handlers, esc_limits,
+               esc_loop, esc_start, grid_heads, model_known, model_kind, model_members, model_posts,
+               model_source_count, model_sources, orphan_grid, party_loop, party_temporary, placeholder_names,
+               rotation_cover, rotation_required, single_holder)
 
 CHECKS = {
     "orphan-grid": orphan_grid,
@@ -35,4 +35,6 @@ CHECKS = {
     "body-under": body_under,
     "model-source-count": model_source_count,
     "party-temporary": party_temporary,
+    "charter-blanks": charter_blanks,
+    "placeholder-names": placeholder_names,
 }
