@@ -25,6 +25,7 @@ from ..load.sources import COLLECTIONS, Source
 from ..schema import schema
 from ..schema.fast import SchemaCheck
 from ..session import Session
+from . import figures
 from . import kinds as kinds_data
 from .kinds import Catalog
 
@@ -169,7 +170,9 @@ class Model:
         return result
 
     def counts(self) -> dict[str, int]:
-        """Modelled counts, under the keys declared figures use."""
+        """Modelled counts, under the keys declared figures use: each list's length, grids by
+        level, party organisations and committees by kind (``party_orgs_branch``), party
+        members, posts, and every declared figure that says what it counts (``counts:``)."""
         grids = self.entities["grids"].values()
         counts = {kind: len(self.entities[kind]) for kind in COLLECTIONS}
         for level in GRID_LEVELS:
@@ -177,6 +180,13 @@ class Model:
         counts["party_members_full"] = sum(self.unit_members(unit)[0] for unit in self.entities["units"])
         counts["party_members_probationary"] = sum(self.unit_members(unit)[1] for unit in self.entities["units"])
         counts["posts"] = len(self.posts)
+        for kind in ("party_orgs", "committees"):
+            for entity in self.entities[kind].values():
+                key = f"{kind}_{entity.get('kind')}"
+                counts[key] = counts.get(key, 0) + 1
+        for key, entry in self.declared().items():
+            if isinstance(entry.get("counts"), dict):
+                counts[key] = figures.count(self, entry["counts"])
         return counts
 
     # -- relations -----------------------------------------------------------------------

@@ -25,7 +25,8 @@ def compute(model) -> dict:
     """Every figure of ``model``, as JSON-ready data."""
     return {
         "district": {"id": model.id, "name": model.name},
-        "counts": counts(model),
+        "counts": (rows := counts(model)),
+        "declared": reproduced(rows),
         "coverage": coverage(model),
         "posts_per_person": posts_per_person(model),
         "vacancies": vacancies(model),
@@ -36,17 +37,34 @@ def counts(model) -> list[dict]:
     """Each modelled count, with the declared figure beside it where the config gives one."""
     modelled = model.counts()
     declared = model.declared()
+    by_kind = {f"{of}_{entity.get('kind')}": (of, entity.get("kind"))
+               for of in ("party_orgs", "committees") for entity in model.entities[of].values()}
     rows = []
     for key in sorted(set(modelled) | set(declared)):
         entry = declared.get(key, {})
         row = {"key": key, "modelled": modelled.get(key), "declared": entry.get("value"),
                "compared": bool(entry.get("compare", False)) and key in modelled}
+        if isinstance(entry.get("counts"), dict):
+            row["counts"] = entry["counts"]
         if entry.get("label"):
             row["label"] = entry["label"]
+        elif key in by_kind:
+            of, kind = by_kind[key]
+            row["kind"] = {"of": of, "kind": kind, "zh": model.kind_label(of, kind, "zh"),
+                           "en": model.kind_label(of, kind, "en")}
         if row["compared"]:
             row["difference"] = row["modelled"] - row["declared"]
         rows.append(row)
     return rows
+
+
+def reproduced(rows: list[dict]) -> dict:
+    """How many declared figures there are, how many the config lets loushi compute (and
+    compare), and how many of those agree with the figure declared."""
+    declared = [row for row in rows if row["declared"] is not None]
+    computed = [row for row in declared if row["compared"]]
+    return {"figures": len(declared), "computed": len(computed),
+            "agree": sum(1 for row in computed if row["difference"] == 0)}
 
 
 def coverage(model) -> dict:
@@ -129,8 +147,10 @@ def render_text(stats: dict, lang: str | None = "zh") -> str:
             mark = said("stats.difference", difference=f"{'+' if row['difference'] > 0 else ''}"
                                                        f"{_number(row['difference'])}")
         modelled = "—" if row["modelled"] is None else str(row["modelled"])
-        lines.append(said("stats.count", label=count_label(row["key"], row.get("label"), lang), modelled=modelled,
-                          declared=declared) + mark)
+        lines.append(said("stats.count", label=count_label(row["key"], row.get("label"), lang, row.get("kind")),
+                          modelled=modelled, declared=declared) + mark)
+    if stats["declared"]["figures"]:
+        lines.append(said("stats.reproduced", **stats["declared"]))
     lines += ["", said("stats.coverage")]
     for key, rate in stats["coverage"].items():
         percent = "—" if rate["rate"] is None else _fixed(rate["rate"] * 100, 1) + "%"
@@ -142,11 +162,15 @@ def render_text(stats: dict, lang: str | None = "zh") -> str:
     return "\n".join(lines) + "\n"
 
 
-def count_label(key: str, label: str | None, lang: str | None) -> str:
+def count_label(key: str, label: str | None, lang: str | None, kind: dict | None = None) -> str:
     """What a count is called: loushi's name for the counts it makes (``grids_block`` is
-    "街区网格"), else the label the config declares the figure with, else its key as written."""
+    "街区网格", ``party_orgs_branch`` "党组织：党支部"), else the label the config declares the
+    figure with, else its key as written."""
     if i18n.has(f"stats.count.{key}"):
         return _said(lang, f"stats.count.{key}")
+    if kind:
+        language = i18n.language(lang) if lang not in i18n.LANGUAGES else lang
+        return _said(lang, "stats.count.by-kind", kind=kind[language])
     level = key.removeprefix("grids_")
     if key.startswith("grids_") and i18n.has(f"term.level.{level}"):
         return _said(lang, "stats.count.grids-at", level=i18n.word("level", level, lang))

@@ -114,6 +114,14 @@ def _leaves(errors) -> Iterator:
     """Replace an anyOf/oneOf failure by its most relevant branch error."""
     for error in errors:
         if error.validator in ("anyOf", "oneOf") and error.context:
+            branches: dict = {}
+            for sub in error.context:
+                branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+            fitting = [subs for subs in branches.values()
+                       if not any(sub.validator == "type" and not sub.relative_path for sub in subs)]
+            if len(fitting) == 1:   # one branch takes a value of this type: its own errors say what is wrong
+                yield from _leaves(fitting[0])
+                continue
             deepest = jsonschema_exceptions.best_match(error.context)
             if deepest.validator not in ("type", "const") or len(error.context) == 1:
                 yield deepest
@@ -171,6 +179,9 @@ def _describe(error, path: list, extra: str | None = None) -> tuple[str, str, st
         if names:
             expected = " or ".join(dict.fromkeys(names))
             return f"{where} must be {_a(expected)}, not {_show(value)}", _type_hint(value, expected), None
+    if kind == "not" and isinstance(error.validator_value, dict) and error.validator_value.get("required"):
+        both = " and ".join(f"'{key}'" for key in error.validator_value["required"])
+        return f"{where} gives both {both}; it takes one of them", "keep the one you mean", None
     if kind == "const":
         return f"{where} must be {_show(error.validator_value)}, not {_show(value)}", "", None
     if kind == "pattern":

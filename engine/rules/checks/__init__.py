@@ -7,7 +7,7 @@ names its rule's message may use. A new check is one module and one entry here.
 
 from __future__ import annotations
 
-from . import (body_serves, body_under, charter_blanks, coverage_rate, declared, esc_end, esc_handlers, esc_limits,
+from . import (body_serves, body_under, charter_blanks, coverage_rate, declared, declared_counts, esc_end, esc_handlers, esc_limits,
                esc_loop, esc_start, grid_heads, model_known, model_kind, model_members, model_posts,
                model_source_count, model_sources, orphan_grid, party_loop, party_temporary, placeholder_names,
                rotation_cover, rotation_required, single_holder)
@@ -16,6 +16,7 @@ CHECKS = {
     "orphan-grid": orphan_grid,
     "party-org-loop": party_loop,
     "declared-figures": declared,
+    "declared-counts": declared_counts,
     "model-known": model_known,
     "model-kind": model_kind,
     "model-posts": model_posts,
