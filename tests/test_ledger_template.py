@@ -280,3 +280,37 @@ def test_the_sample_ledger_sheets_look_like_the_template():
     assert book.sheetnames == ["填写说明", *(LEDGER_NAMES[k] for k in KINDS), "下拉列表"]
     assert all(book[LEDGER_NAMES[k]].max_row > 1 for k in KINDS)
     assert offered(book, book["企业台账"], "C") == ["b-1", "b-2", "b-3"]
+
+
+def test_a_district_the_gate_stops_writes_no_template(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("loushi: 2\ndistrict: {id: x, name: 坏\n", encoding="utf-8")  # a YAML syntax error
+    path = tmp_path / "台账.xlsx"
+    result = run("--template", path, broken)
+    assert result.exit_code == exitcodes.UNUSABLE, result.output
+    assert "broken.yaml" in result.output and not path.exists()
+
+
+def test_the_instructions_speak_the_chosen_language(tmp_path):
+    for lang, sheet, word in (("zh", "填写说明", "必填"), ("en", "Instructions", "required")):
+        path = tmp_path / f"{lang}.xlsx"
+        assert run("--template", path, lang=lang).exit_code == exitcodes.OK
+        lines = [row[0] for row in load_workbook(path)[sheet].iter_rows(min_row=2, values_only=True)]
+        assert any(word in line for line in lines), lines
+
+
+@pytest.mark.office
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_a_template_saved_again_by_libreoffice_still_imports(district, tmp_path):
+    path = tmp_path / "台账.xlsx"
+    assert run("--template", path, district).exit_code == exitcodes.OK
+    fill(path, {"units": [{"name": "乙楼科技有限公司", "building": "b-1", "kind": "企业", "party_full": 2}]})
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "xlsx",
+                    "--outdir", str(tmp_path / "saved"), str(path)], check=True, capture_output=True, timeout=300)
+    saved = tmp_path / "saved" / "台账.xlsx"
+    book = load_workbook(saved)
+    assert offered(book, book["企业台账"], "D")[:2] == ["企业", "社会组织"]  # the drop-downs survive
+    result = run(saved, "--into", district, "--force")
+    assert result.exit_code == exitcodes.OK, result.output
+    assert [u["name"] for u in read_district(district).data["units"]] == ["乙楼科技有限公司"]

@@ -18,8 +18,8 @@ from openpyxl import load_workbook
 
 from engine.gate import open_district
 from engine.ledger.mapping import HEADERS, LEDGER_NAMES, Mapping
-from engine.ledger.template import STAMP, listed, party_kinds, workbook
-from engine.render.writers.xlsx import stable_bytes, write_row
+from engine.ledger.template import listed, party_kinds, workbook
+from engine.render.writers.xlsx import BLANK_STAMP, stable_bytes, write_row
 from engine.session import Session
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,7 +75,7 @@ def sample() -> bytes:
         sheet = book[LEDGER_NAMES[kind]]
         for number, row in enumerate(rows, start=2):
             write_row(sheet, number, [row.get(name) for name in HEADERS[kind]])
-    return stable_bytes(book, STAMP)
+    return stable_bytes(book, BLANK_STAMP)
 
 
 def main(argv: list[str]) -> int:

@@ -20,7 +20,6 @@ the same for the same district, mapping and language.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
@@ -28,12 +27,10 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..i18n import text
-from ..render.writers.xlsx import column_width, list_sheet, stable_bytes
+from ..render.writers.xlsx import BLANK_STAMP, column_width, list_sheet, stable_bytes
 from .convert import COUNT_FIELDS, DATE_FIELDS
 from .mapping import ENUM_FIELDS, HEADERS, KINDS, LEDGER_NAMES, LEDGER_NAMES_EN, Mapping
 
-#: The date a blank workbook carries (it has no config of its own to date it by).
-STAMP = dt.datetime(2000, 1, 1)
 #: The last row a column's drop-down and number rules reach (Excel's last row).
 LAST_ROW = 1_048_576
 #: Width of a column that has only its header yet (a name, an address needs room).
@@ -107,7 +104,7 @@ def workbook(mapping: Mapping, lang: str, district: Listed = Listed()) -> bytes:
     width = max((len(column) for column in lists.columns), default=1)
     rows = [[column[i] if i < len(column) else None for column in lists.columns] for i in range(1, width)]
     list_sheet(book, lists_title, [column[0] for column in lists.columns] or [lists_title], rows, lang=lang)
-    return stable_bytes(book, STAMP)
+    return stable_bytes(book, BLANK_STAMP)
 
 
 def _sheet_name(mapping: Mapping, kind: str, default: str) -> str:

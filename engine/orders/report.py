@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from ..cells import csv_cell
 from ..i18n import text
 from ..ledger.read import Problem
-from ..render.writers.xlsx import list_sheet, stable_bytes
+from ..render.writers.xlsx import BLANK_STAMP, list_sheet, stable_bytes
 from . import REQUIRED, Outcome, Rates, Verdict
 
 _GROUPS = ("all", "building", "cluster", "category")
@@ -155,4 +155,4 @@ def template(columns: dict[str, str], suffix: str, lang: str) -> bytes:
     book = Workbook()
     book.remove(book.active)
     _sheet(book, text("orders.sheet-template", lang), names, [], lang)
-    return _save(book, dt.datetime(2000, 1, 1))
+    return _save(book, BLANK_STAMP)

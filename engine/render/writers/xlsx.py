@@ -47,6 +47,8 @@ _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 #: Characters a worksheet cannot hold (a "\0" in a name is valid YAML); each is written as U+FFFD.
 _CELL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+#: The date a blank workbook carries (a template has no config to date it by).
+BLANK_STAMP = dt.datetime(2000, 1, 1)
 
 
 class Writer(Base):
