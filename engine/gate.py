@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from . import migrate
+from . import calendars, migrate
 from . import model as model_stage
 from . import rules as rule_stage
 from . import schema
@@ -44,9 +44,11 @@ SCHEMA_RULE = "schema"
 #: The notice that a version-1 district was read by upgrading it in memory (engine.migrate).
 FORMAT_RULE = "format-v1"
 MODEL_RULES = frozenset(("duplicate-id", "reference", "kinds"))
+#: The project's calendar files (engine.calendars): a wrong one would count days wrongly.
+CALENDAR_RULES = frozenset((calendars.RULE,))
 #: A ``rules:`` block naming a gate check under disable, suppress, levels or options.
 NOT_A_RULE = "not-a-rule"
-GATE_RULES = LOADER_RULES | {SCHEMA_RULE, FORMAT_RULE, NOT_A_RULE} | MODEL_RULES
+GATE_RULES = LOADER_RULES | {SCHEMA_RULE, FORMAT_RULE, NOT_A_RULE} | MODEL_RULES | CALENDAR_RULES
 
 #: The sections of a ``rules:`` block that name rule ids, and where in each the id is written.
 _RULE_SECTIONS = ("disable", "suppress", "levels", "options")
@@ -109,6 +111,7 @@ def _open(main: Path, session, rules: bool, texts: Mapping[Path, str] | None = N
     if migrate.version(source.data) == 1:  # read by upgrading it, as `loushi migrate` would rewrite it
         findings.append(migrate.notice(source.data, source.path, migrate.upgrade(source.data, migrate.MemoryEdit())))
     findings.extend(schema.check(source.data, (source.path, source.line, source.col), session))
+    findings.extend(calendars.problems(session, source.path))
     if _has_error(findings):
         return Rejected(source.path, files, tuple(sorted(findings)))
     models_dir = getattr(session.options, "models_dir", None)
