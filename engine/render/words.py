@@ -19,6 +19,10 @@ STEP_LEVELS = {"building": "楼宇", "cluster": "楼群", "block": "街区", "su
 AUTHORITY_LEVELS = {"subdistrict": "街道", "district": "区", "city": "市"}
 BUILDING_KINDS = {"office": "写字楼", "mall": "商场", "mixed": "商住综合", "industrial": "产业园", "other": "其他"}
 PERIODS = {"week": "周", "month": "月", "quarter": "季度", "half_year": "半年", "year": "年", "day": "日"}
+#: A rotation's holiday policy (engine.model.HOLIDAY_POLICIES) as a roster says it.
+HOLIDAY_POLICIES = {"shift": "轮换日遇法定节假日或休息日的，顺延至下一个工作日",
+                    "keep": "轮换日遇法定节假日或休息日的，照常轮换",
+                    "skip": "法定节假日和休息日不安排值守，当日轮次不再补排"}
 FREQUENCIES = {"as_needed": "根据工作需要不定期", "daily": "每日一次", "weekly": "每周一次",
                "monthly": "每月一次", "quarterly": "每季度一次", "half_yearly": "每半年一次",
                "yearly": "每年一次"}
