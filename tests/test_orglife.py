@@ -24,3 +24,36 @@ def test_officers_duties_follow_the_kind_of_their_organisation():
     assert kinds["working_committee"][0] == "主持党工委全面工作"
     # a role the district declares itself keeps its own duties, whatever the kind
     assert model.role_duties("secretary") == ["主持党组织全面工作", "召集党员大会和支部委员会会议"]
+
+
+def test_a_branchs_year_of_meetings_falls_on_working_days():
+    from engine.model import orglife
+
+    model = open_district(NJXL, Session()).model
+    branch = next(org for org in model.entities["party_orgs"].values() if org["kind"] == "branch")
+    planned = orglife.plan(model, branch, 2026)
+    kinds = {p.meeting.kind for p in planned}
+    assert {"general_meeting", "lecture", "theme_day", "life_meeting", "member_review", "secretary_review"} <= kinds
+    count = {kind: sum(p.meeting.kind == kind for p in planned) for kind in kinds}
+    assert count["general_meeting"] == 4 and count["theme_day"] == 12 and count["life_meeting"] == 1
+    assert all(model.calendar.is_working_day(p.date) and p.date.year == 2026 for p in planned)
+    assert not any(p.estimated for p in planned)
+    # October's meetings come after the National Day holiday (1-7 Oct 2026 off): none on the 5th
+    october = sorted(p.date.isoformat() for p in planned if p.date.month == 10)
+    assert october[0] == "2026-10-08"
+    # a party committee holds the secretary's yearly review, not a branch's 三会一课
+    committee = next(org for org in model.entities["party_orgs"].values() if org["kind"] == "committee")
+    assert {p.meeting.kind for p in orglife.plan(model, committee, 2026)} == {"secretary_review"}
+    assert all(p.estimated for p in orglife.plan(model, committee, 2028))
+
+
+def test_periods_a_meeting_is_due_in():
+    import datetime as dt
+
+    from engine.model import orglife
+
+    d = dt.date.fromisoformat
+    assert orglife.last_period_due(d("2025-04-01"), "quarter") == (d("2025-01-01"), d("2025-03-31"))
+    assert orglife.last_period_due(d("2025-03-31"), "quarter") == (d("2024-10-01"), d("2024-12-31"))
+    assert orglife.last_period_due(d("2025-01-15"), "month") == (d("2024-12-01"), d("2024-12-31"))
+    assert orglife.last_period_due(d("2025-07-01"), "year") == (d("2024-01-01"), d("2024-12-31"))
