@@ -57,3 +57,28 @@ def test_periods_a_meeting_is_due_in():
     assert orglife.last_period_due(d("2025-03-31"), "quarter") == (d("2024-10-01"), d("2024-12-31"))
     assert orglife.last_period_due(d("2025-01-15"), "month") == (d("2024-12-01"), d("2024-12-31"))
     assert orglife.last_period_due(d("2025-07-01"), "year") == (d("2024-01-01"), d("2024-12-31"))
+
+
+def test_the_plan_is_written_as_a_document_and_a_calendar(tmp_path):
+    import datetime as dt
+
+    import pytest
+
+    from engine import render
+
+    icalendar = pytest.importorskip("icalendar")
+    out = tmp_path / "out"
+    options = render.BuildOptions(("md", "ics"), None, dt.date(2027, 7, 1), 12, draft=True)
+    (result,) = render.build_paths([NJXL], out, options, Session())
+    assert not result.fatal and not result.error
+    folder = out / "组织生活计划"
+    names = sorted(p.name for p in folder.glob("*.md"))
+    assert any(name.endswith("2027年度组织生活计划.md") for name in names)
+    assert any(name.endswith("2028年度组织生活计划.md") for name in names)  # the window reaches into 2028
+    text = next(folder.glob("*联合党支部*2028年度组织生活计划.md")).read_text(encoding="utf-8")
+    assert "注：2028年放假安排尚未公布，按推算" in text and "支部党员大会" in text and "＿＿＿" in text
+    (ics,) = folder.glob(next(folder.glob("*联合党支部*2028年度组织生活计划.md")).stem + ".ics")
+    events = icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+    rows = [line for line in text.splitlines() if line.startswith("| ") and line.split("|")[2].strip().startswith("2028年")]
+    assert len(events) == len(rows) > 12
+    assert "年度组织生活计划" in (out / "index.md").read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ from typing import Any
 from . import words
 from ..load import YMap, YSeq
 from ..calendars import estimate_note
-from ..model import Model, Post, period_start, policy_of, rotation_periods
+from ..model import Model, Post, orglife, period_start, policy_of, rotation_periods
 
 
 @dataclass(frozen=True, order=True)
@@ -266,6 +266,26 @@ class Builder:
         fields = {"id": ident, "name": entity["name"], "kind": self.model.kind_label("party_orgs", entity["kind"]),
                   "kind_id": entity["kind"], "has_committee": bool(entity.get("committee"))}
         return Record(f"party organisation {ident}", self.trace.origin(entity), **fields)
+
+    def orglife(self, ident: str, year: int) -> Record:
+        """The year's organisational-life plan of a party organisation (engine.model.orglife):
+        its meetings on suggested working days, and what each rests on."""
+        entity = self.model.entities["party_orgs"][ident]
+        origin = self.trace.origin(entity)
+        planned = orglife.plan(self.model, entity, year)
+        entries = [Record(f"meeting {n + 1}", origin, number=n + 1, date=p.date, date_text=words.date(p.date),
+                          weekday=words.WEEKDAYS[p.date.weekday()], name=p.meeting.name, kind=p.meeting.kind,
+                          every=orglife.EVERY_TEXT[p.meeting.every], source=p.meeting.source or "—")
+                   for n, p in enumerate(planned)]
+        kinds = list(dict.fromkeys((p.meeting.name, orglife.EVERY_TEXT[p.meeting.every], p.meeting.source or "—")
+                                   for p in planned))
+        meetings = [Record(f"kind {n + 1}", origin, name=name, every=every, source=source,
+                           count=sum(1 for e in entries if e.name == name))
+                    for n, (name, every, source) in enumerate(kinds)]
+        notes = [estimate_note(year)] if self.model.calendar.source(year) == "estimate" else []
+        return Record(f"organisational life of {ident} in {year}", origin, id=f"{ident}.{year}", org=entity["name"],
+                      kind=words.PARTY_KINDS[entity["kind"]], year=year, entries=entries, meetings=meetings,
+                      estimated=notes, stamp=f"{year}-01-01")
 
     def meetings(self, entity) -> Record:
         meetings = entity["meetings"]

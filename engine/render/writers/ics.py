@@ -1,4 +1,5 @@
-"""iCalendar (RFC 5545) files of the rosters: one all-day event per period of a rotation.
+"""iCalendar (RFC 5545) files of the rosters (one all-day event per period of a rotation) and of
+the organisational-life plans (one all-day event per meeting).
 
 Written by hand: CRLF line ends, lines folded at 75 octets without splitting a character,
 TEXT values escaped. Nothing depends on the clock: each UID is a digest of the district, the
@@ -77,11 +78,40 @@ def calendar(district: str, roster) -> bytes:
     return ("".join(fold(line) + "\r\n" for line in lines)).encode("utf-8")
 
 
+def meeting_event(district: str, plan, entry) -> list[str]:
+    stamp = plan.stamp.replace("-", "")
+    return [
+        "BEGIN:VEVENT",
+        f"UID:{uid(district, plan.id, entry.number)}",
+        f"DTSTAMP:{stamp}T000000Z",
+        f"LAST-MODIFIED:{stamp}T000000Z",
+        "SEQUENCE:0",
+        f"DTSTART;VALUE=DATE:{_date(entry.date)}",
+        f"DTEND;VALUE=DATE:{_date(entry.date + dt.timedelta(days=1))}",
+        f"SUMMARY:{escape(f'{plan.org}{entry.name}')}",
+        f"DESCRIPTION:{escape(f'{plan.year}年度组织生活计划第{entry.number}项（建议日期）：{entry.every}。依据：{entry.source}')}",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+    ]
+
+
+def plan_calendar(district: str, title: str, plan) -> bytes:
+    """The ``.ics`` bytes of one organisational-life plan: an all-day event per meeting."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+             f"X-WR-CALNAME:{escape(title)}", "X-WR-TIMEZONE:Asia/Shanghai"]
+    for entry in plan.entries:
+        lines.extend(meeting_event(district, plan, entry))
+    lines.append("END:VCALENDAR")
+    return ("".join(fold(line) + "\r\n" for line in lines)).encode("utf-8")
+
+
 class Writer(Base):
     def paths(self, doc):
-        return [f"{doc.path}.ics"] if doc.roster is not None else []
+        return [f"{doc.path}.ics"] if doc.roster is not None or doc.kind == "orglife" else []
 
     def document(self, doc, page):
+        if doc.kind == "orglife":
+            return [(f"{doc.path}.ics", plan_calendar(self.run.district, doc.title, doc.values["plan"]))]
         if doc.roster is None:
             return ()
         return [(f"{doc.path}.ics", calendar(self.run.district, doc.roster))]
