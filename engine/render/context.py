@@ -284,7 +284,7 @@ class Builder:
                     for n, (name, every, source) in enumerate(kinds)]
         notes = [estimate_note(year)] if self.model.calendar.source(year) == "estimate" else []
         return Record(f"organisational life of {ident} in {year}", origin, id=f"{ident}.{year}", org=entity["name"],
-                      kind=words.PARTY_KINDS[entity["kind"]], year=year, entries=entries, meetings=meetings,
+                      kind=self.model.kind_label("party_orgs", entity["kind"]), year=year, entries=entries, meetings=meetings,
                       estimated=notes, stamp=f"{year}-01-01")
 
     def meetings(self, entity) -> Record:
