@@ -172,7 +172,10 @@ class City:
         lines += ["    rotation:", f"      post: c-{ident}-head", "      period: month", "      start: 2025-01-01",
                   "      turns:"]
         lines += [f"        - {{member: {ident}-{unit}, holder: {ident}-{who}}}" for unit, who in turns]
-        lines += ["    mechanisms: [m-meeting, m-visit]", "    meetings: {frequency: monthly, quorum: 0.67, decision: majority}"]
+        lines += ["    mechanisms: [m-meeting, m-visit]", "    meetings: {frequency: monthly, quorum: 0.67, decision: majority}",
+                  "    charter: {term_years: 3, formation: 由成员单位推荐产生, member_rights: [参与议事和表决],",
+                  "              member_duties: [执行本会决定], funding: 街道党建工作经费, amendment: two_thirds,",
+                  "              adopted_by: 楼委会全体成员会议, adopted_on: 2025-01-01, effective: 2025-01-01}"]
         self.add("committees", *lines)
 
 

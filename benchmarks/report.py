@@ -49,17 +49,27 @@ loushi validate configs/districts/ --jobs 1   # one process
 
 The report is the same, in the same order, whatever `--jobs` is: only the time changes.
 
-## The schema cache
+## Big districts: `build --jobs`
+
+A build's documents are independent, so `loushi build` renders them side by side, one process
+per core, once 200 documents or more are to be made (a rebuild counts only the documents whose
+inputs changed). The files, and the manifest, are the same byte for byte whatever `--jobs` is.
+
+```sh
+loushi build city.yaml -o out/              # one process per core when worth it
+loushi build city.yaml -o out/ --jobs 1     # one process
+```
+
+A rebuild into the same folder renders only the documents whose inputs changed (the manifest,
+`out/.loushi/manifest.json`, keeps each file's key); an unchanged rebuild renders nothing.
+
+## The compiled schema check
 
 A clean district is checked against the config schema by Python code compiled from the schema
-(a district with errors is checked again by `jsonschema`, which writes the messages). The
-compiled code is kept as bytecode in a cache folder, so later runs skip the compiling:
-
-- `$LOUSHI_CACHE_DIR` when set, else `$XDG_CACHE_HOME/loushi`, else `~/.cache/loushi`;
-- one file per schema version, `schema-<hash>.bin`; a new schema or library version makes a
-  new file, and old ones can be deleted at any time;
-- a cache folder that cannot be written (a read-only home in CI) is not an error: the code is
-  compiled in each run instead (about 0.2 s).
+(a district with errors is checked again by `jsonschema`, which writes the messages). The code
+is compiled in the process that uses it, once per run (about 0.2 s), and never kept in a cache
+folder: code read back from a folder that others can write (a restored CI cache) would run in
+every later run. Nothing is written to a per-user folder.
 """
 
 

@@ -203,7 +203,8 @@ def scratch_root(choice: Path | None, work: Path) -> tuple[Path, str]:
 
 
 def edited(city: Path, output: Path, buildings: int) -> Path:
-    """``city`` with one building (the middle one) renamed: the one-edit rebuild's input."""
+    """``city`` with one building (the middle one) renamed: the one-edit rebuild's input
+    (``output`` should have ``city``'s file name: documents cite the config by it)."""
     text = city.read_text(encoding="utf-8")
     ident = f"b-{buildings // 2:05d}"
     pattern = re.compile(r"^(  - \{id: " + re.escape(ident) + r", name: )([^,]+),", re.M)
@@ -292,7 +293,10 @@ def size_run(size: int, args: argparse.Namespace, work: Path, scratch: Path | No
     city = work / f"city-{size}.yaml"
     folder = work / f"city-{size}-split"
     generate.generate(size, city)
-    changed = edited(city, work / f"city-{size}-edited.yaml", size)
+    # the same file name in another folder: documents cite the config by its name (file:line),
+    # so a renamed file would change every document, not the one building's
+    (work / "edited").mkdir(exist_ok=True)
+    changed = edited(city, work / "edited" / city.name, size)
     shutil.rmtree(folder, ignore_errors=True)
     generate.generate(size, folder, districts=min(args.districts, size))
     print(f"\n{size:,} buildings: {city.stat().st_size / 2**20:.1f} MiB of YAML", flush=True)

@@ -16,7 +16,7 @@ the organisational-life plans. For a year it takes, in this order:
    used an estimated day says so (``2028年放假安排尚未公布，按推算``); it is never silent.
 
 No date of the years loushi counts (:data:`FIRST_YEAR`–:data:`LAST_YEAR`) is without an
-answer. A session keeps one calendar per set of folders (:func:`of`): the official data of a
+answer. A session keeps one calendar per set of calendar files (:func:`of`): the official data of a
 year is read once per run, not once per question.
 
 A calendar file::
@@ -42,7 +42,7 @@ from pathlib import Path
 
 import holidays as holiday_data
 
-from . import project
+from . import discovery, project
 from .findings import Finding
 from .i18n import text
 from .load import YMap, YSeq, load_file, locate
@@ -52,8 +52,6 @@ from .load import YMap, YSeq, load_file, locate
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 #: The first year of the official data (the holidays package cites every notice from 2001).
 FIRST_OFFICIAL = 2001
-#: The folder of calendar files beside a project's loushi.toml.
-FOLDER = "calendars"
 #: The rule id of a calendar file's problems (a gate check, see engine.gate).
 RULE = "calendar-file"
 #: Where a day's answer came from.
@@ -198,122 +196,128 @@ def estimate_note(year: int, lang: str = "zh") -> str:
     return text("calendar.estimated" if year >= FIRST_OFFICIAL else "calendar.estimated-past", lang, year=year)
 
 
-def of(session, path: str | Path) -> Calendar:
-    """The calendar of the district at ``path``: the one its session keeps for its folders."""
-    folders = folders_of(path)
-    return session.kept(("calendar", folders), lambda: load(folders)[0])
+def of(session, where) -> Calendar:
+    """The calendar of the district (or folder) ``where``, or of a run's
+    :class:`engine.discovery.Found`: the one its session keeps for its project's calendar files."""
+    files = files_of(session, where)
+    return session.kept(("calendar", files), lambda: load(files)[0])
 
 
-def problems(session, path: str | Path) -> list[Finding]:
-    """The findings of the calendar files of the district at ``path`` (the gate reports them)."""
-    folders = folders_of(path)
-    return session.kept(("calendar-problems", folders), lambda: load(folders)[1])
+def problems(session, where) -> list[Finding]:
+    """The findings of the calendar files of ``where`` (the gate reports them), in the run's language."""
+    files = files_of(session, where)
+    lang = getattr(session, "lang", "zh")
+    return session.kept(("calendar-problems", files, lang), lambda: load(files, lang)[1])
 
 
-def folders_of(path: str | Path) -> tuple[str, ...]:
-    """The calendar folders of the project ``path`` is in: ``calendars/`` beside its
-    loushi.toml, when there is one and the folder exists; none otherwise."""
-    settings = project.find(path)
-    if settings is None:
-        return ()
-    folder = settings.parent / FOLDER
-    return (str(folder),) if folder.is_dir() else ()
+def files_of(session, where) -> tuple[str, ...]:
+    """The calendar files of the project ``where`` is in (engine.discovery: the files of the
+    folders its loushi.toml names, else of ``calendars/`` beside it); none outside a project,
+    or when its loushi.toml cannot be read (the gate says why)."""
+    if isinstance(where, discovery.Found):
+        found = where
+    else:
+        try:
+            found = discovery.found(session, where)
+        except project.ProjectError:
+            return ()
+    return tuple(str(path) for path in found.calendars)
 
 
-def load(folders: tuple[str, ...]) -> tuple[Calendar, list[Finding]]:
-    """The calendar of the YAML files in ``folders`` (in name order), and their problems."""
+def load(files: tuple[str, ...], lang: str = "zh") -> tuple[Calendar, list[Finding]]:
+    """The calendar of the calendar ``files`` (in the order given), and their problems in ``lang``."""
     found: list[Finding] = []
     years: dict[int, Year] = {}
     declared: dict[int, tuple[str, int, int]] = {}
     days: dict[dt.date, tuple[bool, tuple[str, int, int]]] = {}
-    files = []
-    for folder in folders:
-        for path in sorted(Path(folder).glob("*.y*ml")):
-            if path.suffix not in (".yaml", ".yml"):
+    for name in files:
+        path = Path(name)
+        if path.suffix not in (".yaml", ".yml"):
+            found.append(_problem((str(path), 1, 1), lang, "calendar.suffix", name=path.name,
+                                  hint="calendar.suffix-hint"))
+            continue
+        document = load_file(path)
+        found.extend(document.findings)
+        if document.fatal or document.data is None:
+            continue
+        for entry in _read_file(document.data, found, lang):
+            year = entry[0].year
+            if year in declared:
+                found.append(_problem(entry[1], lang, "calendar.twice", year=year,
+                                      where=f"{declared[year][0]}:{declared[year][1]}"))
                 continue
-            files.append(str(path))
-            document = load_file(path)
-            found.extend(document.findings)
-            if document.fatal or document.data is None:
-                continue
-            for entry in _read_file(document.data, found):
-                year = entry[0].year
-                if year in declared:
-                    found.append(_problem(entry[1], "calendar.twice", year=year,
-                                          where=f"{declared[year][0]}:{declared[year][1]}"))
-                    continue
-                declared[year] = entry[1]
-                year_entry, places = entry[0], entry[2]
-                clash = False
-                for date, (working, where) in places.items():
-                    before = days.get(date)
-                    if before is not None and before[0] != working:
-                        found.append(_problem(where, "calendar.clash", date=date.isoformat(),
-                                              where=f"{before[1][0]}:{before[1][1]}"))
-                        clash = True
-                    days[date] = (working, where)
-                if not clash:
-                    years[year] = year_entry
+            declared[year] = entry[1]
+            year_entry, places = entry[0], entry[2]
+            clash = False
+            for date, (working, where) in places.items():
+                before = days.get(date)
+                if before is not None and before[0] != working:
+                    found.append(_problem(where, lang, "calendar.clash", date=date.isoformat(),
+                                          where=f"{before[1][0]}:{before[1][1]}"))
+                    clash = True
+                days[date] = (working, where)
+            if not clash:
+                years[year] = year_entry
     return Calendar(years, tuple(files)), sorted(found)
 
 
-def _read_file(data, found: list[Finding]) -> list[tuple[Year, tuple, dict]]:
+def _read_file(data, found: list[Finding], lang: str) -> list[tuple[Year, tuple, dict]]:
     if not isinstance(data, YMap) or not isinstance(data.get("years"), YSeq):
-        found.append(_problem(locate(data, ()), "calendar.shape"))
+        found.append(_problem(locate(data, ()), lang, "calendar.shape"))
         return []
     for key in data:
         if key not in _FILE_KEYS:
-            found.append(_problem(locate(data, (key,), key=True), "calendar.key", key=key, known="years"))
+            found.append(_problem(locate(data, (key,), key=True), lang, "calendar.key", key=key, known="years"))
     result = []
     for index, entry in enumerate(data["years"]):
         where = locate(data, ("years", index))
         if not isinstance(entry, YMap):
-            found.append(_problem(where, "calendar.entry"))
+            found.append(_problem(where, lang, "calendar.entry"))
             continue
-        read = _read_year(entry, found)
+        read = _read_year(entry, found, lang)
         if read is not None:
             result.append((read[0], where, read[1]))
     return result
 
 
-def _read_year(entry: YMap, found: list[Finding]):
+def _read_year(entry: YMap, found: list[Finding], lang: str):
     before = len(found)
     for key in entry:
         if key not in _YEAR_KEYS:
-            found.append(_problem(locate(entry, (key,), key=True), "calendar.key", key=key, known=", ".join(_YEAR_KEYS)))
+            found.append(_problem(locate(entry, (key,), key=True), lang, "calendar.key", key=key, known=", ".join(_YEAR_KEYS)))
     year = entry.get("year")
     if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
-        found.append(_problem(locate(entry, ("year",)) if "year" in entry else locate(entry, ()), "calendar.year",
+        found.append(_problem(locate(entry, ("year",)) if "year" in entry else locate(entry, ()), lang, "calendar.year",
                               value=year if year is not None else "", first=FIRST_YEAR, last=LAST_YEAR))
         return None
     off: dict[dt.date, str] = {}
     places: dict[dt.date, tuple[bool, tuple]] = {}
     holidays = entry.get("holidays", YSeq())
     if not isinstance(holidays, list):
-        found.append(_problem(locate(entry, ("holidays",)), "calendar.list", key="holidays"))
+        found.append(_problem(locate(entry, ("holidays",)), lang, "calendar.list", key="holidays"))
         holidays = []
     for index, item in enumerate(holidays):
         where = locate(entry, ("holidays", index))
         if isinstance(item, str):
             item = {"date": item}
         elif not isinstance(item, YMap):
-            found.append(_problem(where, "calendar.holiday"))
+            found.append(_problem(where, lang, "calendar.holiday"))
             continue
         else:
             for key in item:
                 if key not in _HOLIDAY_KEYS:
-                    found.append(_problem(locate(item, (key,), key=True), "calendar.key", key=key,
+                    found.append(_problem(locate(item, (key,), key=True), lang, "calendar.key", key=key,
                                           known=", ".join(_HOLIDAY_KEYS)))
         name = str(item.get("name") or "节假日")
         if "date" in item and ("from" in item or "to" in item) or "date" not in item and not ("from" in item and "to" in item):
-            found.append(_problem(where, "calendar.holiday"))
+            found.append(_problem(where, lang, "calendar.holiday"))
             continue
-        first = _date(item, "date" if "date" in item else "from", year, where, found)
-        last = _date(item, "date" if "date" in item else "to", year, where, found)
+        first = _date(item, "date" if "date" in item else "from", year, where, found, lang)
+        last = first if "date" in item else _date(item, "to", year, where, found, lang)
         if first is None or last is None:
             continue
         if last < first or (last - first).days >= _LONGEST:
-            found.append(_problem(where, "calendar.range", first=first.isoformat(), last=last.isoformat(), longest=_LONGEST))
+            found.append(_problem(where, lang, "calendar.range", first=first.isoformat(), last=last.isoformat(), longest=_LONGEST))
             continue
         day = first
         while day <= last:
@@ -323,15 +327,15 @@ def _read_year(entry: YMap, found: list[Finding]):
     worked = set()
     workdays = entry.get("workdays", YSeq())
     if not isinstance(workdays, list):
-        found.append(_problem(locate(entry, ("workdays",)), "calendar.list", key="workdays"))
+        found.append(_problem(locate(entry, ("workdays",)), lang, "calendar.list", key="workdays"))
         workdays = []
     for index, item in enumerate(workdays):
         where = locate(entry, ("workdays", index))
-        day = _date({"date": item}, "date", year, where, found)
+        day = _date({"date": item}, "date", year, where, found, lang)
         if day is None:
             continue
         if day in off:
-            found.append(_problem(where, "calendar.both", date=day.isoformat()))
+            found.append(_problem(where, lang, "calendar.both", date=day.isoformat()))
             continue
         worked.add(day)
         places[day] = (True, where)
@@ -341,7 +345,7 @@ def _read_year(entry: YMap, found: list[Finding]):
     return Year(year, USER, off, frozenset(worked), f"{source}:{entry.line}"), places
 
 
-def _date(item, key: str, year: int, where, found: list[Finding]) -> dt.date | None:
+def _date(item, key: str, year: int, where, found: list[Finding], lang: str) -> dt.date | None:
     value = item.get(key)
     place = locate(item, (key,)) if isinstance(item, YMap) else where
     try:
@@ -349,18 +353,19 @@ def _date(item, key: str, year: int, where, found: list[Finding]) -> dt.date | N
     except ValueError:
         day = None
     if day is None:
-        found.append(_problem(place, "calendar.date", value=value))
+        found.append(_problem(place, lang, "calendar.date", value=value))
         return None
     if not dt.date(year - 1, 12, 1) <= day <= dt.date(year, 12, 31):  # a notice may move a day of December before
-        found.append(_problem(place, "calendar.outside", date=day.isoformat(), year=year))
+        found.append(_problem(place, lang, "calendar.outside", date=day.isoformat(), year=year))
         return None
     return day
 
 
-def _problem(where: tuple[str, int, int], message_key: str, /, **values) -> Finding:
+def _problem(where: tuple[str, int, int], lang: str, message_key: str, /, hint: str = "calendar.hint",
+             **values) -> Finding:
     file, line, column = where
-    message = " / ".join(text(message_key, lang, **values) for lang in ("zh", "en"))
-    hint = " / ".join(text("calendar.hint", lang) for lang in ("zh", "en"))
+    message = text(message_key, lang, **values)
+    hint = text(hint, lang)
     return Finding(file, line, column, "error", RULE, message, "", "", hint)
 
 

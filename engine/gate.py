@@ -6,7 +6,7 @@ is one of two values:
 
 * :class:`Rejected`: the loader, the schema or the model found an error (YAML that cannot be
   read, a key the format does not know, an id used twice, a reference to nothing). These are
-  the checks listed in :data:`GATE_RULES`. They are not rules: a district cannot disable,
+  the checks listed in :data:`GATE_RULES` (engine/gate_rules.py). They are not rules: a district cannot disable,
   suppress or re-level them, and a ``rules:`` block that tries is itself an error
   (``not-a-rule``) at the line that names one. No command goes on from a rejected district.
 * :class:`District`: the frozen model and every finding (the gate's warnings and the rules'
@@ -22,33 +22,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from . import calendars, migrate
+from . import calendars, discovery, migrate
 from . import model as model_stage
 from . import rules as rule_stage
 from . import schema
 from .findings import Finding
+from .gate_rules import (FORMAT_RULE, GATE_RULES, LOADER_RULES, MODEL_RULES, NOT_A_RULE,  # noqa: F401
+                         SCHEMA_RULE)  # the gate's ids
 from .i18n import text
 from .load import YMap, locate
 from .load.sources import discover, read_district
+from .project import ProjectError
 from .rules import govmodels
-
-#: The checks of the gate, by the rule id their findings carry. They run before any rule, on
-#: every district, and a ``rules:`` block cannot switch them off.
-LOADER_RULES = frozenset((
-    "path-missing", "path-not-one-district",
-    "yaml-read", "yaml-empty", "yaml-encoding", "yaml-syntax", "yaml-depth", "yaml-key", "yaml-alias-bomb",
-    "yaml-documents", "yaml-merge-key", "yaml-duplicate-key", "yaml-control-character", "yaml-tag",
-    "include-missing", "include-outside", "include-self", "include-shape",
-))
-SCHEMA_RULE = "schema"
-#: The notice that a version-1 district was read by upgrading it in memory (engine.migrate).
-FORMAT_RULE = "format-v1"
-MODEL_RULES = frozenset(("duplicate-id", "reference", "kinds"))
-#: The project's calendar files (engine.calendars): a wrong one would count days wrongly.
-CALENDAR_RULES = frozenset((calendars.RULE,))
-#: A ``rules:`` block naming a gate check under disable, suppress, levels or options.
-NOT_A_RULE = "not-a-rule"
-GATE_RULES = LOADER_RULES | {SCHEMA_RULE, FORMAT_RULE, NOT_A_RULE} | MODEL_RULES | CALENDAR_RULES
 
 #: The sections of a ``rules:`` block that name rule ids, and where in each the id is written.
 _RULE_SECTIONS = ("disable", "suppress", "levels", "options")
@@ -103,6 +88,10 @@ def open_district(path: str | Path, session, *, rules: bool = True,
 
 
 def _open(main: Path, session, rules: bool, texts: Mapping[Path, str] | None = None) -> District | Rejected:
+    try:
+        found = discovery.found(session, main)  # the project's loushi.toml, read before anything it names
+    except ProjectError as exc:
+        return Rejected(str(main), (), (project_finding(exc),), fatal=True)
     source = read_district(main, texts)
     files = tuple(source.files)
     findings = list(source.findings)
@@ -111,15 +100,14 @@ def _open(main: Path, session, rules: bool, texts: Mapping[Path, str] | None = N
     if migrate.version(source.data) == 1:  # read by upgrading it, as `loushi migrate` would rewrite it
         findings.append(migrate.notice(source.data, source.path, migrate.upgrade(source.data, migrate.MemoryEdit())))
     findings.extend(schema.check(source.data, (source.path, source.line, source.col), session))
-    findings.extend(calendars.problems(session, source.path))
+    findings.extend(calendars.problems(session, found))  # the project's calendar files
     if _has_error(findings):
         return Rejected(source.path, files, tuple(sorted(findings)))
-    models_dir = getattr(session.options, "models_dir", None)
-    catalog, clashes = govmodels.catalog(models_dir, session)
-    model = model_stage.build(source, session, catalog, govmodels.models(models_dir, session))
+    catalog, clashes = govmodels.catalog(found, session)  # the project's models and the run's
+    model = model_stage.build(source, session, catalog, govmodels.models(found, session), calendars.of(session, found))
     findings.extend(clashes)
     findings.extend(model.problems)
-    findings.extend(overrides(model.data.get("rules")))
+    findings.extend(overrides(model.data.get("rules"), getattr(session.options, "lang", "en")))
     if _has_error(findings):
         return Rejected(source.path, files, tuple(sorted(findings)))
     summary: dict = {}
@@ -130,8 +118,9 @@ def _open(main: Path, session, rules: bool, texts: Mapping[Path, str] | None = N
     return District(source.path, files, model, tuple(sorted(findings)), summary)
 
 
-def overrides(block) -> list[Finding]:
-    """A ``not-a-rule`` error wherever a ``rules:`` block names a gate check (see the module)."""
+def overrides(block, lang: str = "en") -> list[Finding]:
+    """A ``not-a-rule`` error wherever a ``rules:`` block names a gate check (see the module),
+    worded in ``lang`` (the run's ``--lang``)."""
     if not isinstance(block, YMap):
         return []
     result = []
@@ -148,10 +137,17 @@ def overrides(block) -> list[Finding]:
         for where, rule, key in named:
             if rule in GATE_RULES:
                 file, line, col = locate(block, where, key=key)
-                message = " / ".join(text(f"gate.{section}", lang, rule=rule) for lang in ("zh", "en"))
-                hint = " / ".join(text("gate.hint", lang, rule=rule) for lang in ("zh", "en"))
+                message = text(f"gate.{section}", lang, rule=rule)
+                hint = text("gate.hint", lang, rule=rule)
                 result.append(Finding(file, line, col, "error", NOT_A_RULE, message, "", rule, hint))
     return sorted(result)
+
+
+def project_finding(exc: ProjectError) -> Finding:
+    """The finding of a loushi.toml that cannot be used, at its line, in both languages."""
+    message = " / ".join(exc.message(lang) for lang in ("zh", "en"))
+    hint = " / ".join(exc.hint(lang) for lang in ("zh", "en"))
+    return Finding(str(exc.file), exc.line, exc.column, "error", "project-config", message, "", "", hint)
 
 
 def stops(opened: District | Rejected, draft: bool = False) -> bool:

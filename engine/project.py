@@ -2,8 +2,18 @@
 
 ``find(start)`` walks up from ``start`` (a config's folder) to the root, as ruff and black
 find their settings, and returns the first ``loushi.toml``; ``load(start)`` reads it into a
-``Project``. Today it holds one table, ``[limits]``; other tables are added to ``SECTIONS``
-with the function that reads them.
+``Project``. Each key or table is read by its function in ``SECTIONS``.
+
+The folders of the project's own data, each a folder or a list of folders relative to the
+file (``engine/discovery.py`` says what is taken from them, and in which order)::
+
+    models = ["models", "../shared/models"]   # governance models (*.yaml)
+    rules = "rules"                            # rule packs (*.yaml), run on every district
+    templates = "templates"                    # templates replacing the shipped ones by name
+    calendars = "calendars"                    # calendars (working days, holidays)
+
+A kind not named uses the folder of that name beside the file, when there is one; a folder
+that is named must exist.
 
 The limits say how much of a spreadsheet loushi reads: they stop a hostile or broken file
 (a zip bomb, a sheet of a billion empty rows, a cell of a gigabyte) before it takes the
@@ -86,12 +96,24 @@ class ProjectError(Exception):
         return f"{self.file}:{self.line}:{self.column}: {self.message(lang)}\n    hint: {self.hint(lang)}"
 
 
+#: The folder settings of loushi.toml, each the name of the folder used when it is not set.
+FOLDER_KINDS = ("models", "rules", "templates", "calendars")
+
+
 @dataclass(frozen=True)
 class Project:
-    """The settings in effect: ``file`` is the loushi.toml they came from (None: the defaults)."""
+    """The settings in effect: ``file`` is the loushi.toml they came from (None: the defaults).
+    ``models``, ``rules``, ``templates`` and ``calendars`` are the project's folders of each
+    (absolute, in the order written; the default folder beside the file when it exists)."""
 
     file: Path | None = None
     limits: Limits = field(default_factory=Limits)
+    models: tuple[Path, ...] = ()
+    rules: tuple[Path, ...] = ()
+    templates: tuple[Path, ...] = ()
+    calendars: tuple[Path, ...] = ()
+    #: The kinds the file names (the others are the defaults).
+    named: frozenset = frozenset()
 
     @property
     def folder(self) -> Path | None:
@@ -134,9 +156,43 @@ def parse(file: Path) -> Project:
         if reader is None:
             line, column = _locate(content, (), key)
             raise ProjectError(file, line, column, "unknown-table", key=key,
-                               known=", ".join(f"[{name}]" for name in SECTIONS))
+                               known=", ".join(name if name in FOLDER_KINDS else f"[{name}]" for name in SECTIONS))
         project = reader(project, value, content)
-    return project
+    return _default_folders(project)
+
+
+def _default_folders(project: Project) -> Project:
+    """Each folder kind the file does not name: the folder of that name beside it, if any."""
+    base = project.file.parent.resolve()
+    chosen = {kind: (base / kind,) for kind in FOLDER_KINDS
+              if kind not in project.named and (base / kind).is_dir()}
+    return replace(project, **chosen)
+
+
+def _folders(kind: str) -> Callable[[Project, object, str], Project]:
+    """The reader of a folder setting (``models = "models"`` or a list of folders)."""
+
+    def read(project: Project, value, content: str) -> Project:
+        file = project.file
+        line, column = _locate(content, (), kind)
+        names = [value] if isinstance(value, str) else value
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) and n.strip() for n in names):
+            raise ProjectError(file, line, column, "bad-folders", key=kind, value=_shown(value))
+        base = file.parent.resolve()
+        folders = []
+        for name in names:
+            folder = (base / name).resolve()
+            if not folder.is_dir():
+                raise ProjectError(file, line, column, "no-folder", key=kind, folder=name, path=str(folder))
+            if folder not in folders:
+                folders.append(folder)
+        return replace(project, named=project.named | {kind}, **{kind: tuple(folders)})
+
+    return read
+
+
+def _shown(value) -> str:
+    return repr(value) if not isinstance(value, dict) else "a table"
 
 
 def _limits(project: Project, value, content: str) -> Project:
@@ -158,7 +214,8 @@ def _limits(project: Project, value, content: str) -> Project:
 
 
 #: The tables of loushi.toml, each with the function that reads it into the Project.
-SECTIONS: dict[str, Callable[[Project, object, str], Project]] = {"limits": _limits}
+SECTIONS: dict[str, Callable[[Project, object, str], Project]] = {
+    **{kind: _folders(kind) for kind in FOLDER_KINDS}, "limits": _limits}
 
 
 def _locate(text: str, table: tuple[str, ...], key: str) -> tuple[int, int]:

@@ -18,6 +18,28 @@ PARTY_HEADERS = ("党组织编号", "党组织名称", "类别", "单建联建",
                  "正式党员数", "预备党员数")
 
 
+#: A district of one building (b-1, 甲楼) in one cluster grid: what the import tests import into.
+ONE_BUILDING = """\
+{comment}loushi: 2
+district:
+  id: {ident}
+  name: {name}
+zones:
+  - {{id: z-1, name: 东片}}
+grids:
+  - {{id: g-block, name: 东街区网格, level: block, zone: z-1}}
+  - {{id: g-c1, name: 一号楼群网格, level: cluster, parent: g-block, buildings: [b-1]}}
+buildings:
+  - {{id: b-1, name: 甲楼, zone: z-1}}
+"""
+
+
+def one_building(ident: str, name: str, comment: str = "") -> str:
+    """The text of :data:`ONE_BUILDING` for the district ``ident`` named ``name``, with
+    ``comment`` (whole lines) at its top."""
+    return ONE_BUILDING.format(ident=ident, name=name, comment=comment)
+
+
 def workbook(path: Path, sheets: dict[str, list[list]], title: str | None = None) -> Path:
     """Write ``sheets`` (name → rows, the first row the headers) as an .xlsx file."""
     from openpyxl import Workbook

@@ -16,8 +16,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ENGINE = ROOT / "engine"
-#: Function-level imports allowed in all of engine/ (issue #19: at most 20). Today there are none.
-MAX_FUNCTION_IMPORTS = 20
+#: Function-level imports allowed in all of engine/: none (issue #19 allows 20; the last one,
+#: engine.rules.stages importing the gate, went with engine/gate_rules.py).
+MAX_FUNCTION_IMPORTS = 0
 
 
 def _name(path: Path) -> str:
@@ -220,3 +221,107 @@ def test_a_package_never_hides_its_submodules():
                 hidden += [(name, alias.asname or alias.name) for alias in node.names
                            if (alias.asname or alias.name) in submodules]
     assert set(hidden) <= SHADOWING_ALLOWED, hidden
+
+
+# -- no process-wide state in modules -------------------------------------------------------------
+#: Decorators that keep a cache in the function, for the whole process.
+CACHE_DECORATORS = frozenset(("lru_cache", "cache", "cached"))
+#: Methods that change a container in place.
+MUTATORS = frozenset(("append", "add", "update", "setdefault", "pop", "popitem", "clear", "extend", "insert",
+                      "remove", "discard", "__setitem__", "appendleft", "move_to_end"))
+
+
+def _module_names(tree: ast.Module) -> set[str]:
+    """The names a module binds at its top (inside ``if``/``try`` at the top too)."""
+    names: set[str] = set()
+
+    def top(body):
+        for node in body:
+            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+            elif isinstance(node, (ast.If, ast.Try)):
+                top(node.body)
+                top(node.orelse)
+                for handler in getattr(node, "handlers", []):
+                    top(handler.body)
+                top(getattr(node, "finalbody", []))
+
+    top(tree.body)
+    return names
+
+
+def _own_names(function) -> set[str]:
+    """The names a function binds itself (its parameters and what it assigns)."""
+    args = function.args
+    names = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+    names |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+    if not isinstance(function, ast.Lambda):
+        names |= {n.id for n in ast.walk(function) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return names
+
+
+def module_state(tree: ast.Module) -> list[tuple[int, str]]:
+    """Where a module keeps state for the whole process: a caching decorator, a ``global``
+    statement, or a function that writes into (or calls a mutating method of) a container the
+    module binds at its top: the module-level cache dicts and lists issue #19 removed."""
+    module = _module_names(tree)
+    found = []
+    for function in ast.walk(tree):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        for decorator in getattr(function, "decorator_list", []):
+            called = decorator.func if isinstance(decorator, ast.Call) else decorator
+            name = called.attr if isinstance(called, ast.Attribute) else getattr(called, "id", "")
+            if name in CACHE_DECORATORS:
+                found.append((function.lineno, f"@{name}"))
+        declared = {name for n in ast.walk(function) if isinstance(n, ast.Global) for name in n.names}
+        found += [(n.lineno, f"global {', '.join(n.names)}") for n in ast.walk(function) if isinstance(n, ast.Global)]
+        state = (module - _own_names(function)) | declared
+        for node in ast.walk(function):
+            if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, (ast.Store, ast.Del)) \
+                    and isinstance(node.value, ast.Name) and node.value.id in state:
+                found.append((node.lineno, f"writes into {node.value.id}"))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS \
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id in state:
+                found.append((node.lineno, f"{node.func.value.id}.{node.func.attr}(…)"))
+    return sorted(set(found))
+
+
+def test_no_module_keeps_process_wide_state():
+    """Per-run state lives in the Session (engine/session.py) or is passed down: no module of
+    engine/ caches in a decorator, a ``global`` or a container it binds at its top."""
+    found = [f"{MODULES[name].relative_to(ROOT)}:{line}: {what}"
+             for name, tree in TREES.items() for line, what in module_state(tree)]
+    assert found == [], "\n".join(found)
+
+
+def test_the_state_finder_finds_module_caches():
+    source = '''
+import functools
+from functools import lru_cache
+_SEEN = {}
+_LIST: list = []
+COUNT = 0
+
+@lru_cache(maxsize=None)
+def a(x): return x
+
+@functools.cache
+def b(x): return x
+
+def c(key):
+    _SEEN[key] = 1
+    _LIST.append(key)
+
+def d():
+    global COUNT
+    COUNT += 1
+
+def clean(_SEEN):
+    _SEEN[1] = 2          # a parameter, not the module's dict
+    local = {}
+    local["x"] = 1
+'''
+    found = [what for _, what in module_state(ast.parse(source))]
+    assert found == ["@lru_cache", "@cache", "writes into _SEEN", "_LIST.append(…)", "global COUNT"]

@@ -43,9 +43,9 @@ def rendered(monkeypatch):
         made["documents"].append(context["title"])
         return real_render(env, name, context)
 
-    def spy_calendar(district, roster):
+    def spy_calendar(district, roster, *more):
         made["calendars"].append(roster.title)
-        return real_calendar(district, roster)
+        return real_calendar(district, roster, *more)
 
     monkeypatch.setattr(render, "render", spy_render)
     monkeypatch.setattr(ics, "calendar", spy_calendar)
@@ -333,7 +333,7 @@ def test_tree_carry_needs_every_file_intact(tmp_path):
 
 def test_cli_lists_the_files_in_chinese_and_stops_then_force_overwrites(tmp_path):
     out = tmp_path / "out"
-    runner = CliRunner(env={"LC_ALL": "zh_CN.UTF-8", "LC_MESSAGES": None, "LANG": None})
+    runner = CliRunner(env={"LOUSHI_LANG": None, "LC_ALL": "zh_CN.UTF-8", "LC_MESSAGES": None, "LANG": None})
     args = ["build", str(MINI), "-o", str(out), "-f", "md", "--start", "2025-01", "-q"]
     assert runner.invoke(cli, args).exit_code == exitcodes.OK
     (out / "index.md").write_text("改过", encoding="utf-8")

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import holidays
 import pytest
+from click.testing import CliRunner
 
 from engine import calendars
 from engine.calendars import ESTIMATE, OFFICIAL, USER, Calendar
+from engine.cli import cli
 from engine.gate import Rejected, open_district
 from engine.model import rotation_periods, rotation_turn, turn_number
 from engine.route import route
@@ -125,7 +127,7 @@ def test_no_loushi_toml_no_user_calendar(tmp_path):
     shutil.copy(MINI, config)
     (tmp_path / "calendars").mkdir()
     (tmp_path / "calendars" / "2027.yaml").write_text(CALENDAR_2027, encoding="utf-8")
-    assert calendars.folders_of(config) == () or calendars.folders_of(config)[0] != str(tmp_path / "calendars")
+    assert calendars.files_of(Session(), config) == ()  # no loushi.toml: not a project, no calendars
 
 
 @pytest.mark.parametrize("text, line, column, words", [
@@ -203,3 +205,87 @@ def test_a_weekly_rotation_whose_handovers_meet_gives_no_empty_period():
         while day <= end:
             assert turn_number(spec, day, Calendar()) == number
             day += dt.timedelta(days=1)
+
+
+# -- a project's calendar, in every command that counts days ----------------------------------
+SHUIGUOHU = HERE.parent / "configs" / "districts" / "shuiguohu"
+#: A branch the test adds to 水果湖 (its reports name committees only), so that its plan has
+#: monthly meetings.
+BRANCH = ("  - {id: sgh-po-t, name: 长城汇某企业党支部（示例）, kind: branch, buildings: [sgh-b-cch], "
+          "parent: sgh-po-cch, members: {full: 9}, placeholder: true}\n")
+#: CALENDAR_2027 with a local day off on Monday 1 March, a working day by any estimate.
+LOCAL_2027 = CALENDAR_2027.replace('      - "2027-04-05"\n', '      - "2027-04-05"\n      - {name: 地方安排, date: "2027-03-01"}\n')
+
+
+def shuiguohu(tmp_path: Path, calendar: str | None = LOCAL_2027) -> Path:
+    """水果湖's project folder with a branch, its calendar files in a folder its loushi.toml names."""
+    folder = tmp_path / "sgh"
+    shutil.copytree(SHUIGUOHU, folder)
+    main = folder / "district.yaml"
+    main.write_text(main.read_text(encoding="utf-8").replace("party_orgs:\n", "party_orgs:\n" + BRANCH, 1), encoding="utf-8")
+    if calendar is not None:
+        with (folder / "loushi.toml").open("a", encoding="utf-8") as settings:
+            settings.write('calendars = "日历"\n')
+        (folder / "日历").mkdir()
+        (folder / "日历" / "2027.yaml").write_text(calendar, encoding="utf-8")
+    return folder
+
+
+def ics_days(path: Path) -> list[dt.date]:
+    return [D(f"{line[-8:-4]}-{line[-4:-2]}-{line[-2:]}") for line in path.read_text(encoding="utf-8").splitlines()
+            if line.startswith("DTSTART;VALUE=DATE:")]
+
+
+def test_route_counts_on_the_calendar_the_projects_loushi_toml_names(tmp_path):
+    found = route(open_district(shuiguohu(tmp_path), Session()).model, "sgh-b-cch", "sgh-mt-enterprise",
+                  at("2027-02-01 10:00"))
+    assert found.estimated == ()
+    # 10 working days from Mon 1 Feb: 2–4 Feb, Sun 14 Feb, 15–19 Feb and Sat 20 Feb (worked by the notice)
+    assert found.steps[0].deadline == at("2027-02-20 17:30")
+    # then 5 more: 22–26 Feb
+    assert found.deadline == at("2027-02-26 17:30")
+    bare = route(open_district(shuiguohu(tmp_path / "bare", None), Session()).model, "sgh-b-cch",
+                 "sgh-mt-enterprise", at("2027-02-01 10:00"))
+    assert bare.estimated == (2027,) and bare.steps[0].deadline != found.steps[0].deadline
+
+
+def test_build_places_plans_and_rosters_on_the_projects_calendar(tmp_path):
+    project = shuiguohu(tmp_path)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(project), "-o", str(out), "--start", "2027-01", "--months", "3",
+                                      "-f", "md", "-f", "ics", "-f", "xlsx", "-q"])
+    assert result.exit_code == 0, result.output
+    cal = calendars.of(Session(), project)
+    plan = out / "组织生活计划" / "长城汇某企业党支部（示例）2027年度组织生活计划"
+    days = ics_days(plan.with_suffix(".ics"))
+    assert len(days) >= 24 and all(cal.is_working_day(day) for day in days)
+    assert D("2027-03-01") not in days and D("2027-02-11") not in days  # off by the project's calendar only
+    assert "按推算" not in plan.with_suffix(".md").read_text(encoding="utf-8")
+    assert (out / "组织生活计划.xlsx").is_file()
+    bare = tmp_path / "bare-out"
+    result = CliRunner().invoke(cli, ["build", str(shuiguohu(tmp_path / "bare", None)), "-o", str(bare),
+                                      "--start", "2027-01", "--months", "3", "-f", "md", "-q"])
+    assert "2027年放假安排尚未公布，按推算" in (bare / "组织生活计划" / plan.name).with_suffix(".md").read_text(encoding="utf-8")
+
+
+def test_a_roster_hands_over_on_the_projects_working_day(tmp_path):
+    config = project(tmp_path, LOCAL_2027)
+    model = open_district(config, Session()).model
+    spec = model.rotation_of("c-1-head")
+    assert turn_number(spec, D("2027-03-01"), model.calendar) == turn_number(spec, D("2027-02-26"), model.calendar)
+    assert turn_number(spec, D("2027-03-02"), model.calendar) == turn_number(spec, D("2027-03-01"), model.calendar) + 1
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(config), "-o", str(out), "--start", "2027-02", "--months", "2",
+                                      "-f", "ics", "-q"])
+    assert result.exit_code == 0, result.output
+    roster, = (out / "轮值表").glob("*.ics")
+    assert D("2027-03-02") in ics_days(roster) and D("2027-03-01") not in ics_days(roster)
+
+
+def test_a_file_in_the_calendars_folder_that_is_not_yaml_is_said(tmp_path):
+    config = project(tmp_path)
+    (tmp_path / "calendars" / "2028.txt").write_text("2028\n", encoding="utf-8")
+    opened = open_district(config, Session())
+    assert isinstance(opened, Rejected)
+    problem, = opened.findings
+    assert problem.file.endswith("2028.txt") and problem.rule == calendars.RULE and "YAML" in problem.message

@@ -43,8 +43,7 @@ def sides(tmp_path) -> tuple[Path, Path, str]:
     chair = holder_of(jintie, "cf-01-lwh-chair")
     edit(jintie, f"{{id: cf-01-lwh-chair, role: chair, holder: {chair}}}",
          "{id: cf-01-lwh-chair, role: chair, holder: cf-p900}")
-    edit(jintie, "\npeople:\n", "\npeople:\n  - {id: cf-p900, name: 新任主任（示例）, affiliation: cf-01-u-pm1, "
-                                 "placeholder: true}\n")
+    edit(jintie, "\npeople:\n", "\npeople:\n  - {id: cf-p900, name: 王新任, affiliation: cf-01-u-pm1}\n")
     # a major business matter is first checked by the cluster's grid head, then goes to the sub-district
     edit(new / "district.yaml",
          "      - when: {severity: major}\n        steps:\n"
@@ -68,7 +67,7 @@ def test_changfeng_pull_request(sides):
             and c["change"] != "resolved"] == []
     found = [{k: v for k, v in c.items() if k != "text"} for c in changes if c["section"] != "findings"]
     assert found == [
-        {"section": "people", "kind": "people", "id": "cf-p900", "change": "added", "new": "新任主任（示例）"},
+        {"section": "people", "kind": "people", "id": "cf-p900", "change": "added", "new": "王新任"},
         {"section": "posts", "kind": "posts", "id": "cf-01-lwh-chair", "change": "reassigned", "field": "holder",
          "old": chair, "new": "cf-p900"},
         {"section": "grids", "kind": "buildings", "id": "cf-01-b10", "change": "moved", "field": "cluster",

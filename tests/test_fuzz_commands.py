@@ -27,7 +27,7 @@ from engine.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = [ROOT / "tests" / "data" / "mini.yaml",
-         *sorted(ROOT.glob("configs/districts/*.yaml")), ROOT / "configs" / "districts" / "changfeng" / "district.yaml"]
+         *sorted(ROOT.glob("configs/districts/*.yaml")), *sorted(ROOT.glob("configs/districts/*/district.yaml"))]
 EXAMPLES = int(os.environ.get("LOUSHI_FUZZ_COMMANDS", "6"))
 #: What issue #21 found: each replaces a token or a value.
 TRAPS = ["2023-02-30", "2023-02-29", "2024-04-31", "9999-12-31", "1899-12-31", "3.0", "1e1", "1e308", "1e999",

@@ -121,7 +121,7 @@ def test_the_unused_suppression_hint_says_why(tmp_path):
 def test_the_unused_suppression_hint_for_a_rule_that_does_not_run(tmp_path):
     off = {"rule": "person-posts", "target": "p-li", "reason": "x"}
     hints = _unused_hints(_suppressing(tmp_path, [off], extends=["party"]), lang="zh")
-    assert hints["the suppression of person-posts for p-li matches no finding"].startswith(
+    assert hints["对 p-li 的 person-posts 豁免没有对应任何问题"].startswith(
         "规则 person-posts 在本街道配置中不运行")
 
 

@@ -18,20 +18,9 @@ from engine import exitcodes
 from engine.cli import cli
 from engine.ledger.read import read
 from engine.project import Limits
+from ledger_build import one_building
 
-CONFIG = """\
-loushi: 2
-district:
-  id: hostile
-  name: 测试街道
-zones:
-  - {id: z-1, name: 东片}
-grids:
-  - {id: g-block, name: 东街区网格, level: block, zone: z-1}
-  - {id: g-c1, name: 一号楼群网格, level: cluster, parent: g-block, buildings: [b-1]}
-buildings:
-  - {id: b-1, name: 甲楼, zone: z-1}
-"""
+CONFIG = one_building("hostile", "测试街道")
 SHEET = "xl/worksheets/sheet1.xml"
 
 
@@ -396,3 +385,28 @@ def test_a_city_s_12345_export_of_a_million_rows_reads_within_the_default_limits
     sheets, problems = read(export)
     assert problems == []
     assert len(sheets[0].rows) == 1_000_001
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("LOUSHI_SCALE_TESTS"),
+                    reason="a million-row workbook (minutes, about a gigabyte of memory): set LOUSHI_SCALE_TESTS=1")
+def test_a_workbook_of_a_million_rows_reads_streamed_within_the_default_limits(tmp_path):
+    """openpyxl's read-only mode streams the sheet: its rows' values, not a million rows of cell
+    objects (normal mode needs gigabytes for this file)."""
+    from openpyxl import Workbook
+
+    export = tmp_path / "12345工单.xlsx"
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("工单")
+    sheet.append(["工单编号", "来电时间", "诉求类型", "所在楼宇", "诉求内容", "承办单位"])
+    for n in range(1_000_000):
+        sheet.append([f"GD{n:08d}", f"2025-03-{n % 28 + 1:02d} 09:{n % 60:02d}", "噪音扰民", f"楼{n % 9000}",
+                      f"楼内{n % 37}层夜间施工噪音，请求协调处理第{n}号", "街道城管科"])
+    book.save(export)
+    sheets, problems = read(export)
+    assert problems == []
+    [read_sheet] = sheets
+    assert len(read_sheet.rows) == 1_000_001
+    assert read_sheet.rows[-1] == (1_000_001, {1: "GD00999999", 2: "2025-03-08 09:39", 3: "噪音扰民", 4: "楼999",
+                                                5: "楼内0层夜间施工噪音，请求协调处理第999999号", 6: "街道城管科"})
+    assert read_sheet.merged == []

@@ -19,7 +19,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
 
 from engine.gate import District, open_district  # noqa: E402
 from engine.lsp import context  # noqa: E402
-from engine.session import Session  # noqa: E402
+from engine.session import Options, Session  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DISTRICT = ROOT / "configs" / "districts" / "changfeng"
@@ -207,7 +207,7 @@ async def test_completion_offers_keys_ids_and_rule_ids(client, folder):
 
 def catalog_rule_title(rule: str) -> str:
     from engine.rules import packs
-    return packs.catalog().rules[rule].summary.split("\n")[0]
+    return packs.catalog(lang="zh").rules[rule].summary.split("\n")[0]  # the server speaks Chinese
 
 
 def test_the_cursor_path_follows_indentation_in_a_half_typed_file():
@@ -279,10 +279,10 @@ async def test_a_suppression_is_offered_for_a_rule_finding_with_an_empty_reason_
     opened = open_district(target, Session(), texts={target.resolve(): text})
     assert any(f.rule == "schema" and "reason" in f.path for f in opened.findings), opened.findings
     filled = text.replace("  reason:\n", "  reason: 换届已在筹备\n", 1)
-    opened = open_district(target, Session(), texts={target.resolve(): filled})
+    opened = open_district(target, Session(Options(lang="zh")), texts={target.resolve(): filled})
     assert isinstance(opened, District)
-    said = finding.message.split("\n")[0]
-    before = open_district(target, Session(), texts={target.resolve(): "\n".join(target.read_text(encoding="utf-8").split("\n"))})
+    said = finding.message.split("\n")[0]  # the server speaks Chinese: so does the session compared
+    before = open_district(target, Session(Options(lang="zh")), texts={target.resolve(): "\n".join(target.read_text(encoding="utf-8").split("\n"))})
     assert any(f.rule == finding.code and f.message == said for f in before.findings)
     assert not any(f.rule == finding.code and f.message == said for f in opened.findings)
 

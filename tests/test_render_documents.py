@@ -30,6 +30,14 @@ def files():
     return {path: data.decode("utf-8") for path, data in result.items() if path.endswith((".md", ".ics"))}
 
 
+@pytest.fixture(scope="module")
+def traced():
+    """The traced copy (``build --trace``): 来源 columns and the clauses' sources."""
+    model = prepare(MINI).model
+    result, _ = render_files(model, BuildOptions(formats=("md",), start=START, trace=True))
+    return {path: data.decode("utf-8") for path, data in result.items()}
+
+
 def doc(files, name: str) -> str:
     matches = [text for path, text in files.items() if path.endswith(f"/{name}.md") or path == f"{name}.md"]
     assert len(matches) == 1, name
@@ -57,8 +65,8 @@ def test_no_placeholder_or_blank_in_any_document(files):
         assert latin <= {"major", "yaml"}, (path, latin)   # 'major' is the config's own attribute value
 
 
-def test_charter_clauses_are_numbered_and_traced(files):
-    text = doc(files, "示范大厦楼委会章程")
+def test_charter_clauses_are_numbered_and_traced(traced):
+    text = doc(traced, "示范大厦楼委会章程")
     numbers = re.findall(r"^\*\*(第[一二三四五六七八九十]+条)\*\*", text, re.M)
     from engine.render.words import ordinal_clause
 
@@ -78,13 +86,35 @@ def test_charter_content(files):
     assert "须有三分之二以上成员到会" in text and "过半数同意" in text
     assert "按月轮流担任，自2024年1月1日起" in text
     assert "一般问题不出楼宇" in text
-    assert "楼宇就餐类事项（一般情形），由楼宇所属委员会楼长受理，3个工作日内办结" in text
+    assert "楼宇就餐类事项，由本会楼长受理，3个工作日内办结" in text   # one chain: no case named
+    assert "涉税诉求类事项（除严重程度为重大外的情形），由本会党建指导员受理" in text
+    # the charter block, chapter by chapter
+    chapters = re.findall(r"^## 第\S+章　(\S+)$", text, re.M)
+    assert chapters == ["总则", "组成和任期", "产生办法", "成员的权利和义务", "工作机制", "议事规则", "轮值",
+                        "事项办理和上报", "党的建设", "经费保障", "章程的修改", "附则"]
+    assert "本会成员每届任期三年" in text
+    assert "本会成员的产生办法：由成员单位推荐，经示范楼宇联合党支部审核后产生。" in text
+    assert "本会成员享有下列权利：（一）参加本会会议，参与议事和表决；（二）对本会工作提出意见和建议。" in text
+    assert "本会成员履行下列义务：（一）遵守本章程，执行本会决定；（二）按时参加本会会议。" in text
+    assert "本会会议每月召开一次，由楼长召集和主持。" in text
+    assert "本会工作经费来源：街道党建工作经费和成员单位自愿资助。" in text
+    assert "本章程的修改，由本会会议讨论，须经到会成员三分之二以上同意。" in text
+    assert "本章程于2024年1月1日经示范大厦楼委会第一次全体成员会议通过。" in text
+    assert "本章程自2024年1月1日起施行。" in text
+    assert "＿" not in text and "附：条款来源" not in text and "mini.yaml" not in text   # the filing copy
     assert "《中国共产党支部工作条例（试行）》第十一条" in text   # rule-derived clause cites the article
 
 
 def test_charter_without_meetings_or_rotation(files):
+    """What the config does not say is a visible blank, never an invented rule."""
     text = doc(files, "示范广场楼务会章程")
-    assert "议事规则由本会另行制定" in text
+    assert "本会会议每＿＿＿召开一次" in text and "须有＿＿＿成员到会" in text
+    assert "会议作出决定，须经到会成员＿＿＿同意" in text
+    assert "本会成员每届任期＿＿＿年" in text and "本会成员的产生办法：＿＿＿。" in text
+    assert "本会成员享有下列权利：＿＿＿。" in text and "本会成员履行下列义务：＿＿＿。" in text
+    assert "本会工作经费来源：＿＿＿。" in text and "须经到会成员＿＿＿同意。" in text
+    assert "本章程于＿＿＿＿年＿＿月＿＿日经＿＿＿通过。" in text and "本章程自＿＿＿＿年＿＿月＿＿日起施行。" in text
+    assert "另行制定" not in text and "根据工作需要" not in text
     assert "轮值" not in text.split("## 附")[0].replace("轮值东道主制", "")
     assert "“楼务会”" in text
 
@@ -129,9 +159,19 @@ def test_escalation_paths(files):
     assert "| 示范大厦一号楼、示范大厦二号楼 | 李四（示例）（轮值） |" in text
     assert "| 示范广场 | 未落实 |" in text
     tax = doc(files, "涉税诉求分流上报路径")
-    assert "## 一、严重程度为重大" in tax and "## 二、其他情形" in tax
+    assert "## 一、严重程度为重大" in tax and "## 二、除严重程度为重大外的情形" in tax
     assert "| 示范大厦一号楼、示范大厦二号楼 | 赵一（示例） |\n| 示范广场 | 未落实 |" in tax
+    assert "mini.yaml" not in tax and "来源" not in tax   # the filing copy
+
+
+def test_traced_copy_names_each_row_source(traced):
+    tax = doc(traced, "涉税诉求分流上报路径")
+    assert "| 步骤 | 层级 | 承办岗位 | 办理时限 | 办理内容 | 上报条件 | 来源 |" in tax
     assert f"mini.yaml:{line_of('limit: {hours: 48}')}" in tax
+    duties = doc(traced, "示范大厦楼委会岗位职责清单")
+    assert f"| mini.yaml:{line_of('id: c-1-party')} |" in duties
+    roster = doc(traced, "示范大厦楼委会轮值表")
+    assert re.search(r"^\| 第13期 \| .* \| mini\.yaml:\d+ \|$", roster, re.M)
 
 
 def test_index_links_every_document(files):

@@ -70,8 +70,9 @@ def test_html_is_self_contained_and_printable(files):
 def test_html_carries_the_document(files):
     parsed = page(files, CHARTER)
     text = "".join(parsed.text)
-    assert "第一章　总则" in text and "第一条" in text and "附：条款来源" in text
-    assert parsed.tags.count("h1") == 1 and "table" in parsed.tags
+    assert "第一章　总则" in text and "第一条" in text and "附：条款来源" not in text   # the filing copy
+    assert parsed.tags.count("h1") == 1
+    assert "table" in page(files, "职责清单/示范大厦楼委会岗位职责清单").tags
 
 
 def test_html_flow_chart_is_css_boxes(files):
@@ -145,3 +146,43 @@ def test_docx_links_point_at_docx(files):
     archive = zipfile.ZipFile(io.BytesIO(files["index.docx"]))
     rels = archive.read("word/_rels/document.xml.rels").decode()
     assert rels.count('TargetMode="External"') == 23 and ".md\"" not in rels
+
+
+def test_docx_columns_fit_their_content(files):
+    """序号 narrow, 主要职责 wide: widths follow the longest line, and fill the text width."""
+    from docx.shared import Mm
+
+    [table] = docx_of(files, "职责清单/示范大厦楼委会岗位职责清单").tables
+    widths = [column.width for column in table.columns]
+    assert abs(sum(widths) - Mm(210 - 28 - 26)) < Mm(0.5)
+    assert widths[0] == min(widths) and widths[4] == max(widths) and widths[4] > 3 * widths[0]
+    assert all(cell.width == column.width for column in table.columns for cell in column.cells)
+
+
+def test_docx_marks_placeholder_documents_in_the_header(files):
+    marked = docx_of(files, CHARTER).sections[0].header.paragraphs[0].text
+    assert marked == "示例"   # mini's people are （示例）
+
+
+def test_docx_of_a_document_without_placeholders_has_an_empty_header(tmp_path):
+    text = MINI.read_text(encoding="utf-8").replace("（示例）", "")
+    (tmp_path / "mini.yaml").write_text(text, encoding="utf-8")
+    result, _ = render_files(prepare(tmp_path / "mini.yaml").model,
+                             BuildOptions(formats=("docx",), start=dt.date(2025, 1, 1)))
+    import docx
+
+    document = docx.Document(io.BytesIO(result[f"{CHARTER}.docx"]))
+    assert document.sections[0].header.paragraphs[0].text == ""
+
+
+def test_docx_has_no_template_leftovers(files):
+    with zipfile.ZipFile(io.BytesIO(files[f"{CHARTER}.docx"])) as archive:
+        app = archive.read("docProps/app.xml").decode("utf-8")
+        names = archive.namelist()
+    assert "<Application>loushi</Application>" in app
+    assert "Macintosh" not in app and "Normal.dotm" not in app and "AppVersion" not in app
+    assert not [n for n in names if "thumbnail" in n or "customXml" in n or "stylesWithEffects" in n]
+    document = docx_of(files, CHARTER)
+    assert {s.name for s in document.styles} <= {
+        "Normal", "Default Paragraph Font", "Normal Table", "No List", "Table Grid", "Header", "Footer",
+        "Doc Title", "Doc Heading 1", "Doc Heading 2", "Table Text", "Flow Box", "Doc Strong", "Page Number"}

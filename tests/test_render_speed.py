@@ -31,16 +31,3 @@ def test_turns_by_holder_matches_a_scan_of_every_roster():
     assert seen == 12  # mini's one rotation: a turn a month
     assert builder.turns_by_holder(rosters) is builder.turns_by_holder(rosters)
     assert builder.turns_by_holder(list(rosters)) is not builder.turns_by_holder(rosters)
-
-
-def test_ics_fold_keeps_short_lines_and_folds_long_ones_at_75_octets():
-    from engine.render.writers.ics import fold
-
-    assert fold("SUMMARY:楼长轮值") == "SUMMARY:楼长轮值"
-    exact = "X" * 75
-    assert fold(exact) == exact
-    for line in ("DESCRIPTION:" + "楼宇党建" * 40, "A" * 200, "DESCRIPTION:" + "楼" * 21 + "x" * 10):
-        physical = fold(line).split("\r\n ")
-        assert "".join(physical) == line
-        assert len(physical[0].encode("utf-8")) <= 75
-        assert all(len(part.encode("utf-8")) <= 74 for part in physical[1:])

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from engine.render import markdown, words
-from engine.render.writers import ics
 from engine.render.environment import md_escape
 from engine.render.output import MAX_STEM, check_paths, OutputError, safe_name, unique_names
 
@@ -121,24 +120,6 @@ def test_flow_nodes_of_a_linear_chart():
     assert markdown.flow_nodes("graph LR\n  a --> b\n  c --> d\n") == []
 
 
-def test_ics_folding_keeps_characters_whole():
-    line = "SUMMARY:" + "楼长轮值" * 30
-    folded = ics.fold(line)
-    parts = folded.split("\r\n")
-    assert all(len(p.encode()) <= 75 for p in parts)
-    assert all(p.startswith(" ") for p in parts[1:])
-    assert "".join(p[1:] if i else p for i, p in enumerate(parts)) == line
-
-
-def test_ics_escape():
-    assert ics.escape("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-
-
-def test_ics_uid_is_stable_and_distinct():
-    assert ics.uid("d", "r", 1) == ics.uid("d", "r", 1) != ics.uid("d", "r", 2)
-    assert ics.uid("d", "r", 1).endswith("@loushi")
-
-
 def test_window_end():
     from engine.render.context import Window
 
@@ -150,14 +131,17 @@ def test_window_end():
 @pytest.mark.parametrize("digests", [{}, {"a.md": ("ab" * 32, 3, "k1")},
                                      {'章程/引号"与\\反斜杠.md': ("cd" * 32, 10, None), "b.md": ("ef" * 32, 0, "0f" * 16)},
                                      {"tab\there.md": ("01" * 32, 1), "line\u2028sep\u00a0nbsp\U0001f600.md": ("23" * 32, 2),
-                                      "ctrl\x1f\x7f.md": ("45" * 32, 3)}])
+                                      "ctrl\x1f\x7f.md": ("45" * 32, 3)},
+                                     {"轮值表/甲.ics": ("67" * 32, 4, "k2", {"b@loushi": ("89" * 16, 2), "a\"@x": ("ab" * 16, 0)}),
+                                      "c.md": ("cd" * 32, 5, "k3", None)}])
 @pytest.mark.parametrize("build, documents", [(None, 0), ("9a" * 16, 12)])
 def test_manifest_is_the_json_of_its_entries(digests, build, documents):
     import json
 
     from engine.render.output import manifest
 
-    entries = [{"path": p, "sha256": s, "size": n, **({"key": k[0]} if k and k[0] else {})}
+    entries = [{"path": p, "sha256": s, "size": n, **({"key": k[0]} if k and k[0] else {}),
+                **({"events": {u: list(m) for u, m in sorted(k[1].items())}} if len(k) > 1 and k[1] else {})}
                for p, (s, n, *k) in sorted(digests.items())]
     expected = {"generator": "loushi", "manifest": 2, "build": build, "documents": documents, "files": entries}
     assert json.loads(manifest(digests, build, documents)) == expected

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import random
 from pathlib import Path
+from types import SimpleNamespace as Of
 
 import pytest
 from click.testing import CliRunner
 
+from engine.cells import FORMULA_START, csv_cell
 from engine.cli import cli
+from engine.route.io import RESULT_COLUMNS, results_csv
 
 HERE = Path(__file__).resolve().parent
 MINI = HERE / "data" / "mini.yaml"
@@ -171,3 +175,22 @@ def test_output_never_overwrites_by_surprise(tmp_path):
     assert out.read_text(encoding="utf-8") == "mine\n"
     assert CliRunner().invoke(cli, [*base, "-o", str(tmp_path / "out.txt")]).exit_code == 2
     assert CliRunner().invoke(cli, [*base, "-b", "b-1"]).exit_code == 2
+
+
+def test_a_csv_cell_a_spreadsheet_would_run_is_written_as_text():
+    """OWASP's CSV injection: text beginning with = + - @, a tab or a CR gets a leading ' (the
+    same characters the xlsx writer keeps as text cells); numbers loushi computes stay numbers."""
+    hostile = ['=HYPERLINK("http://example.invalid","点我")', "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"]
+    assert [csv_cell(text) for text in hostile] == ["'" + text for text in hostile]
+    assert csv_cell(7) == 7 and csv_cell("楼-1") == "楼-1" and csv_cell("") == ""
+    at = dt.datetime(2025, 3, 3, 9, 0)
+    handler = Of(post=hostile[0], holder=hostile[3])
+    found = Of(steps=[Of(handlers=[handler], deadline=at)], building=hostile[1], matter=hostile[2], at=at,
+               chain=hostile[4], deadline=at)
+    out = io.StringIO()
+    results_csv(Of(routes=[(Of(number=2), found)]), out)
+    rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
+    assert rows[0] == list(RESULT_COLUMNS) and len(rows) == 2
+    assert rows[1][0] == "2"  # the row number loushi counted, as it is
+    assert not [cell for cell in rows[1] if cell.startswith(FORMULA_START)]
+    assert rows[1][1] == "'+1" and rows[1][5] == "'" + hostile[0]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.route import route
+from engine.route import RouteError, route
 from engine.gate import open_district
 from engine.session import Session
 from engine.route.workdays import OfficeHours
@@ -17,14 +17,20 @@ SHIPPED = sorted(p.name for p in DISTRICTS.iterdir() if p.suffix == ".yaml" or p
 
 
 @pytest.mark.parametrize("name", SHIPPED)
-def test_every_matter_routes_from_every_building(name):
+def test_every_matter_routes_from_every_building_of_its_scope(name):
     model = open_district(DISTRICTS / name, Session()).model
     assert model is not None
     office = OfficeHours.parse(model.district.get("office_hours"))
     values = (model.data.get("attributes") or {}).get("severity", {}).get("values") or [None]
     at = dt.datetime(2025, 9, 30, 16, 45)  # the eve of the National Day week
+    routed = 0
     for building in model.entities["buildings"]:
         for matter in model.entities["matters"]:
+            if not model.matter_applies(matter, building):
+                with pytest.raises(RouteError, match="does not arise in building"):
+                    route(model, building, matter, at, {})
+                continue
+            routed += 1
             for severity in values:
                 found = route(model, building, matter, at, {"severity": severity} if severity else {})
                 start = at
@@ -35,3 +41,4 @@ def test_every_matter_routes_from_every_building(name):
                         assert step.deadline.time() == office.end
                         assert step.deadline.date() >= dt.date(2025, 10, 9) or step.deadline.date() < dt.date(2025, 10, 1)
                     start = step.deadline
+    assert routed >= len(model.entities["matters"])  # every matter arises somewhere

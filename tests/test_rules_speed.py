@@ -11,10 +11,14 @@ def test_governance_models_are_listed_once_per_check_run(monkeypatch):
     calls = []
     real = govmodels.models
     monkeypatch.setattr(govmodels, "models", lambda extra=None, session=None: calls.append(extra) or real(extra, session))
-    ctx = SimpleNamespace(extra=None, session=None)
-    found = [govmodels.of(ctx, {"model": "yizhang-liuyuan"}) for _ in range(50)]
-    assert calls == [None]
+    def ctx():
+        return SimpleNamespace(extra=None, session=None, model=SimpleNamespace(source=SimpleNamespace(path=None)))
+
+    run = ctx()
+    found = [govmodels.of(run, {"model": "yizhang-liuyuan"}) for _ in range(50)]
+    assert len(calls) == 1
     assert all(spec is not None and spec["id"] == "yizhang-liuyuan" for spec in found)
-    assert govmodels.of(ctx, {"model": "no-such-model"}) is None
-    assert govmodels.of(SimpleNamespace(extra=None, session=None), {"model": "louwuhui"})["id"] == "louwuhui"
+    assert govmodels.of(run, {"model": "no-such-model"}) is None
+    assert len(calls) == 1
+    assert govmodels.of(ctx(), {"model": "louwuhui"})["id"] == "louwuhui"
     assert len(calls) == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -91,10 +92,13 @@ def test_a_vacancy(tmp_path):
 
 def test_cli_text_and_json():
     runner = CliRunner()
-    text = runner.invoke(cli, ["stats", str(MINI)])
+    text = runner.invoke(cli, ["--lang", "zh", "stats", str(MINI)])
     assert text.exit_code == 0
-    assert "楼宇网格长覆盖（本楼宇网格有网格长）: 1/3 = 33.3%" in text.output
+    assert "楼宇网格长覆盖（本楼宇网格有网格长）：1/3 = 33.3%" in text.output
     assert "8 人，21 个在岗岗位，人均 2.63，最多 5" in text.output  # 2.625 rounded half up
+    english = runner.invoke(cli, ["--lang", "en", "stats", str(MINI)]).output
+    assert "building grid head coverage (the building's own grid has a head): 1/3 = 33.3%" in english
+    assert "8 people, 21 filled posts, 2.63 per person, at most 5" in english
     data = runner.invoke(cli, ["stats", "--format", "json", str(MINI)])
     assert data.exit_code == 0 and json.loads(data.output)["coverage"]["committee"]["covered"] == 3
     assert data.output == runner.invoke(cli, ["stats", "--format", "json", str(MINI)]).output
@@ -103,3 +107,17 @@ def test_cli_text_and_json():
 def test_cli_reports_a_broken_config():
     result = CliRunner().invoke(cli, ["stats", str(HERE / "cases" / "negative" / "dangling-reference.yaml")])
     assert result.exit_code == 1 and "(reference)" in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_text_names_every_count_in_words_not_keys(lang):
+    """No raw key (grids_block, party_members_full) in the text: each count loushi makes has a
+    name in both languages; a figure the config declares keeps its own key and label."""
+    figures = stats.compute(open_district(MINI, Session()).model)
+    said = stats.render_text(figures, lang)
+    made = [row["key"] for row in figures["counts"] if row["modelled"] is not None]
+    assert [key for key in made if "_" in key] and [key for key in made if "_" in key and key in said] == []
+    if lang == "zh":
+        assert [key for key in made if re.search(rf"^  {re.escape(key)}\b", said, re.M)] == []
+    assert ("街区网格" if lang == "zh" else "block grids") in said
+    assert ("正式党员" if lang == "zh" else "party members (full)") in said

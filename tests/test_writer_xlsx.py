@@ -110,6 +110,21 @@ def test_a_district_without_rotations_has_no_roster_workbook(tmp_path):
     assert sorted(workbooks(prepare(config).model, OPTIONS)) == [DUTIES_FILE]
 
 
+def test_a_name_in_a_header_is_text_never_a_formula(tmp_path):
+    """The month overview's header names each rotation (from its committee's name): a name
+    beginning with = is a text cell there as in the rows (a property test found it a formula)."""
+    config = tmp_path / "hostile.yaml"
+    formula = '=HYPERLINK("http://example.invalid","点我")'
+    text = MINI.read_text(encoding="utf-8")
+    assert text.count("    name: 示范大厦楼委会\n") == 1
+    config.write_text(text.replace("    name: 示范大厦楼委会\n", f"    name: '{formula}'\n"), encoding="utf-8")
+    books = {name: load(data) for name, data in workbooks(prepare(config).model, OPTIONS).items()}
+    cells = [cell for book in books.values() for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    named = [cell for cell in cells if isinstance(cell.value, str) and cell.value.startswith("=")]
+    assert named and {cell.row for cell in named} >= {1}   # in a header, and it is there as written
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
+
+
 def test_build_format_xlsx(tmp_path):
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["build", str(MINI), "-o", str(out), "-f", "xlsx", "--start", "2025-01"])

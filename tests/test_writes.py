@@ -17,21 +17,9 @@ from click.testing import CliRunner
 from engine import exitcodes, writing
 from engine.cli import cli
 from engine.ledger.apply import ImportOptions, import_ledgers
+from ledger_build import one_building
 
-CONFIG = """\
-# 并发街道: written by hand; imports add units to it.
-loushi: 2
-district:
-  id: concurrent
-  name: 并发街道
-zones:
-  - {id: z-1, name: 东片}
-grids:
-  - {id: g-block, name: 东街区网格, level: block, zone: z-1}
-  - {id: g-c1, name: 一号楼群网格, level: cluster, parent: g-block, buildings: [b-1]}
-buildings:
-  - {id: b-1, name: 甲楼, zone: z-1}
-"""
+CONFIG = one_building("concurrent", "并发街道", "# 并发街道: written by hand; imports add units to it.\n")
 CHANGED = "配置在导入期间被修改，请重新运行"
 
 
@@ -163,6 +151,7 @@ def test_imports_at_the_same_time_all_land_or_say_they_did_not(tmp_path):
     config = _config(tmp_path)
     names = [f"并发单位{i}" for i in range(6)]
     env = dict(os.environ, LANG="zh_CN.UTF-8", LC_ALL="zh_CN.UTF-8")
+    env.pop("LOUSHI_LANG", None)  # the locale says Chinese (tests/conftest.py sets English)
     runs = [subprocess.Popen([sys.executable, "-c", "from engine.cli import run; run()", "import",
                               str(_ledger(tmp_path, name)), "--into", str(config), "--force"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)

@@ -4,7 +4,8 @@
     .venv/bin/python tools/docx_template.py --check    # exit 1 if the file is not what this makes
 
 The template is python-docx's own default document made into a GB/T 9704-2012 page (A4,
-margins 37/35/28/26 mm, body 3号仿宋 on a fixed 29 pt line, page numbers "— 1 —" at the foot)
+margins 37/35/28/26 mm, body 3号仿宋 on a fixed 29 pt line, page numbers "— 1 —" at the foot, an empty
+right-aligned header where a document showing placeholder names is marked 示例)
 with loushi's styles — 公文标题 ``Doc Title``, chapter and section headings ``Doc Heading 1``
 and ``Doc Heading 2``, ``Table Text``, ``Flow Box``, and the character styles ``Doc Strong``
 (bold text and table headers, 黑体) and ``Page Number`` — and nothing a document does not use:
@@ -44,10 +45,15 @@ BODY_SIZE, TITLE_SIZE, TABLE_SIZE, PAGE_NUMBER_SIZE = 16, 22, 12, 14
 LINE = 29
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 #: The styles a document names, by id (and those Word needs as defaults).
-KEEP = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "TableGrid", "Footer", "DocTitle",
+KEEP = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "TableGrid", "Header", "Footer", "DocTitle",
         "DocHeading1", "DocHeading2", "TableText", "FlowBox", "DocStrong", "PageNumber"}
 DROPPED = ("word/stylesWithEffects.xml", "docProps/thumbnail.jpeg", "customXml/")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+#: The extended properties: the application that made the file, nothing of the default document's.
+APP_XML = (b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+           b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+           b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+           b"<Application>loushi</Application><DocSecurity>0</DocSecurity></Properties>")
 
 
 def set_font(rpr, font, size: float | None = None) -> None:
@@ -138,6 +144,9 @@ def make() -> bytes:
     field.append(paragraph_element[-1])  # the run "1", inside the PAGE field
     paragraph_element.append(field)
     footer.add_run(" —", page_number)
+    header = section.header.paragraphs[0]  # empty; a document showing placeholder names puts 示例 here
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    header.paragraph_format.first_line_indent = Pt(0)
 
     compat = doc.settings.element.find(qn("w:compat"))
     for setting in compat.findall(qn("w:compatSetting")):
@@ -170,6 +179,8 @@ def _trimmed(data: bytes) -> bytes:
                 content = text.encode("utf-8")
             elif info.filename == "word/fontTable.xml":
                 content = _font_table(content)
+            elif info.filename == "docProps/app.xml":
+                content = APP_XML  # python-docx's default names a Mac Word 2010 and its Normal.dotm
             entry = zipfile.ZipInfo(info.filename, ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16

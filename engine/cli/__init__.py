@@ -7,9 +7,11 @@ Subcommands live one per module in this package and are imported only when run, 
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import functools
 import gc
+import inspect
 import json
 import os
 import sys
@@ -17,7 +19,7 @@ import sys
 import click
 
 from .. import __version__, exitcodes, i18n, lazy
-from ..session import Session
+from ..session import Options, Session
 
 report_stage = lazy.module("engine.report")
 sources = lazy.module("engine.load.sources")
@@ -29,7 +31,7 @@ pipeline = lazy.module("engine.pipeline")
 COMMANDS = {
     "validate": ("engine.cli.validate", "Check district configs: schema, references and rules."),
     "rules": ("engine.cli.rules", "List the rules, explain one, or write the rules reference."),
-    "build": ("engine.cli.build", "Build charters, duty lists, rosters and escalation paths (md, html, docx, ics)."),
+    "build": ("engine.cli.build", "Build charters, duty lists, rosters, escalation paths and org-life plans (md, html, docx, ics, xlsx)."),
     "schema": ("engine.cli.schema", "Print the JSON Schema of the district config format."),
     "completion": ("engine.cli.completion", "Print the shell completion script (bash, zsh, fish)."),
     "init": ("engine.cli.init", "Write a new district config for a governance model, commented, validating clean."),
@@ -38,14 +40,68 @@ COMMANDS = {
     "stats": ("engine.cli.stats", "Counts against declared figures, coverage, posts per person, vacancies."),
     "impact": ("engine.cli.impact", "What happens if a person or unit leaves: posts, committees, escalation."),
     "route": ("engine.cli.route", "Route a matter: handler per step, who holds it then, working-day deadlines; --batch for many."),
+    "orders": ("engine.cli.orders", "Judge a 12345 work-order export: overdue orders, 督办 due, response/on-time/satisfaction rates."),
     "lsp": ("engine.cli.lsp", "Run the language server for editors: findings as you type, completion, rename."),
     "migrate": ("engine.cli.migrate", "Rewrite a format-1 district config as format 2, in place, comments and layout kept."),
+    "models": ("engine.cli.models", "The governance models in effect (shipped, the project's, --models): list, explain one."),
     "import": ("engine.cli.import_", "Import Excel/CSV ledgers (buildings, units, people, party orgs) into a config."),
 }
 
 
+catalogs = lazy.module("engine.catalogs")
+help_words = lazy.module("engine.help_words")
+
+
+class Formatter(click.HelpFormatter):
+    """click's help formatter, writing the help texts in the run's language.
+
+    A help text is its own msgid (English, as the code says it) in the ``help`` catalog
+    (``engine/locale/zh/LC_MESSAGES/help.po``); the words click itself adds are in click's
+    domain (``messages.po``, see ``engine.catalogs.click_words``)."""
+
+    def __init__(self, lang: str, **kwargs):
+        super().__init__(**kwargs)
+        self.lang = lang
+
+    def said(self, text: str) -> str:
+        """``text`` in the formatter's language (as it is when no catalog has it)."""
+        if self.lang == "en" or not text:
+            return text
+        found = help_words.HELP[self.lang].gettext(text)
+        return found if found != text else help_words.CLICK[self.lang].gettext(text)
+
+    def write_text(self, text: str) -> None:
+        super().write_text(self.said(text))
+
+    def write_heading(self, heading: str) -> None:
+        if self.lang == "en":
+            super().write_heading(heading)
+        else:
+            self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+    def write_dl(self, rows, *args, **kwargs) -> None:
+        super().write_dl([(term, self._row(help_text)) for term, help_text in rows], *args, **kwargs)
+
+    def _row(self, help_text: str) -> str:
+        """An option's help, with the ``  [default: …]`` click may have added kept as it is."""
+        core, mark, extra = help_text.partition("  [")
+        if mark and extra.endswith("]"):
+            return f"{self.said(core)}{mark}{extra}" if core else f"{mark.strip()}{extra}"
+        return self.said(help_text)
+
+
+class Context(click.Context):
+    """A context whose help is written in the run's language."""
+
+    def make_formatter(self) -> click.HelpFormatter:
+        return Formatter(i18n.language((self.find_root().params or {}).get("lang")),
+                         width=self.terminal_width, max_width=self.max_content_width)
+
+
 class LazyGroup(click.Group):
     """A group whose subcommands are imported on first use."""
+
+    context_class = Context
 
     def list_commands(self, ctx):
         return sorted(COMMANDS)
@@ -53,24 +109,70 @@ class LazyGroup(click.Group):
     def get_command(self, ctx, name):
         if name not in COMMANDS:
             return None
-        return lazy.module(COMMANDS[name][0]).command
+        command = lazy.module(COMMANDS[name][0]).command
+        for each in _walk(command):
+            each.context_class = Context  # its help in the run's language too
+        return command
 
     def format_commands(self, ctx, formatter):
         rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
-        with formatter.section("Commands"):
+        with formatter.section(i18n.text("cli.commands", getattr(formatter, "lang", None))):
             formatter.write_dl(rows)
+
+    def main(self, args=None, *rest, **kwargs):
+        """Run with click's own words (usage, errors) in the language ``--lang`` (or the
+        environment) asks for."""
+        words = _asked_language(sys.argv[1:] if args is None else list(args))
+        with catalogs.click_words(words):
+            return super().main(args, *rest, **kwargs)
+
+
+def help_texts() -> list[str]:
+    """Every text a help page of loushi shows as written in its code (the msgids of the
+    ``help`` catalog): each command's one-liner, help, epilog and options' help."""
+    found = [COMMANDS[name][1] for name in sorted(COMMANDS)]
+    group = LazyGroup()
+    commands = [cli] + [each for name in sorted(COMMANDS) for each in _walk(group.get_command(None, name))]
+    for command in commands:
+        for said in (command.help, command.epilog):
+            if said:
+                found.append(inspect.cleandoc(said).partition("\f")[0])
+        for param in command.params:
+            if isinstance(param, click.Option) and param.help:
+                found.append(param.help)
+    return sorted(set(found))
+
+
+def _walk(command: click.Command):
+    """``command`` and, for a group, its subcommands, all the way down."""
+    yield command
+    for sub in getattr(command, "commands", {}).values():
+        yield from _walk(sub)
+
+
+def _asked_language(args: list[str]) -> str:
+    """The language the command line asks for, read before click parses it."""
+    for number, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and number + 1 < len(args):
+            return i18n.language(args[number + 1])
+        if arg.startswith("--lang="):
+            return i18n.language(arg.partition("=")[2])
+    return i18n.language()
 
 
 @click.group(cls=LazyGroup, epilog=exitcodes.HELP,
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="loushi", message="%(prog)s %(version)s")
-@click.option("--lang", type=click.Choice(("zh", "en")), default=None,
-              help="Language of loushi's own messages (default: zh when LC_ALL, LC_MESSAGES or LANG starts with zh).")
+@click.option("--lang", type=click.Choice(("zh", "en")), default=None, is_eager=True,
+              help="Language of loushi's words: zh (Chinese) or en (English). Default: LOUSHI_LANG, else the "
+                   "locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), else zh.")
 @click.pass_context
 def cli(ctx, lang):
     """loushi (楼事): validate sub-district building-governance configs, and build their
     charters, duty lists, rosters and escalation paths."""
-    ctx.obj = Session()  # the run's one session: every command takes it from here
+    ctx.obj = Session(Options(lang=lang))  # the run's one session: every command takes it from here
 
 
 def session(options=None):
@@ -85,6 +187,35 @@ def lang() -> str:
     """The language of loushi's own messages in this run (``--lang``, else the locale)."""
     ctx = click.get_current_context(silent=True)
     return i18n.language((ctx.find_root().params or {}).get("lang") if ctx is not None else None)
+
+
+def project_options(function):
+    """``--models DIR`` and ``--packs FILE`` (each repeatable): governance models and rule packs
+    added, for this run, to those of each district's project (its loushi.toml, see
+    ``engine/discovery.py``). The run's session carries them to every district it opens."""
+
+    @functools.wraps(function)
+    def wrapper(*args, models=(), packs=(), **kwargs):
+        ctx = click.get_current_context()
+        base = session()
+        options = base.options
+        ctx.obj = base.with_options(dataclasses.replace(
+            options, models=tuple(getattr(options, "models", ()) or ()) + tuple(models),
+            rule_packs=tuple(getattr(options, "rule_packs", ()) or ()) + tuple(packs)))
+        return function(*args, **kwargs)
+
+    wrapper = click.option("--packs", "packs", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                           help="A further rule pack (YAML) run on every district, beside the project's "
+                                "rules/ folder; repeatable.")(wrapper)
+    return click.option("--models", "models", multiple=True, type=click.Path(exists=True, file_okay=False),
+                        help="A further folder of governance models, beside the shipped ones and the "
+                             "project's models/ folder (loushi.toml); repeatable.")(wrapper)
+
+
+def with_options(**changes):
+    """The run's session with ``changes`` made to its options (the flags of a command)."""
+    base = session()
+    return base.with_options(dataclasses.replace(base.options, **changes))
 
 
 def draft_option(function):
@@ -135,7 +266,7 @@ _SYSTEM_ERRNOS = frozenset(getattr(errno, name, None)
 def stopped(report) -> int:
     """Print the findings that kept a command from its work (to stderr); return their exit code."""
     colour = color_wanted(None, sys.stderr)
-    click.echo(report_stage.REPORTERS["text"](report, color=colour), nl=False, err=True, color=colour)
+    click.echo(report_stage.REPORTERS["text"](report, color=colour, lang=lang()), nl=False, err=True, color=colour)
     return report.exit_code() or exitcodes.FINDINGS
 
 
@@ -180,13 +311,15 @@ def reads_stdin(function):
 
 def main(argv=None) -> int:
     """Run the CLI; turn a crash into an internal-error message instead of a traceback."""
+    lang = _asked_language(sys.argv[1:] if argv is None else list(argv))
     try:
         return cli.main(args=argv, prog_name="loushi", standalone_mode=False) or 0
     except click.exceptions.Abort:
-        click.echo("loushi: aborted", err=True)
+        click.echo(i18n.text("cli.aborted", lang), err=True)
         return exitcodes.UNUSABLE
     except click.ClickException as exc:
-        exc.show()
+        with catalogs.click_words(lang):  # "Error:", "Try … for help." in the run's language
+            exc.show()
         return exitcodes.UNUSABLE
     except click.exceptions.Exit as exc:
         return exc.exit_code
@@ -194,19 +327,17 @@ def main(argv=None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return exitcodes.UNUSABLE
     except KeyboardInterrupt:
-        click.echo("loushi: interrupted", err=True)
+        click.echo(i18n.text("cli.interrupted", lang), err=True)
         return 130
     except Exception as exc:  # a bug in loushi, not in the input
         if isinstance(exc, OSError) and exc.errno in _SYSTEM_ERRNOS:  # a full disk, a read-only file ...
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            click.echo(f"loushi: cannot write {exc.filename or 'the output'}: {exc.strerror}; "
-                       "free some space or write somewhere else", err=True)
+            click.echo(i18n.text("cli.system", lang, file=exc.filename or i18n.text("cli.the-output", lang),
+                                 reason=exc.strerror), err=True)
             return exitcodes.UNUSABLE
         if os.environ.get("LOUSHI_DEBUG"):
             raise
-        click.echo(f"loushi: internal error: {type(exc).__name__}: {exc}\n"
-                   "This is a bug in loushi; please report it with the command you ran "
-                   "(set LOUSHI_DEBUG=1 to see the traceback).", err=True)
+        click.echo(i18n.text("cli.internal", lang, error=f"{type(exc).__name__}: {exc}"), err=True)
         return exitcodes.INTERNAL
 
 

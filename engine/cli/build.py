@@ -1,5 +1,6 @@
-"""``loushi build PATH -o OUT``: generate a district's charters, duty lists, rosters and
-escalation paths (Markdown, HTML, Word; rosters also as iCalendar .ics) into an output folder."""
+"""``loushi build PATH -o OUT``: generate a district's charters, duty lists, rosters, escalation
+paths and organisational-life plans (Markdown, HTML, Word; rosters and plans also as iCalendar
+.ics) into an output folder."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import click
 from .. import exitcodes, lazy
 from ..i18n import text
 from ..resources import templates_dir
-from . import draft_option, reads_stdin, session
+from . import draft_option, project_options, reads_stdin, session
 from .baseline_options import lang
 
 render = lazy.module("engine.render")
@@ -52,16 +53,23 @@ def unknown_templates(folder) -> list[tuple[str, str | None]]:
 
 
 def _templates(ctx, param, value):
-    """``--templates DIR``, refused when a file in it would replace nothing (a misspelt name)."""
-    if value is None:
-        return None
-    unknown = unknown_templates(value)
-    if unknown:
-        language = lang()
-        lines = [text("templates.unknown-close" if close else "templates.unknown", language, name=name, close=close)
-                 for name, close in unknown]
-        raise click.BadParameter("\n".join(lines + [text("templates.known", language, folder=value)]))
-    return value
+    """``--templates DIR`` (repeatable), refused when a file in one would replace nothing (a
+    misspelt name)."""
+    for folder in value or ():
+        problem = templates_problem(folder, lang())
+        if problem:
+            raise click.BadParameter(problem)
+    return tuple(value or ()) or None
+
+
+def templates_problem(folder, language: str) -> str:
+    """What is wrong with a template folder (its files that replace no shipped template), or ""."""
+    unknown = unknown_templates(folder)
+    if not unknown:
+        return ""
+    lines = [text("templates.unknown-close" if close else "templates.unknown", language, name=name, close=close)
+             for name, close in unknown]
+    return "\n".join(lines + [text("templates.known", language, folder=folder)])
 
 
 @click.command("build", epilog=exitcodes.HELP)
@@ -70,12 +78,14 @@ def _templates(ctx, param, value):
               help="Output folder: created, or replaced as a whole by the new build (files you added are kept).")
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES), default=("all",),
               show_default=True,
-              help="Format: md, html, docx, ics (the rosters as calendars), xlsx (workbooks); all = the first "
+              help="Format: md, html, docx, ics (the rosters and org-life plans as calendars), xlsx (workbooks); all = the first "
                    "four. Repeat for several.")
-@click.option("--templates", type=click.Path(exists=True, file_okay=False), callback=_templates,
-              help="A folder of templates that replace the shipped ones of the same name (a file that "
-                   "replaces none is an error; files named _*.md are your own partials).")
-@click.option("--start", callback=_month, metavar="YYYY-MM", help="First month of the rosters (default: this month).")
+@click.option("--templates", multiple=True, type=click.Path(exists=True, file_okay=False), callback=_templates,
+              help="A folder of templates that replace the shipped ones of the same name, searched before "
+                   "the project's templates/ folder (a file that replaces none is an error; files named _*.md "
+                   "are your own partials); repeatable.")
+@click.option("--start", callback=_month, metavar="YYYY-MM", help="First month of the rosters; the org-life plans cover each year the months reach "
+              "(default: this month).")
 @click.option("--months", type=click.IntRange(1, 120), default=12, show_default=True,
               help="How many months the rosters cover.")
 @click.option("--force", is_flag=True,
@@ -84,13 +94,18 @@ def _templates(ctx, param, value):
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
               help="Processes rendering documents side by side (0: one per core for big builds; "
                    "1: one process). The files are the same whatever it is.")
+@click.option("--trace", is_flag=True,
+              help="The traced copy: tables with a 来源 column and charters with 附：条款来源, each naming the "
+                   "config line it comes from (default: the filing copy, without them).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@project_options
 @reads_stdin
 @draft_option
-def command(path, out, formats, templates, start, months, force, jobs, quiet, draft):
+def command(path, out, formats, templates, start, months, force, jobs, trace, quiet, draft):
     """Build the documents of the district at PATH (a file, or a folder with district.yaml)
     into OUT: charters (章程), duty lists (职责清单), rosters (轮值表, also .ics), escalation
-    paths (分流上报路径) and an index."""
+    paths (分流上报路径), each party organisation's plans of organisational life (年度组织生活计划,
+    also .ics) and an index."""
     try:
         workdays.check_months(start, months)
     except ValueError as exc:
@@ -98,7 +113,7 @@ def command(path, out, formats, templates, start, months, force, jobs, quiet, dr
     chosen = tuple(f for f in render.WRITERS if f in formats or ("all" in formats and f in render.ALL))
     bar = _Progress(enabled=not quiet)
     options = render.BuildOptions(chosen, templates, start, months, progress=bar.advance, total=bar.start,
-                                  force=force, draft=draft, jobs=jobs)
+                                  force=force, draft=draft, jobs=jobs, trace=trace)
     try:
         results = render.build_paths([path], out, options, session())
     finally:
@@ -147,17 +162,17 @@ def _report(results, quiet: bool) -> int:
             continue
         if result.findings:
             report = pipeline.Report([pipeline.DistrictResult(result.path, [result.path], result.findings, result.fatal)])
-            click.echo(report_stage.render_text(report), nl=False, err=True)
-            click.echo(f"loushi: {result.path}: not built: fix the errors above first", err=True)
+            click.echo(report_stage.render_text(report, lang=language), nl=False, err=True)
+            click.echo(text("build.not-built", language, path=result.path), err=True)
             code = max(code, exitcodes.UNUSABLE if result.fatal else exitcodes.FINDINGS)
         elif result.error:
-            click.echo(f"loushi: {result.path}: not built: {result.error}", err=True)
+            click.echo(text("build.failed", language, path=result.path, error=result.error), err=True)
             code = max(code, exitcodes.UNUSABLE)
         elif result.mark:  # a draft says so even when quiet
             click.echo(f"loushi: {result.out}: {result.mark}", err=True)
         if not quiet and not result.findings and not result.error:
             files = result.files
-            click.echo(f"{result.out}: {result.documents} documents; {len(files.written)} file(s) written, "
-                       f"{len(files.unchanged)} unchanged, {len(files.removed)} removed"
-                       + (f", {len(files.kept)} of yours kept" if files.kept else ""))
+            click.echo(text("build.done", language, out=result.out, documents=result.documents,
+                            written=len(files.written), unchanged=len(files.unchanged), removed=len(files.removed))
+                       + (text("build.kept", language, kept=len(files.kept)) if files.kept else ""))
     return code

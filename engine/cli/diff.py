@@ -9,8 +9,7 @@ import click
 from .. import exitcodes, lazy
 from ..i18n import language
 from ..report.diff import DIFF_REPORTERS
-from ..session import Options
-from . import session
+from . import project_options, with_options
 
 model_diff = lazy.module("engine.model.diff")
 
@@ -27,6 +26,7 @@ EPILOG = ("Exit codes: 0 compared (with --exit-code: nothing changed); 1 with --
 @click.option("--exit-code", is_flag=True, help="Exit 1 when something changed, as git diff --exit-code does.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="The date both sides' rules measure terms against (default: today).")
+@project_options
 @click.pass_context
 def command(ctx, paths, rev, fmt, exit_code, today):
     """Show what changed between two versions of district configs, in governance terms: people,
@@ -36,7 +36,8 @@ def command(ctx, paths, rev, fmt, exit_code, today):
         raise click.UsageError("give OLD and NEW (two files or two folders), or --git REV [PATH]")
     if rev is not None and len(paths) > 1:
         raise click.UsageError("with --git give at most one PATH")
-    options = session(Options(today=today.date() if today else dt.date.today()))
+    lang = language((ctx.find_root().params or {}).get("lang"))
+    options = with_options(today=today.date() if today else dt.date.today())
     try:
         report = (model_diff.diff_git(rev, paths[0] if paths else ".", options) if rev
                   else model_diff.diff(paths[0], paths[1], options))
@@ -44,6 +45,5 @@ def command(ctx, paths, rev, fmt, exit_code, today):
         error = click.ClickException(str(exc))
         error.exit_code = exitcodes.UNUSABLE
         raise error from None
-    lang = language((ctx.find_root().params or {}).get("lang"))
     click.echo(DIFF_REPORTERS[fmt](report, lang=lang), nl=False)
     return report.exit_code(exit_code)

@@ -11,7 +11,7 @@ from ..graph import FORMATS
 from ..graph.views import VIEWS
 from ..i18n import text
 from ..writing import write_output
-from . import answered, draft_option, reads_stdin, session
+from . import answered, draft_option, project_options, reads_stdin, session
 from .baseline_options import lang
 
 graph_make = lazy.module("engine.graph.make")
@@ -31,6 +31,7 @@ gate = lazy.module("engine.gate")
 @click.option("--building", metavar="ID", default=None, help="Only this building and what serves it.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file instead of standard output.")
+@project_options
 @reads_stdin
 @draft_option
 def command(path, fmt, view, matter, zone, building, output, draft):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import exitcodes, lazy
-from . import answered, draft_option, mark_line, reads_stdin, session
+from . import answered, draft_option, mark_line, project_options, reads_stdin, session
 
 impact = lazy.module("engine.model.impact")
 gate = lazy.module("engine.gate")
@@ -19,6 +19,7 @@ gate = lazy.module("engine.gate")
               help="The id of a unit that leaves (its affiliated people leave with it); repeatable.")
 @click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="Output format.")
+@project_options
 @reads_stdin
 @draft_option
 def command(path, people, units, fmt, draft):

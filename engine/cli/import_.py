@@ -6,7 +6,7 @@ import click
 
 from .. import exitcodes, lazy
 from ..i18n import language, text
-from . import session
+from . import project_options, session
 
 ledger_apply = lazy.module("engine.ledger.apply")
 
@@ -28,6 +28,7 @@ UNUSABLE_RULES = {"ledger-missing", "ledger-format", "ledger-unreadable", "ledge
 @click.option("--force", is_flag=True, help="Write the change to an existing config (else the diff is shown).")
 @click.option("--prune", is_flag=True,
               help="Remove entities of the imported kinds that the ledgers no longer list.")
+@project_options
 @click.pass_context
 def command(ctx, ledgers, into, mapping, dry_run, force, prune):
     """Import ledgers (.xlsx, .csv: 楼宇台账, 企业台账, 人员名册, 党组织台账) into the config

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from .. import exitcodes, lazy
-from . import answered, draft_option, mark_line, reads_stdin, session
+from . import answered, draft_option, mark_line, project_options, reads_stdin, session
 
 routing = lazy.module("engine.route")
 route_io = lazy.module("engine.route.io")
@@ -20,7 +20,8 @@ gate = lazy.module("engine.gate")
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
 
 
-def _time(ctx, param, value):
+def at_time(ctx, param, value):
+    """``--at``: the moment given, or now in China time (route and orders share it)."""
     if value is None:
         return dt.datetime.now(CHINA_TIME).replace(tzinfo=None, second=0, microsecond=0)
     try:
@@ -52,7 +53,7 @@ def _output(ctx, param, value):
 @click.argument("path", type=click.Path())
 @click.option("--building", "-b", default=None, help="The building the matter is raised in (id or exact name).")
 @click.option("--matter", "-m", default=None, help="The matter category (id or exact name).")
-@click.option("--at", callback=_time, metavar="'YYYY-MM-DD HH:MM'",
+@click.option("--at", callback=at_time, metavar="'YYYY-MM-DD HH:MM'",
               help="When the matter is raised, the district's local time (default: now, China time).")
 @click.option("--attr", "attributes", multiple=True, callback=_attributes, metavar="NAME=VALUE",
               help="A matter attribute that selects the chain, e.g. severity=major; repeat for several.")
@@ -63,6 +64,7 @@ def _output(ctx, param, value):
 @click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
 @click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="Output format.")
+@project_options
 @reads_stdin
 @draft_option
 def command(path, building, matter, at, attributes, batch_file, output, force, fmt, draft):
@@ -84,7 +86,7 @@ def command(path, building, matter, at, attributes, batch_file, output, force, f
         return code
     calendar = district.model.calendar
     if batch_file is not None:
-        return _batch(district, routing.batch_file(district.model, batch_file, calendar), output, fmt)
+        return _batch(district, routing.batch_file(district.model, batch_file, calendar, session()), output, fmt)
     try:
         found = routing.route(district.model, building, matter, at, attributes, calendar)
     except routing.RouteError as exc:

@@ -10,16 +10,27 @@ import click
 from .. import exitcodes, lazy
 from ..i18n import text
 from ..writing import write_output
-from . import baseline_options
+from . import baseline_options, session
 
 packs_stage = lazy.module("engine.rules.packs")
 rules_docs = lazy.module("engine.rules.docs")
 stages = lazy.module("engine.rules.stages")
 testing = lazy.module("engine.rules.testing")
+discovery = lazy.module("engine.discovery")
+project_stage = lazy.module("engine.project")
 
 
-def _catalog(packs):
-    cat = packs_stage.catalog(tuple(packs))
+def _catalog(packs, start=None):
+    """The shipped packs, the project's (the loushi.toml above ``start``, default the current
+    folder) and ``packs``; the project's file, when it cannot be used, stops the command."""
+    try:
+        found = discovery.found(session(), start)
+    except project_stage.ProjectError as exc:
+        error = click.ClickException(f"{exc.text(baseline_options.lang())}")
+        error.exit_code = exitcodes.UNUSABLE
+        raise error from None
+    own = tuple(str(p) for p in found.packs)
+    cat = packs_stage.catalog(tuple(dict.fromkeys(own + tuple(str(p) for p in packs))), session())
     for item in cat.findings:
         click.echo(f"{item.where}: [error] {item.message} ({item.rule})", err=True)
     return cat
@@ -88,7 +99,8 @@ def test_packs(paths, project, fmt, verbose):
         base = Path(project) if Path(project).is_dir() else Path(project).parent
         config = Path(project) if Path(project).is_file() else None
     try:
-        files = testing.pack_files(tuple(paths), base, config)
+        project_packs = _project_packs(base or Path.cwd())
+        files = testing.pack_files(tuple(paths), base, config, project_packs)
     except testing.NoPacks as exc:
         error = click.ClickException(text("rtest.no-packs", lang, path=str(exc)))
         error.exit_code = exitcodes.UNUSABLE
@@ -99,6 +111,17 @@ def test_packs(paths, project, fmt, verbose):
     else:
         click.echo(testing.RENDERERS[fmt](outcome, lang), nl=False)
     return exitcodes.OK if outcome.ok else exitcodes.FINDINGS
+
+
+def _project_packs(start: Path):
+    """The packs of the project ``start`` belongs to, when it has a loushi.toml (None: it has none)."""
+    try:
+        found = discovery.found(session(), start)
+    except project_stage.ProjectError as exc:
+        error = click.ClickException(exc.text(baseline_options.lang()))
+        error.exit_code = exitcodes.UNUSABLE
+        raise error from None
+    return found.packs if found.project.file is not None else None
 
 
 @command.command("docs")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import exitcodes, lazy
-from . import answered, draft_option, mark_line, reads_stdin, session
+from . import answered, draft_option, lang, mark_line, project_options, reads_stdin, session
 
 stats = lazy.module("engine.model.stats")
 gate = lazy.module("engine.gate")
@@ -15,6 +15,7 @@ gate = lazy.module("engine.gate")
 @click.argument("path", type=click.Path())
 @click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="Output format.")
+@project_options
 @reads_stdin
 @draft_option
 def command(path, fmt, draft):
@@ -24,6 +25,6 @@ def command(path, fmt, draft):
     if district is None:
         return code
     figures = stats.compute(district.model)
-    render = stats.render_json if fmt == "json" else stats.render_text
-    click.echo(mark_line(district, fmt, render(figures)), nl=False)
+    answer = stats.render_json(figures) if fmt == "json" else stats.render_text(figures, lang())
+    click.echo(mark_line(district, fmt, answer), nl=False)
     return exitcodes.OK

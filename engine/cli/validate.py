@@ -10,8 +10,7 @@ import click
 from .. import exitcodes, lazy
 from ..findings import LEVELS
 from ..report import REPORTERS
-from ..session import Options
-from . import baseline_options, color_wanted, reads_stdin, session
+from . import baseline_options, color_wanted, project_options, reads_stdin, with_options
 
 pipeline = lazy.module("engine.pipeline")
 
@@ -28,17 +27,13 @@ pipeline = lazy.module("engine.pipeline")
               help="Colour the levels (default: when writing to a terminal and NO_COLOR is not set).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
               help="Processes validating several districts side by side (0: one per core for big folders).")
-@click.option("--packs", "packs", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="A further rule pack (YAML) to run on every district; repeatable.")
-@click.option("--models", "models", type=click.Path(exists=True, file_okay=False),
-              help="A folder of further governance models (beside the shipped rules/models/).")
+@project_options
 @baseline_options.options
 @reads_stdin
-def command(paths, fmt, fail_on, today, color, jobs, packs, models, baseline_file, write_baseline, prune_baseline):
+def command(paths, fmt, fail_on, today, color, jobs, baseline_file, write_baseline, prune_baseline):
     """Check district configs (files, or folders searched for *.yaml) and print every finding
     as file:line:col: [level] message (rule)."""
-    options = session(Options(today=today.date() if today else dt.date.today(), rule_packs=tuple(packs),
-                              models_dir=models, lang=baseline_options.lang()))
+    options = with_options(today=today.date() if today else dt.date.today(), lang=baseline_options.lang())
     report = baseline_options.apply(pipeline.validate(paths, options, jobs), baseline_file, write_baseline,
                                     prune_baseline)
     render = REPORTERS[fmt]
@@ -47,6 +42,8 @@ def command(paths, fmt, fail_on, today, color, jobs, packs, models, baseline_fil
         click.echo(render(report, color=use_color, lang=baseline_options.lang()), nl=False, color=use_color)
     elif fmt == "junit":  # a failure only for what fails the run
         click.echo(render(report, fail_on=fail_on), nl=False)
+    elif fmt in ("json", "sarif"):  # the language the messages are in, named in the output
+        click.echo(render(report, lang=baseline_options.lang()), nl=False)
     else:
         click.echo(render(report), nl=False)
     return report.exit_code(fail_on)

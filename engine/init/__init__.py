@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
-from .. import lazy
+from .. import discovery, lazy
 from ..resources import models_dir
 from ..writing import rewrite
 
@@ -136,9 +136,11 @@ def _number(n: int) -> str:
     return (_DIGITS[tens - 1] if tens > 1 else "") + "十" + (_DIGITS[ones - 1] if ones else "")
 
 
-def scaffold(model_id: str, name: str | None = None, ident: str | None = None) -> str:
-    """The text of a commented district config for the governance model ``model_id``."""
-    known = models()
+def scaffold(model_id: str, name: str | None = None, ident: str | None = None,
+             known: dict[str, dict] | None = None) -> str:
+    """The text of a commented district config for the governance model ``model_id``, one of
+    ``known`` (by id, as ``engine.rules.govmodels`` reads them; None: the shipped ones)."""
+    known = models() if known is None else known
     if model_id not in known:
         raise InitError(f"no such governance model: '{model_id}' (known: {', '.join(sorted(known))})")
     ident = ident or "example"
@@ -450,10 +452,15 @@ def write(text: str, path: str | Path, force: bool = False) -> Path:
     return target
 
 
-def self_check(text: str, session) -> list:
+def self_check(text: str, session, found=None) -> list:
     """The error-level findings the gate and the rules find in a scaffold ``text`` (none: a
     scaffold validates clean by design, so any is a bug in it). Checked from a file of its
-    own in a temporary folder, exactly as ``loushi validate`` would check it."""
+    own in a temporary folder, exactly as ``loushi validate`` would check it, with the models
+    of ``found`` (``engine.discovery.Found``: the project it is written into; the project's own
+    rule packs may ask for what a scaffold cannot know, and are left to ``validate``)."""
+    if found is not None:
+        own = tuple(str(folder.path) for folder in found.models if folder.origin != discovery.SHIPPED)
+        session = session.with_options(replace(session.options, models=own, models_dir=None))
     with tempfile.TemporaryDirectory(prefix="loushi-init-") as folder:
         path = Path(folder) / "district.yaml"
         path.write_text(text, encoding="utf-8")

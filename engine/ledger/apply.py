@@ -37,7 +37,6 @@ from ..project import Limits
 from ..load.sources import read_district
 from ..gate import open_district
 from ..project import ProjectError
-from ..project import load as load_project
 from ..session import Session
 from ..writing import LOCK_WAIT, Busy, CannotLock, ChangedMeanwhile, Held, hold
 from .convert import Entity, Known, convert
@@ -96,7 +95,7 @@ def import_ledgers(ledgers: list[str | Path], into: str | Path, options: ImportO
     if outcome.errors:
         return outcome
     target = Path(into)
-    limits = _limits(target, options, outcome)
+    limits = _limits(target, options, outcome, session)
     if limits is None:
         return outcome
     tables = _tables(ledgers, mapping, limits, options.lang, outcome)
@@ -168,13 +167,14 @@ def _unchanged(entities: dict[str, list[Entity]], known: Known) -> bool:
     return True
 
 
-def _limits(target: Path, options: ImportOptions, outcome: Outcome) -> Limits | None:
+def _limits(target: Path, options: ImportOptions, outcome: Outcome, session: Session) -> Limits | None:
     """The limits for reading the ledgers: the options', else those of the project the config
-    belongs to (its loushi.toml), else the defaults; None when loushi.toml cannot be used."""
+    belongs to (its loushi.toml, through the session), else the defaults; None when loushi.toml
+    cannot be used."""
     if options.limits is not None:
         return options.limits
     try:
-        return load_project(target.parent if str(target.parent) else Path(".")).limits
+        return session.project(target.parent if str(target.parent) else Path(".")).limits
     except ProjectError as exc:
         lang = _lang(options)
         outcome.problems.append(Problem(f"{exc.file}:{exc.line}:{exc.column}", "error", "project-config",

@@ -24,7 +24,8 @@ refuses, naming the file (and the sheet and cell where there is one):
 It also notes every formula cell that has no cached value (written by a tool that does not
 compute formulas): openpyxl would read it as empty, and a row would seem to lack its name.
 The reader marks those cells (``Uncomputed``) and the conversion reports the ones a ledger
-column uses.
+column uses. And it lists each sheet's merged cells, which openpyxl's read-only mode (the one
+the reader uses, so that a million rows fit in memory) does not give.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from xml.etree.ElementTree import iterparse as plain_iterparse
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse as defused_iterparse
-from openpyxl.utils.cell import column_index_from_string, get_column_letter
+from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
 from ..i18n import text
 from ..project import Limits
@@ -58,10 +59,12 @@ class Uncomputed:
 
 @dataclass
 class Scan:
-    """What the scan found that the reader needs: by sheet name, the (row, column) of each
-    formula cell without a cached value."""
+    """What the scan found that the reader needs, by sheet name: the (row, column) of each
+    formula cell without a cached value, and the merged ranges as (min_row, min_col, max_row,
+    max_col)."""
 
     uncomputed: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    merged: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -130,7 +133,8 @@ def _scan_archive(archive: zipfile.ZipFile, book: str, limits: Limits) -> Scan:
     scan = Scan()
     for name, member in sheets:
         if member in names:
-            scan.uncomputed[name] = _sheet(archive, member, f"{book}!{name}", budget, limits, long_strings)
+            scan.uncomputed[name], scan.merged[name] = _sheet(archive, member, f"{book}!{name}", budget, limits,
+                                                              long_strings)
     return scan
 
 
@@ -250,9 +254,10 @@ def _phonetic(si, t) -> bool:
 
 
 def _sheet(archive, member: str, label: str, budget: _Budget, limits: Limits,
-           long_strings: dict[int, int]) -> list[tuple[int, int]]:
-    """Count one sheet's rows and cells against the limits; its uncomputed formula cells."""
-    uncomputed = []
+           long_strings: dict[int, int]) -> tuple[list[tuple[int, int]], list[tuple[int, int, int, int]]]:
+    """Count one sheet's rows and cells against the limits; its uncomputed formula cells and
+    its merged ranges."""
+    uncomputed, merged = [], []
     rows = cells = 0
     row_number = column = 0
     row_has_value = False
@@ -302,6 +307,13 @@ def _sheet(archive, member: str, label: str, budget: _Budget, limits: Limits,
                     raise Refusal(f"{label}!{get_column_letter(column)}{row_number}", "ledger-limit", "text",
                                   {"length": length, "limit": limits.text_length})
             element.clear()
+        elif name == "mergeCell":
+            try:
+                min_col, min_row, max_col, max_row = range_boundaries(element.get("ref") or "")
+            except (TypeError, ValueError):
+                raise Refusal(label, "ledger-unreadable", "bad-xml",
+                              {"member": member, "reason": f"merged range {element.get('ref')!r}"}) from None
+            merged.append((min_row, min_col, max_row or min_row, max_col or min_col))
         elif name == "row":
             if row_has_value:
                 rows += 1
@@ -309,7 +321,7 @@ def _sheet(archive, member: str, label: str, budget: _Budget, limits: Limits,
                     raise Refusal(label, "ledger-limit", "rows", {"limit": limits.rows})
             if sheet_data is not None:
                 sheet_data.clear()  # the rows read so far: memory stays flat however long the sheet
-    return uncomputed
+    return uncomputed, sorted(merged)
 
 
 def _length(kind, value, inline, long_strings: dict[int, int]) -> int:

@@ -1,10 +1,12 @@
 """Read ledgers: the sheets of an .xlsx workbook, or one .csv file, as rows of values that
 remember where they came from (``台账.xlsx!企业!F17``; a CSV file has no sheet: ``企业.csv!F17``).
 
-Workbooks are opened with openpyxl in normal (not read-only) mode, because only that mode
-lists merged cells, and a merged cell in a ledger's table hides values that the rows below
-it seem to have: merges at or below the header row are reported, title merges above it are
-not. CSV files are read as UTF-8 (with or without a byte-order mark); a file that is not
+Workbooks are opened with openpyxl in read-only mode, which streams each sheet: a million
+rows take the memory of their values, not of a million rows of cell objects (normal mode would
+need gigabytes). Read-only mode does not list merged cells, so ``guard.scan_xlsx`` collects
+them while it checks the sheet: a merged cell in a ledger's table hides values that the rows
+below it seem to have, so merges at or below the header row are reported, title merges above
+it are not. CSV files are read as UTF-8 (with or without a byte-order mark); a file that is not
 valid UTF-8 is decoded as GB18030 (which covers GBK and GB2312, what Excel in Chinese
 writes) with a warning saying so.
 
@@ -120,21 +122,34 @@ def read_xlsx(path: Path, book: str, limits: Limits | None = None,
         problems.append(Problem(book, "warning", "ledger-macros", text("ledger.macros", lang),
                                 text("ledger.macros-hint", lang)))
     try:
-        workbook = load_workbook(path, data_only=True)
+        sheets = _sheets(path, book, scan)
     except Exception as exc:  # the file passed the scan; whatever else openpyxl meets in it is the file's
         return [], [Problem(book, "error", "ledger-unreadable", f"cannot read the workbook: {type(exc).__name__}: {exc}",
                             "open it in Excel or LibreOffice and save it again as .xlsx")]
-    sheets = []
-    for ws in workbook.worksheets:
-        rows = []
-        for cells in ws.iter_rows():
-            values = {c.column: _clean(c.value) for c in cells if _clean(c.value) is not None}
-            if values:
-                rows.append((cells[0].row, values))
-        rows = _with_uncomputed(rows, scan.uncomputed.get(ws.title, []))
-        merged = sorted((r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges)
-        sheets.append(Sheet(book, ws.title, rows, merged))
     return sheets, problems
+
+
+def _sheets(path: Path, book: str, scan) -> list[Sheet]:
+    """Every sheet of the workbook at ``path``, streamed (openpyxl's read-only mode)."""
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheets = []
+        for ws in workbook.worksheets:
+            ws.reset_dimensions()  # a sheet's declared size may be wrong: read every row it has
+            rows = []
+            for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+                values = {}
+                for column, value in enumerate(cells, start=1):
+                    value = _clean(value)
+                    if value is not None:
+                        values[column] = value
+                if values:
+                    rows.append((number, values))
+            rows = _with_uncomputed(rows, scan.uncomputed.get(ws.title, []))
+            sheets.append(Sheet(book, ws.title, rows, scan.merged.get(ws.title, [])))
+        return sheets
+    finally:
+        workbook.close()
 
 
 def _with_uncomputed(rows: list[tuple[int, dict]], cells: list[tuple[int, int]]) -> list[tuple[int, dict]]:

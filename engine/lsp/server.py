@@ -30,6 +30,7 @@ from ..findings import Finding
 from ..gate import GATE_RULES, District, Rejected, open_district
 from ..i18n import text as say
 from ..load.sources import COLLECTIONS, DISTRICT_FILE
+from ..project import ProjectError
 from ..rules import docs as rules_docs
 from ..rules import govmodels
 from ..rules import packs as rule_packs
@@ -359,7 +360,7 @@ def _complete(ls: LoushiServer, params: lsp.CompletionParams) -> list[lsp.Comple
                                             detail=state.index.describe(ident)))
         return items
     if cursor.path and cursor.path[-1] == "model":
-        for ident, model in sorted(govmodels.models(ls.session.options.models_dir, ls.session).items()):
+        for ident, model in sorted(_models(ls, path).items()):
             items.append(lsp.CompletionItem(label=ident, kind=lsp.CompletionItemKind.Module,
                                             detail=str(model.get("name", ""))))
         return items
@@ -408,6 +409,16 @@ def _location(ls: LoushiServer, spot: Spot) -> lsp.Location:
     return lsp.Location(from_fs_path(str(path)) or "", span(lines, spot.line, spot.column, spot.ident))
 
 
+def _models(ls: LoushiServer, path: str) -> dict:
+    """The governance models of the project the file at ``path`` belongs to (its loushi.toml),
+    with the server's --models; the shipped ones and those while loushi.toml cannot be used
+    (the gate's finding on the file says why)."""
+    try:
+        return govmodels.of_district(path or Path.cwd(), ls.session)
+    except ProjectError:
+        return govmodels.models(None, ls.session)
+
+
 def _hover(ls: LoushiServer, uri: str, position: lsp.Position) -> lsp.Hover | None:
     spot, state = _spot(ls, uri, position)
     if spot is not None:
@@ -428,7 +439,7 @@ def _hover(ls: LoushiServer, uri: str, position: lsp.Position) -> lsp.Hover | No
     if word in stages.STAGES:
         body = stages.explain(stages.STAGES[word], ls.lang)
         return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, f"```text\n{body}```"), where)
-    model = govmodels.models(ls.session.options.models_dir, ls.session).get(word)
+    model = _models(ls, to_fs_path(uri) or "").get(word)
     if model is not None:
         return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, _model_text(word, model, ls.lang)), where)
     return None

@@ -16,7 +16,6 @@ import calendar
 import datetime as dt
 import difflib
 from dataclasses import dataclass
-from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
@@ -421,10 +420,8 @@ def period_index(start: dt.date, day: dt.date, period: str) -> int:
     return index
 
 
-@lru_cache(maxsize=65536)
 def period_start(start: dt.date, index: int, period: str) -> dt.date:
-    """The first day of period number ``index`` counted from ``start`` (remembered: a city's
-    rotations mostly start on the same few days)."""
+    """The first day of period number ``index`` counted from ``start``."""
     if period == "day":
         return start + dt.timedelta(days=index)
     if period == "week":
@@ -454,11 +451,12 @@ def shipped_kinds(session: Session) -> tuple[Catalog, list[Finding]]:
 
 
 def build(source: Source, session: Session | None = None, catalog: Catalog | None = None,
-          governance: Mapping[str, Any] | None = None) -> Model:
+          governance: Mapping[str, Any] | None = None, calendar: calendars.Calendar | None = None) -> Model:
     """Resolve a schema-valid district document into a :class:`Model` (its indexes computed
     here, once; nothing writes into the model after). ``catalog``: the kinds and model roles
     in effect before the district's own (the gate gives the shipped ones and the governance
-    models'); the shipped kinds when not given."""
+    models'); the shipped kinds when not given. ``calendar``: the working days of the
+    district's project (the gate gives them), found from the district's path when not given."""
     session = session or Session()
     model = Model(source)
     if governance is not None:
@@ -468,7 +466,7 @@ def build(source: Source, session: Session | None = None, catalog: Catalog | Non
         model.problems.extend(problems)
     model.kinds, clashes = catalog.merged(kinds_data.parse(model.data.get("kinds")))
     model.problems.extend(clashes)
-    model.calendar = calendars.of(session, source.path)
+    model.calendar = calendar if calendar is not None else calendars.of(session, source.path)
     model.party_kinds = session.kept("party-kinds", party_kinds)
     _collect(model)
     _check_kinds(model)

@@ -33,10 +33,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .. import exitcodes
+from .. import discovery, exitcodes
 from ..findings import Finding
 from ..gate import GATE_RULES, District, open_district
 from ..load.sources import COLLECTIONS, DISTRICT_FILE, YAML_SUFFIXES, discover
+from ..project import ProjectError
 from ..session import Session
 from ..rules.baseline import fingerprint
 
@@ -167,9 +168,10 @@ class _Side:
 
 # -- entry points ---------------------------------------------------------------------------
 def diff(old: str | Path, new: str | Path, options=None, *, old_display: Callable[[str], str] | None = None,
-         old_may_be_missing: bool = False) -> DiffReport:
+         old_may_be_missing: bool = False, old_options=None) -> DiffReport:
     """Compare the districts at ``old`` with those at ``new`` (two files, or two folders).
-    ``options``: the run's session, or the options both sides are validated with."""
+    ``options``: the run's session, or the options both sides are validated with
+    (``old_options``: the old side's, when they differ)."""
     options = options if isinstance(options, Session) else Session(options)
     old, new = Path(old), Path(new)
     problems = [_missing(p) for p in (old, new) if not p.exists() and not (p is old and old_may_be_missing)]
@@ -180,7 +182,7 @@ def diff(old: str | Path, new: str | Path, options=None, *, old_display: Callabl
     display = old_display or str
     olds, news = _districts(old, new.is_file()), _districts(new, new.is_file())
     labels = sorted(olds.keys() | news.keys())
-    results = [_compare(label, olds.get(label), news.get(label), options, display) for label in labels]
+    results = [_compare(label, olds.get(label), news.get(label), options, display, old_options) for label in labels]
     return DiffReport(results, [], display(str(old)), str(new))
 
 
@@ -189,12 +191,27 @@ def diff_git(rev: str, path: str | Path = ".", options=None) -> DiffReport:
     path = Path(path)
     if not path.exists():
         return DiffReport([], [_missing(path)], f"{rev}:{path}", str(path))
+    session = options if isinstance(options, Session) else Session(options)
     with checkout(rev, path) as (root, relative):
         prefix = str(root) + "/"
-        report = diff(root / relative if relative else root, path, options, old_may_be_missing=True,
-                      old_display=lambda text: text.replace(prefix, f"{rev}:"))
+        report = diff(root / relative if relative else root, path, session, old_may_be_missing=True,
+                      old_display=lambda text: text.replace(prefix, f"{rev}:"),
+                      old_options=_with_project(session, path))
     report.old_label = f"{rev}:{relative or '.'}"
     return report
+
+
+def _with_project(session: Session, path: Path) -> Session:
+    """The session of a side read from a temporary copy (``diff --git``), which has no
+    loushi.toml: the working tree's project's models and packs, given as the run's, so that
+    both sides are judged by the same models."""
+    try:
+        found = discovery.found(session, path)
+    except ProjectError:
+        return session  # the new side's gate says what is wrong with loushi.toml
+    own = tuple(str(folder.path) for folder in found.models if folder.origin != discovery.SHIPPED)
+    return session.with_options(replace(session.options, models=own, models_dir=None,
+                                        rule_packs=tuple(str(p) for p in found.packs)))
 
 
 @contextmanager
@@ -233,7 +250,7 @@ def _districts(root: Path, single: bool) -> dict[str, Path]:
     return {p.relative_to(root).as_posix(): p for p in found}
 
 
-def _compare(label: str, old: Path | None, new: Path | None, options, display) -> DistrictDiff:
+def _compare(label: str, old: Path | None, new: Path | None, options, display, old_options=None) -> DistrictDiff:
     result = DistrictDiff(label or (str(new) if new else display(str(old))),
                           display(str(old)) if old else None, str(new) if new else None)
     if old is not None and new is not None and _same_text(old, new):  # nothing to run the rules for
@@ -242,7 +259,7 @@ def _compare(label: str, old: Path | None, new: Path | None, options, display) -
         if same.model is None and not _empty(same):
             result.unbuilt, result.refused = ("old", "new"), _errors(same)
         return result
-    before = _side(old, options, display) if old else None
+    before = _side(old, old_options or options, display) if old else None
     after = _side(new, options, str) if new else None
     before, after = (None if side is not None and _empty(side) else side for side in (before, after))
     for side in (before, after):

@@ -120,7 +120,8 @@ def _filled(model, body: str, vacated: set) -> tuple[dict, dict]:
 
 # -- committees against their governance model ----------------------------------------------------
 def governance_models(extra: str | Path | None = None) -> dict[str, dict]:
-    """The governance models by id: the shipped ones (``rules/models/*.yaml``), then ``extra``'s.
+    """The governance models by id: the shipped ones (``rules/models/*.yaml``) and ``extra``'s
+    (a folder); a command takes the district's own with ``govmodels.of_district``.
 
     Read by the rule engine's loader, so impact and the *models* rule pack see the same models;
     a file that does not read as a model is left out (the rule pack reports it).

@@ -9,17 +9,14 @@ be checked by hand against the config: a rate is ``covered / total`` with both n
 
 from __future__ import annotations
 
+import functools
 import json
 from decimal import ROUND_HALF_UP, Decimal
 
+from .. import i18n
 
-#: Coverage measures of buildings: key → Chinese label.
-COVERAGE = {
-    "committee": "楼委会（楼务会、楼事会）覆盖",
-    "party_org": "党组织覆盖",
-    "grid_head_building": "楼宇网格长覆盖（本楼宇网格有网格长）",
-    "grid_head_any": "网格长覆盖（楼宇、楼群或街区网格有网格长）",
-}
+#: Coverage measures of buildings (their names: ``stats.coverage.KEY`` in the catalogs).
+COVERAGE = ("committee", "party_org", "grid_head_building", "grid_head_any")
 #: How many of the busiest people the text output lists.
 BUSIEST = 10
 
@@ -118,56 +115,77 @@ def render_json(stats: dict) -> str:
     return json.dumps(stats, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def render_text(stats: dict) -> str:
-    """The figures as a short report a consultant reads (Chinese headings)."""
-    lines = [f"{stats['district']['name']}（{stats['district']['id']}）", "", "数量（模型 / 申报）"]
+def render_text(stats: dict, lang: str | None = "zh") -> str:
+    """The figures as a short report a consultant reads, in ``lang`` (``None``: the environment's)."""
+    said = functools.partial(_said, lang)
+    lines = [said("stats.district", name=stats["district"]["name"], id=stats["district"]["id"]), "",
+             said("stats.counts")]
     for row in stats["counts"]:
         if not row["modelled"] and row["declared"] is None:
             continue
         declared = "—" if row["declared"] is None else _number(row["declared"])
         mark = ""
         if row.get("compared") and row["difference"]:
-            mark = f"  差 {'+' if row['difference'] > 0 else ''}{_number(row['difference'])}"
+            mark = said("stats.difference", difference=f"{'+' if row['difference'] > 0 else ''}"
+                                                       f"{_number(row['difference'])}")
         modelled = "—" if row["modelled"] is None else str(row["modelled"])
-        label = f"{row['key']}" + (f"（{row['label']}）" if row.get("label") else "")
-        lines.append(f"  {label}: {modelled} / {declared}{mark}")
-    lines += ["", "覆盖率（楼宇）"]
-    labels = {**COVERAGE, "unit_party_org": "单位党组织覆盖（单位）"}
+        lines.append(said("stats.count", label=count_label(row["key"], row.get("label"), lang), modelled=modelled,
+                          declared=declared) + mark)
+    lines += ["", said("stats.coverage")]
     for key, rate in stats["coverage"].items():
         percent = "—" if rate["rate"] is None else _fixed(rate["rate"] * 100, 1) + "%"
-        lines.append(f"  {labels[key]}: {rate['covered']}/{rate['total']} = {percent}")
+        lines.append(said("stats.rate", label=said(f"stats.coverage.{key}"), covered=rate["covered"],
+                          total=rate["total"], percent=percent))
         if rate["missing"]:
-            lines.append(f"    未覆盖: {_some(rate['missing'])}")
-    lines += _person_lines(stats["posts_per_person"]) + _vacancy_lines(stats["vacancies"])
+            lines.append(said("stats.uncovered", ids=_some(rate["missing"], lang)))
+    lines += _person_lines(stats["posts_per_person"], lang) + _vacancy_lines(stats["vacancies"], lang)
     return "\n".join(lines) + "\n"
 
 
-def _person_lines(data: dict) -> list[str]:
+def count_label(key: str, label: str | None, lang: str | None) -> str:
+    """What a count is called: loushi's name for the counts it makes (``grids_block`` is
+    "街区网格"), else the label the config declares the figure with, else its key as written."""
+    if i18n.has(f"stats.count.{key}"):
+        return _said(lang, f"stats.count.{key}")
+    level = key.removeprefix("grids_")
+    if key.startswith("grids_") and i18n.has(f"term.level.{level}"):
+        return _said(lang, "stats.count.grids-at", level=i18n.word("level", level, lang))
+    return f"{key}（{label}）" if label else key
+
+
+def _said(lang: str | None, key: str, /, **values) -> str:
+    return i18n.text(key, lang, **values)
+
+
+def _person_lines(data: dict, lang: str | None = "zh") -> list[str]:
+    said = functools.partial(_said, lang)
     mean = "—" if data["mean"] is None else _fixed(data["mean"], 2)
-    lines = ["", "人均岗位", f"  {data['people']} 人，{data['filled_posts']} 个在岗岗位，人均 {mean}，最多 {data['max']}"]
-    lines.append("  分布（岗位数: 人数）: " + ", ".join(f"{k}: {v}" for k, v in data["distribution"].items()))
+    lines = ["", said("stats.posts"), said("stats.posts-summary", people=data["people"], filled=data["filled_posts"],
+                                           mean=mean, max=data["max"])]
+    lines.append(said("stats.distribution", pairs=", ".join(f"{k}: {v}" for k, v in data["distribution"].items())))
     for row in data["by_person"][:BUSIEST]:
-        lines.append(f"    {row['name']}（{row['person']}）: {row['posts']}")
+        lines.append(said("stats.person", name=row["name"], person=row["person"], posts=row["posts"]))
     if len(data["by_person"]) > BUSIEST:
-        lines.append(f"    …另有 {len(data['by_person']) - BUSIEST} 人（--format json 列出全部）")
+        lines.append(said("stats.more-people", count=len(data["by_person"]) - BUSIEST))
     if data["without_post"]:
-        lines.append(f"  无岗位: {_some(data['without_post'])}")
+        lines.append(said("stats.without-post", ids=_some(data["without_post"], lang)))
     return lines
 
 
-def _vacancy_lines(data: dict) -> list[str]:
-    lines = ["", "空缺", f"  {data['vacant']}/{data['posts']} 个岗位空缺"]
+def _vacancy_lines(data: dict, lang: str | None = "zh") -> list[str]:
+    said = functools.partial(_said, lang)
+    lines = ["", said("stats.vacancies"), said("stats.vacant", vacant=data["vacant"], posts=data["posts"])]
     for body, posts in data["by_body"].items():
         lines.append(f"    {body}: {', '.join(posts)}")
     if data["grids_without_head"]:
-        lines.append(f"  无网格长的网格: {_some(data['grids_without_head'])}")
+        lines.append(said("stats.headless", ids=_some(data["grids_without_head"], lang)))
     return lines
 
 
-def _some(ids: list[str], shown: int = 12) -> str:
+def _some(ids: list[str], lang: str | None = "zh", shown: int = 12) -> str:
     """The first ``shown`` ids, and how many there are in all (the JSON output lists every one)."""
     text = ", ".join(ids[:shown])
-    return text if len(ids) <= shown else f"{text} …（共 {len(ids)} 个）"
+    return text if len(ids) <= shown else _said(lang, "stats.some", ids=text, count=len(ids))
 
 
 def _fixed(value: float, places: int) -> str:

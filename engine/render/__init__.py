@@ -20,12 +20,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from .. import discovery
 from ..gate import District, draft_mark, open_district
 from ..load.sources import discover, district_id, duplicate_districts
+from ..rules import govmodels
 from ..session import Session
 from .context import Window
 from .environment import RenderError
-from .environment import environment as template_environment  # engine.render.environment stays the module
+from .environment import template_folders
+from . import environment as templates
 from .markdown import parser
 from . import keys, plan, processes
 from .output import Conflict, OutputError, Tree, WriteResult, safe_name
@@ -40,7 +43,8 @@ class BuildOptions:
     """What a build takes besides the district: formats, template override, roster window."""
 
     formats: tuple[str, ...] = FORMATS
-    templates: str | Path | None = None
+    #: Template folders searched before the shipped one (one folder, or several in order).
+    templates: str | Path | tuple | None = None
     start: dt.date = field(default_factory=lambda: dt.date.today().replace(day=1))
     months: int = 12
     #: Called once with the number of documents, then once per document rendered.
@@ -55,6 +59,12 @@ class BuildOptions:
     #: Processes rendering documents side by side (``processes.workers_for``; 0: one per core
     #: for a big build). The files are the same whatever it is.
     jobs: int = 1
+    #: The governance models' names and summaries by id (``plan.governance_models``); None:
+    #: the shipped ones. ``build_paths`` sets them, and the templates, from the district's project.
+    models: dict | None = None
+    #: The traced copy (``--trace``): every table with its 来源 column, every charter with 附：条款来源;
+    #: without it, the filing copy an office prints as it is.
+    trace: bool = False
 
 
 @dataclass
@@ -103,13 +113,23 @@ def build_paths(paths, out: str | Path, options: BuildOptions, session: Session 
                                        fatal=opened.fatal))
             continue
         marked = replace(options, mark=draft_mark(opened)) if options.draft else options
-        results.append(build(opened.model, target, marked))
+        results.append(build(opened.model, target, for_project(marked, main, session), session))
     return results
 
 
-def build(model, out: str | Path, options: BuildOptions) -> BuildResult:
+def for_project(options: BuildOptions, path, session: Session) -> BuildOptions:
+    """``options`` with the governance models and template folders of the project the district
+    at ``path`` belongs to (``engine/discovery.py``): the options' own folders come first."""
+    found = discovery.found(session, path)
+    folders = (*template_folders(options.templates), *found.templates)
+    models = plan.governance_models(govmodels.models(found, session))
+    return replace(options, templates=tuple(dict.fromkeys(folders)) or None, models=models)
+
+
+def build(model, out: str | Path, options: BuildOptions, session: Session | None = None) -> BuildResult:
     """Render every document of ``model`` whose inputs changed since the build ``out`` holds,
-    and write them into ``out``, one at a time."""
+    and write them into ``out``, one at a time (templates from ``session``; a new session when
+    not given)."""
     result = BuildResult(model.source.path, Path(out), mark=options.mark)
     tree = Tree(Path(out), force=options.force)
     try:
@@ -119,7 +139,8 @@ def build(model, out: str | Path, options: BuildOptions) -> BuildResult:
             if tree.carry(whole):   # the same config, options and program: nothing to render
                 result.documents = tree.documents
             else:
-                result.documents = render_into(model, options, tree.put, tree.fresh, program)
+                result.documents = render_into(model, options, tree.put, tree.fresh, program, session,
+                                               tree.revisions)
                 tree.build, tree.documents = whole, result.documents
     except RenderError as exc:
         result.error = str(exc) + (f" [config {exc.origin}]" if exc.origin and exc.origin not in str(exc) else "")
@@ -131,28 +152,33 @@ def build(model, out: str | Path, options: BuildOptions) -> BuildResult:
     return result
 
 
-def render_files(model, options: BuildOptions) -> tuple[dict[str, bytes], int]:
+def render_files(model, options: BuildOptions, session: Session | None = None) -> tuple[dict[str, bytes], int]:
     """Every file of the build, by path relative to the output folder, and the document count."""
     files: dict[str, bytes] = {}
-    count = render_into(model, options, lambda path, data, key=None: files.__setitem__(path, data))
+    count = render_into(model, options, lambda path, data, key=None: files.__setitem__(path, data), session=session)
     return files, count
 
 
 def render_into(model, options: BuildOptions, put: Callable[..., None],
-                fresh: Callable[[str, str | None], bool] | None = None, program: str = "") -> int:
+                fresh: Callable[[str, str | None], bool] | None = None, program: str = "",
+                session: Session | None = None, revisions=None) -> int:
     """Plan the documents of ``model``, then hand each file every chosen writer makes of them
     to ``put(path, bytes, key)`` as soon as it is made, in plan order; returns the number of
     documents. With ``fresh``, a file for which ``fresh(path, key)`` says so is not made (a
     document none of whose files is due is not rendered); ``program`` is the key of what
     renders (``keys.program``). ``options.jobs`` processes render side by side (see
-    ``processes``); the files are the same, handed over in the same order."""
+    ``processes``); the files are the same, handed over in the same order. The templates
+    (compiled once) and the Markdown parser are the session's; a new session when not given.
+    ``revisions`` (``output.Revisions``) numbers the calendars' events from the build before."""
+    session = session or Session()
     window = Window(options.start, options.months)
-    docs = plan.plan(model, window)
+    docs = plan.plan(model, window, options.models)
     if options.total:
         options.total(len(docs))
     created = plan.config_date(model)
-    run = Run(template_environment(options.templates), model.id, created, window, parser(), options.templates,
-              options.mark)
+    run = Run(templates.kept(session, options.templates), model.id, created, window,
+              session.kept("markdown-parser", parser), options.templates,
+              options.mark, revisions, options.trace)
     writers = [(name, WRITERS[name].Writer(run)) for name in WRITERS if name in options.formats]
     digests = plan.Digests()  # one for the plan: each shared record is spelt once
 
@@ -166,11 +192,13 @@ def render_into(model, options: BuildOptions, put: Callable[..., None],
                                     created.isoformat(), model.id) for path, name in wanted.items()}
         return {path: name for path, name in wanted.items() if not fresh(path, made[path])}, made
 
-    def files(task: tuple[int, dict[str, str]]) -> list[tuple[str, bytes]]:
-        """The due files of one document, rendered."""
+    def files(task: tuple[int, dict[str, str]]) -> list[tuple[str, bytes, dict | None]]:
+        """The due files of one document, rendered, each with its calendar events' revisions
+        (made in a worker process, they travel back with the file)."""
         doc, wanted = docs[task[0]], task[1]
         page = Page(run, doc)
-        return [(path, data) for name, writer in writers if name in wanted.values()
+        return [(path, data, revisions.made.get(path) if revisions is not None else None)
+                for name, writer in writers if name in wanted.values()
                 for path, data in writer.document(doc, page) if path in wanted]
 
     decided = [due(doc) for doc in docs]
@@ -179,7 +207,9 @@ def render_into(model, options: BuildOptions, put: Callable[..., None],
     made = processes.in_order(workers, tasks, files) if workers > 1 else map(files, tasks)
     done = 0
     for index, _ in tasks:
-        for path, data in next(made):
+        for path, data, events in next(made):
+            if events is not None:
+                revisions.made[path] = events
             put(path, data, decided[index][1].get(path))
         if options.progress:
             options.progress(index + 1 - done)
@@ -193,5 +223,7 @@ def render_into(model, options: BuildOptions, put: Callable[..., None],
 
 
 def _digest(digest: str, options: BuildOptions) -> str:
-    """What a document's files are made from: its frozen value (``digest``), and a draft's mark if any."""
-    return f"{digest}\0{options.mark}" if options.mark else digest
+    """What a document's files are made from: its frozen value (``digest``), a draft's mark if
+    any, and whether it is the traced copy."""
+    more = f"\0{options.mark}" if options.mark else ""
+    return f"{digest}{more}\0trace" if options.trace else f"{digest}{more}"

@@ -149,6 +149,27 @@ class Builder:
         fields = {k: d[k] for k in ("name", "parent", "city") if d.get(k)}
         return Record(f"district {self.model.id}", self.trace.origin(d), id=self.model.id, **fields)
 
+    #: The totals an index states, by the key of ``district.declared``: the label and unit a
+    #: declared figure without its own label gets.
+    TOTALS = {"buildings": ("楼宇", "栋"), "committees": ("楼宇委员会", "个"), "party_orgs": ("党组织", "个"),
+              "grids_block": ("街区网格", "个"), "grids_cluster": ("楼群网格", "个"),
+              "grids_building": ("楼宇网格", "个"), "grids_micro": ("微网格", "个"), "matters": ("事项类别", "类")}
+
+    def declared_totals(self) -> list[Record]:
+        """The figures the district declares (``district.declared``) for the totals an index
+        states, each in its own words (label, unit): what the source says, where the config
+        may hold only part of it."""
+        declared = self.model.district.get("declared") or {}
+        result = []
+        for key, (label, unit) in self.TOTALS.items():
+            if key in declared:
+                entry = declared[key] if isinstance(declared[key], dict) else {"value": declared[key]}
+                value = entry["value"]
+                result.append(Record(f"declared {key}", self.trace.origin(declared, key), key=key,
+                                     label=entry.get("label", label), unit=entry.get("unit", unit),
+                                     value=int(value) if float(value).is_integer() else value))
+        return result
+
     def person(self, ident: str) -> Record:
         entity = self.model.entities["people"][ident]
         fields = {"name": entity["name"], "id": ident}
@@ -190,9 +211,10 @@ class Builder:
 
     def mechanism(self, ident: str) -> Record:
         entity = self.model.entities["mechanisms"][ident]
-        fields = {"name": entity["name"]}
+        fields = {"name": entity["name"], "named": words.named(entity["name"], "机制")}
         if entity.get("frequency"):
             fields["frequency"] = words.frequency(entity["frequency"])
+            fields["held"] = words.frequency(entity["frequency"], "开展")
         if entity.get("description"):
             fields["description"] = entity["description"]
         return Record(f"mechanism {ident}", self.trace.origin(entity), **fields)
@@ -254,7 +276,24 @@ class Builder:
                                      **{k: list(lists[k]) for k in ("needs", "services", "resources") if lists.get(k)})
         if entity.get("founded"):
             fields["founded"] = words.date(entity["founded"])
+        fields["charter"] = self.charter(entity)
         return fields
+
+    def charter(self, entity) -> Record:
+        """What the committee's ``charter:`` block says, in the charter's words; a field it
+        leaves out is not set (the template prints a blank, the rule charter-blanks warns)."""
+        spec = entity.get("charter") or {}
+        fields: dict[str, Any] = {k: spec[k] for k in ("formation", "funding", "adopted_by") if spec.get(k)}
+        fields.update({k: list(spec[k]) for k in ("member_rights", "member_duties") if spec.get(k)})
+        if spec.get("term_years"):
+            fields["term"] = f"{words.count(spec['term_years'])}年"
+        if spec.get("amendment"):
+            fields["amendment"] = words.DECISIONS[spec["amendment"]]
+        for key in ("adopted_on", "effective"):
+            if spec.get(key):
+                fields[key] = words.date(spec[key])
+        origin = self.trace.origin(entity, "charter") if spec else self.trace.origin(entity)
+        return Record(f"charter of {entity['id']}", origin, **fields)
 
     def unit(self, ident: str) -> Record:
         kind = self.model.kind_of.get(ident)
@@ -292,6 +331,7 @@ class Builder:
         fields = {}
         if meetings.get("frequency"):
             fields["frequency"] = words.frequency(meetings["frequency"])
+            fields["held"] = words.frequency(meetings["frequency"], "召开")
         if meetings.get("quorum"):
             fields["quorum"] = words.quorum(meetings["quorum"])
         if meetings.get("decision"):
@@ -319,7 +359,7 @@ class Builder:
             step = chain.steps[index]
             after = chain.steps[index + 1] if index + 1 < len(chain.steps) else None
             cache[key] = Record(f"handling of {matter['id']}", step.origin, matter=matter["name"],
-                                condition=chain.condition, step=step, **({"next": after} if after else {}))
+                                condition=chain.condition, conditional=chain.conditional, step=step, **({"next": after} if after else {}))
         return cache[key]
 
     # -- rotations ---------------------------------------------------------------------
@@ -387,23 +427,28 @@ class Builder:
         result = []
         for index, chain in enumerate(chains):
             steps = [self.step(s, n + 1) for n, s in enumerate(chain["steps"])]
-            fields = {"number": index + 1, "condition": self.condition(chain.get("when"), conditional),
+            others = [self.model.when_text(c["when"]) for c in chains if c.get("when")]
+            fields = {"number": index + 1, "conditional": conditional,
+                      "condition": self.condition(chain.get("when"), conditional, others),
                       "steps": steps, "flow": flow(steps), "matter_id": matter["id"]}
             if chain.get("note"):
                 fields["note"] = chain["note"]
             result.append(Record(f"chain {index + 1} of {matter['id']}", self.trace.origin(chain), **fields))
         return result
 
-    def condition(self, when, conditional: bool) -> str:
+    def condition(self, when, conditional: bool, others: list[str]) -> str:
+        """A chain's case: what its ``when:`` says; the chain without one, beside chains with
+        one, is every case but theirs (除严重程度为重大外的情形); alone, 一般情形."""
         if not when:
-            return "其他情形" if conditional else "一般情形"
+            return f"除{'；'.join(others)}外的情形" if conditional else "一般情形"
         return self.model.when_text(when)
 
     def step(self, step, number: int) -> Record:
         handler = step["handler"]
         fields = {"number": number, "ordinal": words.number(number), "level": words.STEP_LEVELS[step["level"]],
                   "handler": self.handler_label(handler, step["level"]), "body_id": handler["body"],
-                  "role": handler["role"], "level_id": step["level"], "limit": words.limit(step["limit"])}
+                  "role": handler["role"], "role_name": self.model.role_name(handler["role"]),
+                  "level_id": step["level"], "limit": words.limit(step["limit"])}
         fields.update({k: step[k] for k in ("action", "next_when", "note") if step.get(k)})
         return Record(f"step {number}", self.trace.origin(step), **fields)
 
@@ -411,12 +456,12 @@ class Builder:
         role = self.model.role_name(handler["role"])
         body = handler["body"]
         if body == "committee":
-            return f"楼宇所属委员会{role}"
+            return words.joined("楼宇所属委员会", role)
         if body == "party_org":
-            return f"楼宇所属党组织{role}"
+            return words.joined("楼宇所属党组织", role)
         if body == "grid":
-            return f"所在{words.GRID_LEVELS[level if level in ('cluster', 'block') else 'building']}{role}"
-        return f"{self.name(body)}{role}"
+            return words.joined(f"所在{words.GRID_LEVELS[level if level in ('cluster', 'block') else 'building']}", role)
+        return words.joined(self.name(body), role)
 
     def assignments(self, chain: Record) -> Record:
         """``chain`` with who handles each step, per building. A step with the same handlers in

@@ -22,9 +22,8 @@ import signal
 import sys
 import threading
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -142,7 +141,6 @@ def md_escape(value: Any) -> str:
     return _escaped(value if isinstance(value, str) else str(value))
 
 
-@lru_cache(maxsize=4096)  # a role's duties and a body's name are printed in thousands of documents
 def _escaped(text: str) -> str:
     if not text.isprintable():  # a line break would end a table row or a paragraph
         text = " ".join(text.splitlines())
@@ -165,12 +163,23 @@ def href(path: str, ext: str = ".md") -> str:
     return text
 
 
-def environment(override: str | Path | None = None) -> jinja2.Environment:
-    """The environment: search path (override → shipped), strict, every filter; sandboxed
-    whenever templates other than the shipped ones can be loaded (the sandbox costs a third of
-    the rendering time, so the shipped templates alone run without it)."""
+def template_folders(value) -> tuple[Path, ...]:
+    """The template folders searched before the shipped one, in order: ``value`` is None, one
+    folder, or several (``--templates`` first, then a project's, see ``engine/discovery.py``)."""
+    if not value:
+        return ()
+    items = [value] if isinstance(value, (str, Path)) else list(value)
+    return tuple(dict.fromkeys(Path(item) for item in items))
+
+
+def environment(override=None) -> jinja2.Environment:
+    """The environment: search path (``override``'s folders → shipped), strict, every filter;
+    sandboxed whenever templates other than the shipped ones can be loaded (the sandbox costs a
+    third of the rendering time, so the shipped templates alone run without it). A run takes it
+    from its session (:func:`kept`), which compiles each template once for the whole run."""
     shipped = str(templates_dir())
-    search = [str(override)] if override else []
+    search = [str(folder) for folder in template_folders(override)]
+    override = bool(search)
     loader = jinja2.ChoiceLoader([
         jinja2.PrefixLoader({"shipped": jinja2.FileSystemLoader(shipped)}),
         jinja2.FileSystemLoader([*search, shipped]),
@@ -179,14 +188,38 @@ def environment(override: str | Path | None = None) -> jinja2.Environment:
     env = kind(loader=loader, undefined=MissingValue, finalize=_finalize, autoescape=False, optimized=not override,
                keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                auto_reload=False)  # one build reads each template once (no stat per document)
-    env.filters.update({"md": md_escape, "cn_number": words.number, "cn_count": words.count, "matter": words.matter_label,
+    env.filters.update({"md": _remembering(md_escape), "cn_number": words.number, "cn_count": words.count, "matter": words.matter_label,
                         "sentence": words.sentence, "cn_date": words.date,
                         "item": words.item, "join_cn": lambda items: "、".join(str(i) for i in items),
                         "href": href})
+    env.globals.update({"blank": words.BLANK, "blank_date": words.BLANK_DATE})
     if override:
         env.filters["format"] = lambda value, *args, **kwargs: _percent(str(value), kwargs or args)
         env.filters.update({name: _bounded(name, env.filters[name]) for name in ("center", "indent", "truncate")})
     return env
+
+
+def kept(session, override=None) -> jinja2.Environment:
+    """The session's environment for the template folders ``override`` (see
+    :func:`template_folders`; None: the shipped templates only), made on first use; it keeps
+    every template it compiles."""
+    key = ("templates", tuple(str(folder.resolve()) for folder in template_folders(override)))
+    return session.kept(key, lambda: environment(override))
+
+
+def _remembering(escape: Callable[[Any], str]) -> Callable[[Any], str]:
+    """``escape`` remembering what it gave for each text, for one environment (a role's duties
+    and a body's name are printed in thousands of documents of one build)."""
+    seen: dict[str, str] = {}
+
+    def remembered(value: Any) -> str:
+        text = value if isinstance(value, str) else str(value)
+        found = seen.get(text)
+        if found is None:
+            found = seen[text] = escape(text)
+        return found
+
+    return remembered
 
 
 def render(env: jinja2.Environment, name: str, context: dict) -> str:

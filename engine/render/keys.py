@@ -31,6 +31,7 @@ import yaml
 from .. import __version__, lazy
 from ..resources import models_dir, templates_dir
 from .context import Tracer
+from .environment import template_folders
 
 # Asked only for the formats whose libraries are not imported already (docx, xlsx).
 metadata = lazy.module("importlib.metadata")
@@ -57,8 +58,11 @@ def program(options) -> str:
     digest.update("\n".join([f"loushi {__version__}", f"Python {sys.version}", *libraries]).encode())
     for folder in (Path(__file__).resolve().parent.parent, templates_dir(), models_dir()):
         _folder(digest, folder)
-    if options.templates:
-        _folder(digest, Path(options.templates))
+    for folder in template_folders(options.templates):
+        _folder(digest, Path(folder))
+    models = getattr(options, "models", None)
+    if models:  # the governance models in effect (a project's own are in no folder above)
+        digest.update(repr(sorted((k, sorted(v.items())) for k, v in models.items())).encode())
     return digest.hexdigest()
 
 
@@ -90,7 +94,7 @@ def whole(program_key: str, model, options) -> str | None:
     trace = Tracer(model)
     digest = _hasher()
     digest.update(f"{program_key}\n{sorted(options.formats)}\n{options.start.isoformat()}\n{options.months}\n"
-                  f"{getattr(options, 'mark', '')}\n".encode())
+                  f"{getattr(options, 'mark', '')}\n{getattr(options, 'trace', False)}\n".encode())
     for name in sorted({model.source.path, *model.source.files}):
         try:
             data = Path(name).read_bytes()

@@ -73,11 +73,34 @@ class Conflict(OutputError):
 
 
 class Entry(NamedTuple):
-    """A file of the manifest: its SHA-256, its size and its key (None: always made again)."""
+    """A file of the manifest: its SHA-256, its size and its key (None: always made again);
+    for a calendar, the revision of each of its events (see :class:`Revisions`)."""
 
     sha256: str
     size: int
     key: str | None = None
+    events: dict | None = None
+
+
+class Revisions:
+    """The SEQUENCE of every calendar event of a build (RFC 5545 §3.8.7.4), from the manifest
+    of the build before: an event (by UID, in whichever file it was) whose contents' digest is
+    the same keeps its number, a changed one takes the next, a new one starts at 0. What a
+    build gives is recorded by file for its manifest."""
+
+    def __init__(self, previous: dict[str, tuple[str, int]] | None = None):
+        self.previous = previous or {}
+        self.made: dict[str, dict[str, tuple[str, int]]] = {}
+
+    @classmethod
+    def of(cls, manifest: "Manifest") -> "Revisions":
+        return cls({uid: tuple(mark) for entry in manifest.files.values() for uid, mark in (entry.events or {}).items()})
+
+    def sequence(self, path: str, uid: str, digest: str) -> int:
+        before = self.previous.get(uid)
+        number = 0 if before is None else before[1] + (before[0] != digest)
+        self.made.setdefault(path, {})[uid] = (digest, number)
+        return number
 
 
 @dataclass
@@ -147,8 +170,14 @@ def manifest(digests: dict[str, tuple], build: str | None = None, documents: int
     is the JSON ``json.dumps(..., indent=2)`` writes, made an entry at a time and joined once as
     bytes: a city's build has 130,000 entries."""
     entries = []
-    for path, (sha, size, *key) in sorted(digests.items()):
-        tail = f',\n      "key": {_json_text(key[0])}' if key and key[0] is not None else ""
+    for path, (sha, size, *rest) in sorted(digests.items()):
+        key, events = (rest + [None, None])[:2]
+        tail = f',\n      "key": {_json_text(key)}' if key is not None else ""
+        if events:
+            marks = ",\n".join(f'        {_json_text(uid)}: [\n          "{digest_}",\n          {number}\n        ]'
+                                for uid, (digest_, number) in sorted(events.items()))
+            tail += f',\n      "events": {{\n{marks}\n      }}'
+
         entries.append(f'    {{\n      "path": {_json_text(path)},\n      "sha256": "{sha}",\n'
                        f'      "size": {size}{tail}\n    }}'.encode())
     files = b"[\n" + b",\n".join(entries) + b"\n  ]" if entries else b"[]"
@@ -221,7 +250,7 @@ def _parse_manifest(text: bytes, version: int | None = MANIFEST_VERSION) -> Mani
                     and (key is None or isinstance(key, str))):
                 raise TypeError(path)
             _check_path(path)
-            files[path] = Entry(sha, size, key)
+            files[path] = Entry(sha, size, key, _events(entry.get("events")))
         build, documents = data.get("build"), data.get("documents", 0)
         if not (build is None or isinstance(build, str)) or type(documents) is not int:
             raise TypeError(build)
@@ -251,6 +280,21 @@ def write_tree(files: dict[str, bytes], out: Path) -> WriteResult:
         for path in sorted(files):
             tree.put(path, files[path])
     return tree.result
+
+
+def _events(value) -> dict | None:
+    """A calendar's events as the manifest records them: UID → [digest, SEQUENCE]."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise TypeError(value)
+    events = {}
+    for uid, mark in value.items():
+        if not (isinstance(mark, list) and len(mark) == 2 and isinstance(mark[0], str)
+                and type(mark[1]) is int and mark[1] >= 0):
+            raise TypeError(uid)
+        events[uid] = (mark[0], mark[1])
+    return events
 
 
 class Tree:
@@ -285,6 +329,8 @@ class Tree:
         self._burst_bytes = 0
         self._conflicts: list[tuple[str, str]] = []
         self._lock = None
+        #: The calendars' event revisions, from the previous manifest, for this build's.
+        self.revisions = Revisions()
 
     def __enter__(self) -> "Tree":
         with _oserror(self.out):
@@ -296,6 +342,7 @@ class Tree:
                 found = read_manifest(self.out, self.force)
                 self.previous = found or Manifest()
                 self.result.manifest_problem = self.previous.problem
+                self.revisions = Revisions.of(self.previous)
                 self._current = existing_files(self.out) if found is not None else {}
             except BaseException:
                 self._release()
@@ -364,8 +411,9 @@ class Tree:
         """Write the files put since the last burst, in the order they were put."""
         burst, self._burst, self._burst_bytes = self._burst, [], 0
         entries = self._entries
+        made = self.revisions.made
         for path, data, key in burst:
-            entries[path] = (digest(data), len(data), key)
+            entries[path] = (digest(data), len(data), key, made.get(path))
             self._place(path, data)
 
     def _place(self, path: str, data: bytes) -> None:

@@ -22,12 +22,15 @@ from typing import Any, NamedTuple
 import yaml
 
 from ..resources import models_dir
+from . import words
 from .context import Builder, Origin, Record, Window
 from .output import unique_names
 
 #: Folders of the output, by document kind.
 FOLDERS = {"charter": "章程", "duties": "职责清单", "person": "个人职责清单", "roster": "轮值表",
            "escalation": "上报路径", "orglife": "组织生活计划"}
+#: What a placeholder's name says (the config marks names the source does not give so).
+PLACEHOLDER = words.PLACEHOLDER_MARK
 #: Bodies whose posts get a duty list, in this order.
 BODY_KINDS = ("committees", "party_orgs", "grids", "authorities", "groups")
 
@@ -60,14 +63,22 @@ class Document:
         record once."""
         return Digests().of(self)
 
+    @cached_property
+    def sample(self) -> bool:
+        """Whether the document shows a placeholder name (one ending （示例）): it is then
+        marked 示例 in every format, never printed as if the names were real."""
+        return _shows(dict(self.values), PLACEHOLDER, set())
+
 
 class Digests:
-    """Digests of the documents of one plan (``Document.digest`` for each, the same text).
+    """Digests of the documents of one plan (``Document.digest`` for each).
 
     The documents of a plan share records (a committee's posts, a rotation, the district): a
-    record or a sequence is spelt once and its spelling reused wherever it appears, by
-    identity. Identity is safe here because records are frozen and every one stays alive with
-    the plan (each spelt value is kept beside its spelling, so no address is reused).
+    record or a sequence is spelt once, and a digest of its spelling stands for it wherever it
+    appears, by identity (keeping the spellings themselves held every nested record's text
+    once per level: twice the build's memory at 1,000 buildings). Identity is safe here because
+    records are frozen and every one stays alive with the plan (each value is kept beside its
+    digest, so no address is reused).
     """
 
     def __init__(self):
@@ -90,7 +101,8 @@ class Digests:
             if known is None:
                 parts: list[str] = []
                 self._spell(value, parts)
-                known = self._spelt[id(value)] = (value, "\x1f".join(parts))
+                spelt = "\x1f".join(parts).encode("utf-8", "surrogatepass")
+                known = self._spelt[id(value)] = (value, "#" + hashlib.blake2b(spelt, digest_size=16).hexdigest())
             out.append(known[1])
         elif kind in _SCALARS or value is None:
             out.append(f"{kind.__name__}:{value!r}")
@@ -124,6 +136,22 @@ class Digests:
             out.append(f"{kind.__name__}:{value!r}")
         else:  # a value the plan does not make: refuse it rather than digest an address
             raise TypeError(f"a document holds a {kind.__name__}, which has no canonical form")
+
+
+def _shows(value: Any, mark: str, seen: set) -> bool:
+    """Whether a string among the records, sequences and mappings of ``value`` holds ``mark``
+    (a record or sequence shared by several places is looked at once)."""
+    if isinstance(value, str):
+        return mark in value
+    if value.__class__ is Record or isinstance(value, (list, tuple)):
+        if id(value) in seen:
+            return False
+        seen.add(id(value))
+        items = value.__dict__.values() if value.__class__ is Record else value
+        return any(_shows(item, mark, seen) for item in items)
+    if isinstance(value, Mapping):
+        return any(_shows(item, mark, seen) for item in value.values())
+    return False
 
 
 #: Classes spelt by their ``repr`` (the common ones, checked by identity before ``isinstance``).
@@ -210,18 +238,20 @@ def _index(builder: Builder, docs: list[Document], common: dict) -> Document:
         entries = [Link(d.title, d.path) for d in docs if d.kind == kind]
         if entries:
             groups.append(Record(f"group {kind}", origin, kind=kind, entries=entries))
-    values = {**common, "groups": groups, "counts": builder.model.counts()}
+    values = {**common, "groups": groups, "counts": builder.model.counts(), "declared": builder.declared_totals()}
     return Document("index", "index", f"{builder.model.name}楼宇治理文件目录", "index.md", MappingProxyType(values))
 
 
-def governance_models() -> dict[str, dict]:
-    """The shipped governance models' names and summaries, by id."""
-    result = {}
-    for path in sorted(models_dir().glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if isinstance(data, dict) and "id" in data:
-            result[data["id"]] = {k: str(data[k]) for k in ("name", "summary") if data.get(k)}
-    return result
+def governance_models(models: dict | None = None) -> dict[str, dict]:
+    """The names and summaries of the governance models ``models`` (by id, as
+    ``engine.rules.govmodels`` reads them; None: the shipped ones), by id."""
+    if models is None:
+        models = {}
+        for path in sorted(models_dir().glob("*.yaml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and "id" in data:
+                models[data["id"]] = data
+    return {ident: {k: str(data[k]) for k in ("name", "summary") if data.get(k)} for ident, data in models.items()}
 
 
 def config_date(model) -> dt.datetime:

@@ -7,7 +7,6 @@ value raises ``KeyError``: the schema has already rejected it, so reaching one i
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
 from ..model import limits
 
@@ -25,9 +24,11 @@ WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "�
 HOLIDAY_POLICIES = {"shift": "轮换日遇法定节假日或休息日的，顺延至下一个工作日",
                     "keep": "轮换日遇法定节假日或休息日的，照常轮换",
                     "skip": "法定节假日和休息日不安排值守，当日轮次不再补排"}
-FREQUENCIES = {"as_needed": "根据工作需要不定期", "daily": "每日一次", "weekly": "每周一次",
-               "monthly": "每月一次", "quarterly": "每季度一次", "half_yearly": "每半年一次",
-               "yearly": "每年一次"}
+#: How often, as (what comes before the verb, what comes after it): 每月 + 召开 + 一次.
+_FREQUENCIES = {"as_needed": ("根据工作需要不定期", ""), "daily": ("每日", "一次"), "weekly": ("每周", "一次"),
+                "monthly": ("每月", "一次"), "quarterly": ("每季度", "一次"), "half_yearly": ("每半年", "一次"),
+                "yearly": ("每年", "一次")}
+FREQUENCIES = {key: before + after for key, (before, after) in _FREQUENCIES.items()}
 DECISIONS = {"majority": "经到会成员过半数同意", "two_thirds": "经到会成员三分之二以上同意",
              "consensus": "经到会成员协商一致"}
 _QUORUMS = ((0.5, "半数以上"), (2 / 3, "三分之二以上"), (0.67, "三分之二以上"), (0.75, "四分之三以上"),
@@ -72,21 +73,22 @@ def item(n: int) -> str:
     return f"（{number(n)}）"
 
 
-@lru_cache(maxsize=8192)
 def date(value: str | dt.date) -> str:
-    """2024-01-01 → 2024年1月1日 (one string per day: a city's rosters name the same days
-    hundreds of thousands of times)."""
+    """2024-01-01 → 2024年1月1日."""
     day = dt.date.fromisoformat(value) if isinstance(value, str) else value
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def frequency(value) -> str:
-    """monthly → 每月一次; {times: 2, per: month} → 每月两次."""
+def frequency(value, verb: str = "") -> str:
+    """monthly → 每月一次; {times: 2, per: month} → 每月两次; with a verb, the verb where Chinese
+    puts it: monthly, 召开 → 每月召开一次; as_needed, 开展 → 根据工作需要不定期开展 (never a
+    bare 不定期 ending a sentence)."""
     if isinstance(value, str):
-        return FREQUENCIES[value]
+        before, after = _FREQUENCIES[value]
+        return f"{before}{verb}{after}"
     times = value["times"]
     count = "两" if times == 2 else number(times)
-    return f"每{PERIODS[value['per']]}{count}次"
+    return f"每{PERIODS[value['per']]}{verb}{count}次"
 
 
 TENURES = {"full_time": "专职", "part_time": "兼职"}
@@ -110,6 +112,34 @@ def quorum(share: float) -> str:
         if abs(share - value) < 0.005:
             return text
     return f"百分之{number(round(share * 100))}以上"
+
+
+#: The mark of a blank the config does not fill: printed as it is, for a pen to fill in.
+BLANK = "＿＿＿"
+#: What ends the name of a placeholder (an entry its source does not name).
+PLACEHOLDER_MARK = "（示例）"
+#: A date the config does not give, as a form prints it.
+BLANK_DATE = "＿＿＿＿年＿＿月＿＿日"
+
+
+def named(name: str, word: str) -> str:
+    """A name and the word that says what it is, the word not doubled: (楼宇包联, 机制) →
+    楼宇包联机制; (联席会议机制, 机制) → 联席会议机制."""
+    name, mark = str(name), ""
+    if name.endswith(PLACEHOLDER_MARK):  # 楼委会例会（示例） → 楼委会例会机制（示例）
+        name, mark = name[:-len(PLACEHOLDER_MARK)], PLACEHOLDER_MARK
+    return (name if name.endswith(word) else name + word) + mark
+
+
+def joined(head: str, tail: str) -> str:
+    """Two names run together without saying a word twice: the longest end of ``head`` (two
+    characters or more) that starts ``tail`` is said once: (当湖街道, 街道企业服务科负责人) →
+    当湖街道企业服务科负责人; (所在楼群网格, 网格长) → 所在楼群网格长."""
+    head, tail = str(head), str(tail)
+    for size in range(min(len(head), len(tail)), 1, -1):
+        if head.endswith(tail[:size]):
+            return head + tail[size:]
+    return head + tail
 
 
 def period_span(period: str) -> str:

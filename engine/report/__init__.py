@@ -10,6 +10,7 @@ import json
 from typing import Callable
 
 from ..findings import count_by_level
+from ..i18n import language, text
 from . import github, junit, sarif
 from .summary import summary_line
 
@@ -26,15 +27,18 @@ def render_text(report, *, color: bool = False, lang: str = "en") -> str:
             level = f"\x1b[{code}m{level}\x1b[0m"
         lines.append(f"{item.where}: [{level}] {item.message} ({item.rule})")
         if item.hint:
-            lines.append(f"    hint: {item.hint}")
+            lines.append(text("report.hint", lang, hint=item.hint))
     lines.append(summary_line(report, lang))
     return "\n".join(lines) + "\n"
 
 
-def render_json(report) -> str:
-    """One JSON document: every finding, and a summary per district."""
+def render_json(report, *, lang: str | None = None) -> str:
+    """One JSON document: every finding (its message and hint in ``lang``, ``None``: the
+    environment's, named under ``language``; its rule id the same in every language), and a
+    summary per district."""
     data = {
         "version": 1,
+        "language": language(lang),
         "summary": count_by_level(report.findings),
         "districts": [
             {"path": d.path, "files": d.files, "fatal": d.fatal, "summary": d.summary,

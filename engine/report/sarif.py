@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 from urllib.parse import quote as escape
 
-from .. import __version__, lazy
+from .. import __version__, i18n, lazy
 
 # The rules' descriptions, read when a SARIF report is written: other reports do not load the catalog.
 packs = lazy.module("engine.rules.packs")
@@ -41,10 +41,13 @@ STAGE_RULES = {
 }
 
 
-def render(report) -> str:
-    """The report as one SARIF log (a single run of loushi)."""
+def render(report, *, lang: str | None = None) -> str:
+    """The report as one SARIF log (a single run of loushi): the findings' messages and the
+    rules' descriptions in ``lang`` (``None``: the environment's), named in the run's
+    ``language``, beside the rule ids that do not change with it."""
+    lang = i18n.language(lang)
     findings = report.findings
-    descriptors, index = _rules(sorted({f.rule for f in findings}))
+    descriptors, index = _rules(sorted({f.rule for f in findings}), lang)
     root = source_root()
     run = {
         "tool": {"driver": {"name": "loushi", "version": __version__, "semanticVersion": __version__,
@@ -52,15 +55,16 @@ def render(report) -> str:
         "originalUriBaseIds": {SRCROOT: {"description": {
             "text": "The root of the repository holding the configs (else the folder loushi ran in)."}}},
         "columnKind": "unicodeCodePoints",
+        "language": "zh-CN" if lang == "zh" else "en",
         "results": [_result(f, index, root) for f in findings],
     }
     log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def _rules(used: list[str]) -> tuple[list[dict], dict[str, int]]:
+def _rules(used: list[str], lang: str | None = None) -> tuple[list[dict], dict[str, int]]:
     """A descriptor for every rule of the shipped packs and every other rule a finding names."""
-    rules = packs.catalog().rules
+    rules = packs.catalog(lang=lang).rules
     ids = sorted(set(rules) | set(used))
     return [_descriptor(i, rules.get(i)) for i in ids], {i: n for n, i in enumerate(ids)}
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from ..findings import Finding
 from ..model import kind_name
 from ..project import ProjectError
-from ..project import load as load_project
+from ..session import Session
 from .io import Row, failure_problem, read_rows
 from .workdays import Calendar, OfficeHours, OfficeHoursError, deadline
 
@@ -369,12 +369,13 @@ class Outcome:
     problems: list = field(default_factory=list)
 
 
-def batch_file(model, path: str | Path, calendar: Calendar | None = None) -> Outcome:
+def batch_file(model, path: str | Path, calendar: Calendar | None = None, session: Session | None = None) -> Outcome:
     """Route every matter listed in the CSV file at ``path`` in the district of ``model`` (read
-    within the limits of the project's loushi.toml, found from the config's folder)."""
+    within the limits of the project's loushi.toml, found from the config's folder through
+    ``session``; a new session when not given)."""
     declared = sorted(model.data.get("attributes") or {})
     try:
-        limits = load_project(model.source.path).limits
+        limits = (session or Session()).project(model.source.path).limits
     except ProjectError as exc:
         return Outcome(problems=[Finding(str(exc.file), exc.line, exc.column, "error", "project-config",
                                          exc.message("en"), "", "", exc.hint("en"))])

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..cells import csv_cell
 from ..findings import Finding
 from ..calendars import estimate_note
 from ..model import limits
@@ -273,16 +274,18 @@ RESULT_COLUMNS = ("row", "building", "matter", "time", "chain", "first_post", "f
 
 def results_csv(result, out) -> None:
     """One line per matter into the text stream ``out``: its first handler and deadline, its
-    final deadline, its whole path."""
+    final deadline, its whole path. A text cell a spreadsheet would run as a formula (a name
+    from the config or the batch beginning with ``=``, ``+``, ``-``, ``@``) is written with a
+    ``'`` in front (engine/cells.py)."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(RESULT_COLUMNS)
     for row, found in result.routes:
         first = found.steps[0]
-        writer.writerow([row.number, found.building, found.matter, format_time(found.at), found.chain,
+        writer.writerow(map(csv_cell, [row.number, found.building, found.matter, format_time(found.at), found.chain,
                          "|".join(h.post for h in first.handlers),
                          "|".join(h.holder or "" for h in first.handlers), format_time(first.deadline),
                          format_time(found.deadline), " > ".join(_path_part(step) for step in found.steps),
-                         "；".join(estimate_note(year) for year in found.estimated)])
+                         "；".join(estimate_note(year) for year in found.estimated)]))
 
 
 def _path_part(step) -> str:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from .. import discovery
 from ..findings import Finding
-from ..i18n import text
+from ..i18n import language, text
 from ..model import nearest
 from ..session import Session
 from . import govmodels
@@ -31,8 +32,9 @@ def check(model, options) -> Outcome:
     ``options``: the run's session, or the options of a new one."""
     session = options if isinstance(options, Session) else Session(options)
     options = session.options
-    config = resolve(model, tuple(getattr(options, "rule_packs", ()) or ()), session)
-    raw: list[Finding] = list(govmodels.problems(getattr(options, "models_dir", None), session))
+    found = discovery.found(session, model.source.path)
+    config = resolve(model, tuple(str(p) for p in found.packs), session)
+    raw: list[Finding] = list(govmodels.problems(found, session))
     for rule in config.rules:
         stamped = config.levels[rule.id]
         for item in run_rule(rule, model, config.options[rule.id], options, session):
@@ -91,18 +93,19 @@ def _unused_hint(item, config: Config, known: _Known, lang: str) -> str:
 def _config_findings(config: Config, options, known: _Known) -> list[Finding]:
     """The config's own findings and, for each suppression, whether it expired or went unused."""
     today = options.today
-    lang = getattr(options, "lang", "en")
+    lang = language(getattr(options, "lang", None))
     result = [f.with_level(config.levels.get(f.rule, f.level)) for f in config.findings]
     active = {rule.id for rule in config.rules}
     for item in config.suppressions:
         file, line, col = item.where
-        target = f" for {item.target}" if item.target else ""
         if item.expires is not None and item.expires < today and "suppression-expired" in active:
             result.append(Finding(file, line, col, config.levels["suppression-expired"], "suppression-expired",
-                                  f"the suppression of {item.rule}{target} expired on {item.expires.isoformat()}",
-                                  "", item.target or item.rule, "fix the finding, or renew the suppression"))
+                                  text("suppress.expired" if item.target else "suppress.expired-rule", lang,
+                                       rule=item.rule, target=item.target, date=item.expires.isoformat()),
+                                  "", item.target or item.rule, text("suppress.renew", lang)))
         elif not item.used and "suppression-unused" in active:
             result.append(Finding(file, line, col, config.levels["suppression-unused"], "suppression-unused",
-                                  f"the suppression of {item.rule}{target} matches no finding",
+                                  text("suppress.unused" if item.target else "suppress.unused-rule", lang,
+                                       rule=item.rule, target=item.target),
                                   "", item.target or item.rule, _unused_hint(item, config, known, lang)))
     return [f for f in result if f.rule != "rules-config" or "rules-config" in active]

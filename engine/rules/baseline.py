@@ -9,6 +9,12 @@ an entry above, keep it matched. Fingerprints are counted: if the baseline holds
 config now has three, one is new.
 
 The file is JSON, sorted, one entry per fingerprint, so it diffs well in review.
+
+A baseline holds rule findings only. The gate's findings (engine/gate_rules.py: a file that
+cannot be read, a schema error, an id used twice, a reference to nothing) are never recorded
+and never accepted: a baseline entry naming one is refused at its line (``baseline.gate-rule``),
+as a ``rules:`` block naming one is ``not-a-rule``, so that no command answers about a district
+the gate rejects, whatever the baseline says.
 """
 
 from __future__ import annotations
@@ -23,17 +29,19 @@ from typing import Iterable
 
 from .. import i18n
 from ..findings import Finding
+from ..gate_rules import GATE_RULES
 from ..writing import ChangedMeanwhile, rewrite
 
 FORMAT = 1
 _INDEX = re.compile(r"/\d+(?=/|$)")
 _LINE_REF = re.compile(r"(\.ya?ml):\d+(?::\d+)?")
+_KEY_END = re.compile(r"\s*:")
 
 
 class BaselineError(Exception):
     """The baseline file cannot be used (missing, unreadable, not a baseline, another format)."""
 
-    def __init__(self, key: str, **values):
+    def __init__(self, key: str, /, **values):
         self.key, self.values = key, values
         super().__init__(self.text("en"))
 
@@ -107,7 +115,37 @@ def entries(text: str, name: str) -> list[tuple[tuple, int, dict]]:
         raise BaselineError("baseline.newer-format", path=name, version=version, format=FORMAT)
     if not isinstance(data.get("findings"), list):
         raise BaselineError("baseline.not-one", path=name, format=FORMAT)
-    return _READERS[version](data["findings"], name)
+    found = _READERS[version](data["findings"], name)
+    for number, (key, _count, _entry) in enumerate(found):
+        if key[1] in GATE_RULES:
+            positions = _rule_positions(text)
+            line, column = positions[number] if number < len(positions) else (1, 1)
+            raise BaselineError("baseline.gate-rule", path=name, line=line, column=column, rule=key[1])
+    return found
+
+
+def _rule_positions(text: str) -> list[tuple[int, int]]:
+    """Line and column (1-based) of the ``"rule"`` key of each entry of ``findings``, in order
+    (an object two containers deep: the file's object, then its ``findings`` list)."""
+    found: list[tuple[int, int]] = []
+    depth, index, line, start = 0, 0, 1, 0
+    while index < len(text):
+        char = text[index]
+        if char == "\n":
+            line, start = line + 1, index + 1
+        elif char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+        elif char == '"':
+            end = index + 1
+            while text[end] != '"':
+                end += 2 if text[end] == "\\" else 1
+            if depth == 3 and text[index + 1:end] == "rule" and _KEY_END.match(text, end + 1):
+                found.append((line, index - start + 1))
+            index = end
+        index += 1
+    return found
 
 
 def _entries_v1(items: list, name: str) -> list[tuple[tuple, int, dict]]:
@@ -220,9 +258,10 @@ def prune(path: str | Path, stale: Stale) -> int:
 def write(report, path: str | Path) -> int:
     """Record every finding of ``report``'s usable districts in a baseline at ``path``; return how many.
 
+    The gate's findings are not recorded (a baseline cannot accept them; see the module).
     Written under its lock, atomically (``_replace_file``): ``baseline.changed`` if someone
     changed it while it was held, ``writing.Busy`` if another run held it too long."""
-    findings = [f for d in report.districts if not d.fatal for f in d.findings]
+    findings = [f for d in report.districts if not d.fatal for f in d.findings if f.rule not in GATE_RULES]
     _replace_file(path, dump(findings, Path(path).parent), None)
     return len(findings)
 
@@ -266,7 +305,11 @@ def settle(report, read_from: str | Path | None, write_to: str | Path | None, pr
     if write_to:
         count = write(report, write_to)
         settled, _stale = apply(report, write_to)
-        return settled, [("baseline.written", {"count": count, "path": str(write_to)})]
+        notes = [("baseline.written", {"count": count, "path": str(write_to)})]
+        gate = sum(1 for d in report.districts if not d.fatal for f in d.findings if f.rule in GATE_RULES)
+        if gate:
+            notes.append(("baseline.gate-not-recorded", {"count": gate}))
+        return settled, notes
     settled, stale = apply(report, read_from)
     matched = sum(d.summary.get("baselined", 0) for d in settled.districts)
     notes = [("baseline.matched", {"count": matched, "path": str(read_from)})]

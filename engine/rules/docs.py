@@ -13,7 +13,8 @@ import yaml
 
 from . import examples, scope
 from .checks import CHECKS
-from ..i18n import text
+from .. import i18n
+from ..i18n import text, word
 from .packs import Catalog, Rule
 from .stages import gate_ids
 from .testing import judge
@@ -32,36 +33,42 @@ def _ordered(cat: Catalog, rules) -> list[Rule]:
     return sorted(rules, key=lambda r: (order.get(r.pack, 99), r.id))
 
 
-def explain(rule: Rule, width: int = 100, lang: str = "en") -> str:
-    """Everything about ``rule``: what, why, source, options, and its examples side by side."""
-    parts = [f"{rule.id}  ({rule.pack} pack, default level {rule.level})", "", rule.summary, "",
-             _wrap(rule.description, width), "", "Why: " + _wrap(rule.rationale, width)]
+def explain(rule: Rule, width: int = 100, lang: str | None = "en") -> str:
+    """Everything about ``rule``: what, why, source, options, and its examples side by side, in
+    ``lang`` (the rule's own texts are in the language its pack was read in)."""
+    parts = [text("explain.title", lang, id=rule.id, pack=rule.pack, level=word("level", rule.level, lang)), "",
+             rule.summary, "", _wrap(rule.description, width), "",
+             _wrap(text("explain.why", lang, rationale=rule.rationale), width)]
     if rule.source:
-        parts += ["", "Source: " + rule.source]
-    parts += ["", _wrap("How: " + _how(rule), width)]
+        parts += ["", text("explain.source", lang, source=rule.source)]
+    parts += ["", _wrap(text("explain.how", lang, how=_how(rule, lang)), width)]
     if rule.id in gate_ids():
         parts += ["", _wrap(text("rule.gate", lang), width)]
     if rule.options:
-        parts += ["", "Options (set under rules.options." + rule.id + "):"]
-        parts += [f"  {name} ({spec['type']}, default {_value(spec['default'])}): {spec['description']}"
-                  for name, spec in sorted(rule.options.items())]
-    parts += ["", "Examples (edits to the example base district, rules/examples/base.yaml):", ""]
+        parts += ["", text("explain.options", lang, id=rule.id)]
+        parts += [text("explain.option", lang, name=name, type=spec["type"], default=_value(spec["default"]),
+                       description=spec["description"]) for name, spec in sorted(rule.options.items())]
+    parts += ["", text("explain.examples", lang), ""]
     column = max((width - 3) // 2, 30)
     left = _examples_text(rule, "fail", column, lang)
     right = _examples_text(rule, "pass", column, lang)
-    parts += side_by_side(["FAILS:", ""] + left, ["PASSES:", ""] + right, column)
+    parts += side_by_side([text("explain.fails", lang), ""] + left, [text("explain.passes", lang), ""] + right, column)
     return "\n".join(parts).rstrip() + "\n"
 
 
-def _how(rule: Rule) -> str:
+def _how(rule: Rule, lang: str | None = "en") -> str:
+    """How the rule checks: a built-in check (in English, its module's first paragraph), or a
+    data rule's expressions."""
     if rule.check:
         module = CHECKS.get(rule.check)
+        if i18n.language(lang) != "en":
+            return text("explain.check", lang, check=rule.check)
         doc = (module.__doc__ or "").strip().split("\n\n")[0] if module else "performed by the engine itself"
         return f"built-in check '{rule.check}': " + " ".join(doc.split())
-    text = f"for each of `{rule.for_each}`"
     if rule.when:
-        text += f" where `{rule.when.strip()}`"
-    return text + f", require `{rule.condition.strip()}`"
+        return text("explain.data-when", lang, kind=rule.for_each, when=rule.when.strip(),
+                    condition=rule.condition.strip())
+    return text("explain.data", lang, kind=rule.for_each, condition=rule.condition.strip())
 
 
 def _value(value) -> str:

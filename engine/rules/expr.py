@@ -8,11 +8,13 @@ compute ``7 ** (10 ** 9)`` while compiling), every ``*``, ``**`` and ``%`` goes 
 :meth:`SafeSandbox.call_binop`, which refuses results that would be huge, and no filter or
 string method that pads or formats text to a chosen width is available. Names are checked
 when a pack is loaded, against the names a rule's scope provides.
+
+The environment and what it has parsed belong to one run: :class:`Expressions`, kept by the
+session (:func:`expressions`), never a module-level cache.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
 from types import FunctionType
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
@@ -87,8 +89,8 @@ def _number(value) -> float:
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
 
 
-@lru_cache(maxsize=1)
 def environment() -> SafeSandbox:
+    """A new expression environment: the sandbox, the allowed filters, no ``lipsum``."""
     env = SafeSandbox(undefined=StrictUndefined, optimized=False, autoescape=False,
                       keep_trailing_newline=False)
     env.filters = {name: env.filters[name] for name in FILTERS}
@@ -96,11 +98,65 @@ def environment() -> SafeSandbox:
     return env
 
 
-@lru_cache(maxsize=4096)
-def names_in(text: str, *, template: bool = False) -> frozenset[str]:
-    """The free names ``text`` (an expression, or a template) uses (parsed once per text:
-    loading a pack and compiling its rules both ask)."""
-    env = environment()
+class Expressions:
+    """One run's expression environment, with the free names of every text it has parsed
+    (loading a pack and compiling its rules both ask for them)."""
+
+    def __init__(self):
+        self.env = environment()
+        self._names: dict[tuple[str, bool], frozenset[str]] = {}
+
+    def names_in(self, text: str, *, template: bool = False) -> frozenset[str]:
+        """The free names ``text`` (an expression, or a template) uses."""
+        key = (text, template)
+        found = self._names.get(key)
+        if found is None:
+            found = self._names[key] = _names_in(self.env, text, template)
+        return found
+
+    def compile_condition(self, text: str) -> "Condition":
+        """Compile a condition once."""
+        self.names_in(text)
+        try:
+            return Condition(self.env.compile_expression(text, undefined_to_none=False))
+        except TemplateSyntaxError as exc:
+            raise ExpressionError(f"syntax error: {exc.message}") from None
+
+    def compile_batch(self, condition: str, when: str | None, singular: str):
+        """A data rule's ``when`` and condition over many entities in one render of one template
+        (a render per entity costs more than the expressions: at 1,000 buildings a fresh Jinja2
+        context for each of 41,000 evaluations was half of ``validate``'s rule time).
+
+        The template loops over ``(id, entity)`` pairs given as :data:`BATCH_ENTITIES`, with each
+        entity under its singular name and ``item`` as the entity alone is evaluated, and writes
+        one character per entity: ``1`` where the rule finds something (``when`` true, or absent,
+        and the condition false), ``0`` elsewhere. Both texts compiled on their own first
+        (:func:`compile_condition`): each is one expression, lexed the same inside the loop. None
+        when the template cannot be made; callers then evaluate entity by entity, as they also do
+        when a batch raises (to report the failing entity)."""
+        test = f"({when}) and not ({condition})" if when is not None else f"not ({condition})"
+        source = (f"{{% for id, item in {BATCH_ENTITIES} %}}{{% set {singular} = item %}}"
+                  f"{{{{ '1' if ({test}) else '0' }}}}{{% endfor %}}")
+        try:
+            return self.env.from_string(source)
+        except TemplateSyntaxError:
+            return None
+
+    def compile_template(self, text: str):
+        """Compile a message template once."""
+        self.names_in(text, template=True)
+        try:
+            return self.env.from_string(text)
+        except TemplateSyntaxError as exc:
+            raise ExpressionError(f"syntax error: {exc.message}") from None
+
+
+def expressions(session=None) -> Expressions:
+    """The session's expressions (made on first use); a new one when there is no session."""
+    return Expressions() if session is None else session.kept("expressions", Expressions)
+
+
+def _names_in(env: SafeSandbox, text: str, template: bool) -> frozenset[str]:
     source = text if template else "{{ (" + text + ") }}"
     try:
         tree = env.parse(source)
@@ -152,12 +208,9 @@ def _known_filters(env, tree) -> None:
 
 
 def compile_condition(text: str) -> Condition:
-    """Compile a condition once."""
-    names_in(text)
-    try:
-        return Condition(environment().compile_expression(text, undefined_to_none=False))
-    except TemplateSyntaxError as exc:
-        raise ExpressionError(f"syntax error: {exc.message}") from None
+    """Compile a condition in an environment of its own (a rule pack compiles through its
+    session's :class:`Expressions`)."""
+    return Expressions().compile_condition(text)
 
 
 #: The name a batch (see :func:`compile_batch`) takes its entities under; not a name a rule's
@@ -166,30 +219,10 @@ BATCH_ENTITIES = "loushi_batch_entities"
 
 
 def compile_batch(condition: str, when: str | None, singular: str):
-    """A data rule's ``when`` and condition over many entities in one render of one template
-    (a render per entity costs more than the expressions: at 1,000 buildings a fresh Jinja2
-    context for each of 41,000 evaluations was half of ``validate``'s rule time).
-
-    The template loops over ``(id, entity)`` pairs given as :data:`BATCH_ENTITIES`, with each
-    entity under its singular name and ``item`` as the entity alone is evaluated, and writes
-    one character per entity: ``1`` where the rule finds something (``when`` true, or absent,
-    and the condition false), ``0`` elsewhere. Both texts compiled on their own first
-    (:func:`compile_condition`): each is one expression, lexed the same inside the loop. None
-    when the template cannot be made; callers then evaluate entity by entity, as they also do
-    when a batch raises (to report the failing entity)."""
-    test = f"({when}) and not ({condition})" if when is not None else f"not ({condition})"
-    source = (f"{{% for id, item in {BATCH_ENTITIES} %}}{{% set {singular} = item %}}"
-              f"{{{{ '1' if ({test}) else '0' }}}}{{% endfor %}}")
-    try:
-        return environment().from_string(source)
-    except TemplateSyntaxError:
-        return None
+    """:meth:`Expressions.compile_batch` in an environment of its own."""
+    return Expressions().compile_batch(condition, when, singular)
 
 
 def compile_template(text: str):
-    """Compile a message template once."""
-    names_in(text, template=True)
-    try:
-        return environment().from_string(text)
-    except TemplateSyntaxError as exc:
-        raise ExpressionError(f"syntax error: {exc.message}") from None
+    """Compile a message template in an environment of its own (see ``compile_condition``)."""
+    return Expressions().compile_template(text)

@@ -1,7 +1,9 @@
-"""Governance models: the committee compositions in ``rules/models/*.yaml`` (see its README).
+"""Governance models: the committee compositions in model files (``rules/models/*.yaml``, see
+its README, and the project's own folders).
 
-Loaded once per folder and file versions; a committee's ``model`` names a model's ``id``.
-Extra models come from a folder given as ``models_dir`` in validate's options.
+Which files are read, from which folders, is :mod:`engine.discovery`'s (a :class:`Found`); the
+models of one set of files are read once per session. A committee's ``model`` names a model's
+``id``; an id given by two files is an error naming both, and the first file read keeps it.
 """
 
 from __future__ import annotations
@@ -9,37 +11,53 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .. import discovery
 from ..findings import Finding
+from ..i18n import text
 from ..load import load_file, locate
 from ..model import kinds as kinds_data
 from ..model import shipped_kinds
-from ..resources import models_dir
 from ..schema.fast import SchemaCheck
 from ..session import Session
 
 RULE = "rule-pack"
 
 
-def models(extra: str | None = None, session: Session | None = None) -> dict[str, dict]:
-    """Every usable governance model by id: the shipped ones, then ``extra``'s (which win);
-    read once per ``session`` (each call without one reads the files again)."""
-    return _loaded(extra, session)[0]
+def models(found=None, session: Session | None = None) -> dict[str, dict]:
+    """Every usable governance model by id, from the folders of ``found`` (a
+    :class:`discovery.Found`; a folder's path: the shipped models and that folder's; None: the
+    shipped ones), read once per ``session`` (each call without one reads the files again)."""
+    return _loaded(found, session)[0]
 
 
-def problems(extra: str | None = None, session: Session | None = None) -> list[Finding]:
+def problems(found=None, session: Session | None = None) -> list[Finding]:
     """What is wrong with the model files (each broken file is left out of :func:`models`)."""
-    return _loaded(extra, session)[1]
+    return _loaded(found, session)[1]
 
 
-def _loaded(extra: str | None, session: Session | None) -> tuple[dict[str, dict], list[Finding]]:
+def origins(found=None, session: Session | None = None) -> dict[str, str]:
+    """The file each usable model was read from, by id."""
+    return _loaded(found, session)[2]
+
+
+def of_district(path, session: Session | None, options=None) -> dict[str, dict]:
+    """The governance models the district at ``path`` uses: its project's and the run's
+    (without a session: one of its own with ``options``)."""
+    session = session if session is not None else Session(options)
+    return models(discovery.found(session, path), session)
+
+
+def _loaded(found, session: Session | None) -> tuple[dict[str, dict], list[Finding], dict[str, str]]:
+    files = _files(found)
     if session is None:
-        return _load(_files(extra))
-    return session.kept(("governance", extra), lambda: _load(_files(extra)))
+        return _load(files, _model_schema())
+    return session.kept(("governance", files), lambda: _load(files, session.kept("model-schema", _model_schema)))
 
 
-def _files(extra: str | None) -> tuple:
-    folders = [str(models_dir())] + ([str(extra)] if extra else [])
-    return tuple(str(p) for f in folders for p in sorted(Path(f).glob("*.yaml")))
+def _files(found) -> tuple[str, ...]:
+    if not isinstance(found, discovery.Found):
+        found = discovery.of(discovery.project_stage.Project(), (str(found),) if found else ())
+    return tuple(str(path) for path, _folder in found.model_files())
 
 
 def _model_schema() -> SchemaCheck:
@@ -47,9 +65,8 @@ def _model_schema() -> SchemaCheck:
         return SchemaCheck(json.load(handle))
 
 
-def _load(paths: tuple) -> tuple[dict[str, dict], list[Finding]]:
-    result, findings = {}, []
-    checker = _model_schema()
+def _load(paths: tuple, checker: SchemaCheck) -> tuple[dict[str, dict], list[Finding], dict[str, str]]:
+    result, findings, files = {}, [], {}
     for path in paths:
         doc = load_file(path)
         found = [Finding(f.file, f.line, f.column, "error", RULE, f"governance model: {f.message}") for f in doc.findings]
@@ -58,10 +75,22 @@ def _load(paths: tuple) -> tuple[dict[str, dict], list[Finding]]:
                 file, line, col = locate(doc.data, tuple(error.absolute_path))
                 where = "/".join(str(p) for p in error.absolute_path) or "the model"
                 found.append(Finding(file, line, col, "error", RULE, f"governance model: {where}: {error.message}"))
+        if not found and doc.data["id"] in files:
+            found.append(_twice(doc, files[doc.data["id"]]))
         findings.extend(found)
         if not found:
             result[doc.data["id"]] = doc.data
-    return result, sorted(findings)
+            files[doc.data["id"]] = str(path)
+    return result, sorted(findings), files
+
+
+def _twice(doc, first: str) -> Finding:
+    """The error of a model whose id a file read before gives already."""
+    file, line, col = locate(doc.data, ("id",))
+    ident = doc.data["id"]
+    message = " / ".join(text("models.twice", lang, id=ident, first=first, second=file) for lang in ("zh", "en"))
+    hint = " / ".join(text("models.twice-hint", lang) for lang in ("zh", "en"))
+    return Finding(file, line, col, "error", RULE, message, "", ident, hint)
 
 
 def body_kinds(spec: dict) -> list[str]:
@@ -116,7 +145,7 @@ def of(ctx, committee: dict) -> dict | None:
     """
     known = getattr(ctx, "governance_models", None)
     if known is None:
-        known = ctx.governance_models = models(getattr(ctx.extra, "models_dir", None), ctx.session)
+        known = ctx.governance_models = of_district(ctx.model.source.path, ctx.session, ctx.extra)
     return known.get(committee.get("model"))
 
 

@@ -5,6 +5,11 @@ check (``check: <id>``, a module of :mod:`engine.rules.checks`) or a data rule
 (``for_each: <kind>`` with a ``condition:`` expression). A pack is checked against
 ``pack.schema.json`` and every expression and message is compiled when it is loaded; a
 broken rule is a finding (rule ``rule-pack``) naming the pack file and the line.
+
+What people read of a rule (its summary, message, hint, description, rationale, source, its
+options' descriptions and the pack's description) is one text, or ``{zh: …, en: …}``. A pack
+is read in one language (the run's): a text given in the other only is used as it is, so a
+consultant's pack written in one language works in both.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import i18n
 from ..findings import Finding
 from ..load import YMap, load_file, locate
 from ..resources import rules_dir
@@ -54,6 +60,8 @@ class Rule:
     #: Texts checked on load but compiled when first used: a message or a hint (most rules find
     #: nothing in a clean district, and compiling a template costs more than parsing it).
     deferred: dict = field(default_factory=dict, repr=False)
+    #: The expression environment the rule was loaded with (its session's), for what it compiles late.
+    expressions: Any = field(default=None, repr=False, compare=False)
 
     def defaults(self) -> dict:
         return {name: spec["default"] for name, spec in self.options.items()}
@@ -61,16 +69,22 @@ class Rule:
     def render(self, name: str, values: dict) -> str:
         template = self.compiled.get(name)
         if template is None and name in self.deferred:  # compiled when first needed (see _compile)
-            template = self.compiled[name] = expr.compile_template(self.deferred.pop(name))
+            template = self.compiled[name] = self._expressions().compile_template(self.deferred.pop(name))
         return template.render(values).strip() if template is not None else ""
 
     def batch(self):
         """The condition's batch template (:func:`engine.rules.expr.compile_batch`), made the
         first time the rule runs; None when there is none."""
         if "batch" not in self.compiled:
-            self.compiled["batch"] = (expr.compile_batch(self.condition, self.when, scope.SINGULAR[self.for_each])
+            self.compiled["batch"] = (self._expressions().compile_batch(self.condition, self.when,
+                                                                        scope.SINGULAR[self.for_each])
                                       if self.deferred.pop("batch", False) else None)
         return self.compiled["batch"]
+
+    def _expressions(self) -> "expr.Expressions":
+        if self.expressions is None:
+            self.expressions = expr.Expressions()
+        return self.expressions
 
 
 @dataclass
@@ -108,12 +122,26 @@ def pack_schema() -> SchemaCheck:
         return SchemaCheck(json.load(handle))
 
 
-def load_pack(path: str | Path, checker: SchemaCheck | None = None) -> tuple[Pack | None, list[Finding]]:
-    """Read one pack file; ``None`` and findings when it cannot be used at all. ``checker``:
-    the pack schema, when loading several packs (read and compiled once for all of them)."""
+def words(value: Any, lang: str | None) -> Any:
+    """A text of a pack in ``lang``: the text itself, or from ``{zh: …, en: …}`` the one in
+    ``lang``, else the one there is."""
+    if not isinstance(value, dict):
+        return value
+    lang = i18n.language(lang)
+    return value.get(lang) or next((value[other] for other in i18n.LANGUAGES if value.get(other)), "")
+
+
+def load_pack(path: str | Path, checker: SchemaCheck | None = None,
+              expressions: expr.Expressions | None = None,
+              lang: str | None = None) -> tuple[Pack | None, list[Finding]]:
+    """Read one pack file, its texts in ``lang`` (``None``: the environment's); ``None`` and
+    findings when it cannot be used at all. ``checker`` and ``expressions``: the pack schema and
+    the expression environment, when loading several packs (the session's, made once for all
+    of them)."""
     name = str(path)
     doc = load_file(path, name)
     checker = checker or pack_schema()
+    expressions = expressions or expr.Expressions()
     if doc.fatal:
         return None, [_as_pack_finding(f) for f in doc.findings]
     errors = checker.errors(doc.data)
@@ -123,11 +151,11 @@ def load_pack(path: str | Path, checker: SchemaCheck | None = None) -> tuple[Pac
         return None, findings
     rules = []
     for index, entry in enumerate(doc.data["rules"]):
-        rule, problems = _rule(doc.data["pack"], entry, name)
+        rule, problems = _rule(doc.data["pack"], entry, name, expressions, lang)
         findings.extend(problems)
         if not problems:
             rules.append(rule)
-    return Pack(doc.data["pack"], doc.data["description"], name, rules), findings
+    return Pack(doc.data["pack"], words(doc.data["description"], lang), name, rules), findings
 
 
 def _as_pack_finding(item: Finding) -> Finding:
@@ -146,14 +174,18 @@ def _at(root: Any, path: tuple, message: str, hint: str = "", key: bool = True) 
     return Finding(file, line, col, "error", RULE, message, hint=hint)
 
 
-def _rule(pack: str, entry: YMap, file: str) -> tuple[Rule, list[Finding]]:
-    rule = Rule(entry["id"], pack, entry["summary"], entry["level"], entry["message"], entry["description"],
-                entry["rationale"], entry.get("source", ""), dict(entry.get("options") or {}),
-                entry["examples"], entry.get("check"), entry.get("for_each"), entry.get("condition"),
-                entry.get("when"), entry.get("field"), entry.get("hint", ""), file, entry.line)
+def _rule(pack: str, entry: YMap, file: str, expressions: expr.Expressions,
+          lang: str | None = None) -> tuple[Rule, list[Finding]]:
+    options = {name: {**spec, "description": words(spec["description"], lang)}
+               for name, spec in (entry.get("options") or {}).items()}
+    rule = Rule(entry["id"], pack, words(entry["summary"], lang), entry["level"], words(entry["message"], lang),
+                words(entry["description"], lang), words(entry["rationale"], lang), words(entry.get("source", ""), lang),
+                options, entry["examples"], entry.get("check"), entry.get("for_each"), entry.get("condition"),
+                entry.get("when"), entry.get("field"), words(entry.get("hint", ""), lang), file, entry.line)
+    rule.expressions = expressions
     problems = _check_options(rule, entry) + _check_kind(rule, entry) + _check_expect(rule, entry)
     if not problems:
-        problems = _compile(rule, entry)
+        problems = _compile(rule, entry, expressions)
     return rule, problems
 
 
@@ -192,7 +224,7 @@ def _scope_names(rule: Rule) -> set[str]:
     return set(params) | set(rule.options) | {"id"}
 
 
-def _compile(rule: Rule, entry: YMap) -> list[Finding]:
+def _compile(rule: Rule, entry: YMap, expressions: expr.Expressions) -> list[Finding]:
     allowed = _scope_names(rule)
     parts = [("condition", rule.condition, False), ("when", rule.when, False),
              ("message", rule.message, True), ("hint", rule.hint or None, True)]
@@ -201,13 +233,13 @@ def _compile(rule: Rule, entry: YMap) -> list[Finding]:
         if text is None:
             continue
         try:
-            unknown = sorted(expr.names_in(text, template=template) - allowed)
+            unknown = sorted(expressions.names_in(text, template=template) - allowed)
             if unknown:
                 raise expr.ExpressionError(f"unknown name(s) {', '.join(unknown)}; known: {', '.join(sorted(allowed))}")
             if template:  # names_in parsed it: what compiling it could refuse is refused already
                 rule.deferred[name] = text
             else:
-                rule.compiled[name] = expr.compile_condition(text)
+                rule.compiled[name] = expressions.compile_condition(text)
         except expr.ExpressionError as exc:
             problems.append(_at(entry, (name,), f"rule {rule.id}: {name}: {exc}"))
     if not problems and rule.check is None and rule.condition is not None and rule.for_each in scope.SINGULAR:
@@ -220,22 +252,26 @@ def shipped_packs() -> list[Path]:
     return sorted(rules_dir().glob("*.yaml"))
 
 
-def catalog(extra: tuple[str, ...] = (), session=None) -> Catalog:
-    """The shipped packs and ``extra`` pack files, loaded once per ``session`` (each call
-    without one reads the files again)."""
+def catalog(extra: tuple[str, ...] = (), session=None, lang: str | None = None) -> Catalog:
+    """The shipped packs and ``extra`` pack files, in the session's language, loaded once per
+    ``session`` with its pack schema and expression environment (each call without one reads
+    and compiles afresh, in ``lang``, else the environment's language)."""
     paths = tuple(str(p) for p in shipped_packs()) + tuple(str(p) for p in extra)
     if session is None:
-        return _catalog(paths)
-    return session.kept(("catalog", paths), lambda: _catalog(paths))
+        return _catalog(paths, pack_schema(), expr.Expressions(), i18n.language(lang))
+    lang = session.lang
+    return session.kept(("catalog", paths, lang),
+                        lambda: _catalog(paths, session.kept("pack-schema", pack_schema),
+                                         expr.expressions(session), lang))
 
 
-def _catalog(paths: tuple[str, ...]) -> Catalog:
+def _catalog(paths: tuple[str, ...], checker: SchemaCheck, expressions: expr.Expressions,
+             lang: str | None = None) -> Catalog:
     packs: dict[str, Pack] = {}
     rules: dict[str, Rule] = {}
     findings: list[Finding] = []
-    checker = pack_schema()
     for path in paths:
-        pack, problems = load_pack(path, checker)
+        pack, problems = load_pack(path, checker, expressions, lang)
         findings.extend(problems)
         if pack is None:
             continue

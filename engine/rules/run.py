@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
+from .. import i18n
 from ..findings import Finding
 from . import expr, scope
 from .checks import CHECKS
@@ -33,6 +34,15 @@ class Context:
     today: object
     extra: object = None  # the run's options (models folder ...)
     session: object = None  # the run's session (governance models ...)
+
+    @property
+    def lang(self) -> str:
+        """The language of the run's words (what a check words itself, beside its rule's template)."""
+        return i18n.language(getattr(getattr(self.session, "options", None), "lang", None))
+
+    def said(self, key: str, /, **values) -> str:
+        """The message ``key`` of the catalogs in the run's language."""
+        return i18n.text(key, self.lang, **values)
 
     def hit(self, entity, field: str | None, target: str = "", hint: str = "", **params) -> Finding:
         """A finding about ``entity`` (at its ``field``), its message from the rule's template."""

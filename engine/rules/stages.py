@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..gate_rules import GATE_RULES
 from ..i18n import text
 
 
@@ -39,6 +40,8 @@ STAGE_NAMES = {
     "model": {"zh": "构建模型（编号与引用）", "en": "building the model (ids and references)"},
     "route": {"zh": "批量分流（loushi route --batch）", "en": "batch routing (loushi route --batch)"},
     "import": {"zh": "台账导入（loushi import）", "en": "ledger import (loushi import)"},
+    "migrate": {"zh": "格式升级（loushi migrate）", "en": "format migration (loushi migrate)"},
+    "orders": {"zh": "工单核对（loushi orders）", "en": "work-order check (loushi orders)"},
 }
 
 
@@ -192,12 +195,6 @@ _ENTRIES = (
     _stage("import-invalid", "import", "error", "导入后的配置将不合格，因此没有写入。",
            "The config would be invalid after the import, so nothing was written.",
            "按提示修改台账后重新导入。", "Fix the ledgers as the findings say, and import again."),
-    _stage("import-busy", "import", "error", "另一个 loushi 正在写同一个街道配置。",
-           "Another loushi is writing the same district config.",
-           "等它结束后再导入。", "Import again when it has finished."),
-    _stage("import-changed-meanwhile", "import", "error", "导入期间街道配置被改动，未写入。",
-           "The district config changed while the import ran; nothing was written.",
-           "重新运行导入。", "Run the import again."),
     _stage("import-other-file", "import", "warning", "实体位于街道的另一个文件中，导入时在原处更新。",
            "An entity lies in another file of the district; the import updates it there.",
            "无需处理；如需移动请手工修改。", "Nothing to do; move it by hand if you want it elsewhere."),
@@ -218,8 +215,10 @@ _ENTRIES = (
     _stage("ledger-macros", "import", "warning", "启用宏的工作簿：宏不会运行，只读取单元格。",
            "A macro-enabled workbook: its macros are never run; its cells are read.",
            "无需处理；不需要宏时可另存为 .xlsx。", "Nothing to do; save it as .xlsx if the macros are not needed."),
-    _stage("project-config", "import", "error", "项目文件 loushi.toml 无法使用（语法、未知的设置项或取值）。",
-           "The project file loushi.toml cannot be used (its syntax, an unknown setting or a value).",
+    _stage("project-config", "sources", "error",
+           "项目文件 loushi.toml 无法使用（语法、未知的设置项、取值，或所列的文件夹不存在）。",
+           "The project file loushi.toml cannot be used (its syntax, an unknown setting, a value, or a folder it "
+           "names that does not exist).",
            "按提示改正所示的行。", "Correct the line it names, as the hint says."),
     _stage("import-busy", "import", "error", "另一个 loushi 进程正在写入该配置，等待超时。",
            "Another loushi run is writing the config, for longer than the wait.",
@@ -227,6 +226,50 @@ _ENTRIES = (
     _stage("import-changed-meanwhile", "import", "error", "配置在导入期间被修改，未写入。",
            "The config was changed during the import; nothing written.",
            "重新运行导入；对方的修改已保留。", "Run the import again; the other change is kept."),
+    # the format version (engine/migrate) and the kinds catalogue (engine/model/kinds.py)
+    _stage("format-v1", "schema", "info", "配置按第 1 版格式书写，已在内存中升级为第 2 版后再检查；文件未改动。",
+           "The config is written in format version 1; it was upgraded to version 2 in memory and checked; "
+           "the file is unchanged.",
+           "运行 loushi migrate 把文件改写为第 2 版（注释与排版保留）。",
+           "Run loushi migrate to rewrite the file as version 2 (comments and layout kept)."),
+    _stage("kinds", "model", "error",
+           "种类声明（kinds:，或项目、内置的种类文件）有误：不符合格式，或同一 id 已以不同内容声明。",
+           "A kinds declaration (kinds:, or a project's or loushi's kinds file) is wrong: it does not follow "
+           "the format, or the same id is already declared differently.",
+           "按提示改正；同一种类只声明一次，或换一个 id。", "Correct it as the hint says; declare a kind once, or use another id."),
+    _stage("migrate", "migrate", "error",
+           "loushi migrate 无法改写该文件：无法在保留排版的前提下读取，或 loushi: 写的不是已知的格式版本。",
+           "loushi migrate cannot rewrite the file: it cannot be read keeping its layout, or loushi: names a "
+           "format version loushi does not know.",
+           "写 loushi: 2（现行格式）或 loushi: 1（旧格式），并先让 loushi validate 能读取该文件。",
+           "Write loushi: 2 (the current format) or loushi: 1 (the old one), and make the file readable to "
+           "loushi validate first."),
+    # a work-order export (engine/orders)
+    _stage("orders-empty", "orders", "error", "工单导出表没有任何行。", "The work-order export has no rows.",
+           "检查导出的是否为工单表。", "Check that the export is the work-order sheet."),
+    _stage("orders-column", "orders", "error", "表头中找不到工单所需的列（编号、受理时间、楼宇、诉求类别等）。",
+           "The header row lacks a column a work order needs (its number, received time, building, category …).",
+           "在街道配置的 work_orders: columns: 中写明导出表的列名。",
+           "Name the export's columns under work_orders: columns: in the district config."),
+    _stage("orders-blank", "orders", "error", "工单的必填单元格为空。", "A cell a work order needs is empty.",
+           "补全导出表，或在系统中补录后重新导出。", "Fill the cell, or complete the order in the system and export again."),
+    _stage("orders-time", "orders", "error", "时间单元格无法读取，或早于受理时间。",
+           "A time cell cannot be read, or is before the order was received.",
+           "写成 2025-03-01 09:30 的形式。", "Write it as 2025-03-01 09:30."),
+    _stage("orders-building", "orders", "error", "工单所写的楼宇不在该街道配置中。",
+           "The order's building is not in the district config.",
+           "检查楼宇名称，或把该楼宇加入配置。", "Check the building's name, or add the building to the config."),
+    _stage("orders-category", "orders", "error", "工单的诉求类别对应不到任何事项。",
+           "The order's category matches no matter.",
+           "在 work_orders: categories: 中把该类别对应到一个事项。",
+           "Map the category to a matter under work_orders: categories:."),
+    _stage("orders-limits", "orders", "error", "工单对应的事项没有规定响应和办结时限。",
+           "The order's matter sets no response or resolution limit for work orders.",
+           "在该事项下写 work_order:（response、resolution）。",
+           "Give the matter a work_order: block (response, resolution)."),
+    _stage("orders-route", "orders", "error", "按街道的分流规则无法为该工单找到处理路径。",
+           "The district's escalation rules give no path for the order.",
+           "按提示补全该事项的分流规则。", "Complete the matter's escalation as the hint says."),
 )
 
 #: Every stage finding's entry, by id.
@@ -234,12 +277,9 @@ STAGES: dict[str, Stage] = {entry.id: entry for entry in _ENTRIES}
 
 
 def gate_ids() -> frozenset[str]:
-    """The ids a district's ``rules:`` block cannot disable or suppress: the gate's checks."""
-    try:
-        from ..gate import GATE_RULES
-    except ImportError:  # before the gate module: the checks that read and shape a district
-        return frozenset(i for i, entry in STAGES.items() if entry.stage in ("load", "sources", "schema"))
-    return frozenset(GATE_RULES)
+    """The ids a district's ``rules:`` block cannot disable or suppress, nor a baseline accept:
+    the gate's checks (engine/gate_rules.py)."""
+    return GATE_RULES
 
 
 def listing(lang: str) -> str:

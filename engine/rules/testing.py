@@ -155,9 +155,11 @@ def extended_packs(config: Path) -> list[Path]:
     return [path for path in found if path.is_file()]
 
 
-def pack_files(paths: tuple[str, ...], project: Path | None, config: Path | None = None) -> list[Path]:
+def pack_files(paths: tuple[str, ...], project: Path | None, config: Path | None = None,
+               project_packs: tuple[Path, ...] | None = None) -> list[Path]:
     """The pack files to test: those ``paths`` name (files, or folders of ``*.yaml``), else the
-    ``rules/`` folder of ``project`` (when it has one), the packs ``config`` names by path in its
+    project's packs (``project_packs``, from its loushi.toml; without one, the ``rules/`` folder
+    of ``project`` when it has one), the packs ``config`` names by path in its
     ``rules.extends``, and the shipped packs."""
     chosen: list[Path] = []
     if paths:
@@ -173,7 +175,9 @@ def pack_files(paths: tuple[str, ...], project: Path | None, config: Path | None
                 raise NoPacks(str(path))
     else:
         folder = (project if project is not None else Path()) / "rules"
-        if folder.is_dir():
+        if project_packs is not None:
+            chosen += list(project_packs)
+        elif folder.is_dir():
             chosen += sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
         if config is not None:
             chosen += extended_packs(config)

@@ -48,6 +48,10 @@ class Run:
     templates: Any = None
     #: A draft's mark (``草稿：配置有N个错误``), printed at the top of every document; "" when clean.
     draft: str = ""
+    #: The calendar events' revisions (``output.Revisions``) of a build into a folder; None: all 0.
+    revisions: Any = None
+    #: The filing copy (False) or the traced one (``build --trace``): 来源 columns and 附：条款来源.
+    trace: bool = False
 
 
 class Page:
@@ -60,7 +64,8 @@ class Page:
 
     @cached_property
     def text(self) -> str:
-        context = {"title": self.doc.title, "ledger": Ledger(), "draft": self.run.draft, **self.doc.values}
+        context = {"title": self.doc.title, "ledger": Ledger(), "draft": self.run.draft,
+                   "trace": self.run.trace, "sample": self.doc.sample, **self.doc.values}
         return tidy(render(self.run.env, self.doc.template, context))
 
     @cached_property

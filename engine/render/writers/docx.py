@@ -37,6 +37,7 @@ from docx.shared import Mm, Pt
 from . import Writer as Base
 from .. import markdown
 from ...resources import templates_dir
+from ..environment import template_folders
 
 TEMPLATE = "document.docx"
 #: The styles the template must define (by name).
@@ -49,6 +50,10 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 #: A zip entry's DOS time and date for 1980-01-01 00:00 (time 0, date: day 1, month 1, year 0).
 _ZIP_TIME = b"\x00\x00\x21\x00"
 _FLOW_WIDTH_MM = 95
+#: The mark of a document showing placeholder names, in its page header.
+SAMPLE_MARK = "示例"
+#: A column's share of the table's width is its longest line, in half-character units, within these.
+_COLUMN_UNITS = (6, 38)
 
 
 class TemplateError(Exception):
@@ -72,14 +77,20 @@ class Writer(Base):
         self.body = self.doc.element.body
         self.empty = len(self.body)  # the template's own body (its section properties)
         self.kept_rels = set(self.doc.part.rels)
+        section = self.doc.sections[0]
+        self.header = section.header.paragraphs[0] if not section.header.is_linked_to_previous else None
+        self.text_width = section.page_width - section.left_margin - section.right_margin
 
     def document(self, doc, page):
-        return [(f"{doc.path}.docx", self.write(page.tokens, doc.title, doc.kind))]
+        return [(f"{doc.path}.docx", self.write(page.tokens, doc.title, doc.kind, getattr(doc, "sample", False)))]
 
-    def write(self, tokens, title: str, kind: str) -> bytes:
-        """One document's bytes; the template is left as it was."""
+    def write(self, tokens, title: str, kind: str, sample: bool = False) -> bytes:
+        """One document's bytes; the template is left as it was. A document showing placeholder
+        names (``sample``) carries 示例 in the page header, on every page."""
         try:
             self._core(_legal(title))
+            if sample and self.header is not None:
+                self.header.add_run(SAMPLE_MARK, self.styles["Doc Strong"])
             _Layout(self, kind).blocks(tokens)
             out = io.BytesIO()
             self.doc.save(out)
@@ -98,6 +109,8 @@ class Writer(Base):
 
     def _reset(self) -> None:
         """Take the last document out of the template: its blocks, and its links' relationships."""
+        if self.header is not None:
+            self.header.clear()
         body = self.body
         while len(body) > self.empty:
             body.remove(body[-self.empty - 1])
@@ -107,10 +120,11 @@ class Writer(Base):
 
 
 def template_path(run) -> Path:
-    """The Word template: the ``--templates`` folder's ``document.docx``, else the shipped one."""
-    override = getattr(run, "templates", None)
-    if override and (Path(override) / TEMPLATE).is_file():
-        return Path(override) / TEMPLATE
+    """The Word template: the first template folder's ``document.docx`` (``--templates``, then
+    the project's), else the shipped one."""
+    for folder in template_folders(getattr(run, "templates", None)):
+        if (folder / TEMPLATE).is_file():
+            return folder / TEMPLATE
     return templates_dir() / TEMPLATE
 
 
@@ -212,9 +226,14 @@ class _Layout:
         width = max(len(row) for row in rows)
         table = self.doc.add_table(rows=len(rows), cols=width)
         table.style = self.styles[TABLE_STYLE]
+        table.autofit = False
+        widths = column_widths(rows, width, self.writer.text_width)
+        for column, size in zip(table.columns, widths):
+            column.width = size
         text_style = self.styles["Table Text"]
         for number, (row, cells) in enumerate(zip(table.rows, rows)):
-            for cell, inline in zip(row.cells, cells):
+            for cell, inline, size in zip(row.cells, cells, widths):
+                cell.width = size
                 paragraph = cell.paragraphs[0]
                 paragraph.style = text_style
                 self.spans(paragraph, inline, strong=number < header, links=False)
@@ -259,6 +278,34 @@ class _Layout:
         style = self.styles["Table Text"]
         for line in text.splitlines():
             self.doc.add_paragraph(_legal(line), style)
+
+
+def column_widths(rows: list[list], count: int, total: int) -> list[int]:
+    """Each column's width (EMU) for ``rows`` of inline tokens: the page's text width shared by
+    the longest line of each column (a Chinese character counts two, a Latin one), each within
+    ``_COLUMN_UNITS`` so that a 序号 column stays narrow and a long duty list does not take all."""
+    low, high = _COLUMN_UNITS
+    units = [low] * count
+    for row in rows:
+        for index, inline in enumerate(row[:count]):
+            for line in _lines(inline):
+                length = sum(2 if ord(char) > 0x2E7F else 1 for char in line)
+                units[index] = max(units[index], min(length + 2, high))  # + the cell's margins
+    share = total / sum(units)
+    widths = [int(u * share) for u in units]
+    widths[-1] += total - sum(widths)
+    return widths
+
+
+def _lines(inline) -> list[str]:
+    """The lines of a cell's text, split where it breaks (``<br>``)."""
+    lines = [""]
+    for child in inline.children or ():
+        if child.type in ("text", "code_inline"):
+            lines[-1] += child.content
+        elif child.type == "hardbreak" or (child.type == "html_inline" and markdown.BREAK.fullmatch(child.content)):
+            lines.append("")
+    return lines
 
 
 def _spans(inline, prefix: str = "") -> list[tuple[str, bool, str]]:

@@ -29,11 +29,14 @@ class Writer(Base):
 
     def document(self, doc, page):
         content = self.renderer.render(page.tokens, self.run.markdown.options, {})
-        return [(f"{doc.path}.html", self.page(content, doc.title, doc.kind).encode("utf-8"))]
+        page = self.page(content, doc.title, doc.kind, getattr(doc, "sample", False))
+        return [(f"{doc.path}.html", page.encode("utf-8"))]
 
-    def page(self, content: str, title: str, kind: str) -> str:
-        """The whole page, through the ``base.html`` template."""
-        return render(self.run.env, "base.html", {"title": escape(title), "kind": kind, "content": content})
+    def page(self, content: str, title: str, kind: str, sample: bool = False) -> str:
+        """The whole page, through the ``base.html`` template; a document showing placeholder
+        names (``sample``) is marked 示例 across every screen and printed page."""
+        return render(self.run.env, "base.html", {"title": escape(title), "kind": kind, "content": content,
+                                                  "sample": sample})
 
 
 def renderer():

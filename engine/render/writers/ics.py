@@ -1,44 +1,42 @@
 """iCalendar (RFC 5545) files of the rosters (one all-day event per period of a rotation) and of
 the organisational-life plans (one all-day event per meeting).
 
-Written by hand: CRLF line ends, lines folded at 75 octets without splitting a character,
-TEXT values escaped. Nothing depends on the clock: each UID is a digest of the district, the
-rotation and the period, and DTSTAMP and LAST-MODIFIED are the rotation's start date from the
-config, with SEQUENCE 0, so two runs over one config give the same bytes (the calendar is
+Written through the ``icalendar`` package, which escapes TEXT values (§3.3.11), folds lines at
+75 octets and ends them with CRLF; a control character a value might hold (the format allows
+none but tab) is written as U+FFFD. Nothing depends on the clock: each UID is a digest of the
+district, the rotation (or plan) and the period (or meeting), and DTSTAMP and LAST-MODIFIED are
+the rotation's start date from the config (a plan's: 1 January of its year), so two runs over one config give the same bytes (the calendar is
 published whole, METHOD:PUBLISH, and a subscription replaces it).
+
+SEQUENCE tells a calendar that subscribed to the file that an event changed. It starts at 0;
+a build into a folder an earlier build left gives an event whose contents changed the next
+number, and an unchanged event its number as it was: the build's manifest keeps each event's
+digest and number (``output.Revisions``). A build into a new folder starts again from 0.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+from typing import Callable
+
+import icalendar
 
 from . import Writer as Base
 
 PRODID = "-//loushi//loushi rosters//ZH"
+#: What RFC 5545 allows in no TEXT value: the control characters but tab and the line ends
+#: (which the library escapes as ``\n``).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+#: ``(uid, digest of the event's contents) -> SEQUENCE``.
+Sequencer = Callable[[str, str], int]
 
 
-def escape(text: str) -> str:
-    """A TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma and newlines escaped."""
-    return (str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
-
-
-def fold(line: str) -> str:
-    """A content line folded to at most 75 octets per physical line (§3.1), never inside a
-    UTF-8 character."""
-    data = line.encode("utf-8")
-    if len(data) <= 75:
-        return line
-    parts, begin, room = [], 0, 75
-    while len(data) - begin > room:
-        end = begin + room
-        while data[end] & 0xC0 == 0x80:  # a continuation byte: step back to the character's start
-            end -= 1
-        parts.append(data[begin:end])
-        begin, room = end, 74
-    parts.append(data[begin:])
-    return b"\r\n ".join(parts).decode("utf-8")
+def text(value: str) -> str:
+    """A TEXT value as written: control characters the format allows nowhere made U+FFFD."""
+    return _CONTROL.sub("\ufffd", str(value))
 
 
 def uid(district: str, rotation: str, number: int) -> str:
@@ -46,63 +44,97 @@ def uid(district: str, rotation: str, number: int) -> str:
     return f"{hashlib.sha256(key).hexdigest()[:32]}@loushi"
 
 
-def _date(day: dt.date) -> str:
-    return day.strftime("%Y%m%d")
+def _stamp(roster) -> dt.datetime:
+    return dt.datetime.combine(dt.date.fromisoformat(roster.stamp), dt.time(), dt.timezone.utc)
 
 
-def event(district: str, roster, period) -> list[str]:
+def contents(roster, period) -> dict[str, object]:
+    """What an event says (its SEQUENCE aside): what a change of is a new revision."""
     holder = period.turn.holder_name
     post = getattr(roster, "post", "值守")
-    return [
-        "BEGIN:VEVENT",
-        f"UID:{uid(district, roster.id, period.number)}",
-        f"DTSTAMP:{roster.stamp.replace('-', '')}T000000Z",
-        f"LAST-MODIFIED:{roster.stamp.replace('-', '')}T000000Z",
-        "SEQUENCE:0",
-        f"DTSTART;VALUE=DATE:{_date(period.begin)}",
-        f"DTEND;VALUE=DATE:{_date(period.end + dt.timedelta(days=1))}",
-        f"SUMMARY:{escape(f'{roster.owner}{post}轮值：{period.turn.member}（{holder}）')}",
-        f"DESCRIPTION:{escape(f'第{period.number}期，{period.begin_text}至{period.end_text}。来源：{period.origin}')}",
-        "TRANSP:TRANSPARENT",
-        "END:VEVENT",
-    ]
+    return {
+        "summary": text(f"{roster.owner}{post}轮值：{period.turn.member}（{holder}）"),
+        "description": text(f"第{period.number}期，{period.begin_text}至{period.end_text}。来源：{period.origin}"),
+        "dtstart": period.begin,
+        "dtend": period.end + dt.timedelta(days=1),
+    }
 
 
-def calendar(district: str, roster) -> bytes:
-    """The ``.ics`` bytes of one roster."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"X-WR-CALNAME:{escape(roster.title)}", "X-WR-TIMEZONE:Asia/Shanghai"]
+def event_digest(said: dict[str, object]) -> str:
+    canonical = "\x00".join(f"{name}={said[name]}" for name in sorted(said))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
+
+
+def event(district: str, roster, period, sequence: Sequencer | None = None):
+    """The ``icalendar.Event`` of one period of ``roster``."""
+    said = contents(roster, period)
+    ident = uid(district, roster.id, period.number)
+    stamp = _stamp(roster)
+    item = icalendar.Event()
+    item.add("uid", ident)
+    item.add("dtstamp", stamp)
+    item.add("last-modified", stamp)
+    item.add("sequence", sequence(ident, event_digest(said)) if sequence is not None else 0)
+    item.add("dtstart", said["dtstart"])
+    item.add("dtend", said["dtend"])
+    item.add("summary", said["summary"])
+    item.add("description", said["description"])
+    item.add("transp", "TRANSPARENT")
+    return item
+
+
+def calendar(district: str, roster, sequence: Sequencer | None = None) -> bytes:
+    """The ``.ics`` bytes of one roster; ``sequence`` numbers each event's revision (None: 0)."""
+    book = icalendar.Calendar()
+    book.add("version", "2.0")
+    book.add("prodid", PRODID)
+    book.add("calscale", "GREGORIAN")
+    book.add("method", "PUBLISH")
+    book.add("x-wr-calname", icalendar.vText(text(roster.title)))
+    book.add("x-wr-timezone", "Asia/Shanghai")
     for period in roster.periods:
-        lines.extend(event(district, roster, period))
-    lines.append("END:VCALENDAR")
-    return ("".join(fold(line) + "\r\n" for line in lines)).encode("utf-8")
+        book.add_component(event(district, roster, period, sequence))
+    return book.to_ical()
 
 
-def meeting_event(district: str, plan, entry) -> list[str]:
-    stamp = plan.stamp.replace("-", "")
-    return [
-        "BEGIN:VEVENT",
-        f"UID:{uid(district, plan.id, entry.number)}",
-        f"DTSTAMP:{stamp}T000000Z",
-        f"LAST-MODIFIED:{stamp}T000000Z",
-        "SEQUENCE:0",
-        f"DTSTART;VALUE=DATE:{_date(entry.date)}",
-        f"DTEND;VALUE=DATE:{_date(entry.date + dt.timedelta(days=1))}",
-        f"SUMMARY:{escape(f'{plan.org}{entry.name}')}",
-        f"DESCRIPTION:{escape(f'{plan.year}年度组织生活计划第{entry.number}项（建议日期）：{entry.every}。依据：{entry.source}')}",
-        "TRANSP:TRANSPARENT",
-        "END:VEVENT",
-    ]
+def meeting_contents(plan, entry) -> dict[str, object]:
+    """What a meeting's event says (its SEQUENCE aside)."""
+    return {
+        "summary": text(f"{plan.org}{entry.name}"),
+        "description": text(f"{plan.year}年度组织生活计划第{entry.number}项（建议日期）：{entry.every}。依据：{entry.source}"),
+        "dtstart": entry.date,
+        "dtend": entry.date + dt.timedelta(days=1),
+    }
 
 
-def plan_calendar(district: str, title: str, plan) -> bytes:
+def meeting_event(district: str, plan, entry, sequence: Sequencer | None = None):
+    """The ``icalendar.Event`` of one meeting of an organisational-life ``plan``."""
+    said = meeting_contents(plan, entry)
+    ident = uid(district, plan.id, entry.number)
+    stamp = _stamp(plan)
+    item = icalendar.Event()
+    item.add("uid", ident)
+    item.add("dtstamp", stamp)
+    item.add("last-modified", stamp)
+    item.add("sequence", sequence(ident, event_digest(said)) if sequence is not None else 0)
+    for name in ("dtstart", "dtend", "summary", "description"):
+        item.add(name, said[name])
+    item.add("transp", "TRANSPARENT")
+    return item
+
+
+def plan_calendar(district: str, title: str, plan, sequence: Sequencer | None = None) -> bytes:
     """The ``.ics`` bytes of one organisational-life plan: an all-day event per meeting."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"X-WR-CALNAME:{escape(title)}", "X-WR-TIMEZONE:Asia/Shanghai"]
+    book = icalendar.Calendar()
+    book.add("version", "2.0")
+    book.add("prodid", PRODID)
+    book.add("calscale", "GREGORIAN")
+    book.add("method", "PUBLISH")
+    book.add("x-wr-calname", icalendar.vText(text(title)))
+    book.add("x-wr-timezone", "Asia/Shanghai")
     for entry in plan.entries:
-        lines.extend(meeting_event(district, plan, entry))
-    lines.append("END:VCALENDAR")
-    return ("".join(fold(line) + "\r\n" for line in lines)).encode("utf-8")
+        book.add_component(meeting_event(district, plan, entry, sequence))
+    return book.to_ical()
 
 
 class Writer(Base):
@@ -110,8 +142,11 @@ class Writer(Base):
         return [f"{doc.path}.ics"] if doc.roster is not None or doc.kind == "orglife" else []
 
     def document(self, doc, page):
-        if doc.kind == "orglife":
-            return [(f"{doc.path}.ics", plan_calendar(self.run.district, doc.title, doc.values["plan"]))]
-        if doc.roster is None:
+        if doc.roster is None and doc.kind != "orglife":
             return ()
-        return [(f"{doc.path}.ics", calendar(self.run.district, doc.roster))]
+        path = f"{doc.path}.ics"
+        revisions = self.run.revisions
+        sequence = (lambda ident, digest: revisions.sequence(path, ident, digest)) if revisions is not None else None
+        if doc.kind == "orglife":
+            return [(path, plan_calendar(self.run.district, doc.title, doc.values["plan"], sequence))]
+        return [(path, calendar(self.run.district, doc.roster, sequence))]

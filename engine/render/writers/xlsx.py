@@ -1,6 +1,6 @@
 """Excel: duty lists and rosters as workbooks, the way an office hands them around.
 
-Made from the whole plan, after every document (``finish``): two workbooks, by file name:
+Made from the whole plan, after every document (``finish``): the workbooks, by file name:
 
 * ``职责清单.xlsx``: one sheet per committee (序号, 岗位, 姓名, 所属单位, 派出单位, 联系电话,
   职责), and a sheet 人员职责 with one row per post each person holds, in any body (committees,
@@ -8,9 +8,12 @@ Made from the whole plan, after every document (``finish``): two workbooks, by f
 * ``轮值表.xlsx`` (when the district has rotations): a sheet 月度总表 with who is on duty in
   each month of the window, one column per rotation, then one sheet per rotating post or duty
   (期次, 开始日期, 结束日期, 轮值单位, 轮值人员).
+* ``组织生活计划.xlsx`` (when a party organisation holds meetings in the window's years): one
+  sheet per 年度组织生活计划 (序号, 日期, 星期, 会议, 频次要求, 议题 left blank, 依据).
 
 Every value that comes from the config is a text cell, whatever it starts with (a name
-``=HYPERLINK(…)`` is text, never a formula Excel or WPS would run); the numbers and dates
+``=HYPERLINK(…)`` is text, never a formula Excel or WPS would run; engine/cells.py says how
+every spreadsheet loushi writes, CSV too, keeps text from becoming a formula); the numbers and dates
 loushi computes (序号, 期次, the periods' dates) are numbers and dates. Every sheet has a
 bold, frozen header row and columns wide enough for their text (a Chinese character counts
 twice). The files are byte-identical for the same config: the workbook's created/modified
@@ -36,6 +39,8 @@ ROSTERS_FILE = "轮值表.xlsx"
 DUTY_HEADERS = ("序号", "岗位", "姓名", "所属单位", "派出单位", "联系电话", "职责")
 PERSON_HEADERS = ("姓名", "所属单位", "机构", "机构类别", "岗位", "职责")
 ROSTER_HEADERS = ("期次", "开始日期", "结束日期", "轮值单位", "轮值人员")
+ORGLIFE_FILE = "组织生活计划.xlsx"
+ORGLIFE_HEADERS = ("序号", "日期", "星期", "会议", "频次要求", "议题", "依据")
 #: Column widths, in Excel's units (about one Latin character): at least, at most.
 MIN_WIDTH, MAX_WIDTH = 6, 60
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
@@ -58,6 +63,9 @@ def workbooks(documents, run) -> dict[str, bytes]:
     rosters = [d.roster for d in documents if d.roster is not None]
     if rosters:
         files[ROSTERS_FILE] = _save(_rosters(run.window, rosters), stamp)
+    plans = [(d.title, d.values["plan"]) for d in documents if d.kind == "orglife"]
+    if plans:
+        files[ORGLIFE_FILE] = _save(_orglife(plans), stamp)
     return files
 
 
@@ -97,6 +105,17 @@ def _rosters(window, rosters):
     return book
 
 
+def _orglife(plans):
+    """One sheet per plan; the topic (议题) is the organisation's to fill, so it stays blank."""
+    book = Workbook()
+    book.remove(book.active)
+    names: set[str] = set()
+    for title, plan in plans:
+        rows = [(e.number, e.date, e.weekday, e.name, e.every, "＿＿＿", e.source) for e in plan.entries]
+        _sheet(book, _sheet_name(title, names), ORGLIFE_HEADERS, rows)
+    return book
+
+
 def _month_rows(window, rosters) -> list[tuple]:
     rows = []
     for index in range(window.months):
@@ -112,8 +131,8 @@ def _month_rows(window, rosters) -> list[tuple]:
 
 def _sheet(book, title: str, headers, rows, wrap=()) -> None:
     sheet = book.create_sheet(title)
-    sheet.append(list(headers))
-    for number, row in enumerate(rows, start=2):
+    # a header may be a config's name too (月度总表: one column per rotation): text like the rows
+    for number, row in enumerate((headers, *rows), start=1):
         sheet.append([_CELL_ILLEGAL.sub("\ufffd", v) if isinstance(v, str) else v for v in row])
         # the row just appended, by its bounds (sheet[n] and max_row walk every cell of the sheet:
         # a city's 人员职责 sheet took minutes)
@@ -186,3 +205,9 @@ def _normalise(data: bytes, stamp: dt.datetime) -> bytes:
             entry.external_attr = 0o600 << 16
             target.writestr(entry, content)
     return out.getvalue()
+
+
+def stable_bytes(book, stamp: dt.datetime) -> bytes:
+    """The bytes of an openpyxl workbook, identical for the same content and ``stamp`` (its dates
+    and its zip entries' times fixed): what every workbook loushi writes is saved through."""
+    return _save(book, stamp)

@@ -7,10 +7,10 @@ names its rule's message may use. A new check is one module and one entry here.
 
 from __future__ import annotations
 
-from . import (body_serves, body_under, coverage_rate, declared, esc_end, esc_handlers, esc_limits, esc_loop,
-               esc_start, grid_heads, model_known, model_kind, model_members, model_posts, model_source_count,
-               model_sources, orglife_overdue, orglife_quorum, orphan_grid, party_loop, party_temporary, rotation_cover,
-               rotation_required, single_holder)
+from . import (body_serves, body_under, charter_blanks, coverage_rate, declared, esc_end, esc_handlers, esc_limits,
+               esc_loop, esc_start, grid_heads, model_known, model_kind, model_members, model_posts,
+               model_source_count, model_sources, orglife_overdue, orglife_quorum, orphan_grid, party_loop,
+               party_temporary, placeholder_names, rotation_cover, rotation_required, single_holder)
 
 CHECKS = {
     "orphan-grid": orphan_grid,
@@ -37,4 +37,6 @@ CHECKS = {
     "party-temporary": party_temporary,
     "orglife-overdue": orglife_overdue,
     "orglife-quorum": orglife_quorum,
+    "charter-blanks": charter_blanks,
+    "placeholder-names": placeholder_names,
 }

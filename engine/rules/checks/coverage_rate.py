@@ -12,5 +12,5 @@ def run(ctx):
                                    ("party organisation", ctx.model.party_orgs_of, "min_party")):
         covered = sum(1 for b in buildings if relation(b))
         if covered / total < ctx.options[option]:
-            yield ctx.hit(ctx.model.district, "id", target=f"coverage.{option}", what=what, covered=covered,
+            yield ctx.hit(ctx.model.district, "id", target=f"coverage.{option}", what=ctx.said(f"check.coverage.{option}"), covered=covered,
                           total=total, rate=f"{covered / total:.0%}", minimum=f"{ctx.options[option]:.0%}")

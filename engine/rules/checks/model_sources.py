@@ -18,5 +18,5 @@ def run(ctx):
             if not govmodels.source_matches(ctx.model, source, allowed[post.role]):
                 field = "from" if post.source else "holder"
                 yield ctx.hit(post.entity, field, target=post.id, committee=ident, post=post.id,
-                              role_name=ctx.model.role_name(post.role), source=source or "nowhere stated",
+                              role_name=ctx.model.role_name(post.role), source=source or ctx.said("check.no-source"),
                               allowed=", ".join(allowed[post.role]), model_name=spec.get("name", spec["id"]))

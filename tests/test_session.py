@@ -1,0 +1,62 @@
+"""The session owns what a run reads once and uses many times (docs/architecture.md): the
+project's settings, the expression environment, the templates. Each is made on first use,
+kept for the session, and never shared with another session."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.project import ProjectError
+from engine.render import environment as templates
+from engine.rules import expr, packs
+from engine.session import Session
+
+
+def _project(folder, rows: int):
+    (folder / "loushi.toml").write_text(f"[limits]\nrows = {rows}\n", encoding="utf-8")
+
+
+def test_project_settings_are_read_once_per_session_from_the_nearest_loushi_toml(tmp_path):
+    _project(tmp_path, 7)
+    nested = tmp_path / "districts" / "east"
+    nested.mkdir(parents=True)
+    config = nested / "district.yaml"
+    config.write_text("loushi: 1\n", encoding="utf-8")
+    session = Session()
+    first = session.project(config)
+    assert first.file == tmp_path / "loushi.toml" and first.limits.rows == 7
+    _project(tmp_path, 9)  # changed during the run: the run keeps what it read
+    assert session.project(config) is first
+    assert session.project(nested) is first  # the config's folder is the same project
+    assert Session().project(config).limits.rows == 9  # a new run reads it again
+
+
+def test_a_project_file_that_cannot_be_used_is_an_error_on_every_ask(tmp_path):
+    (tmp_path / "loushi.toml").write_text("[limits]\nrowz = 1\n", encoding="utf-8")
+    session = Session()
+    for _ in range(2):
+        with pytest.raises(ProjectError) as caught:
+            session.project(tmp_path)
+        assert (caught.value.line, caught.value.key) == (2, "unknown-limit")
+
+
+def test_the_expression_environment_is_the_sessions():
+    one, other = Session(), Session()
+    assert expr.expressions(one) is expr.expressions(one)
+    assert expr.expressions(one) is not expr.expressions(other)
+    assert expr.expressions(None) is not expr.expressions(None)  # no session: nothing kept
+    # the rule catalog compiles its rules in the session's environment
+    catalog = packs.catalog((), one)
+    assert catalog.rules and all(rule.expressions is expr.expressions(one) for rule in catalog.rules.values())
+
+
+def test_the_templates_are_the_sessions_and_compiled_once(tmp_path):
+    session = Session()
+    env = templates.kept(session, None)
+    assert templates.kept(session, None) is env
+    assert templates.kept(Session(), None) is not env
+    (tmp_path / "charter.md").write_text("x\n", encoding="utf-8")
+    assert templates.kept(session, tmp_path) is not env  # another template folder, another environment
+    assert templates.kept(session, str(tmp_path)) is templates.kept(session, tmp_path)
+    template = env.get_template("charter.md")
+    assert env.get_template("charter.md") is template
