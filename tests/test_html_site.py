@@ -14,7 +14,9 @@ They skip, saying why, when Playwright or Chromium is missing or Chromium cannot
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -278,7 +280,8 @@ def test_pages_in_chromium_fit_a_phone_link_and_print_without_navigation(sites, 
                 if parts.scheme != "file" or not file.is_file():
                     broken.append((where, link))
             if number < 12:   # a look at the first pages: the index and each kind
-                page.screenshot(path=str(shots / f"{number:02d}-{path.parent.name if path.parent != folder else 'index'}.png"))
+                kind = path.parent.name if path.parent != folder else "index"
+                page.screenshot(path=str(shots / f"{number:02d}-{kind}.png"))
             page.emulate_media(media="print")
             printed = page.evaluate(PRINTED)
             assert printed["navs"] and set(printed["navs"]) == {"none"}, where
@@ -288,3 +291,27 @@ def test_pages_in_chromium_fit_a_phone_link_and_print_without_navigation(sites, 
         assert len(opened) >= min(len(pages(folder)), 10)
     finally:
         page.close()
+
+
+def test_a_printed_page_is_numbered_and_carries_no_navigation(sites, browser, tmp_path):
+    """A charter printed to PDF by Chromium, read back with poppler's pdftotext: every page has
+    its number (— 1 —, — 2 — …) and none of the navigation's words."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("poppler's pdftotext is not installed (apt-get install poppler-utils)")
+    folder = sites["qianfoshan"]
+    charter = pages(folder / "章程")[0]
+    page = browser.new_page()
+    try:
+        page.goto(charter.as_uri())
+        pdf = tmp_path / "charter.pdf"
+        page.pdf(path=str(pdf), prefer_css_page_size=True)
+    finally:
+        page.close()
+    print(f"printed charter: {pdf}")
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    sheets = text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+    assert len(sheets) >= 2
+    numbers = [re.findall(r"—\s*(\d+)\s*—", sheet) for sheet in sheets]
+    assert numbers == [[str(n)] for n in range(1, len(sheets) + 1)], numbers
+    assert "返回目录" not in text and "下一篇" not in text and "当前位置" not in text
