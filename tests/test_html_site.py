@@ -14,6 +14,7 @@ They skip, saying why, when Playwright or Chromium is missing or Chromium cannot
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -26,6 +27,7 @@ import pytest
 
 from engine.pipeline import prepare
 from engine.render import BuildOptions, build, render_files
+from engine.render.output import MANIFEST
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICTS = {"qianfoshan": ROOT / "configs" / "districts" / "qianfoshan.yaml",
@@ -203,6 +205,37 @@ def test_names_in_the_navigation_are_text(tmp_path):
     pages_ = [data.decode() for path, data in files.items() if path.endswith(".html")]
     assert any("示范&lt;b&gt;大厦&lt;/b&gt;&amp;amp;楼委会" in page for page in pages_)
     assert not any("<b>" in page for page in pages_)
+
+
+def test_a_rebuild_makes_a_page_again_when_a_neighbour_changes(tmp_path):
+    """Renaming one committee changes the links of the pages beside its own: a rebuild writes
+    those pages' HTML again (their Markdown is the same and stays), and the folder then holds
+    exactly what a build from scratch makes."""
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    text = generate.district(range(5), 5, 0)
+    config = tmp_path / "city.yaml"
+    config.write_text(text, encoding="utf-8")
+    options = BuildOptions(formats=("md", "html"), start=START)
+    out = tmp_path / "out"
+    assert build(prepare(config).model, out, options).ok
+    index = out / "index.html"
+    charters = [target(index, link["href"])[0].stem for link in parse(index).links
+                if unquote(link["href"]).startswith("章程/")]
+    assert len(charters) >= 3                 # in the plan's order, the index's
+    old = charters[1].removesuffix("章程")
+    config.write_text(text.replace(f"name: {old}\n", f"name: {old}（更名）\n"), encoding="utf-8")
+    again = build(prepare(config).model, out, options)
+    assert again.ok
+    for neighbour in (charters[0], charters[2]):
+        assert f"章程/{neighbour}.html" in again.files.written
+        assert f"章程/{neighbour}.md" not in again.files.written
+    scratch = tmp_path / "scratch"
+    assert build(prepare(config).model, scratch, options).ok
+    made = {p.relative_to(scratch).as_posix(): p.read_bytes() for p in scratch.rglob("*") if p.is_file()}
+    kept = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert {k: v for k, v in kept.items() if k != MANIFEST} == {k: v for k, v in made.items() if k != MANIFEST}
 
 
 # -- opened in Chromium ------------------------------------------------------------------------
