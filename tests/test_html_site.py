@@ -24,7 +24,9 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 import pytest
+from click.testing import CliRunner
 
+from engine.cli import cli
 from engine.pipeline import prepare
 from engine.render import BuildOptions, build, render_files
 from engine.render.output import MANIFEST
@@ -193,6 +195,17 @@ def test_the_words_are_chinese_and_english_with_lang_en():
     assert "返回目录" in zh and "当前位置" in zh and "Back to the contents" not in zh
     assert "Back to the contents" in en and "返回目录" not in en
     assert "示范大厦楼委会章程" in en          # the documents themselves stay Chinese
+
+
+@pytest.mark.parametrize(("lang", "back"), [("zh", "返回目录"), ("en", "Back to the contents")])
+def test_build_speaks_the_run_s_language_around_the_documents(tmp_path, lang, back):
+    """``loushi --lang en build`` writes the navigation's words in English, ``--lang zh`` in Chinese."""
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["--lang", lang, "build", str(MINI), "-o", str(out), "-f", "html", "-q",
+                                      "--start", START.strftime("%Y-%m")])
+    assert result.exit_code == 0, result.output
+    charter = next((out / "章程").glob("*.html")).read_text(encoding="utf-8")
+    assert back in charter and ("返回目录" in charter) == (lang == "zh")
 
 
 def test_names_in_the_navigation_are_text(tmp_path):
