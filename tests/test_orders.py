@@ -189,6 +189,11 @@ def test_the_command_writes_text_json_and_a_workbook(district, tmp_path):
     assert book.sheetnames == ["工单", "合计", "按楼宇", "按楼群", "按诉求类别", "未能匹配"]
     assert book["工单"]["A2"].value == "A1" and book["工单"].freeze_panes == "A2"
     assert book["未能匹配"]["A2"].value == "export.csv!D3"
+    for sheet in book.worksheets:  # each a list to filter and to print
+        assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
+        assert sheet.print_title_rows == "$1:$1" and sheet.page_setup.orientation == "landscape"
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToHeight == 0
+        assert sheet.oddFooter.center.text == "第 &P 页，共 &N 页"
     again = tmp_path / "again.xlsx"
     runner.invoke(cli, ["--lang", "zh", "orders", str(export), str(district), *at, "-f", "xlsx", "-o", str(again)])
     assert again.read_bytes() == out.read_bytes()

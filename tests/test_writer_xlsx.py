@@ -94,6 +94,24 @@ def test_headers_are_frozen_and_columns_fit_chinese_text(mini_books):
                 assert width >= min(display_width(cells[0].value) + 2, 60)
 
 
+def filed_list(sheet) -> None:
+    """``sheet`` is a list as an office files one: an autofilter over the whole table, the
+    header row repeated on every printed page, A4 landscape fitted to the width, the sheet's
+    name above and 第 N 页，共 M 页 below."""
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
+    assert sheet.print_title_rows == "$1:$1"
+    setup = sheet.page_setup
+    assert setup.orientation == "landscape" and int(setup.paperSize) == 9  # A4
+    assert setup.fitToWidth == 1 and setup.fitToHeight == 0 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.oddHeader.center.text == "&A" and sheet.oddFooter.center.text == "第 &P 页，共 &N 页"
+
+
+def test_every_sheet_filters_and_prints_as_a_list(mini_books):
+    for data in mini_books.values():
+        for sheet in load(data).worksheets:
+            filed_list(sheet)
+
+
 def test_display_width_counts_wide_characters_twice():
     assert display_width("楼长") == 4 and display_width("A1") == 2 and display_width("（示例）") == 8
     assert column_width(["楼"]) == 6 and column_width(["很" * 40]) == 60 and column_width(["示范置业有限公司"]) == 18

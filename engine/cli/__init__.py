@@ -238,6 +238,15 @@ def answered(opened, draft: bool):
     return opened, exitcodes.OK
 
 
+def refuse_existing(path, force: bool) -> None:
+    """Stop (exit 2, saying so) when the output ``path`` exists and ``--force`` was not given:
+    nothing a user has is overwritten by surprise."""
+    if os.path.lexists(path) and not force:
+        error = click.ClickException(i18n.text("init.exists", lang(), path=path))
+        error.exit_code = exitcodes.UNUSABLE
+        raise error
+
+
 def mark_line(district, fmt: str, answer: str) -> str:
     """``answer`` (text or JSON) marked as a draft when ``district`` has errors: a first line
     ``草稿：配置有N个错误``, or a ``draft`` key holding it."""

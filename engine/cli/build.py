@@ -113,7 +113,7 @@ def command(path, out, formats, templates, start, months, force, jobs, trace, qu
     chosen = tuple(f for f in render.WRITERS if f in formats or ("all" in formats and f in render.ALL))
     bar = _Progress(enabled=not quiet)
     options = render.BuildOptions(chosen, templates, start, months, progress=bar.advance, total=bar.start,
-                                  force=force, draft=draft, jobs=jobs, trace=trace)
+                                  force=force, draft=draft, jobs=jobs, trace=trace, lang=lang())
     try:
         results = render.build_paths([path], out, options, session())
     finally:

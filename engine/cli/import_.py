@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from .. import exitcodes, lazy
 from ..i18n import language, text
-from . import project_options, session
+from . import answered, project_options, refuse_existing, session
 
 ledger_apply = lazy.module("engine.ledger.apply")
+ledger_mapping = lazy.module("engine.ledger.mapping")
+ledger_template = lazy.module("engine.ledger.template")
+gate = lazy.module("engine.gate")
+writing = lazy.module("engine.writing")
 
 #: Problems that mean the input could not be read at all (exit 2), not bad rows in it (exit 1).
 UNUSABLE_RULES = {"ledger-missing", "ledger-format", "ledger-unreadable", "ledger-encoding",
@@ -19,26 +25,63 @@ UNUSABLE_RULES = {"ledger-missing", "ledger-format", "ledger-unreadable", "ledge
 
 
 @click.command("import", epilog=exitcodes.HELP)
-@click.argument("ledgers", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--into", "into", required=True, type=click.Path(dir_okay=False),
+@click.argument("ledgers", nargs=-1, type=click.Path(), metavar="LEDGER... | [DISTRICT]")
+@click.option("--into", "into", type=click.Path(dir_okay=False),
               help="The district config to update (created when it does not exist).")
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
               help="A YAML file naming other column headers, values and sheets (see docs/ledger.md).")
 @click.option("--dry-run", is_flag=True, help="Print the change as a unified diff; write nothing.")
-@click.option("--force", is_flag=True, help="Write the change to an existing config (else the diff is shown).")
+@click.option("--force", is_flag=True,
+              help="Write the change to an existing config (else the diff is shown); with --template, "
+                   "replace the file if it exists.")
 @click.option("--prune", is_flag=True,
               help="Remove entities of the imported kinds that the ledgers no longer list.")
+@click.option("--template", type=click.Path(dir_okay=False), default=None, metavar="FILE.xlsx",
+              help="Write a blank ledger workbook that import reads back (with DISTRICT: its kinds and "
+                   "building ids in the drop-downs), and stop.")
 @project_options
 @click.pass_context
-def command(ctx, ledgers, into, mapping, dry_run, force, prune):
+def command(ctx, ledgers, into, mapping, dry_run, force, prune, template):
     """Import ledgers (.xlsx, .csv: 楼宇台账, 企业台账, 人员名册, 党组织台账) into the config
     INTO: rows update the entities they name and add new ones; all or nothing, validated
-    before anything is written, never overwriting without --force."""
+    before anything is written, never overwriting without --force. With --template FILE.xlsx
+    [DISTRICT]: write a blank ledger to fill in instead."""
     lang = language((ctx.find_root().params or {}).get("lang"))
+    if template is not None:
+        if len(ledgers) > 1 or into is not None or dry_run or prune:
+            raise click.UsageError(text("import.template-usage", lang))
+        return _template(Path(template), ledgers[0] if ledgers else None, mapping, force, lang)
+    if not ledgers or into is None:
+        raise click.UsageError(text("import.usage", lang))
     options = ledger_apply.ImportOptions(mapping, dry_run, force, prune, lang=lang,
                                          on_wait=lambda: click.echo(text("write.waiting", lang, path=into), err=True))
     outcome = ledger_apply.import_ledgers(list(ledgers), into, options, session())
     return _report(outcome)
+
+
+def _template(target: Path, district: str | None, mapping: str | None, force: bool, lang: str) -> int:
+    """``--template``: the blank ledger, with the kinds in effect for ``district`` (through the
+    gate) and its zones, cluster grids and buildings; the shipped kinds without one."""
+    if target.suffix.lower() != ".xlsx":
+        raise click.BadParameter(text("ledger.template-suffix", lang, suffix=target.suffix or "''"),
+                                 param_hint="--template")
+    refuse_existing(target, force)
+    read_mapping, problems = ledger_mapping.load_mapping(mapping)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        return exitcodes.UNUSABLE
+    kinds, listed = ledger_apply.party_kinds(session()), ledger_template.Listed()
+    if district is not None:
+        opened, code = answered(gate.open_district(district, session()), True)
+        if opened is None:
+            return code
+        kinds = ledger_template.party_kinds(opened.model)
+        listed = ledger_template.listed(opened.model)
+    read_mapping.add_kinds(kinds)
+    writing.write_output(target, ledger_template.workbook(read_mapping, lang, listed))
+    click.echo(text("ledger.template-written", lang, path=target), err=True)
+    return exitcodes.OK
 
 
 def _report(outcome) -> int:

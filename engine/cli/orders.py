@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from .. import exitcodes, i18n, lazy
-from . import answered, baseline_options, draft_option, session
+from . import answered, baseline_options, draft_option, refuse_existing, session
 from .route import at_time
 
 orders = lazy.module("engine.orders")
@@ -46,7 +46,7 @@ def command(paths, now, fmt, output, force, template, draft):
         target = Path(template)
         if target.suffix.lower() not in (".csv", ".xlsx"):
             raise click.BadParameter(i18n.text("orders.template-suffix", lang, suffix=target.suffix), param_hint="--template")
-        _refuse_existing(target, force)
+        refuse_existing(target, force)
         columns, _, _ = orders.settings(model)
         writing.write_output(target, report.template(columns, target.suffix.lower(), lang))
         click.echo(i18n.text("orders.template-written", lang, path=target))
@@ -54,7 +54,7 @@ def command(paths, now, fmt, output, force, template, draft):
     if fmt == "xlsx" and (output is None or Path(output).suffix.lower() != ".xlsx"):
         raise click.UsageError(i18n.text("orders.no-output", lang))
     if output is not None:
-        _refuse_existing(Path(output), force)
+        refuse_existing(Path(output), force)
         if Path(output).resolve() == Path(paths[0]).resolve():
             raise click.UsageError(f"--output {output} is the export itself: name another file")
     calendar = model.calendar  # the project's calendar, as route counts it (engine.calendars)
@@ -76,7 +76,3 @@ def command(paths, now, fmt, output, force, template, draft):
         click.echo(data.decode("utf-8"), nl=False)
     return exitcodes.FINDINGS if outcome.unmatched else exitcodes.OK
 
-
-def _refuse_existing(path: Path, force: bool) -> None:
-    if path.exists() and not force:
-        raise click.UsageError(f"{path} exists: add --force to replace it")

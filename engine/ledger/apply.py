@@ -36,11 +36,12 @@ from ..i18n import language, text
 from ..project import Limits
 from ..load.sources import read_district
 from ..gate import open_district
+from ..model import shipped_kinds
 from ..project import ProjectError
 from ..session import Session
 from ..writing import LOCK_WAIT, Busy, CannotLock, ChangedMeanwhile, Held, hold
 from .convert import Entity, Known, convert
-from .mapping import KINDS, load_mapping
+from .mapping import BLANK_RULE, KINDS, TEMPLATE_SHEETS, load_mapping
 from .read import Problem, read
 from .yamltext import dump, merge, yaml_rt
 
@@ -127,6 +128,7 @@ def _import(tables: list, mapping, target: Path, held: Held | None, options: Imp
     known = _known(target, outcome)
     if any(p.rule == "import-config-unusable" for p in outcome.problems):
         return outcome
+    mapping.add_kinds({**party_kinds(session), **known.party_kinds})
     entities, problems = convert(tables, mapping, known, options.lang)  # every bad row is reported, not just the first
     outcome.problems = sorted(outcome.problems + problems)
     if outcome.errors:
@@ -182,16 +184,32 @@ def _limits(target: Path, options: ImportOptions, outcome: Outcome, session: Ses
         return None
 
 
+def party_kinds(session: Session) -> dict[str, str]:
+    """id → label of the party organisation kinds loushi ships (rules/kinds/)."""
+    catalog, _ = shipped_kinds(session)
+    return {ident: kind.label for ident, kind in catalog.party_orgs.items()}
+
+
 def _tables(ledgers, mapping, limits: Limits, lang: str | None, outcome: Outcome) -> list:
-    tables = []
+    """The ledgers' sheets read as tables. A blank ledger's notes and lists are passed over; so
+    is a sheet with headers and no rows, with a warning, while another sheet has rows (a blank
+    ledger's sheet nobody needed); when none has, each such sheet is the error."""
+    tables, blank = [], []
     for ledger in ledgers:
         sheets, problems = read(ledger, limits, lang)
         outcome.problems += problems
         for sheet in sheets:
+            if sheet.name in TEMPLATE_SHEETS:
+                continue
             table, problems = mapping.table(sheet)
-            outcome.problems += problems
+            blank += [p for p in problems if p.rule == BLANK_RULE]
+            outcome.problems += [p for p in problems if p.rule != BLANK_RULE]
             if table is not None:
                 tables.append(table)
+    if tables:
+        outcome.problems += [replace(p, message=text("ledger.blank-sheet", lang), hint="") for p in blank]
+    else:
+        outcome.problems += [replace(p, level="error", rule="ledger-empty") for p in blank]
     outcome.problems.sort()
     return tables
 

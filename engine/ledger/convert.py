@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from ..i18n import language, text
 from ..load.sources import COLLECTIONS
 from .guard import Uncomputed
-from .mapping import ENUM_FIELDS, ENUM_IDS, KINDS, Mapping, Table
+from .mapping import ENUM_FIELDS, KINDS, Mapping, Table
 from .read import Problem
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.\-\u4e00-\u9fff]*\Z")
@@ -75,10 +75,12 @@ class Known:
     """The district's entities by kind: id → entity mapping (with ``name``, and ``src`` when loaded)."""
 
     by_kind: dict[str, dict[str, dict]] = field(default_factory=dict)
+    #: The party organisation kinds the district declares (``kinds: party_orgs:``): id → label.
+    party_kinds: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, data) -> "Known":
-        known = cls({kind: {} for kind in COLLECTIONS})
+        known = cls({kind: {} for kind in COLLECTIONS}, declared_party_kinds(data))
         for kind in COLLECTIONS:
             items = data.get(kind) if isinstance(data, dict) else None
             for item in items if isinstance(items, list) else []:
@@ -88,6 +90,15 @@ class Known:
 
     def all_ids(self) -> set[str]:
         return {ident for items in self.by_kind.values() for ident in items}
+
+
+def declared_party_kinds(data) -> dict[str, str]:
+    """id → label of the party organisation kinds a district's ``kinds:`` block declares (what
+    the schema would refuse is left to the validation the import ends with)."""
+    block = data.get("kinds") if isinstance(data, dict) else None
+    entries = block.get("party_orgs") if isinstance(block, dict) else None
+    return {e["id"]: e["label"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)
+            and isinstance(e.get("label"), str)} if isinstance(entries, list) else {}
 
 
 def convert(tables: list[Table], mapping: Mapping, known: Known,
@@ -168,7 +179,7 @@ def _parse(kind: str, name: str, value, mapping: Mapping, where: str, header: st
         table = ENUM_FIELDS[(kind, name)]
         found = mapping.enum(table, str(value))
         if found is None:
-            known = "、".join(sorted(mapping.values[table])) + "; or " + ", ".join(ENUM_IDS[table])
+            known = "、".join(sorted(mapping.values[table])) + "; or " + ", ".join(mapping.ids[table])
             return None, Problem(where, "error", "ledger-unknown-value", f"{header}: '{value}' is not a known value",
                                  f"write one of {known}; or add it under values: {table} in a mapping file")
         return found, None

@@ -5,7 +5,10 @@ and 党组织台账 (party_orgs). Each field has the Chinese headers that work o
 (``HEADERS``); a sheet's kind is the kind whose name column (楼宇名称, 单位名称, 姓名,
 党组织名称) its header row holds, the leftmost if several. Cells of enumerated fields are
 read through ``VALUES`` (企业 → enterprise, 联建 → joint ...); the ids themselves are
-accepted too. A mapping file (YAML, see docs/ledger.md) adds headers and values, and can
+accepted too. Party organisation kinds are data (rules/kinds/ and a district's ``kinds:``):
+their labels (党支部, 联合党委 ...) and ids are read as the kinds in effect say
+(:meth:`Mapping.add_kinds`). Each field has an English header too (``HEADERS_EN``: what
+``--lang en`` templates write). A mapping file (YAML, see docs/ledger.md) adds headers and values, and can
 name a sheet's kind and header row::
 
     columns:
@@ -28,6 +31,10 @@ from .read import Problem, Sheet, column_letter
 
 KINDS = ("buildings", "units", "people", "party_orgs")
 LEDGER_NAMES = {"buildings": "楼宇台账", "units": "企业台账", "people": "人员名册", "party_orgs": "党组织台账"}
+LEDGER_NAMES_EN = {"buildings": "Buildings", "units": "Units", "people": "People", "party_orgs": "Party organisations"}
+#: The sheets of a blank ledger (engine/ledger/template.py) that hold no ledger: its notes and
+#: the lists its drop-downs offer, in either language. An import passes over them.
+TEMPLATE_SHEETS = frozenset(("填写说明", "下拉列表", "Instructions", "Lists"))
 #: kind → field → headers that name it out of the box (the first is the documented one).
 HEADERS = {
     "buildings": {"name": ["楼宇名称", "楼宇"], "id": ["楼宇编号"], "zone": ["所属片区", "片区"],
@@ -43,6 +50,20 @@ HEADERS = {
                    "form": ["单建联建", "组建方式"], "units": ["覆盖单位"], "secretary": ["书记"],
                    "parent": ["上级党组织"], "last_election": ["换届时间"], "members_full": ["正式党员数"],
                    "members_probationary": ["预备党员数"]},
+}
+#: kind → field → its English header (read as well as the Chinese ones).
+HEADERS_EN = {
+    "buildings": {"name": "Building name", "id": "Building id", "zone": "Zone", "cluster": "Cluster grid",
+                  "owner": "Owner", "property_manager": "Property manager", "address": "Address",
+                  "kind": "Building kind"},
+    "units": {"name": "Unit name", "id": "Unit id", "building": "Building", "kind": "Unit kind",
+              "party_full": "Full party members", "party_probationary": "Probationary party members"},
+    "people": {"name": "Name", "id": "Person id", "affiliation": "Affiliation", "title": "Title",
+               "party": "Party status", "party_since": "Joined the party", "phone": "Phone"},
+    "party_orgs": {"name": "Party organisation name", "id": "Party organisation id", "kind": "Kind",
+                   "form": "Single or joint", "units": "Units covered", "secretary": "Secretary",
+                   "parent": "Parent organisation", "last_election": "Last election",
+                   "members_full": "Full members", "members_probationary": "Probationary members"},
 }
 #: (kind, field) → the value table its cells are read through.
 ENUM_FIELDS = {("buildings", "kind"): "building_kind", ("units", "kind"): "unit_kind",
@@ -61,7 +82,7 @@ VALUES = {
               "预备党员": "probationary", "群众": "none", "共青团员": "none", "民主党派": "none",
               "无党派人士": "none", "无": "none"},
     "party_kind": {"党工委": "working_committee", "综合党委": "umbrella_committee", "党委": "committee",
-                   "联合党委": "committee", "党总支": "general_branch", "联合党总支": "general_branch",
+                   "党总支": "general_branch", "联合党总支": "general_branch",
                    "党支部": "branch", "联合党支部": "branch", "区委": "district_committee",
                    "街道党委": "subdistrict_committee", "商圈党委": "business_district_committee",
                    "临时党支部": "temporary_branch"},
@@ -76,6 +97,9 @@ ENUM_IDS = {"building_kind": ("office", "mall", "mixed", "industrial", "other"),
                            "business_district_committee", "joint_committee", "committee", "general_branch", "branch",
                            "temporary_branch"),
             "form": ("single", "joint")}
+#: The rule of a sheet with headers and no rows, passed over (a warning); when no sheet of the
+#: ledgers has rows, each such sheet is the error ``ledger-empty``.
+BLANK_RULE = "ledger-blank-sheet"
 #: How far down a sheet the header row is looked for.
 HEADER_SEARCH = 10
 
@@ -102,10 +126,45 @@ class Table:
 class Mapping:
     """Headers and values: the defaults, with a mapping file's additions first."""
 
-    headers: dict[str, dict[str, list[str]]] = field(default_factory=lambda: {k: {f: list(h) for f, h in v.items()}
-                                                                             for k, v in HEADERS.items()})
+    headers: dict[str, dict[str, list[str]]] = field(default_factory=lambda: {
+        k: {f: [*h, HEADERS_EN[k][f]] for f, h in v.items()} for k, v in HEADERS.items()})
     values: dict[str, dict[str, str]] = field(default_factory=lambda: {k: dict(v) for k, v in VALUES.items()})
     sheets: dict[str, dict] = field(default_factory=dict)
+    #: value table → the ids it accepts (the party organisation kinds grow with the kinds in effect).
+    ids: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(ENUM_IDS))
+    #: value table → id → the label a list offers for it (a kind's own label).
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: (kind, field) and (table, text) pairs a mapping file gave (they win over the defaults).
+    given: set = field(default_factory=set)
+
+    def add_kinds(self, kinds: dict[str, str]) -> None:
+        """Read party organisation kinds as ``kinds`` (id → label: the shipped kinds and the
+        district's) say: each id and label is a known value; a label a mapping file maps
+        otherwise keeps the mapping file's meaning."""
+        table = "party_kind"
+        self.ids[table] = tuple(dict.fromkeys((*self.ids[table], *kinds)))
+        for ident, label in kinds.items():
+            self.labels.setdefault(table, {})[ident] = label
+            if (table, label) not in self.given:
+                self.values[table][label] = ident
+
+    def header(self, kind: str, name: str, lang: str) -> str:
+        """The header a blank ledger writes for field ``name`` of ``kind``: a mapping file's
+        first, else the documented Chinese one, or the English one in English."""
+        if (kind, name) in self.given:
+            return self.headers[kind][name][0]
+        return HEADERS_EN[kind][name] if lang == "en" else HEADERS[kind][name][0]
+
+    def choices(self, table: str, lang: str) -> list[str]:
+        """What a blank ledger's drop-down offers for ``table``: one value per id, its label
+        (Chinese: the kind's own label, else the first text read as it), or the id in English."""
+        if lang == "en":
+            return list(self.ids[table])
+        first: dict[str, str] = {}
+        for said, ident in self.values[table].items():
+            first.setdefault(ident, said)
+        own = self.labels.get(table, {})
+        return list(dict.fromkeys(own.get(i) or first.get(i) or i for i in self.ids[table]))
 
     def field_of(self, kind: str, header: str) -> str | None:
         for name, headers in self.headers[kind].items():
@@ -114,7 +173,7 @@ class Mapping:
         return None
 
     def enum(self, table: str, text: str) -> str | None:
-        if text in ENUM_IDS[table]:
+        if text in self.ids[table]:
             return text
         return self.values[table].get(text)
 
@@ -139,9 +198,11 @@ class Mapping:
         table = Table(sheet, kind, row, columns, headers)
         problems = _merged(sheet, row)
         if not any(number > row for number, _ in sheet.rows):
-            problems.append(Problem(sheet.where(row, 1), "error", "ledger-empty",
-                                    "the sheet has no rows below the header",
-                                    "fill it, or delete the sheet from the workbook"))
+            # a blank ledger's sheet nobody needed: passed over while another sheet has rows
+            # (engine/ledger/apply.py says so, or refuses when no sheet has any)
+            return None, problems + [Problem(sheet.where(row, 1), "warning", BLANK_RULE,
+                                             "the sheet has no rows below the header",
+                                             "fill it, or delete the sheet from the workbook")]
         return table, problems
 
     def _header(self, sheet: Sheet, spec: dict) -> tuple[str, int, dict[int, str]] | None:
@@ -208,8 +269,10 @@ def _add(mapping: Mapping, data) -> None:
         for name, headers in fields.items():
             headers = [headers] if isinstance(headers, str) else list(headers)
             mapping.headers[kind][name] = headers + [h for h in mapping.headers[kind].get(name, []) if h not in headers]
+            mapping.given.add((kind, name))
     for table, pairs in (data.get("values") or {}).items():
         mapping.values[table].update({str(k): v for k, v in pairs.items()})
+        mapping.given.update((table, str(k)) for k in pairs)
     mapping.sheets.update({str(k): dict(v) for k, v in (data.get("sheets") or {}).items()})
 
 

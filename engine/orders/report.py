@@ -7,19 +7,16 @@ import csv
 import datetime as dt
 import io
 import json
-import re
 
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 
 from ..calendars import estimate_note
+from ..cells import csv_cell
 from ..i18n import text
 from ..ledger.read import Problem
-from ..render.writers.xlsx import column_width, stable_bytes
+from ..render.writers.xlsx import BLANK_STAMP, list_sheet, stable_bytes
 from . import REQUIRED, Outcome, Rates, Verdict
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _GROUPS = ("all", "building", "cluster", "category")
 
 
@@ -135,33 +132,17 @@ def render_xlsx(outcome: Outcome, summary: dict, now: dt.datetime, lang: str) ->
     book = Workbook()
     book.remove(book.active)
     _sheet(book, text("orders.sheet-orders", lang), order_headers(lang),
-           [order_row(v, lang) for v in outcome.verdicts])
+           [order_row(v, lang) for v in outcome.verdicts], lang)
     for group in _GROUPS:
         _sheet(book, text(f"orders.sheet-{group}", lang), rates_headers(lang),
-               [rates_row(r, lang) for r in summary[group]])
+               [rates_row(r, lang) for r in summary[group]], lang)
     _sheet(book, text("orders.sheet-unmatched", lang), text("orders.unmatched-headers", lang).split("|"),
-           [[p.where, p.message, p.hint] for p in outcome.unmatched])
+           [[p.where, p.message, p.hint] for p in outcome.unmatched], lang)
     return _save(book, now)
 
 
-def _sheet(book, title: str, headers: list[str], rows: list[list]) -> None:
-    sheet = book.create_sheet(title)
-    sheet.append(headers)
-    for row in rows:
-        sheet.append([_ILLEGAL.sub("\ufffd", v) if isinstance(v, str) else v for v in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, even "=…": never a formula
-    for cell in sheet[1]:
-        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    for index, header in enumerate(headers, start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
-        sheet.column_dimensions[letter].width = column_width([header] + [row[index - 1] for row in rows])
-    sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
+def _sheet(book, title: str, headers: list[str], rows: list[list], lang: str) -> None:
+    list_sheet(book, title, headers, rows, lang=lang)
 
 
 def _save(book, stamp: dt.datetime) -> bytes:
@@ -174,13 +155,9 @@ def template(columns: dict[str, str], suffix: str, lang: str) -> bytes:
     names = [columns[f] for f in REQUIRED] + [columns[f] for f in columns if f not in REQUIRED]
     if suffix == ".csv":
         out = io.StringIO()
-        csv.writer(out, lineterminator="\r\n").writerow([_csv_safe(name) for name in names])
+        csv.writer(out, lineterminator="\r\n").writerow([csv_cell(name) for name in names])
         return ("\ufeff" + out.getvalue()).encode("utf-8")
     book = Workbook()
     book.remove(book.active)
-    _sheet(book, text("orders.sheet-template", lang), names, [])
-    return _save(book, dt.datetime(2000, 1, 1))
-
-
-def _csv_safe(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA) else value
+    _sheet(book, text("orders.sheet-template", lang), names, [], lang)
+    return _save(book, BLANK_STAMP)

@@ -65,6 +65,9 @@ class BuildOptions:
     #: The traced copy (``--trace``): every table with its 来源 column, every charter with 附：条款来源;
     #: without it, the filing copy an office prints as it is.
     trace: bool = False
+    #: The language of the words loushi adds around the documents (the HTML pages' navigation:
+    #: 返回目录, 上一篇 …); the documents themselves are Chinese.
+    lang: str = "zh"
 
 
 @dataclass
@@ -178,30 +181,32 @@ def render_into(model, options: BuildOptions, put: Callable[..., None],
     created = plan.config_date(model)
     run = Run(templates.kept(session, options.templates), model.id, created, window,
               session.kept("markdown-parser", parser), options.templates,
-              options.mark, revisions, options.trace)
+              options.mark, revisions, options.trace, docs, options.lang)
     writers = [(name, WRITERS[name].Writer(run)) for name in WRITERS if name in options.formats]
     digests = plan.Digests()  # one for the plan: each shared record is spelt once
 
-    def due(doc) -> tuple[dict[str, str], dict[str, str | None]]:
+    def due(position: int, doc) -> tuple[dict[str, str], dict[str, str | None]]:
         """The files of ``doc`` to make (path → writer), and each file's key."""
         wanted = {path: name for name, writer in writers for path in writer.paths(doc)}
         if fresh is None:
             return wanted, {}
         digest = _digest(digests.of(doc), options)
-        made = {path: keys.document(program, name, path, digest, doc.kind, doc.template,
-                                    created.isoformat(), model.id) for path, name in wanted.items()}
+        more = {name: writer.key(doc, position) for name, writer in writers if name in wanted.values()}
+        made = {path: keys.document(program, name, path, digest, doc.kind, doc.template, created.isoformat(),
+                                    model.id, *([more[name]] if more[name] else []))
+                for path, name in wanted.items()}
         return {path: name for path, name in wanted.items() if not fresh(path, made[path])}, made
 
     def files(task: tuple[int, dict[str, str]]) -> list[tuple[str, bytes, dict | None]]:
         """The due files of one document, rendered, each with its calendar events' revisions
         (made in a worker process, they travel back with the file)."""
         doc, wanted = docs[task[0]], task[1]
-        page = Page(run, doc)
+        page = Page(run, doc, task[0])
         return [(path, data, revisions.made.get(path) if revisions is not None else None)
                 for name, writer in writers if name in wanted.values()
                 for path, data in writer.document(doc, page) if path in wanted]
 
-    decided = [due(doc) for doc in docs]
+    decided = [due(position, doc) for position, doc in enumerate(docs)]
     tasks = [(index, wanted) for index, (wanted, _) in enumerate(decided) if wanted]
     workers = processes.workers_for(options.jobs, len(tasks))
     made = processes.in_order(workers, tasks, files) if workers > 1 else map(files, tasks)

@@ -94,7 +94,7 @@ def whole(program_key: str, model, options) -> str | None:
     trace = Tracer(model)
     digest = _hasher()
     digest.update(f"{program_key}\n{sorted(options.formats)}\n{options.start.isoformat()}\n{options.months}\n"
-                  f"{getattr(options, 'mark', '')}\n{getattr(options, 'trace', False)}\n".encode())
+                  f"{getattr(options, 'mark', '')}\n{getattr(options, 'trace', False)}\n{getattr(options, 'lang', 'zh')}\n".encode())
     for name in sorted({model.source.path, *model.source.files}):
         try:
             data = Path(name).read_bytes()

@@ -8,6 +8,8 @@ A writer module (``md.py``, ``html.py``, …; the module's name is the format's 
 * ``document(doc, page)`` returns the files of one planned document as ``(path, bytes)``
   pairs (``page`` gives the document's Markdown, rendered once for every writer, and its
   parse); it must keep nothing of the document once it has returned.
+* ``key(doc, position)`` names what else the files of a document are made from (the HTML
+  pages' links to their neighbours), so that a rebuild makes them again when it changes;
 * ``finish(documents)`` returns the files made from the whole plan (the workbooks), after
   every document.
 
@@ -52,15 +54,22 @@ class Run:
     revisions: Any = None
     #: The filing copy (False) or the traced one (``build --trace``): 来源 columns and 附：条款来源.
     trace: bool = False
+    #: Every document of the plan, in plan order (the HTML pages link their neighbours); None:
+    #: documents written one by one, outside a build.
+    documents: Any = None
+    #: The language of the words loushi adds around a document (the HTML pages' navigation).
+    lang: str = "zh"
 
 
 class Page:
     """A document's Markdown, rendered from its template when a writer first asks, and its
     parse; made per document and dropped after it."""
 
-    def __init__(self, run: Run, doc: "Document"):
+    def __init__(self, run: Run, doc: "Document", position: int | None = None):
         self.run = run
         self.doc = doc
+        #: The document's place in ``run.documents`` (None outside a build).
+        self.position = position
 
     @cached_property
     def text(self) -> str:
@@ -89,6 +98,11 @@ class Writer:
 
     def document(self, doc: "Document", page: Page) -> Files:
         return ()
+
+    def key(self, doc: "Document", position: int) -> str:
+        """What this format's files of ``doc`` (at ``position`` in the plan) are made from besides
+        the document itself ("" when nothing): a rebuild makes them again when it changes."""
+        return ""
 
     def finish(self, documents: list["Document"]) -> Files:
         return ()

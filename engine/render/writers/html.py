@@ -5,7 +5,12 @@ The page is the ``base.html`` template (with ``style.css`` inlined) around the d
 Markdown tokens rendered by markdown-it-py's HTML renderer, with loushi's rules: a link to
 another document points at its ``.html``; lines of a paragraph join without a space (Chinese);
 a table whose last column is 来源 is marked ``traced``; a Mermaid flow chart becomes boxes and
-arrows drawn with CSS; the only inline HTML honoured is ``<br>``, anything else is text.
+arrows drawn with CSS; the only inline HTML honoured is ``<br>``, anything else is text; a
+table sits in a box of its own that scrolls sideways when the table is wider than a phone.
+
+In a build, each page is part of a small site (``site.Site``): a breadcrumb above the document,
+and below it the body's other documents, the previous and next document of its kind and the
+way back to the index; the print style hides them and numbers the pages.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from markdown_it.renderer import RendererHTML
 from . import Writer as Base
 from .. import markdown
 from ..environment import render
+from ..site import Site
 
 
 class Writer(Base):
@@ -26,17 +32,26 @@ class Writer(Base):
     def __init__(self, run):
         super().__init__(run)
         self.renderer = renderer()
+        self.site = Site(run.documents, run.lang) if run.documents is not None else None
 
     def document(self, doc, page):
         content = self.renderer.render(page.tokens, self.run.markdown.options, {})
-        page = self.page(content, doc.title, doc.kind, getattr(doc, "sample", False))
+        before, after = ("", "")
+        if self.site is not None and page.position is not None:
+            before, after = self.site.navigation(page.position)
+        page = self.page(content, doc.title, doc.kind, getattr(doc, "sample", False), before, after)
         return [(f"{doc.path}.html", page.encode("utf-8"))]
 
-    def page(self, content: str, title: str, kind: str, sample: bool = False) -> str:
+    def key(self, doc, position):
+        return self.site.key(position) if self.site is not None else ""
+
+    def page(self, content: str, title: str, kind: str, sample: bool = False, before: str = "",
+             after: str = "") -> str:
         """The whole page, through the ``base.html`` template; a document showing placeholder
-        names (``sample``) is marked 示例 across every screen and printed page."""
+        names (``sample``) is marked 示例 across every screen and printed page; ``before`` and
+        ``after`` are the site's navigation around the document (``site.Site``)."""
         return render(self.run.env, "base.html", {"title": escape(title), "kind": kind, "content": content,
-                                                  "sample": sample})
+                                                  "sample": sample, "before": before, "after": after})
 
 
 def renderer():
@@ -60,7 +75,10 @@ def renderer():
         def table_open(self, tokens, idx, options, env):
             if _last_header(tokens, idx).endswith("来源"):
                 tokens[idx].attrSet("class", "traced")
-            return self.renderToken(tokens, idx, options, env)
+            return '<div class="table">' + self.renderToken(tokens, idx, options, env)
+
+        def table_close(self, tokens, idx, options, env):
+            return self.renderToken(tokens, idx, options, env) + "</div>\n"
 
         def fence(self, tokens, idx, options, env):
             token = tokens[idx]

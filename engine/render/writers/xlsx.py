@@ -14,9 +14,10 @@ Made from the whole plan, after every document (``finish``): the workbooks, by f
 Every value that comes from the config is a text cell, whatever it starts with (a name
 ``=HYPERLINK(…)`` is text, never a formula Excel or WPS would run; engine/cells.py says how
 every spreadsheet loushi writes, CSV too, keeps text from becoming a formula); the numbers and dates
-loushi computes (序号, 期次, the periods' dates) are numbers and dates. Every sheet has a
-bold, frozen header row and columns wide enough for their text (a Chinese character counts
-twice). The files are byte-identical for the same config: the workbook's created/modified
+loushi computes (序号, 期次, the periods' dates) are numbers and dates. Every sheet is a list
+as an office files one (:func:`list_sheet`): a bold, frozen header row with an autofilter,
+columns wide enough for their text (a Chinese character counts twice), and a print setup (A4
+landscape, fitted to the width, the header row on every page, page numbers in the footer). The files are byte-identical for the same config: the workbook's created/modified
 dates are the config's date, and the zip entries carry a fixed date.
 """
 
@@ -30,8 +31,11 @@ import zipfile
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from . import Writer as Base
+from ...i18n import text
 from ...model import period_start
 
 DUTIES_FILE = "职责清单.xlsx"
@@ -47,6 +51,8 @@ _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 #: Characters a worksheet cannot hold (a "\0" in a name is valid YAML); each is written as U+FFFD.
 _CELL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+#: The date a blank workbook carries (a template has no config to date it by).
+BLANK_STAMP = dt.datetime(2000, 1, 1)
 
 
 class Writer(Base):
@@ -130,23 +136,30 @@ def _month_rows(window, rosters) -> list[tuple]:
 
 
 def _sheet(book, title: str, headers, rows, wrap=()) -> None:
-    sheet = book.create_sheet(title)
     # a header may be a config's name too (月度总表: one column per rotation): text like the rows
+    list_sheet(book, title, headers, rows, wrap=wrap)
+
+
+def list_sheet(book, title: str, headers, rows, wrap=(), lang: str = "zh", widths=None):
+    """A sheet of ``book`` holding a list as an office hands one around, and the sheet: the
+    header row and ``rows`` written through :func:`write_row` (text stays text), the header
+    bold, filled and frozen, an autofilter over the table, each column as wide as its text (or
+    ``widths[i]`` where given), the columns named in ``wrap`` wrapped, dates shown as dates,
+    and the print setup of :func:`print_setup`. Every list workbook loushi writes (duty lists,
+    rosters, work-order reports, the blank ledger and export templates) is made of these."""
+    sheet = book.create_sheet(title)
     for number, row in enumerate((headers, *rows), start=1):
-        sheet.append([_CELL_ILLEGAL.sub("\ufffd", v) if isinstance(v, str) else v for v in row])
-        # the row just appended, by its bounds (sheet[n] and max_row walk every cell of the sheet:
-        # a city's 人员职责 sheet took minutes)
-        for cell in next(sheet.iter_rows(min_row=number, max_row=number, max_col=max(len(row), 1))):
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, even "=…": openpyxl would take it for a formula
+        write_row(sheet, number, row)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for cell in sheet[1]:
         cell.font, cell.fill = bold, fill
     sheet.freeze_panes = "A2"
+    last = get_column_letter(max(len(headers), 1))
+    sheet.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
     for index, header in enumerate(headers, start=1):
-        values = [header] + [row[index - 1] for row in rows]
-        letter = sheet.cell(row=1, column=index).column_letter
-        sheet.column_dimensions[letter].width = column_width(values)
+        letter = get_column_letter(index)
+        given = (widths or {}).get(index)
+        sheet.column_dimensions[letter].width = given or column_width([header] + [row[index - 1] for row in rows])
         if header in wrap:
             for cell in sheet[letter][1:]:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -154,6 +167,35 @@ def _sheet(book, title: str, headers, rows, wrap=()) -> None:
         for cell in row:
             if isinstance(cell.value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
+    print_setup(sheet, lang)
+    return sheet
+
+
+def write_row(sheet, number: int, values) -> None:
+    """Append ``values`` as row ``number`` of ``sheet``: text is a text cell whatever it begins
+    with (``=HYPERLINK(…)`` is never a formula: engine/cells.py), with the characters a
+    worksheet cannot hold written as U+FFFD; numbers and dates stay numbers and dates."""
+    sheet.append([_CELL_ILLEGAL.sub("\ufffd", v) if isinstance(v, str) else v for v in values])
+    # the row just appended, by its bounds (sheet[n] and max_row walk every cell of the sheet:
+    # a city's 人员职责 sheet took minutes)
+    for cell in next(sheet.iter_rows(min_row=number, max_row=number, max_col=max(len(values), 1))):
+        if isinstance(cell.value, str):
+            cell.data_type = "s"  # text, even "=…": openpyxl would take it for a formula
+
+
+def print_setup(sheet, lang: str = "zh") -> None:
+    """Print ``sheet`` as a list is filed: A4 landscape, fitted to the page's width (as many
+    pages down as it takes), the header row repeated on every page, the sheet's name in the
+    page header and 第 N 页，共 M 页 in the footer."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = 9  # A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = "1:1"
+    sheet.print_options.gridLines = True
+    sheet.oddHeader.center.text = "&A"
+    sheet.oddFooter.center.text = text("xlsx.page-footer", lang)
 
 
 def display_width(value) -> int:
