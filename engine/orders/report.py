@@ -138,6 +138,9 @@ def render_xlsx(outcome: Outcome, summary: dict, now: dt.datetime, lang: str) ->
                [rates_row(r, lang) for r in summary[group]], lang)
     _sheet(book, text("orders.sheet-unmatched", lang), text("orders.unmatched-headers", lang).split("|"),
            [[p.where, p.message, p.hint] for p in outcome.unmatched], lang)
+    if outcome.estimated:  # due times counted on an estimated year: the workbook says so too
+        _sheet(book, text("orders.sheet-notes", lang), [text("orders.notes-header", lang)],
+               [[estimate_note(year, lang)] for year in outcome.estimated], lang)
     return _save(book, now)
 
 
