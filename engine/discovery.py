@@ -20,7 +20,8 @@ What is taken from them:
   ``rules.extends`` can name them too), beside the shipped packs its ``extends`` chooses;
 * templates: a template is looked up in the ``--templates`` folders first, then the project's
   folders in the order written, then the shipped ones: the first file of that name wins;
-* calendars: the files of the project's calendars folders (``engine.route.workdays``).
+* calendars: the files of the project's calendars folders (``engine.calendars``; every file there is
+  a calendar, and one that is not YAML is a finding).
 
 :func:`found` gives the :class:`Found` of a district (or a folder) in a run, made once per
 project and run options and kept by the run's session.

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from . import discovery, migrate
+from . import calendars, discovery, migrate
 from . import model as model_stage
 from . import rules as rule_stage
 from . import schema
@@ -100,10 +100,11 @@ def _open(main: Path, session, rules: bool, texts: Mapping[Path, str] | None = N
     if migrate.version(source.data) == 1:  # read by upgrading it, as `loushi migrate` would rewrite it
         findings.append(migrate.notice(source.data, source.path, migrate.upgrade(source.data, migrate.MemoryEdit())))
     findings.extend(schema.check(source.data, (source.path, source.line, source.col), session))
+    findings.extend(calendars.problems(session, found))  # the project's calendar files
     if _has_error(findings):
         return Rejected(source.path, files, tuple(sorted(findings)))
     catalog, clashes = govmodels.catalog(found, session)  # the project's models and the run's
-    model = model_stage.build(source, session, catalog, govmodels.models(found, session))
+    model = model_stage.build(source, session, catalog, govmodels.models(found, session), calendars.of(session, found))
     findings.extend(clashes)
     findings.extend(model.problems)
     findings.extend(overrides(model.data.get("rules"), getattr(session.options, "lang", "en")))

@@ -21,7 +21,9 @@ SCHEMA_RULE = "schema"
 FORMAT_RULE = "format-v1"
 #: The model's checks: an id used twice, a reference to nothing, a kind no model declares.
 MODEL_RULES = frozenset(("duplicate-id", "reference", "kinds"))
+#: The project's calendar files (engine/calendars.py): a wrong one would count days wrongly.
+CALENDAR_RULES = frozenset(("calendar-file",))
 #: A ``rules:`` block naming a gate check under disable, suppress, levels or options.
 NOT_A_RULE = "not-a-rule"
 #: Every gate check, by the rule id its findings carry.
-GATE_RULES = LOADER_RULES | {SCHEMA_RULE, FORMAT_RULE, NOT_A_RULE} | MODEL_RULES
+GATE_RULES = LOADER_RULES | {SCHEMA_RULE, FORMAT_RULE, NOT_A_RULE} | MODEL_RULES | CALENDAR_RULES

@@ -17,7 +17,7 @@ What a session keeps, each under its key through :meth:`Session.kept`:
   (``engine.rules.expr.Expressions``);
 * the Jinja2 environment of the documents, one per template folder, which holds every
   template it has compiled (``engine.render.environment``), and the Markdown parser;
-* the working-day calendar (``engine.route.workdays``).
+* the working-day calendar of each project (``engine.calendars``).
 """
 
 from __future__ import annotations

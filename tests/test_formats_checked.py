@@ -150,7 +150,7 @@ def test_ics_reads_back_with_icalendar_and_is_the_same_on_every_run(tmp_path):
     for name in ("a", "b"):
         out = tmp_path / name
         assert invoke("build", str(MINI), "-o", str(out), "-f", "ics", "--start", "2024-01", "--months", "3").exit_code == 0
-        runs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*.ics"))})
+        runs.append({p.relative_to(out): p.read_bytes() for p in sorted((out / "轮值表").rglob("*.ics"))})
     assert runs[0] == runs[1] and runs[0]
     for data in runs[0].values():
         calendar = icalendar.Calendar.from_ical(data)
@@ -167,12 +167,20 @@ def test_ics_reads_back_with_icalendar_and_is_the_same_on_every_run(tmp_path):
 def test_ics_of_a_month_end_rotation_turns_on_the_roster_day(tmp_path):
     icalendar = pytest.importorskip("icalendar")
     path = tmp_path / "d.yaml"
-    path.write_text(MINI.read_text(encoding="utf-8").replace("start: 2024-01-01", "start: 2024-01-31"), encoding="utf-8")
+    text = MINI.read_text(encoding="utf-8")
+    path.write_text(text.replace("      start: 2024-01-01", "      on_holiday: keep\n      start: 2024-01-31"), encoding="utf-8")
     out = tmp_path / "out"
     assert invoke("build", str(path), "-o", str(out), "-f", "ics", "--start", "2024-01", "--months", "3").exit_code == 0
-    (data,) = [p.read_bytes() for p in out.rglob("*.ics")]
+    (data,) = [p.read_bytes() for p in (out / "轮值表").rglob("*.ics")]
     starts = [str(e.decoded("DTSTART")) for e in icalendar.Calendar.from_ical(data).walk("VEVENT")]
     assert starts[:3] == ["2024-01-31", "2024-02-29", "2024-03-31"]
+    # by default (shift) the turn due on Sun 31 Mar 2024 is handed over on Mon 1 Apr
+    path.write_text(text.replace("start: 2024-01-01", "start: 2024-01-31"), encoding="utf-8")
+    assert invoke("build", str(path), "-o", str(out), "-f", "ics", "--start", "2024-01", "--months", "4",
+                  "--force").exit_code == 0
+    (data,) = [p.read_bytes() for p in (out / "轮值表").rglob("*.ics")]
+    starts = [str(e.decoded("DTSTART")) for e in icalendar.Calendar.from_ical(data).walk("VEVENT")]
+    assert starts[:3] == ["2024-01-31", "2024-02-29", "2024-04-01"]
 
 
 # -- Mermaid, with Mermaid's parser ---------------------------------------------------------------

@@ -14,16 +14,22 @@ They skip, saying why, when Playwright or Chromium is missing or Chromium cannot
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import re
 import shutil
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 import pytest
+from click.testing import CliRunner
 
+from engine.cli import cli
 from engine.pipeline import prepare
 from engine.render import BuildOptions, build, render_files
+from engine.render.output import MANIFEST
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICTS = {"qianfoshan": ROOT / "configs" / "districts" / "qianfoshan.yaml",
@@ -191,6 +197,17 @@ def test_the_words_are_chinese_and_english_with_lang_en():
     assert "示范大厦楼委会章程" in en          # the documents themselves stay Chinese
 
 
+@pytest.mark.parametrize(("lang", "back"), [("zh", "返回目录"), ("en", "Back to the contents")])
+def test_build_speaks_the_run_s_language_around_the_documents(tmp_path, lang, back):
+    """``loushi --lang en build`` writes the navigation's words in English, ``--lang zh`` in Chinese."""
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["--lang", lang, "build", str(MINI), "-o", str(out), "-f", "html", "-q",
+                                      "--start", START.strftime("%Y-%m")])
+    assert result.exit_code == 0, result.output
+    charter = next((out / "章程").glob("*.html")).read_text(encoding="utf-8")
+    assert back in charter and ("返回目录" in charter) == (lang == "zh")
+
+
 def test_names_in_the_navigation_are_text(tmp_path):
     """A body's name with markup in it shows as text in every breadcrumb and list of links."""
     text = MINI.read_text(encoding="utf-8").replace("示范大厦楼委会", "示范<b>大厦</b>&amp;楼委会")
@@ -201,6 +218,37 @@ def test_names_in_the_navigation_are_text(tmp_path):
     pages_ = [data.decode() for path, data in files.items() if path.endswith(".html")]
     assert any("示范&lt;b&gt;大厦&lt;/b&gt;&amp;amp;楼委会" in page for page in pages_)
     assert not any("<b>" in page for page in pages_)
+
+
+def test_a_rebuild_makes_a_page_again_when_a_neighbour_changes(tmp_path):
+    """Renaming one committee changes the links of the pages beside its own: a rebuild writes
+    those pages' HTML again (their Markdown is the same and stays), and the folder then holds
+    exactly what a build from scratch makes."""
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    text = generate.district(range(5), 5, 0)
+    config = tmp_path / "city.yaml"
+    config.write_text(text, encoding="utf-8")
+    options = BuildOptions(formats=("md", "html"), start=START)
+    out = tmp_path / "out"
+    assert build(prepare(config).model, out, options).ok
+    index = out / "index.html"
+    charters = [target(index, link["href"])[0].stem for link in parse(index).links
+                if unquote(link["href"]).startswith("章程/")]
+    assert len(charters) >= 3                 # in the plan's order, the index's
+    old = charters[1].removesuffix("章程")
+    config.write_text(text.replace(f"name: {old}\n", f"name: {old}（更名）\n"), encoding="utf-8")
+    again = build(prepare(config).model, out, options)
+    assert again.ok
+    for neighbour in (charters[0], charters[2]):
+        assert f"章程/{neighbour}.html" in again.files.written
+        assert f"章程/{neighbour}.md" not in again.files.written
+    scratch = tmp_path / "scratch"
+    assert build(prepare(config).model, scratch, options).ok
+    made = {p.relative_to(scratch).as_posix(): p.read_bytes() for p in scratch.rglob("*") if p.is_file()}
+    kept = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert {k: v for k, v in kept.items() if k != MANIFEST} == {k: v for k, v in made.items() if k != MANIFEST}
 
 
 # -- opened in Chromium ------------------------------------------------------------------------
@@ -278,7 +326,8 @@ def test_pages_in_chromium_fit_a_phone_link_and_print_without_navigation(sites, 
                 if parts.scheme != "file" or not file.is_file():
                     broken.append((where, link))
             if number < 12:   # a look at the first pages: the index and each kind
-                page.screenshot(path=str(shots / f"{number:02d}-{path.parent.name if path.parent != folder else 'index'}.png"))
+                kind = path.parent.name if path.parent != folder else "index"
+                page.screenshot(path=str(shots / f"{number:02d}-{kind}.png"))
             page.emulate_media(media="print")
             printed = page.evaluate(PRINTED)
             assert printed["navs"] and set(printed["navs"]) == {"none"}, where
@@ -288,3 +337,27 @@ def test_pages_in_chromium_fit_a_phone_link_and_print_without_navigation(sites, 
         assert len(opened) >= min(len(pages(folder)), 10)
     finally:
         page.close()
+
+
+def test_a_printed_page_is_numbered_and_carries_no_navigation(sites, browser, tmp_path):
+    """A charter printed to PDF by Chromium, read back with poppler's pdftotext: every page has
+    its number (— 1 —, — 2 — …) and none of the navigation's words."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("poppler's pdftotext is not installed (apt-get install poppler-utils)")
+    folder = sites["qianfoshan"]
+    charter = pages(folder / "章程")[0]
+    page = browser.new_page()
+    try:
+        page.goto(charter.as_uri())
+        pdf = tmp_path / "charter.pdf"
+        page.pdf(path=str(pdf), prefer_css_page_size=True)
+    finally:
+        page.close()
+    print(f"printed charter: {pdf}")
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    sheets = text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+    assert len(sheets) >= 2
+    numbers = [re.findall(r"—\s*(\d+)\s*—", sheet) for sheet in sheets]
+    assert numbers == [[str(n)] for n in range(1, len(sheets) + 1)], numbers
+    assert "返回目录" not in text and "下一篇" not in text and "当前位置" not in text

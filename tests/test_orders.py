@@ -227,3 +227,40 @@ def test_a_workbook_export_is_read_like_a_csv_one(district, tmp_path):
     outcome = judge_file(model, path, RECEIVED, Calendar())
     assert [v.order.id for v in outcome.verdicts] == ["X1"]
     assert outcome.verdicts[0].order.received == RECEIVED
+
+
+CALENDAR_2027 = """\
+years:
+  - year: 2027
+    holidays:
+      - {name: 春节, from: "2027-02-05", to: "2027-02-12"}
+    workdays: ["2027-02-14"]
+"""
+
+
+def test_due_times_count_on_the_projects_calendar_and_say_an_estimate(district, tmp_path):
+    export = _export(tmp_path, ["A1,2027-02-04 10:00,就餐,{name},,,"])
+    name = _model(district).entities["buildings"]["b-1"]["name"]
+    export.write_text(export.read_text(encoding="utf-8").replace("{name}", name), encoding="utf-8")
+    at = ["--at", "2027-02-20 09:00"]
+    runner = CliRunner()
+    estimated = runner.invoke(cli, ["--lang", "zh", "orders", str(export), str(district), *at])
+    assert "注意：2027年放假安排尚未公布，按推算" in estimated.output, estimated.output
+    data = json.loads(runner.invoke(cli, ["orders", str(export), str(district), *at, "-f", "json"]).output)
+    assert [e["year"] for e in data["estimated"]] == [2027]
+    book = tmp_path / "estimated.xlsx"
+    runner.invoke(cli, ["--lang", "zh", "orders", str(export), str(district), *at, "-f", "xlsx", "-o", str(book)])
+    assert load_workbook(book)["说明"]["A2"].value == "2027年放假安排尚未公布，按推算"
+    (tmp_path / "loushi.toml").write_text("", encoding="utf-8")
+    (tmp_path / "calendars").mkdir()
+    (tmp_path / "calendars" / "2027.yaml").write_text(CALENDAR_2027, encoding="utf-8")
+    counted = runner.invoke(cli, ["--lang", "zh", "orders", str(export), str(district), *at])
+    assert "按推算" not in counted.output, counted.output
+    runner.invoke(cli, ["--lang", "zh", "orders", str(export), str(district), *at, "-f", "xlsx", "-o", str(book), "--force"])
+    assert "说明" not in load_workbook(book).sheetnames
+    data = json.loads(runner.invoke(cli, ["orders", str(export), str(district), *at, "-f", "json"]).output)
+    # 3 working days from Thu 4 Feb: Sun 14 Feb (worked), 15 and 16 Feb, as route counts them
+    assert data["estimated"] == [] and data["orders"][0]["resolution_due"] == "2027-02-16T17:30"
+    model = _model(district)
+    assert deadline(RECEIVED.replace(year=2027, month=2, day=4), {"working_days": 3}, office_hours(model),
+                    model.calendar) == dt.datetime(2027, 2, 16, 17, 30)

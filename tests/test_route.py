@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from engine.cli import cli
 from engine.route import RouteError, route
+from engine.route import io as route_io
 from engine.gate import open_district
 from engine.session import Session
 
@@ -74,11 +75,25 @@ def test_canteen_across_the_2026_spring_festival(model):
 
 
 @pytest.mark.parametrize("when, holder", [
-    ("2025-09-30 23:59", "p-zheng"), ("2025-10-01 00:00", "p-li"), ("2025-10-31 23:59", "p-li"),
-    ("2025-11-01 00:00", "p-wu"), ("2024-01-01 00:00", "p-li"), ("2023-12-31 23:59", "p-li"),
+    # the default policy (shift, 顺延): a turn that would begin on a day off begins on the next
+    # working day, the turn before holding on until then
+    ("2025-09-30 23:59", "p-zheng"), ("2025-10-01 00:00", "p-zheng"),  # 1–8 Oct off
+    ("2025-10-08 23:59", "p-zheng"), ("2025-10-09 00:00", "p-li"), ("2025-10-31 23:59", "p-li"),
+    ("2025-11-01 00:00", "p-li"), ("2025-11-03 00:00", "p-wu"),  # Sat 1 Nov: Mon 3 Nov
+    ("2024-01-01 00:00", "p-li"), ("2024-01-02 00:00", "p-li"), ("2023-12-31 23:59", "p-li"),
 ])
 def test_the_holder_follows_the_rotation(model, when, holder):
     # before the rotation starts (2023) the post's own holder, p-li, holds it
+    assert route(model, "b-1", "mt-canteen", at(when)).steps[0].handlers[0].holder == holder
+
+
+@pytest.mark.parametrize("when, holder", [
+    ("2025-09-30 23:59", "p-zheng"), ("2025-10-01 00:00", "p-li"), ("2025-10-31 23:59", "p-li"),
+    ("2025-11-01 00:00", "p-wu"), ("2024-01-01 00:00", "p-li"), ("2023-12-31 23:59", "p-li"),
+])
+def test_a_rotation_that_keeps_its_days_turns_on_holidays(tmp_path, when, holder):
+    model = variant(tmp_path, "      period: month\n      start: 2024-01-01",
+                    "      period: month\n      on_holiday: keep\n      start: 2024-01-01")
     assert route(model, "b-1", "mt-canteen", at(when)).steps[0].handlers[0].holder == holder
 
 
@@ -87,10 +102,11 @@ def test_a_later_step_takes_the_holder_of_the_day_it_starts(tmp_path):
     model = variant(tmp_path, "- {level: building, handler: {body: committee, role: party_instructor}, limit: {hours: 24}}",
                     "- {level: building, handler: {body: committee, role: party_instructor}, limit: {hours: 24}}\n"
                     "          - {level: building, handler: {body: committee, role: building_head}, limit: {days: 1}}")
-    found = route(model, "b-1", "mt-tax", at("2025-10-31 12:00"))
+    found = route(model, "b-1", "mt-tax", at("2025-11-02 12:00"))
     assert summary(found)[:2] == [
-        ("building", ["c-1-party"], ["p-zhao"], "2025-10-31 12:00", "2025-11-01 12:00"),
-        ("building", ["c-1-head"], ["p-wu"], "2025-11-01 12:00", "2025-11-02 12:00"),  # November: p-wu
+        ("building", ["c-1-party"], ["p-zhao"], "2025-11-02 12:00", "2025-11-03 12:00"),
+        # November's turn (p-wu) begins on Mon 3 Nov, the 1st being a Saturday
+        ("building", ["c-1-head"], ["p-wu"], "2025-11-03 12:00", "2025-11-04 12:00"),
     ]
 
 
@@ -188,15 +204,27 @@ def test_office_hours_of_the_district(tmp_path):
     assert e.config and e.message == "office hours end at 09:00, not after they start at 17:30"
 
 
-def test_calendar_gap_is_an_error(model):
-    e = error(model, "b-1", "mt-canteen", at("2026-12-30 10:00"))
-    assert "working days in 2027 are not known" in e.message and "step 1" in e.message
-    assert "chinesecalendar" in e.hint
+def test_a_route_into_an_unpublished_year_is_estimated_and_says_so(model):
+    found = route(model, "b-1", "mt-canteen", at("2026-12-30 10:00"))
+    assert found.estimated == (2027,)
+    assert "注意：2027年放假安排尚未公布，按推算" in route_io.render_text(found)
+    assert route(model, "b-1", "mt-canteen", at("2025-09-30 10:00")).estimated == ()
 
 
 # -- the command -------------------------------------------------------------------------------------------
 def run(*args):
     return CliRunner().invoke(cli, ["route", str(MINI), *args])
+
+
+def test_cli_says_when_it_estimates():
+    result = CliRunner().invoke(cli, ["route", str(MINI), "-b", "b-1", "-m", "mt-canteen", "--at", "2027-12-30 10:00"])
+    assert result.exit_code == 0, result.output
+    assert "注意：2027年放假安排尚未公布，按推算" in result.output
+    assert "注意：2028年放假安排尚未公布，按推算" in result.output
+    data = json.loads(CliRunner().invoke(cli, ["route", str(MINI), "-b", "b-1", "-m", "mt-canteen", "--at",
+                                               "2027-12-30 10:00", "-f", "json"]).output)
+    assert [e["year"] for e in data["estimated"]] == [2027, 2028]
+    assert data["estimated"][0]["zh"] == "2027年放假安排尚未公布，按推算"
 
 
 def test_cli_text_in_chinese():
@@ -221,7 +249,7 @@ def test_cli_json():
 @pytest.mark.parametrize("args, code, words", [
     (["-b", "b-9x", "-m", "mt-canteen", "--at", "2025-09-30 10:00"], 2, "no building with the id or name 'b-9x'"),
     (["-b", "b-3", "-m", "mt-canteen", "--at", "2025-09-30 10:00"], 1, "mini.yaml:"),
-    (["-b", "b-1", "-m", "mt-canteen", "--at", "2026-12-30 10:00"], 2, "working days in 2027"),
+    (["-b", "b-1", "-m", "mt-canteen", "--at", "2200-01-01 10:00"], 2, "outside 1900-2199"),
     (["-b", "b-1", "-m", "mt-canteen", "--at", "yesterday"], 2, "is not a time written YYYY-MM-DD HH:MM"),
     (["-b", "b-1", "-m", "mt-tax", "--attr", "severity"], 2, "is not NAME=VALUE"),
     (["-b", "b-1"], 2, "name --building and --matter"),

@@ -11,7 +11,7 @@ import pytest
 from engine.cli import COMMANDS
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("yaml", "jsonschema", "fastjsonschema", "networkx", "jinja2", "docx", "openpyxl", "ruamel", "chinese_calendar")
+HEAVY = ("yaml", "jsonschema", "fastjsonschema", "networkx", "jinja2", "docx", "openpyxl", "ruamel", "holidays")
 
 
 @pytest.mark.parametrize("args", [["--version"], ["--help"]] + [[name, "--help"] for name in sorted(COMMANDS)],

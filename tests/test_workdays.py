@@ -1,7 +1,7 @@
 """Deadlines in hours, calendar days and working days, pinned across real holidays.
 
-The holiday facts used here were read off the State Council notices and checked against the
-``chinesecalendar`` package: 2025 National Day and Mid-Autumn, Oct 1–8 off, Sun Sep 28 and
+The holiday facts used here were read off the State Council notices (and match the ``holidays``
+package's China calendar, which the calendar takes them from): 2025 National Day and Mid-Autumn, Oct 1–8 off, Sun Sep 28 and
 Sat Oct 11 worked; 2026 Spring Festival, Feb 15–23 off, Sat Feb 14 and Sat Feb 28 worked.
 """
 
@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import holidays
 import pytest
 
 from engine.route import workdays
-from engine.route.workdays import CalendarError, OfficeHours, OfficeHoursError, deadline
+from engine.calendars import Calendar
+from engine.route.workdays import OfficeHours, OfficeHoursError, deadline
 
 OFFICE = OfficeHours.parse(None)
+CAL = Calendar()
 
 
 def at(text: str) -> dt.datetime:
@@ -28,7 +31,7 @@ def at(text: str) -> dt.datetime:
     ("2026-02-28", True), ("2026-03-01", False),
 ])
 def test_holidays_and_make_up_days(day, working):
-    assert workdays.is_working_day(dt.date.fromisoformat(day)) is working
+    assert CAL.is_working_day(dt.date.fromisoformat(day)) is working
 
 
 @pytest.mark.parametrize("start, count, expected", [
@@ -44,54 +47,42 @@ def test_holidays_and_make_up_days(day, working):
     ("2026-02-27 09:00", 1, "2026-02-28 17:30"),   # Sat Feb 28 worked after it
 ])
 def test_working_days_across_holidays(start, count, expected):
-    assert deadline(at(start), {"working_days": count}, OFFICE) == at(expected)
+    assert deadline(at(start), {"working_days": count}, OFFICE, CAL) == at(expected)
 
 
 def test_hours_are_clock_hours_and_days_calendar_days():
     start = at("2025-09-30 10:00")
-    assert deadline(start, {"hours": 48}, OFFICE) == at("2025-10-02 10:00")   # holidays do not stop the clock
-    assert deadline(start, {"hours": 0.25}, OFFICE) == at("2025-09-30 10:15")
-    assert deadline(start, {"hours": 1 / 3}, OFFICE) == at("2025-09-30 10:20")  # rounded up to the minute
-    assert deadline(start, {"hours": 0.001}, OFFICE) == at("2025-09-30 10:01")
-    assert deadline(start, {"days": 7}, OFFICE) == at("2025-10-07 10:00")      # on a holiday: calendar days
+    assert deadline(start, {"hours": 48}, OFFICE, CAL) == at("2025-10-02 10:00")   # holidays do not stop the clock
+    assert deadline(start, {"hours": 0.25}, OFFICE, CAL) == at("2025-09-30 10:15")
+    assert deadline(start, {"hours": 1 / 3}, OFFICE, CAL) == at("2025-09-30 10:20")  # rounded up to the minute
+    assert deadline(start, {"hours": 0.001}, OFFICE, CAL) == at("2025-09-30 10:01")
+    assert deadline(start, {"days": 7}, OFFICE, CAL) == at("2025-10-07 10:00")      # on a holiday: calendar days
 
 
 def test_office_hours_from_the_district():
     office = OfficeHours.parse({"start": "08:30", "end": "17:00"})
     assert str(office) == "08:30–17:00"
-    assert deadline(at("2025-09-30 10:00"), {"working_days": 1}, office) == at("2025-10-09 17:00")
+    assert deadline(at("2025-09-30 10:00"), {"working_days": 1}, office, CAL) == at("2025-10-09 17:00")
     assert OfficeHours.parse(None).as_dict() == {"start": "09:00", "end": "17:30"}
     with pytest.raises(OfficeHoursError, match="end at 08:00, not after they start at 09:00"):
         OfficeHours.parse({"start": "09:00", "end": "08:00"})
 
 
-@pytest.mark.parametrize("day", ["2027-01-04", "2003-12-31"])
-def test_a_year_outside_the_calendar_is_an_error(day):
-    with pytest.raises(CalendarError) as caught:
-        workdays.is_working_day(dt.date.fromisoformat(day))
-    first, last = workdays.calendar_years()
-    assert (first, last) == (2004, 2026) or last > 2026
-    assert caught.value.year == int(day[:4])
-    assert f"working days in {day[:4]} are not known" in str(caught.value)
-    assert f"covers {first}–{last}" in str(caught.value)
-    assert "pip install -U chinesecalendar" in caught.value.hint
-
-
-def test_a_deadline_running_past_the_calendar_is_an_error_not_a_guess():
-    with pytest.raises(CalendarError, match="2027"):
-        deadline(at("2026-12-30 10:00"), {"working_days": 3}, OFFICE)
-    # limits that need no calendar still work past it
-    assert deadline(at("2026-12-30 10:00"), {"days": 3}, OFFICE) == at("2027-01-02 10:00")
+def test_a_deadline_past_the_official_data_is_estimated_not_an_error():
+    # 2027's notice is not in the data: weekends and the statutory holidays off, no make-up days
+    assert deadline(at("2026-12-30 10:00"), {"working_days": 3}, OFFICE, CAL) == at("2027-01-05 17:30")
+    assert CAL.estimated(dt.date(2026, 12, 30), dt.date(2027, 1, 5)) == (2027,)
+    assert deadline(at("2026-12-30 10:00"), {"days": 3}, OFFICE, CAL) == at("2027-01-02 10:00")
 
 
 def test_every_working_day_deadline_of_2025_counts_exactly_n_working_days():
-    import chinese_calendar
-
+    official = holidays.China(years=(2025, 2026))
     day = dt.date(2025, 1, 1)
     while day.year == 2025:
         for count in (1, 2, 5):
-            end = deadline(dt.datetime.combine(day, dt.time(12)), {"working_days": count}, OFFICE)
-            between = chinese_calendar.get_workdays(day + dt.timedelta(days=1), end.date())
+            end = deadline(dt.datetime.combine(day, dt.time(12)), {"working_days": count}, OFFICE, CAL)
+            between = [day + dt.timedelta(days=n) for n in range(1, (end.date() - day).days + 1)
+                       if official.is_working_day(day + dt.timedelta(days=n))]
             assert len(between) == count and between[-1] == end.date() and end.time() == OFFICE.end
         day += dt.timedelta(days=1)
 

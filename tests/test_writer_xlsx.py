@@ -71,11 +71,16 @@ def test_rosters_one_sheet_per_rotation_and_a_month_overview(mini_books):
     assert overview[1][0] == "2025年1月"
     roster = rows(book[book.sheetnames[1]])
     assert roster[0] == ("期次", "开始日期", "结束日期", "轮值单位", "轮值人员")
-    # c-1 rotates monthly from 2024-01 over three members: January 2025 is period 13, turn 1
-    assert roster[1][0] == 13 and roster[1][1].date() == dt.date(2025, 1, 1)
-    assert roster[1][3:] == ("示范置业有限公司", "李四（示例）")
-    assert [r[4] for r in roster[1:4]] == ["李四（示例）", "吴六（示例）", "郑七（示例）"]
-    assert overview[2][1] == "吴六（示例）"
+    # c-1 rotates monthly from 2024-01 over three members, handing over on the first working day
+    # of the month (on_holiday: shift): 1 January 2025 is 元旦, so December's turn (period 12,
+    # from Monday 2 December) holds it, and period 13, turn 1, begins on 2 January
+    assert roster[1][0] == 12 and roster[1][1].date() == dt.date(2024, 12, 2) and roster[1][2].date() == dt.date(2025, 1, 1)
+    assert roster[2][0] == 13 and roster[2][1].date() == dt.date(2025, 1, 2)
+    assert roster[2][3:] == ("示范置业有限公司", "李四（示例）")
+    assert [r[4] for r in roster[2:5]] == ["李四（示例）", "吴六（示例）", "郑七（示例）"]
+    # 春节 2025 runs to 4 February: February's turn begins on the 5th, so both hold part of it
+    assert roster[3][1].date() == dt.date(2025, 2, 5)
+    assert overview[1][1] == "郑七（示例）、李四（示例）" and overview[2][1] == "李四（示例）、吴六（示例）"
 
 
 def test_headers_are_frozen_and_columns_fit_chinese_text(mini_books):
@@ -125,7 +130,7 @@ def test_a_district_without_rotations_has_no_roster_workbook(tmp_path):
     start = text.index("    rotation:\n")
     end = text.index("    mechanisms: [m-meeting, m-visit]")
     config.write_text(text[:start] + text[end:], encoding="utf-8")
-    assert sorted(workbooks(prepare(config).model, OPTIONS)) == [DUTIES_FILE]
+    assert ROSTERS_FILE not in workbooks(prepare(config).model, OPTIONS)
 
 
 def test_a_name_in_a_header_is_text_never_a_formula(tmp_path):
@@ -163,6 +168,6 @@ def test_libreoffice_reads_the_workbooks(mini_books, tmp_path):
                     "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
                     "--outdir", str(tmp_path / "csv"), str(path)], check=True, capture_output=True, timeout=300)
     overview = (tmp_path / "csv" / "rosters-月度总表.csv").read_text(encoding="utf-8").splitlines()
-    assert overview[0].startswith("月份,") and overview[1].startswith("2025年1月,李四（示例）")
+    assert overview[0].startswith("月份,") and overview[1].startswith("2025年1月,郑七（示例）、李四（示例）")
     sheets = sorted((tmp_path / "csv").glob("*.csv"))
     assert len(sheets) == len(load(mini_books[ROSTERS_FILE]).sheetnames)

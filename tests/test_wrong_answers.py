@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine import exitcodes
+from engine.calendars import Calendar
 from engine.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -357,26 +358,33 @@ def test_roster_and_route_name_the_same_turn_on_every_day(start, period):
 
     begin = dt.date.fromisoformat(start)
     turns = [{"holder": f"p{n}"} for n in range(7)]
-    rotation = {"start": start, "period": period, "turns": turns}
+    rotation = {"start": start, "period": period, "turns": turns, "on_holiday": "keep"}  # the periods' own days
+    calendar = Calendar()
     day, index = begin, 0
     while day < begin + dt.timedelta(days=3 * 366):
         while period_start(begin, index + 1, period) <= day:
             index += 1
         assert period_start(begin, index, period) <= day
         assert period_index(begin, day, period) == index, day
-        assert rotation_turn(rotation, day) is turns[index % len(turns)], day
+        assert rotation_turn(rotation, day, calendar) is turns[index % len(turns)], day
         day += dt.timedelta(days=1)
 
 
 def test_a_rotation_from_31_january_turns_on_the_last_day_of_february():
     from engine.model import rotation_turn
 
-    rotation = {"start": "2024-01-31", "period": "month", "turns": [{"holder": "a"}, {"holder": "b"}, {"holder": "c"}]}
-    assert rotation_turn(rotation, dt.date(2024, 2, 28))["holder"] == "a"
-    assert rotation_turn(rotation, dt.date(2024, 2, 29))["holder"] == "b"
-    assert rotation_turn(rotation, dt.date(2024, 3, 30))["holder"] == "b"
-    assert rotation_turn(rotation, dt.date(2024, 3, 31))["holder"] == "c"
-    assert rotation_turn(rotation, dt.date(2024, 1, 30)) is None
+    rotation = {"start": "2024-01-31", "period": "month", "turns": [{"holder": "a"}, {"holder": "b"}, {"holder": "c"}],
+                "on_holiday": "keep"}
+    calendar = Calendar()
+    assert rotation_turn(rotation, dt.date(2024, 2, 28), calendar)["holder"] == "a"
+    assert rotation_turn(rotation, dt.date(2024, 2, 29), calendar)["holder"] == "b"
+    assert rotation_turn(rotation, dt.date(2024, 3, 30), calendar)["holder"] == "b"
+    assert rotation_turn(rotation, dt.date(2024, 3, 31), calendar)["holder"] == "c"
+    assert rotation_turn(rotation, dt.date(2024, 1, 30), calendar) is None
+    # by default the turn due on Sun 31 Mar begins on Mon 1 Apr
+    del rotation["on_holiday"]
+    assert rotation_turn(rotation, dt.date(2024, 3, 31), calendar)["holder"] == "b"
+    assert rotation_turn(rotation, dt.date(2024, 4, 1), calendar)["holder"] == "c"
 
 
 def test_a_month_end_rotation_in_the_roster_matches_route(tmp_path):

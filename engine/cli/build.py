@@ -1,5 +1,6 @@
-"""``loushi build PATH -o OUT``: generate a district's charters, duty lists, rosters and
-escalation paths (Markdown, HTML, Word; rosters also as iCalendar .ics) into an output folder."""
+"""``loushi build PATH -o OUT``: generate a district's charters, duty lists, rosters, escalation
+paths and organisational-life plans (Markdown, HTML, Word; rosters and plans also as iCalendar
+.ics) into an output folder."""
 
 from __future__ import annotations
 
@@ -77,13 +78,14 @@ def templates_problem(folder, language: str) -> str:
               help="Output folder: created, or replaced as a whole by the new build (files you added are kept).")
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES), default=("all",),
               show_default=True,
-              help="Format: md, html, docx, ics (the rosters as calendars), xlsx (workbooks); all = the first "
+              help="Format: md, html, docx, ics (the rosters and org-life plans as calendars), xlsx (workbooks); all = the first "
                    "four. Repeat for several.")
 @click.option("--templates", multiple=True, type=click.Path(exists=True, file_okay=False), callback=_templates,
               help="A folder of templates that replace the shipped ones of the same name, searched before "
                    "the project's templates/ folder (a file that replaces none is an error; files named _*.md "
                    "are your own partials); repeatable.")
-@click.option("--start", callback=_month, metavar="YYYY-MM", help="First month of the rosters (default: this month).")
+@click.option("--start", callback=_month, metavar="YYYY-MM", help="First month of the rosters; the org-life plans cover each year the months reach "
+              "(default: this month).")
 @click.option("--months", type=click.IntRange(1, 120), default=12, show_default=True,
               help="How many months the rosters cover.")
 @click.option("--force", is_flag=True,
@@ -102,7 +104,8 @@ def templates_problem(folder, language: str) -> str:
 def command(path, out, formats, templates, start, months, force, jobs, trace, quiet, draft):
     """Build the documents of the district at PATH (a file, or a folder with district.yaml)
     into OUT: charters (章程), duty lists (职责清单), rosters (轮值表, also .ics), escalation
-    paths (分流上报路径) and an index."""
+    paths (分流上报路径), each party organisation's plans of organisational life (年度组织生活计划,
+    also .ics) and an index."""
     try:
         workdays.check_months(start, months)
     except ValueError as exc:

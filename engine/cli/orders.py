@@ -15,7 +15,6 @@ from .route import at_time
 
 orders = lazy.module("engine.orders")
 report = lazy.module("engine.orders.report")
-workdays = lazy.module("engine.route.workdays")
 gate = lazy.module("engine.gate")
 writing = lazy.module("engine.writing")
 
@@ -58,7 +57,7 @@ def command(paths, now, fmt, output, force, template, draft):
         refuse_existing(Path(output), force)
         if Path(output).resolve() == Path(paths[0]).resolve():
             raise click.UsageError(f"--output {output} is the export itself: name another file")
-    calendar = session().kept("calendar", workdays.Calendar)
+    calendar = model.calendar  # the project's calendar, as route counts it (engine.calendars)
     limits = session().project(paths[-1]).limits  # the gate has already read it
     outcome = orders.judge_file(model, paths[0], now, calendar, limits, lang)
     if outcome.problems:

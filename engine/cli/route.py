@@ -84,7 +84,7 @@ def command(path, building, matter, at, attributes, batch_file, output, force, f
     district, code = answered(gate.open_district(path, session()), draft)
     if district is None:
         return code
-    calendar = session().kept("calendar", workdays.Calendar)
+    calendar = district.model.calendar
     if batch_file is not None:
         return _batch(district, routing.batch_file(district.model, batch_file, calendar, session()), output, fmt)
     try:

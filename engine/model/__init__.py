@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
+from .. import calendars
 from ..findings import Finding
-from ..load import YMap, YSeq, pointer
+from ..load import YMap, YSeq, load_file, pointer
+from ..resources import party_kinds_path
 from ..load.sources import COLLECTIONS, Source
 from ..schema import schema
 from ..schema.fast import SchemaCheck
@@ -108,6 +110,12 @@ class Model:
         #: The governance models the district was checked against, by id (given by the gate), so
         #: that every command reading the model (build, impact ...) uses the same ones.
         self.governance: Mapping[str, Any] = MappingProxyType({})
+        #: The working days of the district's project (its session keeps it, see
+        #: engine.calendars): route, rosters and rules count days on this one calendar.
+        self.calendar: calendars.Calendar = calendars.Calendar()
+        #: The kinds of party organisation (rules/orglife/kinds.yaml): names, terms, officers'
+        #: duties and organisational life by kind.
+        self.party_kinds: Mapping[str, Any] = MappingProxyType({})
 
     # -- lookups -------------------------------------------------------------------------
     def get(self, kind: str, ident: str | None) -> YMap | None:
@@ -125,10 +133,18 @@ class Model:
             return declared.name
         return BUILTIN_ROLES.get(role, (role, []))[0]
 
-    def role_duties(self, role: str) -> list[str]:
+    def role_duties(self, role: str, body: str | None = None) -> list[str]:
+        """The duties of ``role``: the district's own role, else, for an officer of a party
+        organisation (``body``), its kind's (a 党委 secretary does not hold a branch's
+        meetings), else the built-in ones."""
         entity = self.entities["roles"].get(role)
         if entity is not None:
             return list(entity.get("duties", []))
+        party_org = self.entities["party_orgs"].get(body) if body is not None else None
+        if party_org is not None:
+            duties = ((self.party_kinds.get(party_org.get("kind")) or {}).get("duties") or {}).get(role)
+            if duties is not None:
+                return list(duties)
         declared = self.kinds.roles.get(role)
         if declared is not None:
             return list(declared.duties)
@@ -280,11 +296,12 @@ class Model:
         return self.relations["rotations"].get(post)
 
     def holder_at(self, post: Post, day: dt.date) -> str | None:
-        """Who holds ``post`` on ``day``: the turn of its rotation, else its holder."""
+        """Who holds ``post`` on ``day``: the turn of its rotation in force that day (see
+        :func:`turn_number`), else its holder."""
         rotation = self.rotation_of(post.id)
         if rotation is None:
             return post.holder
-        turn = rotation_turn(rotation, day)
+        turn = rotation_turn(rotation, day, self.calendar)
         return turn.get("holder", post.holder) if turn is not None else post.holder
 
     def suggest(self, ident: str, kinds: Iterable[str] = ()) -> str:
@@ -326,18 +343,81 @@ def nearest(word: str, pool: Iterable[str], cutoff: float = 0.6) -> str | None:
     return best
 
 
-def rotation_turn(rotation: dict, day: dt.date) -> dict | None:
-    """The turn of ``rotation`` in force on ``day`` (None before its start)."""
+#: What a rotation does with a turn that would begin on a day off (``on_holiday``; the
+#: default first): ``shift`` (顺延) begins it on the next working day, the turn before holding on
+#: until then (a daily duty counts its turns over working days only); ``keep`` begins it on its
+#: day; ``skip`` (daily duties only) leaves the day off without duty, its turn passed over.
+HOLIDAY_POLICIES = ("shift", "keep", "skip")
+
+
+def policy_of(rotation: dict) -> str:
+    return rotation.get("on_holiday") or HOLIDAY_POLICIES[0]
+
+
+def rotation_turn(rotation: dict, day: dt.date, calendar: calendars.Calendar) -> dict | None:
+    """The turn of ``rotation`` in force on ``day`` (None when none is: before its first turn
+    begins, or a day off without duty)."""
+    number = turn_number(rotation, day, calendar)
+    if number is None:
+        return None
+    turns = rotation["turns"]
+    return turns[number % len(turns)]
+
+
+def turn_number(rotation: dict, day: dt.date, calendar: calendars.Calendar) -> int | None:
+    """The number (from 0) of the period of ``rotation`` in force on ``day``; None before the
+    first begins, or on a day off a daily duty leaves without duty. The one answer rosters,
+    their calendars and routes all read (so they never disagree)."""
     start = dt.date.fromisoformat(rotation["start"])
     if day < start:
         return None
-    index = period_index(start, day, rotation["period"])
-    turns = rotation["turns"]
-    return turns[index % len(turns)]
+    period, policy = rotation["period"], policy_of(rotation)
+    if period == "day":
+        if policy == "keep":
+            return (day - start).days
+        if not calendar.is_working_day(day):
+            return None
+        return (day - start).days if policy == "skip" else calendar.working_days_between(start, day)
+    index = period_index(start, day, period)
+    while index >= 0 and handover(rotation, index, calendar) > day:
+        index -= 1
+    return index if index >= 0 else None
+
+
+def handover(rotation: dict, index: int, calendar: calendars.Calendar) -> dt.date:
+    """The day period number ``index`` of a rotation by weeks or longer begins: its first day,
+    or under ``shift`` the first working day from it."""
+    begin = period_start(dt.date.fromisoformat(rotation["start"]), index, rotation["period"])
+    return begin if policy_of(rotation) == "keep" else calendar.working_on_or_after(begin)
+
+
+def rotation_periods(rotation: dict, first: dt.date, end: dt.date,
+                     calendar: calendars.Calendar) -> list[tuple[int, dt.date, dt.date]]:
+    """``(number, begin, last day)`` of each period of ``rotation`` that overlaps the days from
+    ``first`` up to, not including, ``end`` (a daily duty: each duty day)."""
+    if rotation["period"] == "day":
+        result, day = [], max(first, dt.date.fromisoformat(rotation["start"]))
+        while day < end:
+            number = turn_number(rotation, day, calendar)
+            if number is not None:
+                result.append((number, day, day))
+            day += dt.timedelta(days=1)
+        return result
+    number = turn_number(rotation, first, calendar)
+    number = 0 if number is None else number
+    result = []
+    while (begin := handover(rotation, number, calendar)) < end:
+        last = handover(rotation, number + 1, calendar) - dt.timedelta(days=1)
+        if last >= first and last >= begin:  # shifted onto the next one's day: no day of its own
+            result.append((number, begin, last))
+        number += 1
+    return result
 
 
 def period_index(start: dt.date, day: dt.date, period: str) -> int:
     """How many whole periods lie between ``start`` and ``day``."""
+    if period == "day":
+        return (day - start).days
     if period == "week":
         return (day - start).days // 7
     months = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}[period]
@@ -352,6 +432,8 @@ def period_index(start: dt.date, day: dt.date, period: str) -> int:
 
 def period_start(start: dt.date, index: int, period: str) -> dt.date:
     """The first day of period number ``index`` counted from ``start``."""
+    if period == "day":
+        return start + dt.timedelta(days=index)
     if period == "week":
         return start + dt.timedelta(weeks=index)
     months = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}[period] * index
@@ -359,6 +441,14 @@ def period_start(start: dt.date, index: int, period: str) -> dt.date:
     year += start.year
     day = min(start.day, calendar.monthrange(year, month + 1)[1])
     return dt.date(year, month + 1, day)
+
+
+def party_kinds() -> Mapping[str, Any]:
+    """The shipped kinds of party organisation (a session keeps them, see :func:`build`)."""
+    document = load_file(party_kinds_path())
+    if document.data is None or document.findings:  # shipped data: a broken file is a bug, not a finding
+        raise RuntimeError(f"{party_kinds_path()}: {[str(f) for f in document.findings]}")
+    return MappingProxyType(dict(document.data["kinds"]))
 
 
 def shipped_kinds(session: Session) -> tuple[Catalog, list[Finding]]:
@@ -371,11 +461,12 @@ def shipped_kinds(session: Session) -> tuple[Catalog, list[Finding]]:
 
 
 def build(source: Source, session: Session | None = None, catalog: Catalog | None = None,
-          governance: Mapping[str, Any] | None = None) -> Model:
+          governance: Mapping[str, Any] | None = None, calendar: calendars.Calendar | None = None) -> Model:
     """Resolve a schema-valid district document into a :class:`Model` (its indexes computed
     here, once; nothing writes into the model after). ``catalog``: the kinds and model roles
     in effect before the district's own (the gate gives the shipped ones and the governance
-    models'); the shipped kinds when not given."""
+    models'); the shipped kinds when not given. ``calendar``: the working days of the
+    district's project (the gate gives them), found from the district's path when not given."""
     session = session or Session()
     model = Model(source)
     if governance is not None:
@@ -385,6 +476,8 @@ def build(source: Source, session: Session | None = None, catalog: Catalog | Non
         model.problems.extend(problems)
     model.kinds, clashes = catalog.merged(kinds_data.parse(model.data.get("kinds")))
     model.problems.extend(clashes)
+    model.calendar = calendar if calendar is not None else calendars.of(session, source.path)
+    model.party_kinds = session.kept("party-kinds", party_kinds)
     _collect(model)
     _check_kinds(model)
     _collect_posts(model)
@@ -600,6 +693,10 @@ def _relations(model: Model) -> dict:
         rotation = entity.get("rotation")
         if rotation and rotation.get("post"):
             idx["rotations"][rotation["post"]] = rotation
+    for entity in model.entities["service_points"].values():  # a service point's duty rotates its post too
+        duty = entity.get("duty")
+        if duty and duty.get("post"):
+            idx["rotations"].setdefault(duty["post"], duty)
     unit_building = {unit: entity["building"] for unit, entity in model.entities["units"].items()
                      if entity.get("building")}
     for org, entity in model.entities["party_orgs"].items():

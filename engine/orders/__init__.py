@@ -28,7 +28,7 @@ from pathlib import Path
 from ..i18n import text
 from ..ledger.read import Problem, read
 from ..route import RouteError, office_hours, resolve, route
-from ..route.workdays import Calendar, CalendarError, deadline
+from ..route.workdays import Calendar, deadline
 
 #: The fields an order has, and the export's usual column names for them.
 COLUMNS = {"id": "工单号", "received": "受理时间", "category": "诉求类别", "building": "楼宇",
@@ -74,6 +74,8 @@ class Verdict:
     callback_due: dt.datetime | None
     callback_by: str
     satisfied: bool | None
+    #: The years whose working days these due times counted on an estimate (engine.calendars).
+    estimated: tuple[int, ...] = ()
 
 
 @dataclass
@@ -84,6 +86,11 @@ class Outcome:
     unmatched: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     rows: int = 0
+
+    @property
+    def estimated(self) -> tuple[int, ...]:
+        """The years any order's due times counted on an estimated calendar, in order."""
+        return tuple(sorted({year for verdict in self.verdicts for year in verdict.estimated}))
 
 
 def settings(model) -> tuple[dict[str, str], dict[str, str], tuple[str, ...]]:
@@ -121,7 +128,7 @@ def judge_file(model, path: str | Path, now: dt.datetime, calendar: Calendar | N
                                             text("orders.column-hint", lang, found="、".join(by_name) or "—")))
     if outcome.problems:
         return outcome
-    calendar = calendar or Calendar()
+    calendar = calendar or model.calendar  # the district's project calendar (engine.calendars)
     for number, values in sheet.rows[1:]:
         outcome.rows += 1
         order, problem = _order(sheet, number, values, places, lang)
@@ -213,7 +220,7 @@ def judge(model, order: Order, now: dt.datetime, categories: dict, satisfied: tu
         found = route(model, building, matter, order.received, calendar=calendar)
         response_due = deadline(order.received, dict(limits["response"]), office, calendar)
         resolution_due = deadline(order.received, dict(limits["resolution"]), office, calendar)
-    except (RouteError, CalendarError) as exc:
+    except RouteError as exc:
         message = getattr(exc, "message", str(exc))
         return Problem(order.where, "error", "orders-route", message, getattr(exc, "hint", ""))
     handlers = tuple(_chain(found))
@@ -231,10 +238,17 @@ def judge(model, order: Order, now: dt.datetime, categories: dict, satisfied: tu
         callback_due = deadline(order.closed, dict(call["within"]), office, calendar)
         callback_by = _name(model, call.get("by", ""))
     happy = None if not order.callback else order.callback in satisfied
+    estimated = set(found.estimated)
+    for start, limit, due in ((order.received, limits["response"], response_due),
+                              (order.received, limits["resolution"], resolution_due),
+                              (resolution_due, watch.get("after"), supervision_due),
+                              (order.closed, call.get("within"), callback_due)):
+        if due is not None and limit and "working_days" in limit:
+            estimated.update(calendar.estimated(start.date(), due.date()))
     building_entity = model.entities["buildings"][building]
     return Verdict(order, building, building_entity.get("name", building), _cluster(model, building), matter,
                    entity.get("name", matter), handlers, response_due, resolution_due, responded, closed_in_time,
-                   overdue, supervision_due, supervisor, callback_due, callback_by, happy)
+                   overdue, supervision_due, supervisor, callback_due, callback_by, happy, tuple(sorted(estimated)))
 
 
 def _chain(found) -> list[str]:

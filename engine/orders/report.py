@@ -10,6 +10,7 @@ import json
 
 from openpyxl import Workbook
 
+from ..calendars import estimate_note
 from ..cells import csv_cell
 from ..i18n import text
 from ..ledger.read import Problem
@@ -64,7 +65,9 @@ def rates_row(rates: Rates, lang: str) -> list:
 
 def render_text(outcome: Outcome, summary: dict, now: dt.datetime, lang: str) -> str:
     lines = [text("orders.title", lang, now=_time(now), rows=outcome.rows, judged=len(outcome.verdicts),
-                  unmatched=len(outcome.unmatched)), ""]
+                  unmatched=len(outcome.unmatched))]
+    lines += [text("orders.estimated", lang, note=estimate_note(year, lang)) for year in outcome.estimated]
+    lines.append("")
     overall = summary["all"][0] if summary.get("all") else None
     if overall is not None:
         lines.append(text("orders.rates", lang, response=_percent(overall.response_rate),
@@ -114,7 +117,9 @@ def render_json(outcome: Outcome, summary: dict, now: dt.datetime) -> str:
                "callback_due": moment(v.callback_due), "callback_by": v.callback_by, "satisfied": v.satisfied}
               for v in outcome.verdicts]
     unmatched = [_problem(p) for p in outcome.unmatched]
-    data = {"now": moment(now), "rows": outcome.rows, "orders": orders, "unmatched": unmatched,
+    estimated = [{"year": year, "zh": estimate_note(year, "zh"), "en": estimate_note(year, "en")}
+                 for year in outcome.estimated]
+    data = {"now": moment(now), "rows": outcome.rows, "orders": orders, "unmatched": unmatched, "estimated": estimated,
             "summary": {group: [rates(r) for r in summary[group]] for group in _GROUPS}}
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -133,6 +138,9 @@ def render_xlsx(outcome: Outcome, summary: dict, now: dt.datetime, lang: str) ->
                [rates_row(r, lang) for r in summary[group]], lang)
     _sheet(book, text("orders.sheet-unmatched", lang), text("orders.unmatched-headers", lang).split("|"),
            [[p.where, p.message, p.hint] for p in outcome.unmatched], lang)
+    if outcome.estimated:  # due times counted on an estimated year: the workbook says so too
+        _sheet(book, text("orders.sheet-notes", lang), [text("orders.notes-header", lang)],
+               [[estimate_note(year, lang)] for year in outcome.estimated], lang)
     return _save(book, now)
 
 

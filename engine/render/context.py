@@ -16,7 +16,8 @@ from typing import Any
 
 from . import words
 from ..load import YMap, YSeq
-from ..model import Model, Post, period_index, period_start
+from ..calendars import estimate_note
+from ..model import Model, Post, orglife, period_start, policy_of, rotation_periods
 
 
 @dataclass(frozen=True, order=True)
@@ -196,7 +197,7 @@ class Builder:
         fields: dict[str, Any] = {
             "id": post.id, "title": self.model.post_title(post), "body": self.body_label(post),
             "body_id": post.body, "holder_name": self.holder_text(post.holder), "vacant": post.holder is None,
-            "duties": self.model.role_duties(post.role), "rotating": self.model.rotation_of(post.id) is not None,
+            "duties": self.model.role_duties(post.role, post.body), "rotating": self.model.rotation_of(post.id) is not None,
             "role": post.role, "body_kind": self.body_kind(post.body_kind, self.model.entities[post.body_kind][post.body])}
         if post.holder in self.model.entities["people"]:
             fields["holder"] = self.person(post.holder)
@@ -305,6 +306,26 @@ class Builder:
                   "kind_id": entity["kind"], "has_committee": bool(entity.get("committee"))}
         return Record(f"party organisation {ident}", self.trace.origin(entity), **fields)
 
+    def orglife(self, ident: str, year: int) -> Record:
+        """The year's organisational-life plan of a party organisation (engine.model.orglife):
+        its meetings on suggested working days, and what each rests on."""
+        entity = self.model.entities["party_orgs"][ident]
+        origin = self.trace.origin(entity)
+        planned = orglife.plan(self.model, entity, year)
+        entries = [Record(f"meeting {n + 1}", origin, number=n + 1, date=p.date, date_text=words.date(p.date),
+                          weekday=words.WEEKDAYS[p.date.weekday()], name=p.meeting.name, kind=p.meeting.kind,
+                          every=orglife.EVERY_TEXT[p.meeting.every], source=p.meeting.source or "—")
+                   for n, p in enumerate(planned)]
+        kinds = list(dict.fromkeys((p.meeting.name, orglife.EVERY_TEXT[p.meeting.every], p.meeting.source or "—")
+                                   for p in planned))
+        meetings = [Record(f"kind {n + 1}", origin, name=name, every=every, source=source,
+                           count=sum(1 for e in entries if e.name == name))
+                    for n, (name, every, source) in enumerate(kinds)]
+        notes = [estimate_note(year)] if self.model.calendar.source(year) == "estimate" else []
+        return Record(f"organisational life of {ident} in {year}", origin, id=f"{ident}.{year}", org=entity["name"],
+                      kind=self.model.kind_label("party_orgs", entity["kind"]), year=year, entries=entries, meetings=meetings,
+                      estimated=notes, stamp=f"{year}-01-01")
+
     def meetings(self, entity) -> Record:
         meetings = entity["meetings"]
         fields = {}
@@ -357,7 +378,10 @@ class Builder:
         fields: dict[str, Any] = {
             "id": f"{owner['id']}.{key}", "owner": owner["name"], "title": title,
             "period": words.PERIODS[spec["period"]], "start": words.date(spec["start"]), "turns": turns,
-            "periods": self.periods(spec, turns), "stamp": spec["start"]}
+            "periods": self.periods(spec, turns), "stamp": spec["start"],
+            "on_holiday": words.HOLIDAY_POLICIES[policy_of(spec)],
+            "estimated": [estimate_note(year) for year in self.model.calendar.estimated(
+                self.window.start, self.window.last)]}
         if post is not None:
             fields["post"] = self.model.post_title(post)
         return Record(f"rotation of {owner['id']}", self.trace.origin(owner, key), **fields)
@@ -370,17 +394,13 @@ class Builder:
         return Record(f"turn {index + 1}", self.trace.origin(turn), **fields)
 
     def periods(self, spec, turns: list[Record]) -> list[Record]:
-        """Each period of the rotation that overlaps the window, with whose turn it is."""
-        start = dt.date.fromisoformat(spec["start"])
-        first = max(start, self.window.start)
-        index = period_index(start, first, spec["period"])
+        """Each period of the rotation that overlaps the window, with whose turn it is (as the
+        model answers for any day: engine.model.turn_number)."""
         result = []
-        while (begin := period_start(start, index, spec["period"])) < self.window.end:
-            end = period_start(start, index + 1, spec["period"]) - dt.timedelta(days=1)
-            turn = turns[index % len(turns)]
-            result.append(Record(f"period {index + 1}", turn.origin, number=index + 1, begin=begin, end=end,
+        for number, begin, end in rotation_periods(spec, self.window.start, self.window.end, self.model.calendar):
+            turn = turns[number % len(turns)]
+            result.append(Record(f"period {number + 1}", turn.origin, number=number + 1, begin=begin, end=end,
                                  begin_text=words.date(begin), end_text=words.date(end), turn=turn))
-            index += 1
         return result
 
     def rotations(self) -> list[Record]:

@@ -28,7 +28,7 @@ from .output import unique_names
 
 #: Folders of the output, by document kind.
 FOLDERS = {"charter": "章程", "duties": "职责清单", "person": "个人职责清单", "roster": "轮值表",
-           "escalation": "上报路径"}
+           "escalation": "上报路径", "orglife": "组织生活计划"}
 #: What a placeholder's name says (the config marks names the source does not give so).
 PLACEHOLDER = words.PLACEHOLDER_MARK
 #: Bodies whose posts get a duty list, in this order.
@@ -170,6 +170,7 @@ def plan(model, window: Window, models: dict | None = None) -> list[Document]:
     drafts = _charters(builder) + _body_duties(builder) + _person_duties(builder, rosters)
     drafts += [_Draft("roster", r.title, "roster.md", {"roster": r}, roster=r) for r in rosters]
     drafts += _escalations(builder)
+    drafts += _orglife(builder, window)
     names = unique_names([d.title for d in drafts])
     docs = [Document(d.kind, f"{FOLDERS[d.kind]}/{name}", d.title, d.template,
                      MappingProxyType({**common, **d.values}), d.roster) for d, name in zip(drafts, names)]
@@ -216,6 +217,17 @@ def _person_duties(builder: Builder, rosters: list[Record]) -> list[_Draft]:
 def _escalations(builder: Builder) -> list[_Draft]:
     return [_Draft("escalation", f"{entity['name']}分流上报路径", "escalation.md", {"matter": builder.matter(ident)})
             for ident, entity in builder.model.entities["matters"].items()]
+
+
+def _orglife(builder: Builder, window: Window) -> list[_Draft]:
+    """A 年度组织生活计划 per party organisation that holds meetings, for each year the window touches."""
+    docs = []
+    for ident, entity in builder.model.entities["party_orgs"].items():
+        for year in range(window.start.year, window.last.year + 1):
+            plan_ = builder.orglife(ident, year)
+            if plan_.entries:
+                docs.append(_Draft("orglife", f"{entity['name']}{year}年度组织生活计划", "orglife.md", {"plan": plan_}))
+    return docs
 
 
 def _index(builder: Builder, docs: list[Document], common: dict) -> Document:

@@ -70,8 +70,13 @@ class Site:
 
     def __init__(self, documents, lang: str):
         self.documents = documents
-        words = ("crumbs", "pager", "back", "previous", "next", "related", "related-person")
+        words = ("crumbs", "pager", "back", "related", "related-person")
         self.words = {word: escape(i18n.text(f"site.{word}", lang)) for word in words}
+        #: 上一篇：… and 下一篇：…, each as the words before and after the title.
+        self.steps = {}
+        for word in ("previous", "next"):
+            said = i18n.text(f"site.{word}", lang, title="\0")
+            self.steps[word] = tuple(escape(part) for part in said.split("\0", 1))
         self.kinds = {kind: escape(i18n.text(f"site.kind.{kind}", lang))
                       for kind in ("charter", "duties", "person", "roster", "escalation")}
         #: The positions of each body's documents (charters, duty lists, rosters), by body id.
@@ -136,11 +141,15 @@ class Site:
         before = self.documents[position - 1] if position > 0 else None
         after = self.documents[position + 1] if position + 1 < len(self.documents) else None
         if before is not None and before.kind == doc.kind:
-            steps.append(f'<a rel="prev" href="{escape(relative(doc.path, before.path))}">'
-                         f'<span>{self.words["previous"]}</span>{escape(before.title)}</a>')
+            steps.append(self._step("prev", "previous", doc, before))
         steps.append(f'<a class="back" href="{escape(home)}">{self.words["back"]}</a>')
         if after is not None and after.kind == doc.kind:
-            steps.append(f'<a rel="next" href="{escape(relative(doc.path, after.path))}">'
-                         f'<span>{self.words["next"]}</span>{escape(after.title)}</a>')
+            steps.append(self._step("next", "next", doc, after))
         parts.append(f'<p class="steps">{"".join(steps)}</p></nav>\n')
         return "".join(parts)
+
+    def _step(self, rel: str, word: str, doc, other) -> str:
+        """The link to the previous or next document ``other``: 上一篇：its title."""
+        words = self.steps[word]
+        return (f'<a rel="{rel}" href="{escape(relative(doc.path, other.path))}">'
+                f'{words[0]}{escape(other.title)}{words[1] if len(words) > 1 else ""}</a>')

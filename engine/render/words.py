@@ -18,6 +18,12 @@ STEP_LEVELS = {"building": "楼宇", "cluster": "楼群", "block": "街区", "su
 AUTHORITY_LEVELS = {"subdistrict": "街道", "district": "区", "city": "市"}
 BUILDING_KINDS = {"office": "写字楼", "mall": "商场", "mixed": "商住综合", "industrial": "产业园", "other": "其他"}
 PERIODS = {"week": "周", "month": "月", "quarter": "季度", "half_year": "半年", "year": "年", "day": "日"}
+#: Days of the week, Monday first (datetime's weekday()).
+WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+#: A rotation's holiday policy (engine.model.HOLIDAY_POLICIES) as a roster says it.
+HOLIDAY_POLICIES = {"shift": "轮换日遇法定节假日或休息日的，顺延至下一个工作日",
+                    "keep": "轮换日遇法定节假日或休息日的，照常轮换",
+                    "skip": "法定节假日和休息日不安排值守，当日轮次不再补排"}
 #: How often, as (what comes before the verb, what comes after it): 每月 + 召开 + 一次.
 _FREQUENCIES = {"as_needed": ("根据工作需要不定期", ""), "daily": ("每日", "一次"), "weekly": ("每周", "一次"),
                 "monthly": ("每月", "一次"), "quarterly": ("每季度", "一次"), "half_yearly": ("每半年", "一次"),

@@ -12,8 +12,9 @@ The chain is the first whose ``when`` matches the matter's attributes (the distr
 ``attributes`` defaults, overridden by those given); a chain without ``when`` is the default.
 
 Anything that stops a route (an unknown building, matter category or attribute, a chain that
-cannot be resolved for that building, a post vacant at that time, a year the holiday calendar
-does not know) is a :class:`RouteError` naming it, with a did-you-mean hint where one helps.
+cannot be resolved for that building, a post vacant at that time) is a :class:`RouteError`
+naming it. Every date has working days (:mod:`engine.calendars`); a route that counted days of
+a year whose holidays are estimated says so in ``estimated``, with a did-you-mean hint where one helps.
 
 ``batch(model, rows)`` routes many matters and counts the load per post and per person.
 """
@@ -30,8 +31,7 @@ from ..model import kind_name
 from ..project import ProjectError
 from ..session import Session
 from .io import Row, failure_problem, read_rows
-from .workdays import (Calendar, CalendarError, OfficeHours, OfficeHoursError, deadline,
-                       format_time)
+from .workdays import Calendar, OfficeHours, OfficeHoursError, deadline
 
 
 class RouteError(Exception):
@@ -85,6 +85,8 @@ class Route:
     office: OfficeHours
     steps: tuple[Step, ...]
     condition: str = ""  # the chain's `when` as people read it (严重程度为重大)
+    #: The years whose working days this route counted on an estimate (engine.calendars).
+    estimated: tuple[int, ...] = ()
 
     @property
     def deadline(self) -> dt.datetime:
@@ -109,7 +111,7 @@ class _Place:
 def route(model, building: str, matter: str, at: dt.datetime, attributes: dict | None = None,
           calendar: Calendar | None = None) -> Route:
     """The path a matter of category ``matter`` raised in ``building`` at ``at`` takes
-    (``calendar``: the run's working days, see :class:`.workdays.Calendar`)."""
+    (``calendar``: the working days, the district's own when not given)."""
     return follow(model, plan(model, building, matter, attributes or {}), at, calendar)
 
 
@@ -148,15 +150,18 @@ def plan(model, building: str, matter: str, attributes: dict) -> Plan:
 
 def follow(model, planned: Plan, at: dt.datetime, calendar: Calendar | None = None) -> Route:
     """The route of ``planned`` for a matter raised at ``at``: holders and deadlines, step by step."""
-    calendar = calendar or Calendar()
+    calendar = calendar or model.calendar
     steps, start = [], at
     for place, step, posts in planned.steps:
         resolved = _step(model, place, step, posts, start, planned.office, calendar)
         steps.append(resolved)
         start = resolved.deadline
+    counted = any(step.limit[0] == "working_days" for step in steps) or any(
+        model.rotation_of(post.id) is not None for _, _, posts in planned.steps for post in posts)
+    estimated = calendar.estimated(at.date(), start.date()) if counted else ()
     return Route(model.id, planned.building, model.entities["buildings"][planned.building]["name"], planned.matter,
                  model.entities["matters"][planned.matter]["name"], at, planned.values, planned.chain, planned.when,
-                 planned.office, tuple(steps), model.when_text(planned.when))
+                 planned.office, tuple(steps), model.when_text(planned.when), estimated)
 
 
 # -- the request ---------------------------------------------------------------------------------
@@ -241,11 +246,7 @@ def _step(model, place: _Place, step: dict, posts: tuple, start: dt.datetime, of
         which = f"post {ids} is" if len(handlers) == 1 else f"posts {ids} are"
         raise RouteError(f"{place}: the handler {which} vacant on {start:%Y-%m-%d}", config=True,
                          where=model.position(handler, "role"), hint="fill the post, or its rotation's turn")
-    try:
-        end = deadline(start, step["limit"], office, calendar)
-    except CalendarError as exc:
-        raise RouteError(f"{place}, starting {format_time(start)}: {exc}", hint=exc.hint,
-                         where=model.position(step, "limit"), field="time") from None
+    end = deadline(start, step["limit"], office, calendar)
     (unit, value), = step["limit"].items()
     body = posts[0].body
     return Step(place.step, step["level"], body, _body_name(model, posts[0]), handler["role"],
@@ -320,7 +321,7 @@ class BatchResult:
 
 def batch(model, rows, calendar: Calendar | None = None) -> BatchResult:
     """Route every row; a row that cannot be routed is kept with its error."""
-    calendar = calendar or Calendar()
+    calendar = calendar or model.calendar
     result = BatchResult(model.id)
     plans: dict[tuple, Plan | RouteError] = {}
     for row in rows:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..cells import csv_cell
 from ..findings import Finding
+from ..calendars import estimate_note
 from ..model import limits
 from ..project import Limits
 from ..writing import output_file
@@ -168,6 +169,8 @@ def route_dict(found: Route) -> dict:
         "office_hours": found.office.as_dict(),
         "deadline": iso_time(found.deadline),
         "steps": [_step_dict(step, len(found.steps)) for step in found.steps],
+        "estimated": [{"year": year, "zh": estimate_note(year, "zh"),
+                       "en": estimate_note(year, "en")} for year in found.estimated],
     }
 
 
@@ -194,7 +197,9 @@ def render_text(found: Route) -> str:
              f"楼宇：{found.building_name}（{found.building}）",
              f"受理时间：{format_time(found.at)}",
              f"适用路径：第{found.chain}条（{_condition(found)}）",
-             f"办公时间：{found.office}", ""]
+             f"办公时间：{found.office}"]
+    lines += [f"注意：{estimate_note(year)}" for year in found.estimated]
+    lines.append("")
     for step in found.steps:
         lines.extend(_step_lines(step, len(found.steps)))
         lines.append("")
@@ -239,6 +244,7 @@ def batch_dict(result) -> dict:
     return {"version": 1, "district": result.district, "matters": len(result.routes),
             "period": {"first": iso_time(period[0]),
                        "last": iso_time(period[1])} if period else None,
+            "estimated": sorted({year for _, found in result.routes for year in found.estimated}),
             "load": result.load()}
 
 
@@ -251,7 +257,10 @@ def render_batch_text(result) -> str:
     period = result.period
     span = f"（{format_time(period[0])} 至 {format_time(period[1])}）" if period else ""
     load = result.load()
-    lines = [f"批量分流：{result.district}，共 {len(result.routes)} 件事项{span}", "",
+    lines = [f"批量分流：{result.district}，共 {len(result.routes)} 件事项{span}"]
+    years = sorted({year for _, found in result.routes for year in found.estimated})
+    lines += [f"注意：{estimate_note(year)}" for year in years]
+    lines += ["",
              "各岗位承办量（首办：第一步承办；途经：全程上报时经过）", "首办\t途经\t岗位"]
     lines += [f"{r['first']}\t{r['on_path']}\t{r['name']}（{r['id']}）" for r in load["posts"]]
     lines += ["", "各人员承办量（按各步开始时的在岗人，含轮值）", "首办\t途经\t人员"]
@@ -260,7 +269,7 @@ def render_batch_text(result) -> str:
 
 
 RESULT_COLUMNS = ("row", "building", "matter", "time", "chain", "first_post", "first_holder", "first_deadline",
-                  "final_deadline", "path")
+                  "final_deadline", "path", "estimated")
 
 
 def results_csv(result, out) -> None:
@@ -275,7 +284,8 @@ def results_csv(result, out) -> None:
         writer.writerow(map(csv_cell, [row.number, found.building, found.matter, format_time(found.at), found.chain,
                          "|".join(h.post for h in first.handlers),
                          "|".join(h.holder or "" for h in first.handlers), format_time(first.deadline),
-                         format_time(found.deadline), " > ".join(_path_part(step) for step in found.steps)]))
+                         format_time(found.deadline), " > ".join(_path_part(step) for step in found.steps),
+                         "；".join(estimate_note(year) for year in found.estimated)]))
 
 
 def _path_part(step) -> str:

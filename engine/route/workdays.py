@@ -11,9 +11,10 @@ A limit is exactly one of (see ``docs/route.md``):
   counted (as 民法典 art. 201 counts periods); day 1 is the first working day after it, and the
   deadline is the end of office hours on working day N.
 
-Office hours come from ``district.office_hours``, 09:00–17:30 when absent. The holiday
-calendar is the ``chinesecalendar`` package; a working day in a year it does not know is a
-:class:`CalendarError`, never a guess. Times are the district's local time, to the minute.
+Office hours come from ``district.office_hours``, 09:00–17:30 when absent. The working days are
+the district's calendar (:mod:`engine.calendars`: the user's calendar files, the State
+Council's notices, then an estimate that every answer using it says it used); every date has an
+answer. Times are the district's local time, to the minute.
 """
 
 from __future__ import annotations
@@ -22,32 +23,16 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-import chinese_calendar
-from chinese_calendar import constants
+from ..calendars import FIRST_YEAR, LAST_YEAR, Calendar
 
 from ..model import limits
 
 #: Office hours of a district that does not state its own.
 DEFAULT_OFFICE_HOURS = ("09:00", "17:30")
-#: The years a date or a time may fall in: the config schema's dates, ``route --at``, a batch
-#: file's times and ``build --start`` with ``--months`` stay inside them, so that no deadline or
-#: roster month is ever computed past the calendar (``datetime`` ends in 9999).
-FIRST_YEAR, LAST_YEAR = 1900, 2199
 #: How to put a time in a message or a document.
 TIME_FORMAT = "%Y-%m-%d %H:%M"
-
-
-class CalendarError(ValueError):
-    """A working day was asked of a year the holiday calendar does not know."""
-
-    def __init__(self, year: int):
-        first, last = calendar_years()
-        super().__init__(
-            f"working days in {year} are not known: the holiday calendar (chinesecalendar "
-            f"{_library_version()}) covers {first}–{last} only")
-        self.year = year
-        self.hint = (f"upgrade it (pip install -U chinesecalendar) once the State Council has published "
-                     f"{year}'s holidays, or give the step a limit in days or hours")
+__all__ = ["FIRST_YEAR", "LAST_YEAR", "Calendar", "OfficeHours", "OfficeHoursError", "deadline", "parse_time",
+           "check_months", "format_time"]
 
 
 class OfficeHoursError(ValueError):
@@ -77,37 +62,9 @@ class OfficeHours:
         return {"start": f"{self.start:%H:%M}", "end": f"{self.end:%H:%M}"}
 
 
-class Calendar:
-    """China's working days, remembered for one run (a session keeps one): a batch of a
-    city's matters asks for the same few hundred days again and again."""
-
-    def __init__(self):
-        self._working: dict[dt.date, bool] = {}
-        self._added: dict[tuple[dt.date, int], dt.date] = {}
-
-    def is_working_day(self, day: dt.date) -> bool:
-        found = self._working.get(day)
-        if found is None:
-            found = self._working[day] = is_working_day(day)
-        return found
-
-    def add_working_days(self, day: dt.date, count: int) -> dt.date:
-        """The ``count``-th working day after ``day`` (``day`` itself not counted)."""
-        key = (day, count)
-        found = self._added.get(key)
-        if found is None:
-            found = day
-            for _ in range(count):
-                found += dt.timedelta(days=1)
-                while not self.is_working_day(found):
-                    found += dt.timedelta(days=1)
-            self._added[key] = found
-        return found
-
-
-def deadline(start: dt.datetime, limit: dict, office: OfficeHours, calendar: Calendar | None = None) -> dt.datetime:
+def deadline(start: dt.datetime, limit: dict, office: OfficeHours, calendar: Calendar) -> dt.datetime:
     """The deadline of a step that starts at ``start`` with ``limit`` (one of seconds, minutes,
-    hours, days, working_days); ``calendar`` is the run's (a new one when not given)."""
+    hours, days, working_days), its working days counted on ``calendar``."""
     (unit, value), = limit.items()
     if unit in ("seconds", "minutes"):  # to the second: a 30-second forward is due 30 seconds on
         return start + limits.delta(limit)
@@ -116,41 +73,8 @@ def deadline(start: dt.datetime, limit: dict, office: OfficeHours, calendar: Cal
     if unit == "days":
         return start + dt.timedelta(days=value)
     if unit == "working_days":
-        return dt.datetime.combine((calendar or Calendar()).add_working_days(start.date(), value), office.end)
+        return dt.datetime.combine(calendar.add_working_days(start.date(), value), office.end)
     raise ValueError(f"unknown limit unit: {unit!r}")
-
-
-def add_working_days(day: dt.date, count: int) -> dt.date:
-    """The ``count``-th working day after ``day`` (``day`` itself not counted)."""
-    for _ in range(count):
-        day = next_working_day(day)
-    return day
-
-
-def next_working_day(day: dt.date) -> dt.date:
-    """The first working day after ``day``."""
-    day += dt.timedelta(days=1)
-    while not is_working_day(day):
-        day += dt.timedelta(days=1)
-    return day
-
-
-def is_working_day(day: dt.date) -> bool:
-    """True on a working day in China (make-up working days included); CalendarError outside the calendar."""
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        raise CalendarError(day.year) from None
-
-
-def calendar_years() -> tuple[int, int]:
-    """The first and last year the holiday calendar knows."""
-    years = {day.year for day in constants.holidays} | {day.year for day in constants.workdays}
-    return min(years), max(years)
-
-
-def _library_version() -> str:
-    return getattr(chinese_calendar, "__version__", "?")
 
 
 def _ceil_minute(moment: dt.datetime) -> dt.datetime:

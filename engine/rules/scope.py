@@ -36,8 +36,13 @@ HELPERS = {
     "form_of(org)": "a party organisation's form as written, else single for one unit and joint for more",
     "posts_of(id)": "the posts of a body (each with id, role, holder, body)",
     "posts_held_by(id)": "the posts a person holds",
-    "term_end(org)": "the date a party organisation's term ends (last election + term), or none",
     "kind_of_org(org)": "a party organisation's kind as data: label, rank, term_years, temporary (none if undeclared)",
+    "term_end(org)": "the date a party organisation's term ends (last election + term: its term_years, else 5 "
+                     "for a committee or a community or village organisation, 3 for a branch), or none",
+    "full_since(person)": "the date a person became a full member (转正): full_since, else one year after "
+                          "party_since (the probation is one year), or none",
+    "add_years(date, n)": "the date n years after a date (28 February for 29 February)",
+    "date(text)": "a YYYY-MM-DD text as a date, to compare with another",
     "days_until(date)": "days from `today` to a date (negative when past)",
     "years_since(date)": "whole years from a date to `today`",
     "today": "the date the rules run as of (`--today`)",
@@ -71,6 +76,9 @@ def helpers(model, today: dt.date) -> dict:
         "posts_held_by": lambda ident: list(model.posts_held_by(ident)),
         "term_end": lambda org: term_end(org, model),
         "kind_of_org": lambda org: _party_kind(model, org),
+        "full_since": full_since,
+        "add_years": lambda day, years: add_years(_date(day), years) if day else None,
+        "date": lambda day: _date(day) if day else None,
         "committee_size": committee_size,
         "days_until": lambda day: (_date(day) - today).days if day else None,
         "years_since": lambda day: _years(_date(day), today) if day else None,
@@ -89,13 +97,26 @@ def term_end(org, model=None) -> dt.date | None:
     kind's), or None without an election."""
     if not org or not org.get("last_election"):
         return None
-    start = _date(org["last_election"])
     kind = model.kinds.party_orgs.get(org.get("kind")) if model is not None else None
-    years = org.get("term_years") or (kind.term_years if kind is not None else None) or DEFAULT_TERM_YEARS
+    years = org.get("term_years") or (5 if org.get("setting") else None) \
+        or (kind.term_years if kind is not None else None) or DEFAULT_TERM_YEARS
+    return add_years(_date(org["last_election"]), years)
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
     try:
-        return start.replace(year=start.year + years)
+        return day.replace(year=day.year + years)
     except ValueError:  # 29 February
-        return start.replace(year=start.year + years, day=28)
+        return day.replace(year=day.year + years, day=28)
+
+
+def full_since(person) -> dt.date | None:
+    """When ``person`` became a full member: ``full_since``, else a year after ``party_since``."""
+    if not person:
+        return None
+    if person.get("full_since"):
+        return _date(person["full_since"])
+    return add_years(_date(person["party_since"]), 1) if person.get("party_since") else None
 
 
 def committee_size(org) -> int:

@@ -135,6 +135,12 @@ _ENTRIES = (
            "A field names an id the config does not define (a person, unit, grid, party organisation ...).",
            "按提示改成已有的编号，或补上被引用的条目。",
            "Use an existing id, as the hint suggests, or add the entry it names."),
+    # the project's calendar (engine/calendars.py): checked by the gate
+    _stage("calendar-file", "model", "error", "项目 calendars/ 文件夹中的日历文件有误（未知的键、错误的日期、同一天既放假又上班、同一年写了两次）。",
+           "A calendar file in the project's calendars/ folder is wrong (an unknown key, a wrong date, a day both "
+           "off and worked, a year written twice).",
+           "按提示改正该文件的该行；日历格式见 docs/calendar.md。",
+           "Fix the file at the line given; docs/calendar.md describes the format."),
     _stage("not-a-rule", "rules", "error", "街道配置的 rules: 试图停用、豁免或调整一项规则之前的检查。",
            "A district's `rules:` block tries to disable, suppress or re-level a check that runs before the rules.",
            "删去这一项：这些检查不是规则，配置必须先通过它们。",

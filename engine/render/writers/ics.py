@@ -1,10 +1,11 @@
-"""iCalendar (RFC 5545) files of the rosters: one all-day event per period of a rotation.
+"""iCalendar (RFC 5545) files of the rosters (one all-day event per period of a rotation) and of
+the organisational-life plans (one all-day event per meeting).
 
 Written through the ``icalendar`` package, which escapes TEXT values (§3.3.11), folds lines at
 75 octets and ends them with CRLF; a control character a value might hold (the format allows
 none but tab) is written as U+FFFD. Nothing depends on the clock: each UID is a digest of the
-district, the rotation and the period, and DTSTAMP and LAST-MODIFIED are the rotation's start
-date from the config, so two runs over one config give the same bytes (the calendar is
+district, the rotation (or plan) and the period (or meeting), and DTSTAMP and LAST-MODIFIED are
+the rotation's start date from the config (a plan's: 1 January of its year), so two runs over one config give the same bytes (the calendar is
 published whole, METHOD:PUBLISH, and a subscription replaces it).
 
 SEQUENCE tells a calendar that subscribed to the file that an event changed. It starts at 0;
@@ -96,14 +97,56 @@ def calendar(district: str, roster, sequence: Sequencer | None = None) -> bytes:
     return book.to_ical()
 
 
+def meeting_contents(plan, entry) -> dict[str, object]:
+    """What a meeting's event says (its SEQUENCE aside)."""
+    return {
+        "summary": text(f"{plan.org}{entry.name}"),
+        "description": text(f"{plan.year}年度组织生活计划第{entry.number}项（建议日期）：{entry.every}。依据：{entry.source}"),
+        "dtstart": entry.date,
+        "dtend": entry.date + dt.timedelta(days=1),
+    }
+
+
+def meeting_event(district: str, plan, entry, sequence: Sequencer | None = None):
+    """The ``icalendar.Event`` of one meeting of an organisational-life ``plan``."""
+    said = meeting_contents(plan, entry)
+    ident = uid(district, plan.id, entry.number)
+    stamp = _stamp(plan)
+    item = icalendar.Event()
+    item.add("uid", ident)
+    item.add("dtstamp", stamp)
+    item.add("last-modified", stamp)
+    item.add("sequence", sequence(ident, event_digest(said)) if sequence is not None else 0)
+    for name in ("dtstart", "dtend", "summary", "description"):
+        item.add(name, said[name])
+    item.add("transp", "TRANSPARENT")
+    return item
+
+
+def plan_calendar(district: str, title: str, plan, sequence: Sequencer | None = None) -> bytes:
+    """The ``.ics`` bytes of one organisational-life plan: an all-day event per meeting."""
+    book = icalendar.Calendar()
+    book.add("version", "2.0")
+    book.add("prodid", PRODID)
+    book.add("calscale", "GREGORIAN")
+    book.add("method", "PUBLISH")
+    book.add("x-wr-calname", icalendar.vText(text(title)))
+    book.add("x-wr-timezone", "Asia/Shanghai")
+    for entry in plan.entries:
+        book.add_component(meeting_event(district, plan, entry, sequence))
+    return book.to_ical()
+
+
 class Writer(Base):
     def paths(self, doc):
-        return [f"{doc.path}.ics"] if doc.roster is not None else []
+        return [f"{doc.path}.ics"] if doc.roster is not None or doc.kind == "orglife" else []
 
     def document(self, doc, page):
-        if doc.roster is None:
+        if doc.roster is None and doc.kind != "orglife":
             return ()
         path = f"{doc.path}.ics"
         revisions = self.run.revisions
         sequence = (lambda ident, digest: revisions.sequence(path, ident, digest)) if revisions is not None else None
+        if doc.kind == "orglife":
+            return [(path, plan_calendar(self.run.district, doc.title, doc.values["plan"], sequence))]
         return [(path, calendar(self.run.district, doc.roster, sequence))]

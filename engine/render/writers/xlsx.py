@@ -1,6 +1,6 @@
 """Excel: duty lists and rosters as workbooks, the way an office hands them around.
 
-Made from the whole plan, after every document (``finish``): two workbooks, by file name:
+Made from the whole plan, after every document (``finish``): the workbooks, by file name:
 
 * ``职责清单.xlsx``: one sheet per committee (序号, 岗位, 姓名, 所属单位, 派出单位, 联系电话,
   职责), and a sheet 人员职责 with one row per post each person holds, in any body (committees,
@@ -8,6 +8,8 @@ Made from the whole plan, after every document (``finish``): two workbooks, by f
 * ``轮值表.xlsx`` (when the district has rotations): a sheet 月度总表 with who is on duty in
   each month of the window, one column per rotation, then one sheet per rotating post or duty
   (期次, 开始日期, 结束日期, 轮值单位, 轮值人员).
+* ``组织生活计划.xlsx`` (when a party organisation holds meetings in the window's years): one
+  sheet per 年度组织生活计划 (序号, 日期, 星期, 会议, 频次要求, 议题 left blank, 依据).
 
 Every value that comes from the config is a text cell, whatever it starts with (a name
 ``=HYPERLINK(…)`` is text, never a formula Excel or WPS would run; engine/cells.py says how
@@ -41,6 +43,8 @@ ROSTERS_FILE = "轮值表.xlsx"
 DUTY_HEADERS = ("序号", "岗位", "姓名", "所属单位", "派出单位", "联系电话", "职责")
 PERSON_HEADERS = ("姓名", "所属单位", "机构", "机构类别", "岗位", "职责")
 ROSTER_HEADERS = ("期次", "开始日期", "结束日期", "轮值单位", "轮值人员")
+ORGLIFE_FILE = "组织生活计划.xlsx"
+ORGLIFE_HEADERS = ("序号", "日期", "星期", "会议", "频次要求", "议题", "依据")
 #: Column widths, in Excel's units (about one Latin character): at least, at most.
 MIN_WIDTH, MAX_WIDTH = 6, 60
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
@@ -65,6 +69,9 @@ def workbooks(documents, run) -> dict[str, bytes]:
     rosters = [d.roster for d in documents if d.roster is not None]
     if rosters:
         files[ROSTERS_FILE] = _save(_rosters(run.window, rosters), stamp)
+    plans = [(d.title, d.values["plan"]) for d in documents if d.kind == "orglife"]
+    if plans:
+        files[ORGLIFE_FILE] = _save(_orglife(plans), stamp)
     return files
 
 
@@ -101,6 +108,17 @@ def _rosters(window, rosters):
     for roster in rosters:
         rows = [(p.number, p.begin, p.end, p.turn.member, p.turn.holder_name) for p in roster.periods]
         _sheet(book, _sheet_name(roster.title, names), ROSTER_HEADERS, rows)
+    return book
+
+
+def _orglife(plans):
+    """One sheet per plan; the topic (议题) is the organisation's to fill, so it stays blank."""
+    book = Workbook()
+    book.remove(book.active)
+    names: set[str] = set()
+    for title, plan in plans:
+        rows = [(e.number, e.date, e.weekday, e.name, e.every, "＿＿＿", e.source) for e in plan.entries]
+        _sheet(book, _sheet_name(title, names), ORGLIFE_HEADERS, rows)
     return book
 
 

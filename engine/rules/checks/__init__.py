@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from . import (body_serves, body_under, charter_blanks, coverage_rate, declared, declared_counts, esc_end, esc_handlers, esc_limits,
                esc_loop, esc_start, grid_heads, model_known, model_kind, model_members, model_posts,
-               model_source_count, model_sources, orphan_grid, party_loop, party_temporary, placeholder_names,
-               rotation_cover, rotation_required, single_holder)
+               model_source_count, model_sources, orglife_overdue, orglife_quorum, orphan_grid, party_loop,
+               party_temporary, placeholder_names, rotation_cover, rotation_required, single_holder)
 
 CHECKS = {
     "orphan-grid": orphan_grid,
@@ -36,6 +36,8 @@ CHECKS = {
     "body-under": body_under,
     "model-source-count": model_source_count,
     "party-temporary": party_temporary,
+    "orglife-overdue": orglife_overdue,
+    "orglife-quorum": orglife_quorum,
     "charter-blanks": charter_blanks,
     "placeholder-names": placeholder_names,
 }
