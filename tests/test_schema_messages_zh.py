@@ -66,3 +66,26 @@ def test_a_schema_finding_in_each_language(tmp_path, old, new, zh, zh_hint, en, 
     english = validate(path, "en")
     assert any(en in line for line in english), english
     assert any(line.startswith("    hint: ") and en_hint in line for line in english), english
+
+
+@pytest.mark.parametrize("args, zh, en", [
+    (["build", "-o", "out", "--start", "2026-1x", str(MINI)],
+     "'2026-1x' 不是 YYYY-MM 格式的月份，例如 2025-01", "'2026-1x' is not a month written YYYY-MM, e.g. 2025-01"),
+    (["build", "-o", "out", "--start", "2199-06", "--months", "24", str(MINI)],
+     "从 2199-06 起的 24 个月超出了 2199-12", "24 month(s) from 2199-06 reach past 2199-12"),
+    (["route", "-b", "b-1", "-m", "mt-canteen", "--at", "yesterday", str(MINI)],
+     "'yesterday' 不是 YYYY-MM-DD HH:MM 格式的时间", "'yesterday' is not a time written YYYY-MM-DD HH:MM"),
+    (["route", "-b", "b-1", "-m", "mt-canteen", "--attr", "severity", str(MINI)],
+     "'severity' 不是 名称=值 的写法", "'severity' is not NAME=VALUE, e.g. severity=major"),
+    (["rules", "explain", "schemaa"], "没有规则 'schemaa'（是否应为 'schema'？）", "no rule 'schemaa' (did you mean 'schema'?)"),
+    (["rules", "list", "--pack", "nope"], "没有规则包 'nope'（现有规则包：", "no pack 'nope' (packs: "),
+], ids=["month", "months-past", "time", "attr", "rule", "pack"])
+def test_an_option_of_loushi_refused_in_each_language(tmp_path, monkeypatch, args, zh, en):
+    monkeypatch.chdir(tmp_path)
+    said = CliRunner().invoke(cli, ["--lang", "zh", *args])
+    assert said.exit_code == 2 and "Traceback" not in said.output
+    assert zh in said.output and "的值无效" in said.output, said.output
+    assert not re.search(r"\b(is not|written|did you mean|no rule|no pack|reach past)\b", said.output), said.output
+    english = CliRunner().invoke(cli, ["--lang", "en", *args])
+    assert english.exit_code == 2 and en in english.output, english.output
+    assert not (tmp_path / "out").exists()

@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 
 from .. import exitcodes, lazy
+from ..i18n import text
+from .baseline_options import lang
 from . import answered, draft_option, mark_line, project_options, reads_stdin, session
 
 routing = lazy.module("engine.route")
@@ -25,7 +27,7 @@ def at_time(ctx, param, value):
     if value is None:
         return dt.datetime.now(CHINA_TIME).replace(tzinfo=None, second=0, microsecond=0)
     try:
-        return workdays.parse_time(value)
+        return workdays.parse_time(value, lang())
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
 
@@ -35,7 +37,7 @@ def _attributes(ctx, param, values):
     for value in values:
         key, sep, chosen = value.partition("=")
         if not sep or not key.strip() or not chosen.strip():
-            raise click.BadParameter(f"'{value}' is not NAME=VALUE, e.g. severity=major")
+            raise click.BadParameter(text("route.not-name-value", lang(), value=value))
         result[key.strip()] = chosen.strip()
     return result
 
@@ -45,7 +47,7 @@ def _output(ctx, param, value):
         return None
     path = Path(value)
     if path.suffix.lower() not in (".csv", ".json"):
-        raise click.BadParameter(f"'{value}': name a .csv or a .json file")
+        raise click.BadParameter(text("route.output-suffix", lang(), value=value))
     return path
 
 
