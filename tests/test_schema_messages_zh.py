@@ -89,3 +89,19 @@ def test_an_option_of_loushi_refused_in_each_language(tmp_path, monkeypatch, arg
     english = CliRunner().invoke(cli, ["--lang", "en", *args])
     assert english.exit_code == 2 and en in english.output, english.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("args, zh, en", [
+    (["init"], "请给出治理模式：--model ID", "give the governance model: --model ID"),
+    (["diff", "a"], "请给出 OLD 和 NEW", "give OLD and NEW (two files or two folders)"),
+    (["impact", str(MINI)], "请说明谁离开：--person ID 或 --unit ID", "name who leaves: --person ID or --unit ID"),
+    (["route", str(MINI)], "请给出 --building 和 --matter", "name --building and --matter (or give --batch FILE)"),
+    (["route", "-o", "x.csv", str(MINI)], "--output 只能与 --batch 一起使用", "--output goes with --batch"),
+], ids=["init", "diff", "impact", "route", "route-output"])
+def test_a_command_used_wrongly_says_so_in_each_language(tmp_path, monkeypatch, args, zh, en):
+    monkeypatch.chdir(tmp_path)
+    said = CliRunner().invoke(cli, ["--lang", "zh", *args])
+    assert said.exit_code == 2 and "Traceback" not in said.output
+    assert f"错误：{zh}" in said.output, said.output
+    english = CliRunner().invoke(cli, ["--lang", "en", *args])
+    assert english.exit_code == 2 and f"Error: {en}" in english.output, english.output
