@@ -23,14 +23,17 @@ def test_build_and_rebuild(tmp_path):
     out = tmp_path / "out"
     first = run(MINI, "-o", out, "--start", "2025-01", "-f", "md")
     assert first.exit_code == exitcodes.OK, first.output
-    assert "24 documents" in first.output and "0 unchanged" in first.output
+    # 24 documents, and the two party organisations' 年度组织生活计划
+    assert "26 documents" in first.output and "0 unchanged" in first.output
     second = run(MINI, "-o", out, "--start", "2025-01", "-f", "md")
     assert second.exit_code == exitcodes.OK
     assert "0 file(s) written" in second.output
-    assert sorted(p.suffix for p in out.rglob("*") if p.is_file()) == sorted([".md"] * 24 + [".json"])
-    calendars = run(MINI, "-o", out, "--start", "2025-01", "-f", "md", "-f", "ics")  # the rosters as calendars too
-    assert calendars.exit_code == exitcodes.OK and "2 file(s) written" in calendars.output  # and the manifest
-    assert [p.name for p in out.rglob("*.ics")] == ["示范大厦楼委会轮值表.ics"]
+    assert sorted(p.suffix for p in out.rglob("*") if p.is_file()) == sorted([".md"] * 26 + [".json"])
+    calendars = run(MINI, "-o", out, "--start", "2025-01", "-f", "md", "-f", "ics")  # the roster and plans as calendars too
+    assert calendars.exit_code == exitcodes.OK and "4 file(s) written" in calendars.output  # three .ics and the manifest
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.ics")) == [
+        "组织生活计划/示范楼宇联合党支部2025年度组织生活计划.ics", "组织生活计划/示范物业公司党支部2025年度组织生活计划.ics",
+        "轮值表/示范大厦楼委会轮值表.ics"]
 
 
 def test_formats_default_to_all(tmp_path):
@@ -38,8 +41,8 @@ def test_formats_default_to_all(tmp_path):
     result = run(MINI, "-o", out, "--start", "2025-01")
     assert result.exit_code == exitcodes.OK, result.output
     for suffix in (".md", ".html", ".docx"):
-        assert len(list(out.rglob(f"*{suffix}"))) == 24
-    assert len(list(out.rglob("*.ics"))) == 1
+        assert len(list(out.rglob(f"*{suffix}"))) == 26
+    assert len(list(out.rglob("*.ics"))) == 3  # the roster and the two plans
 
 
 def test_bad_month(tmp_path):

@@ -50,10 +50,15 @@ def test_only_changed_files_are_rewritten(model, tmp_path):
     out = tmp_path / "out"
     build(model, out, OPTIONS)
     before = snapshot(out)
-    # a later start moves the rosters, the turns in the duty lists and the rotating handlers only
+    # a later start moves the rosters, the turns in the duty lists and the rotating handlers; its
+    # twelve months now reach into 2026, so the 2026 org-life plans are new and the index lists them
     later = BuildOptions(formats=("md", "html"), start=dt.date(2025, 2, 1))
     result = build(model, out, later)
-    assert {Path(p).parent.name for p in result.files.written} == {"轮值表", "个人职责清单", "上报路径", ".loushi"}
+    assert {Path(p).parent.name for p in result.files.written} == {"轮值表", "个人职责清单", "上报路径", ".loushi",
+                                                                    "组织生活计划", ""}
+    # the 2025 plans say the same (their HTML pages link to the new 2026 ones, so only those change)
+    assert not [p for p in result.files.written if "2025年度" in p and p.endswith(".md")]
+    assert [p for p in result.files.written if "2026年度" in p and p.endswith(".md")]
     assert MANIFEST in result.files.written
     after = snapshot(out)
     unchanged = [p for p in after if p not in result.files.written]

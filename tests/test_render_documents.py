@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.calendars import Calendar
 from engine.pipeline import prepare
 from engine.render import BuildOptions, render_files
 
@@ -122,19 +123,23 @@ def test_charter_without_meetings_or_rotation(files):
 def test_roster_follows_the_rotation(files):
     text = doc(files, "示范大厦楼委会轮值表")
     rows = re.findall(r"^\| 第(\d+)期 \| (\S+) \| (\S+) \| (\S+) \| (\S+) \|", text, re.M)
-    assert len(rows) == 12
+    # 1 January 2025 is a holiday: December's turn holds it, then twelve turns begin in 2025
+    assert len(rows) == 13
     members = ["示范置业有限公司", "示范物业公司", "示范律师事务所"]
+    calendar = Calendar()
     for number, begin, _end, member, _holder in rows:
-        month = int(re.match(r"2025年(\d+)月1日", begin).group(1))
-        months_since_start = 12 + month - 1        # the rotation starts 2024-01
-        assert int(number) == months_since_start + 1
-        assert member == members[months_since_start % 3]
+        index = int(number) - 1                     # months since the rotation's start, 2024-01
+        first = dt.date(2024 + index // 12, index % 12 + 1, 1)
+        handover = calendar.working_on_or_after(first)  # on_holiday: shift (the default)
+        assert begin == f"{handover.year}年{handover.month}月{handover.day}日"
+        assert member == members[index % 3]
 
 
 def test_roster_calendar(files):
-    [calendar] = [t for p, t in files.items() if p.endswith(".ics")]
-    assert calendar.count("BEGIN:VEVENT") == 12
-    assert "DTSTART;VALUE=DATE:20250101\r\nDTEND;VALUE=DATE:20250201" in calendar
+    [calendar] = [t for p, t in files.items() if p.startswith("轮值表/") and p.endswith(".ics")]
+    assert calendar.count("BEGIN:VEVENT") == 13
+    # period 13 begins on Thursday 2 January 2025 (1 January is 元旦) and ends as 春节 ends, on 4 February
+    assert "DTSTART;VALUE=DATE:20250102\r\nDTEND;VALUE=DATE:20250205" in calendar
     assert "DTSTAMP:20240101T000000Z" in calendar
     assert all(line.endswith("\r") or not line for line in calendar.split("\n"))
 
@@ -156,7 +161,8 @@ def test_escalation_paths(files):
     # the cluster and sub-district steps have the same handlers everywhere: named once, not per row
     assert "- 第二步（各楼宇相同）：孙三（示例）\n- 第三步（各楼宇相同）：赵一（示例）" in text
     assert "| 适用楼宇 | 第一步 |\n| --- | --- |\n" in text
-    assert "| 示范大厦一号楼、示范大厦二号楼 | 李四（示例）（轮值） |" in text
+    # the holder on the window's first day, 1 January 2025 (元旦): December's turn still holds
+    assert "| 示范大厦一号楼、示范大厦二号楼 | 郑七（示例）（轮值） |" in text
     assert "| 示范广场 | 未落实 |" in text
     tax = doc(files, "涉税诉求分流上报路径")
     assert "## 一、严重程度为重大" in tax and "## 二、除严重程度为重大外的情形" in tax

@@ -34,7 +34,7 @@ def _month(ctx, param, value):
     try:
         return dt.datetime.strptime(value, "%Y-%m").date()
     except ValueError:
-        raise click.BadParameter(f"'{value}' is not a month written YYYY-MM, e.g. 2025-01") from None
+        raise click.BadParameter(text("time.not-a-month", lang(), value=value)) from None
 
 
 def unknown_templates(folder) -> list[tuple[str, str | None]]:
@@ -107,7 +107,7 @@ def command(path, out, formats, templates, start, months, force, jobs, trace, qu
     paths (分流上报路径), each party organisation's plans of organisational life (年度组织生活计划,
     also .ics) and an index."""
     try:
-        workdays.check_months(start, months)
+        workdays.check_months(start, months, lang())
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--start' / '--months'") from None
     chosen = tuple(f for f in render.WRITERS if f in formats or ("all" in formats and f in render.ALL))

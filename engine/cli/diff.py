@@ -7,7 +7,7 @@ import datetime as dt
 import click
 
 from .. import exitcodes, lazy
-from ..i18n import language
+from ..i18n import language, text
 from ..report.diff import DIFF_REPORTERS
 from . import project_options, with_options
 
@@ -32,11 +32,11 @@ def command(ctx, paths, rev, fmt, exit_code, today):
     """Show what changed between two versions of district configs, in governance terms: people,
     posts and their holders, committees and their coverage, grids, escalation steps and limits,
     and findings that appear or disappear. OLD and NEW are two files or two folders."""
-    if rev is None and len(paths) != 2:
-        raise click.UsageError("give OLD and NEW (two files or two folders), or --git REV [PATH]")
-    if rev is not None and len(paths) > 1:
-        raise click.UsageError("with --git give at most one PATH")
     lang = language((ctx.find_root().params or {}).get("lang"))
+    if rev is None and len(paths) != 2:
+        raise click.UsageError(text("diff.give-two", lang))
+    if rev is not None and len(paths) > 1:
+        raise click.UsageError(text("diff.git-one-path", lang))
     options = with_options(today=today.date() if today else dt.date.today())
     try:
         report = (model_diff.diff_git(rev, paths[0] if paths else ".", options) if rev

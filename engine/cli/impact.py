@@ -5,7 +5,9 @@ from __future__ import annotations
 import click
 
 from .. import exitcodes, lazy
+from ..i18n import text
 from . import answered, draft_option, mark_line, project_options, reads_stdin, session
+from .baseline_options import lang
 
 impact = lazy.module("engine.model.impact")
 gate = lazy.module("engine.gate")
@@ -27,7 +29,7 @@ def command(path, people, units, fmt, draft):
     committees falling below their governance model, escalation steps left without a handler,
     party organisations and buildings affected."""
     if not people and not units:
-        raise click.UsageError("name who leaves: --person ID or --unit ID (each repeatable)")
+        raise click.UsageError(text("impact.name-who-leaves", lang()))
     district, code = answered(gate.open_district(path, session()), draft)
     if district is None:
         return code

@@ -62,7 +62,7 @@ def command(ctx, model_id, name, ident, output, force, folder):
     if folder is not None:
         return project_folder(Path(folder), model_id, name, ident, force, lang)
     if model_id is None:
-        raise click.UsageError("give the governance model: --model ID (or --folder DIR for a project folder)")
+        raise click.UsageError(text("init.give-model", lang))
     where = Path(output).parent if output != "-" else Path.cwd()
     try:
         found = discovery.found(session(), where)

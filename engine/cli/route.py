@@ -9,7 +9,9 @@ from pathlib import Path
 import click
 
 from .. import exitcodes, lazy
+from ..i18n import text
 from . import answered, draft_option, mark_line, project_options, reads_stdin, session
+from .baseline_options import lang
 
 routing = lazy.module("engine.route")
 route_io = lazy.module("engine.route.io")
@@ -25,7 +27,7 @@ def at_time(ctx, param, value):
     if value is None:
         return dt.datetime.now(CHINA_TIME).replace(tzinfo=None, second=0, microsecond=0)
     try:
-        return workdays.parse_time(value)
+        return workdays.parse_time(value, lang())
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
 
@@ -35,7 +37,7 @@ def _attributes(ctx, param, values):
     for value in values:
         key, sep, chosen = value.partition("=")
         if not sep or not key.strip() or not chosen.strip():
-            raise click.BadParameter(f"'{value}' is not NAME=VALUE, e.g. severity=major")
+            raise click.BadParameter(text("route.not-name-value", lang(), value=value))
         result[key.strip()] = chosen.strip()
     return result
 
@@ -45,7 +47,7 @@ def _output(ctx, param, value):
         return None
     path = Path(value)
     if path.suffix.lower() not in (".csv", ".json"):
-        raise click.BadParameter(f"'{value}': name a .csv or a .json file")
+        raise click.BadParameter(text("route.output-suffix", lang(), value=value))
     return path
 
 
@@ -74,13 +76,12 @@ def command(path, building, matter, at, attributes, batch_file, output, force, f
     and make-up working days (调休); see docs/route.md."""
     if batch_file is not None:
         if building or matter or attributes:
-            raise click.UsageError("--batch takes building, matter and attributes from the file: "
-                                   "drop --building, --matter and --attr")
+            raise click.UsageError(text("route.batch-and-single", lang()))
         _check_output(output, batch_file, force)
     elif output is not None:
-        raise click.UsageError("--output goes with --batch")
+        raise click.UsageError(text("route.output-without-batch", lang()))
     elif not building or not matter:
-        raise click.UsageError("name --building and --matter (or give --batch FILE)")
+        raise click.UsageError(text("route.name-building-matter", lang()))
     district, code = answered(gate.open_district(path, session()), draft)
     if district is None:
         return code
@@ -99,9 +100,9 @@ def _check_output(output, batch_file, force: bool) -> None:
     if output is None:
         return
     if output.exists() and output.resolve() == Path(batch_file).resolve():
-        raise click.UsageError(f"--output {output} is the batch file itself: name another file")
+        raise click.UsageError(text("route.output-is-batch", lang(), output=output))
     if output.exists() and not force:
-        raise click.UsageError(f"{output} exists: add --force to replace it")
+        raise click.UsageError(text("route.output-exists", lang(), output=output))
 
 
 def _single(district, found, fmt: str) -> int:

@@ -51,7 +51,8 @@ def list_rules(pack, packs, everything):
     """One line per rule: id, default level, pack and summary."""
     cat = _catalog(packs)
     if pack is not None and pack not in cat.packs:
-        raise click.BadParameter(f"no pack '{pack}' (packs: {', '.join(sorted(cat.packs))})", param_hint="--pack")
+        raise click.BadParameter(text("rules.no-pack", baseline_options.lang(), pack=pack,
+                                      packs=", ".join(sorted(cat.packs))), param_hint="--pack")
     click.echo(rules_docs.listing(cat, pack), nl=False)
     if everything and pack is None:
         lang = baseline_options.lang()
@@ -74,8 +75,11 @@ def explain_rule(rule_id, packs, width):
         return exitcodes.OK
     if rule_id not in cat.rules:
         close = difflib.get_close_matches(rule_id, sorted({*cat.rules, *stages.STAGES}), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else " (see `loushi rules list --all`)"
-        raise click.BadParameter(f"no rule '{rule_id}'{hint}", param_hint="RULE_ID")
+        if close:
+            said = text("rules.no-rule-close", lang, rule=rule_id, close=close[0])
+        else:
+            said = text("rules.no-rule", lang, rule=rule_id)
+        raise click.BadParameter(said, param_hint="RULE_ID")
     click.echo(rules_docs.explain(cat.rules[rule_id], width, lang=lang), nl=False)
     return exitcodes.OK
 

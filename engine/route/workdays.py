@@ -24,6 +24,7 @@ import math
 from dataclasses import dataclass
 
 from ..calendars import FIRST_YEAR, LAST_YEAR, Calendar
+from ..i18n import text as say
 
 from ..model import limits
 
@@ -83,8 +84,9 @@ def _ceil_minute(moment: dt.datetime) -> dt.datetime:
     return whole + dt.timedelta(minutes=math.ceil(seconds / 60)) if seconds else whole
 
 
-def parse_time(text: str) -> dt.datetime:
-    """``YYYY-MM-DD HH:MM`` (or with ``T``, or ``/`` between date parts); ValueError otherwise."""
+def parse_time(text: str, lang: str = "en") -> dt.datetime:
+    """``YYYY-MM-DD HH:MM`` (or with ``T``, or ``/`` between date parts); ValueError otherwise,
+    saying why in ``lang``."""
     cleaned = " ".join(text.strip().replace("T", " ").split())
     for layout in ("%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M"):
         try:
@@ -92,17 +94,19 @@ def parse_time(text: str) -> dt.datetime:
         except ValueError:
             continue
         if not FIRST_YEAR <= moment.year <= LAST_YEAR:
-            raise ValueError(f"'{text}': the year {moment.year} is outside {FIRST_YEAR}-{LAST_YEAR}")
+            raise ValueError(say("time.year-outside", lang, value=text, year=moment.year, first=FIRST_YEAR,
+                                 last=LAST_YEAR))
         return moment
-    raise ValueError(f"'{text}' is not a time written YYYY-MM-DD HH:MM, e.g. 2025-09-30 10:00")
+    raise ValueError(say("time.not-a-time", lang, value=text))
 
 
-def check_months(start: dt.date, months: int) -> None:
-    """ValueError unless the ``months`` months from ``start`` stay inside the years loushi counts."""
+def check_months(start: dt.date, months: int, lang: str = "en") -> None:
+    """ValueError (saying why in ``lang``) unless the ``months`` months from ``start`` stay
+    inside the years loushi counts."""
     last = start.year * 12 + start.month - 1 + months - 1
     if not FIRST_YEAR <= start.year or last // 12 > LAST_YEAR:
-        raise ValueError(f"{months} month(s) from {start:%Y-%m} reach past {LAST_YEAR}-12: "
-                         f"months run from {FIRST_YEAR}-01 to {LAST_YEAR}-12")
+        raise ValueError(say("time.months-past", lang, months=months, start=f"{start:%Y-%m}", first=FIRST_YEAR,
+                             last=LAST_YEAR))
 
 
 def format_time(moment: dt.datetime) -> str:

@@ -16,6 +16,7 @@ from typing import Any, Iterator
 
 from .. import lazy
 from ..findings import Finding
+from ..i18n import text
 from ..load import locate, pointer
 from ..resources import schema_path
 from ..session import Session
@@ -106,7 +107,8 @@ def check(data: Any, where: tuple[str, int, int] = ("", 0, 0), session: Session 
     if is_valid(data, compiled_check(session)) and not _whole_float(data):
         return []
     checker = session.kept("schema-validator", lambda: validator(session.kept("schema", schema)))
-    findings = [f for error in _leaves(checker.iter_errors(data)) for f in _findings(error, data, where)]
+    lang = session.lang
+    findings = [f for error in _leaves(checker.iter_errors(data)) for f in _findings(error, data, where, lang)]
     return sorted(set(findings))
 
 
@@ -129,18 +131,18 @@ def _leaves(errors) -> Iterator:
         yield error
 
 
-def _findings(error, data: Any, where: tuple) -> Iterator[Finding]:
+def _findings(error, data: Any, where: tuple, lang: str) -> Iterator[Finding]:
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = set(error.schema.get("properties", {}))
         for key in sorted(set(error.instance) - allowed, key=str):
-            yield _finding(error, data, where, extra=key)
+            yield _finding(error, data, where, lang, extra=key)
     else:
-        yield _finding(error, data, where)
+        yield _finding(error, data, where, lang)
 
 
-def _finding(error, data: Any, where: tuple, extra: str | None = None) -> Finding:
+def _finding(error, data: Any, where: tuple, lang: str, extra: str | None = None) -> Finding:
     path = list(error.absolute_path)
-    message, hint, key = _describe(error, path, extra)
+    message, hint, key = _describe(error, path, lang, extra)
     target_path = path + [key] if key else path
     file, line, col = locate(data, target_path, key=bool(key))
     if not file:
@@ -148,136 +150,182 @@ def _finding(error, data: Any, where: tuple, extra: str | None = None) -> Findin
     return Finding(file, line, col, "error", RULE, message, pointer(target_path), "", hint)
 
 
-def _describe(error, path: list, extra: str | None = None) -> tuple[str, str, str | None]:
-    """``(message, hint, offending key or None)`` for one validation error."""
-    where = _where(path)
+def _describe(error, path: list, lang: str, extra: str | None = None) -> tuple[str, str, str | None]:
+    """``(message, hint, offending key or None)`` for one validation error, in ``lang``."""
+    where = _where(path, lang)
     kind = error.validator
     value = error.instance
+    shown = _show(value, lang)
     if kind == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         key = extra
         if key is not None and allowed:
             close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else f"known keys here: {', '.join(allowed)}"
-            return f"unknown key '{key}' in {where}", hint, key
-        return f"{where} has a key that is not allowed", "", key
+            hint = (text("schema.hint.did-you-mean", lang, close=close[0]) if close
+                    else text("schema.hint.known-keys", lang, keys=", ".join(allowed)))
+            return text("schema.unknown-key", lang, key=key, where=where), hint, key
+        return text("schema.key-not-allowed", lang, where=where), "", key
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else "?"
-        return f"{where} is missing the required key '{missing}'", _add_hint(error, missing), None
+        return text("schema.missing", lang, where=where, key=missing), _add_hint(error, missing, lang), None
     if kind == "type":
         expected = error.validator_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected
-        return f"{where} must be {_a(expected)}, not {_show(value)}", _type_hint(value, expected), None
+        return (text("schema.wrong-type", lang, where=where, expected=_a(expected, lang), value=shown),
+                _type_hint(value, expected, lang), None)
     if kind == "enum":
         options = [str(option) for option in error.validator_value]
         close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
-        hint = f"did you mean '{close[0]}'?" if close else ""
-        return f"{where} is {_show(value)}; expected one of: {', '.join(options)}", hint, None
+        hint = text("schema.hint.did-you-mean", lang, close=close[0]) if close else ""
+        return text("schema.enum", lang, where=where, value=shown, options=", ".join(options)), hint, None
     if kind in ("anyOf", "oneOf"):
         types = [e.validator_value for e in error.context or () if e.validator == "type" and not e.path]
         names = [t for value_type in types for t in ([value_type] if isinstance(value_type, str) else value_type)]
         if names:
             expected = " or ".join(dict.fromkeys(names))
-            return f"{where} must be {_a(expected)}, not {_show(value)}", _type_hint(value, expected), None
+            return (text("schema.wrong-type", lang, where=where, expected=_a(expected, lang), value=shown),
+                    _type_hint(value, expected, lang), None)
     if kind == "not" and isinstance(error.validator_value, dict) and error.validator_value.get("required"):
-        both = " and ".join(f"'{key}'" for key in error.validator_value["required"])
-        return f"{where} gives both {both}; it takes one of them", "keep the one you mean", None
+        both = text("schema.and", lang).join(f"'{key}'" for key in error.validator_value["required"])
+        return text("schema.both", lang, where=where, keys=both), text("schema.hint.both", lang), None
     if kind == "const":
-        return f"{where} must be {_show(error.validator_value)}, not {_show(value)}", "", None
+        expected = _show(error.validator_value, lang)
+        return text("schema.wrong-type", lang, where=where, expected=expected, value=shown), "", None
     if kind == "pattern":
         if error.schema.get("format") == "date":
-            return _date_problem(where, value)
+            return _date_problem(where, value, lang)
         if "\\u2028" in error.validator_value:
-            return (f"{where} is {_show(value)}: a name is one line of text, without control, bidi or zero-width "
-                    "characters", "write the name on one line, as plain text", None)
+            return (text("schema.bad-name", lang, where=where, value=shown), text("schema.hint.name", lang), None)
         if "[01][0-9]" in error.validator_value:
-            return f"{where} is {_show(value)}, not a time of day", "write times as HH:MM, e.g. 09:00", None
-        return f"{where} is {_show(value)}, which is not a valid id", _describe_pattern(error), None
+            return (text("schema.bad-time", lang, where=where, value=shown), text("schema.hint.time", lang), None)
+        return text("schema.bad-id", lang, where=where, value=shown), _describe_pattern(error, lang), None
     if kind in ("minItems", "minLength", "minProperties"):
-        return f"{where} is empty or too short ({error.message})", "", None
+        detail = _library_words(error, lang, {"minItems": "schema.detail.min-items", "minLength": "schema.detail.min-length",
+                                              "minProperties": "schema.detail.min-properties"}[kind])
+        return text("schema.too-short", lang, where=where, detail=detail), "", None
     if kind == "uniqueItems":
-        return f"{where} lists the same item twice", "remove the repeat", None
+        return text("schema.repeat", lang, where=where), text("schema.hint.repeat", lang), None
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        return f"{where} is {_show(value)}: {error.message.split(' is ', 1)[-1]}", "", None
+        key = {"minimum": "schema.detail.minimum", "maximum": "schema.detail.maximum",
+               "exclusiveMinimum": "schema.detail.exclusive-minimum",
+               "exclusiveMaximum": "schema.detail.exclusive-maximum"}[kind]
+        detail = error.message.split(" is ", 1)[-1] if lang == "en" else text(key, lang, limit=error.validator_value)
+        return text("schema.out-of-range", lang, where=where, value=shown, detail=detail), "", None
     if kind == "maxProperties":
-        return f"{where} must have exactly one key", "write one of: " + ", ".join(error.schema.get("properties", {})), None
-    return f"{where}: {error.message}", "", None
+        keys = ", ".join(error.schema.get("properties", {}))
+        return text("schema.one-key", lang, where=where), text("schema.hint.one-of", lang, keys=keys), None
+    return text("schema.other", lang, where=where, detail=_library_words(error, lang, "schema.detail.other")), "", None
 
 
-def _date_problem(where: str, value: Any) -> tuple[str, str, None]:
+def _library_words(error, lang: str, key: str) -> str:
+    """What ``jsonschema`` says of ``error``: its own sentence in English (the words users of
+    the English output have always read), the message ``key`` in any other language."""
+    if lang == "en":
+        return error.message
+    return text(key, lang, limit=error.validator_value, keyword=error.validator)
+
+
+def _date_problem(where: str, value: Any, lang: str) -> tuple[str, str, None]:
     """What is wrong with a date that fails the pattern: its shape, the calendar, or the range."""
+    shown = _show(value, lang)
     shape = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", value) if isinstance(value, str) else None
     if shape is None:
-        return f"{where} is {_show(value)}, not a date", "write dates as YYYY-MM-DD, e.g. 2023-06-29", None
+        return text("schema.not-date", lang, where=where, value=shown), text("schema.hint.date-example", lang), None
     year, month, day = (int(part) for part in shape.groups())
     if not 1900 <= year <= 2199:
-        return (f"{where} is {_show(value)}: the year {year} is outside 1900-2199", "check the year", None)
+        return (text("schema.date-year", lang, where=where, value=shown, year=year),
+                text("schema.hint.year", lang), None)
     try:
         dt.date(year, month, day)
     except ValueError:
         if 1 <= month <= 12:
             days = calendar.monthrange(year, month)[1]
-            return (f"{where} is {_show(value)}, a day the calendar does not have ({year}-{month:02d} has {days} days)",
-                    "check the day and the month", None)
-        return f"{where} is {_show(value)}: there is no month {month}", "write dates as YYYY-MM-DD", None
-    return f"{where} is {_show(value)}, not a date", "write dates as YYYY-MM-DD, e.g. 2023-06-29", None
+            return (text("schema.date-day", lang, where=where, value=shown, month=f"{year}-{month:02d}", days=days),
+                    text("schema.hint.day", lang), None)
+        return (text("schema.date-month", lang, where=where, value=shown, month=month),
+                text("schema.hint.date", lang), None)
+    return text("schema.not-date", lang, where=where, value=shown), text("schema.hint.date-example", lang), None
 
 
 #: Text a number field holds when YAML read it as a number past any figure (1e999, .inf, -.Inf).
 _FIGURE = re.compile(r"[-+]?(?:\.inf|\.Inf|\.INF|[0-9.]+[eE][-+]?[0-9]+)")
 
 
-def _type_hint(value: Any, expected: str) -> str:
+def _type_hint(value: Any, expected: str, lang: str) -> str:
     """What to write instead, for the YAML slips that give a value of the wrong type."""
     if isinstance(value, str) and value in _TRUTHY_WORDS and "boolean" in expected:
-        return "write true or false: YAML 1.1 words such as yes/no/on/off are text in loushi"
+        return text("schema.hint.yes-no", lang)
     if isinstance(value, str) and value[:1] == "0" and value.isdigit():
-        return "a number with a leading zero is read as text; write it without the zero"
+        return text("schema.hint.leading-zero", lang)
     if isinstance(value, float) and "integer" in expected:
-        return "write a whole number, without a decimal point or an exponent (3, not 3.0 or 1e1)"
+        return text("schema.hint.whole", lang)
     if isinstance(value, str) and "integer" in expected and value.lstrip("+-").isdigit():
-        return f"a whole number of {len(value.lstrip('+-')):,} digits is past any figure of a district; check it"
+        return text("schema.hint.digits", lang, digits=f"{len(value.lstrip('+-')):,}")
     if isinstance(value, str) and ("integer" in expected or "number" in expected) and _FIGURE.fullmatch(value.strip()):
-        return "no figure is infinite or that large: write it as plain digits, e.g. 120"
+        return text("schema.hint.infinite", lang)
     if isinstance(value, str) and "integer" in expected:
-        return "write the number without quotes"
+        return text("schema.hint.quotes", lang)
     if value is None:
-        return "the value is empty; fill it in or remove the key"
+        return text("schema.hint.empty", lang)
     return ""
 
 
-def _add_hint(error, key: str) -> str:
+def _add_hint(error, key: str, lang: str) -> str:
+    """``add `key:``` with what the key is: the schema's description (written in English), in
+    English only."""
     description = error.schema.get("properties", {}).get(key, {}).get("description", "")
-    return f"add `{key}:`" + (f" ({description.rstrip('.')})" if description else "")
+    about = f" ({description.rstrip('.')})" if description and lang == "en" else ""
+    return text("schema.hint.add", lang, key=key, about=about)
 
 
-def _describe_pattern(error) -> str:
-    return error.schema.get("description", "")
+#: The patterns of the schema a Chinese hint describes: ids, and lower-case words (kinds).
+_ID_PATTERN = "^[A-Za-z0-9\\u4e00-\\u9fff][A-Za-z0-9_.\\-\\u4e00-\\u9fff]*$"
+_WORD_PATTERN = "^[a-z][a-z0-9_]*$"
 
 
-def _where(path: list) -> str:
+def _describe_pattern(error, lang: str) -> str:
+    """What a text matching the pattern looks like: the schema's description in English (the
+    schema is written in English), a message of the pattern in any other language."""
+    if lang == "en":
+        return error.schema.get("description", "")
+    if error.validator_value == _ID_PATTERN:
+        return text("schema.hint.id", lang)
+    if error.validator_value == _WORD_PATTERN:
+        return text("schema.hint.word", lang)
+    return text("schema.hint.pattern", lang, pattern=error.validator_value)
+
+
+def _where(path: list, lang: str) -> str:
     if not path:
-        return "the document"
-    text = ""
+        return text("schema.where.document", lang)
+    place = ""
     for step in path:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
-    return text
+        place += f"[{step}]" if isinstance(step, int) else (f".{step}" if place else str(step))
+    return place
 
 
-def _a(expected: str) -> str:
-    names = {"object": "a mapping", "array": "a list", "string": "text", "integer": "a whole number",
-             "number": "a number", "boolean": "true or false", "null": "empty"}
-    return " or ".join(names.get(part, part) for part in expected.split(" or "))
+#: The message of each JSON type, as a value must be one (``a whole number``).
+_TYPE_NAMES = {"object": "schema.type.object", "array": "schema.type.array", "string": "schema.type.string",
+               "integer": "schema.type.integer", "number": "schema.type.number",
+               "boolean": "schema.type.boolean", "null": "schema.type.null"}
 
 
-def _show(value: Any) -> str:
+def _a(expected: str, lang: str) -> str:
+    names = [text(_TYPE_NAMES[part], lang) if part in _TYPE_NAMES else part for part in expected.split(" or ")]
+    said = names[0]
+    for name in names[1:]:
+        said = text("schema.either", lang, first=said, second=name)
+    return said
+
+
+def _show(value: Any, lang: str) -> str:
     if isinstance(value, dict):
-        return "a mapping"
+        return text("schema.type.object", lang)
     if isinstance(value, list):
-        return "a list"
+        return text("schema.type.array", lang)
     if value is None:
-        return "empty"
+        return text("schema.type.null", lang)
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 60 else text[:57] + "...'"
+    shown = repr(value) if isinstance(value, str) else str(value)
+    return shown if len(shown) <= 60 else shown[:57] + "...'"
