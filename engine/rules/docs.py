@@ -15,6 +15,7 @@ from . import examples, scope
 from .checks import CHECKS
 from .. import i18n
 from ..i18n import text, word
+from ..session import Session
 from .packs import Catalog, Rule
 from .stages import gate_ids
 from .testing import judge
@@ -213,12 +214,13 @@ def reference_page(cat: Catalog) -> str:
     out += ["", "## Helpers", "",
             "Names a data rule's `condition` and `message` can use besides the entity and the rule's options:", ""]
     out += [f"- `{name}`: {text}" for name, text in scope.HELPERS.items()]
+    session = Session()   # every example of the page runs in one session: the schema and packs read once
     for name in sorted(cat.packs):
-        out += _pack_section(cat.packs[name])
+        out += _pack_section(cat.packs[name], session)
     return "\n".join(out).rstrip() + "\n"
 
 
-def _pack_section(pack) -> list[str]:
+def _pack_section(pack, session: Session) -> list[str]:
     out = ["", f"## Pack: {pack.name}", "", _wrap(pack.description, 100), ""]
     for rule in sorted(pack.rules, key=lambda r: r.id):
         out += [f"### {rule.id}", "", f"**{rule.summary}** Default level: `{rule.level}`.", "",
@@ -235,7 +237,7 @@ def _pack_section(pack) -> list[str]:
             for example in examples.as_list(rule.examples[kind]):
                 out += [f"{title}:", "", "```yaml", *example_lines(example), "```", ""]
                 if kind == "fail":
-                    found = examples.run(rule, example).findings
+                    found = examples.run(rule, example, session).findings
                     out += ["Finds:", ""] + [f"- {item.message}" for item in found[:SHOWN_FINDINGS]]
                     if len(found) > SHOWN_FINDINGS:
                         out.append(f"- … and {len(found) - SHOWN_FINDINGS} more")

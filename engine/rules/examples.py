@@ -21,6 +21,7 @@ from ..load import load_file, load_text
 from ..load.sources import Source
 from ..pipeline import Options
 from ..resources import rules_dir
+from ..session import Session
 from .packs import shipped_packs
 
 #: The date examples run as of, unless they give ``today``.
@@ -131,15 +132,19 @@ def _own_pack(rule) -> tuple[str, ...]:
     return (rule.file,)
 
 
-def run(rule, example: dict) -> Result:
-    """Validate the district of ``example``; the findings of ``rule``, and of anything that stopped it."""
+def run(rule, example: dict, session: Session | None = None) -> Result:
+    """Validate the district of ``example``; the findings of ``rule``, and of anything that stopped it.
+    ``session``: the run's, so that the examples of one ``rules test`` share the schema, the
+    packs and the models it reads (each example still runs with its own date and packs)."""
+    base = session if session is not None else Session()
     name = f"<example of {rule.id}>"
     doc = load_text(text(rule, example), name)
     source = Source(name, doc.data, [name], list(doc.findings), doc.fatal, doc.line, doc.col)
-    problems = list(doc.findings) + schema.check(doc.data, (name, 1, 1))
+    problems = list(doc.findings) + schema.check(doc.data, (name, 1, 1), base)
     if any(p.level == "error" for p in problems):
         return Result([], problems)
     today = dt.date.fromisoformat(example["today"]) if example.get("today") else EXAMPLE_TODAY
-    outcome = rules.check(model_stage.build(source), Options(today=today, rule_packs=_own_pack(rule)))
+    own = base.with_options(Options(today=today, rule_packs=_own_pack(rule), lang=getattr(base.options, "lang", None)))
+    outcome = rules.check(model_stage.build(source, own), own)
     found = [f for f in outcome.findings if f.rule == rule.id]
     return Result(found, [f for f in outcome.findings if f.rule in ("rule-error", "rule-pack")])

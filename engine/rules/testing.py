@@ -23,6 +23,7 @@ from ..i18n import text
 from ..load import load_file
 from . import examples
 from .config import is_path
+from ..session import Session
 from .packs import catalog, shipped_packs
 
 #: Fields an ``expect:`` entry may compare, in the order a finding is described.
@@ -96,12 +97,12 @@ def _matches(item: Finding, entry: dict) -> bool:
     return all(str(getattr(item, name)) == str(entry[name]) for name in EXPECT_FIELDS if name in entry)
 
 
-def judge(rule, kind: str, number: int, example: dict) -> Case:
+def judge(rule, kind: str, number: int, example: dict, session: Session | None = None) -> Case:
     """Run one example of ``rule`` and say whether it does what its kind claims."""
     case = Case(rule.pack, rule.id, kind, number, str(example.get("note") or ""), rule.file,
                 getattr(example, "line", 0) or rule.line)
     try:
-        result = examples.run(rule, example)
+        result = examples.run(rule, example, session)
     except (examples.ExampleError, ValueError) as exc:
         case.reasons.append(Reason("rtest.broken", {"error": str(exc)}))
         return case
@@ -132,9 +133,9 @@ def judge(rule, kind: str, number: int, example: dict) -> Case:
     return case
 
 
-def rule_cases(rule) -> list[Case]:
+def rule_cases(rule, session: Session | None = None) -> list[Case]:
     """Every example of ``rule``, judged: failing ones first."""
-    return [judge(rule, kind, number, example)
+    return [judge(rule, kind, number, example, session)
             for kind in ("fail", "pass")
             for number, example in enumerate(examples.as_list(rule.examples[kind]), 1)]
 
@@ -199,9 +200,10 @@ def run(files: list[Path]) -> Outcome:
     wanted = {p.resolve() for p in files}
     packs = sorted(name for name, pack in cat.packs.items() if Path(pack.file).resolve() in wanted)
     broken = [f for f in cat.findings if not f.file or Path(f.file).resolve() in wanted]
+    session = Session()   # one run: every example reads the schema, packs and models once
     cases = [case for name in packs
              for rule in sorted(cat.packs[name].rules, key=lambda r: r.id)
-             for case in rule_cases(rule)]
+             for case in rule_cases(rule, session)]
     return Outcome(cases, broken, packs)
 
 
