@@ -5,6 +5,8 @@ says of the same text (``loushi validate`` prints the same findings)."""
 
 from __future__ import annotations
 
+import re
+
 import asyncio
 import shutil
 import sys
@@ -257,10 +259,15 @@ async def test_a_suppression_is_offered_for_a_rule_finding_with_an_empty_reason_
         text_document=lsp.TextDocumentIdentifier(uri), range=finding.range,
         context=lsp.CodeActionContext(diagnostics=[finding])))
     suppress = [a for a in actions if finding.code in a.title and "抑制" in a.title]
-    if "rules: {" in target.read_text(encoding="utf-8"):
-        assert suppress == []  # a flow-style rules: block is left alone rather than broken
-        text = target.read_text(encoding="utf-8").replace("rules: {extends: [structure, models, party, coverage, escalation, workload]}",
-                                                          "rules:\n  extends: [structure, models, party, coverage, escalation, workload]")
+    written = target.read_text(encoding="utf-8")
+    flow_list = re.search(r"^  suppress: \[(\{[^\n]*\})\]$", written, re.M)
+    if "rules: {" in written or flow_list:
+        assert suppress == []  # a flow-style rules: block or suppress: list is left alone rather than broken
+        text = written.replace("rules: {extends: [structure, models, party, coverage, escalation, workload]}",
+                               "rules:\n  extends: [structure, models, party, coverage, escalation, workload]")
+        if flow_list:   # one entry: the same entry as a block list
+            assert "}, {" not in flow_list.group(1)
+            text = text.replace(flow_list.group(0), "  suppress:\n    - " + flow_list.group(1))
         target.write_text(text, encoding="utf-8")
         _replace_all(client, uri, text, 2)
         diagnostics = await _diagnostics_for(client, uri)
