@@ -292,44 +292,10 @@ def _read_year(entry: YMap, found: list[Finding], lang: str):
         return None
     off: dict[dt.date, str] = {}
     places: dict[dt.date, tuple[bool, tuple]] = {}
-    holidays = entry.get("holidays", YSeq())
-    if not isinstance(holidays, list):
-        found.append(_problem(locate(entry, ("holidays",)), lang, "calendar.list", key="holidays"))
-        holidays = []
-    for index, item in enumerate(holidays):
-        where = locate(entry, ("holidays", index))
-        if isinstance(item, str):
-            item = {"date": item}
-        elif not isinstance(item, YMap):
-            found.append(_problem(where, lang, "calendar.holiday"))
-            continue
-        else:
-            for key in item:
-                if key not in _HOLIDAY_KEYS:
-                    found.append(_problem(locate(item, (key,), key=True), lang, "calendar.key", key=key,
-                                          known=", ".join(_HOLIDAY_KEYS)))
-        name = str(item.get("name") or "节假日")
-        if "date" in item and ("from" in item or "to" in item) or "date" not in item and not ("from" in item and "to" in item):
-            found.append(_problem(where, lang, "calendar.holiday"))
-            continue
-        first = _date(item, "date" if "date" in item else "from", year, where, found, lang)
-        last = first if "date" in item else _date(item, "to", year, where, found, lang)
-        if first is None or last is None:
-            continue
-        if last < first or (last - first).days >= _LONGEST:
-            found.append(_problem(where, lang, "calendar.range", first=first.isoformat(), last=last.isoformat(), longest=_LONGEST))
-            continue
-        day = first
-        while day <= last:
-            off[day] = name
-            places[day] = (False, where)
-            day += dt.timedelta(days=1)
+    for index, item in enumerate(_listed(entry, "holidays", found, lang)):
+        _read_holiday(item, locate(entry, ("holidays", index)), year, off, places, found, lang)
     worked = set()
-    workdays = entry.get("workdays", YSeq())
-    if not isinstance(workdays, list):
-        found.append(_problem(locate(entry, ("workdays",)), lang, "calendar.list", key="workdays"))
-        workdays = []
-    for index, item in enumerate(workdays):
+    for index, item in enumerate(_listed(entry, "workdays", found, lang)):
         where = locate(entry, ("workdays", index))
         day = _date({"date": item}, "date", year, where, found, lang)
         if day is None:
@@ -343,6 +309,46 @@ def _read_year(entry: YMap, found: list[Finding], lang: str):
         return None
     source = entry.src if hasattr(entry, "src") else ""
     return Year(year, USER, off, frozenset(worked), f"{source}:{entry.line}"), places
+
+
+def _listed(entry: YMap, key: str, found: list[Finding], lang: str) -> list:
+    """The list under ``key`` of a year's entry (empty when absent; a problem when not a list)."""
+    value = entry.get(key, YSeq())
+    if isinstance(value, list):
+        return value
+    found.append(_problem(locate(entry, (key,)), lang, "calendar.list", key=key))
+    return []
+
+
+def _read_holiday(item, where: tuple, year: int, off: dict, places: dict, found: list[Finding], lang: str) -> None:
+    """One entry of ``holidays:`` (a date, or a mapping with ``date`` or ``from``/``to`` and a
+    ``name``): its days go into ``off`` and ``places``, its problems into ``found``."""
+    if isinstance(item, str):
+        item = {"date": item}
+    elif not isinstance(item, YMap):
+        found.append(_problem(where, lang, "calendar.holiday"))
+        return
+    else:
+        for key in item:
+            if key not in _HOLIDAY_KEYS:
+                found.append(_problem(locate(item, (key,), key=True), lang, "calendar.key", key=key,
+                                      known=", ".join(_HOLIDAY_KEYS)))
+    name = str(item.get("name") or "节假日")
+    if "date" in item and ("from" in item or "to" in item) or "date" not in item and not ("from" in item and "to" in item):
+        found.append(_problem(where, lang, "calendar.holiday"))
+        return
+    first = _date(item, "date" if "date" in item else "from", year, where, found, lang)
+    last = first if "date" in item else _date(item, "to", year, where, found, lang)
+    if first is None or last is None:
+        return
+    if last < first or (last - first).days >= _LONGEST:
+        found.append(_problem(where, lang, "calendar.range", first=first.isoformat(), last=last.isoformat(), longest=_LONGEST))
+        return
+    day = first
+    while day <= last:
+        off[day] = name
+        places[day] = (False, where)
+        day += dt.timedelta(days=1)
 
 
 def _date(item, key: str, year: int, where, found: list[Finding], lang: str) -> dt.date | None:

@@ -169,8 +169,7 @@ def count_label(key: str, label: str | None, lang: str | None, kind: dict | None
     if i18n.has(f"stats.count.{key}"):
         return _said(lang, f"stats.count.{key}")
     if kind:
-        language = i18n.language(lang) if lang not in i18n.LANGUAGES else lang
-        return _said(lang, "stats.count.by-kind", kind=kind[language])
+        return _said(lang, "stats.count.by-kind", kind=kind[i18n.language(lang)])
     level = key.removeprefix("grids_")
     if key.startswith("grids_") and i18n.has(f"term.level.{level}"):
         return _said(lang, "stats.count.grids-at", level=i18n.word("level", level, lang))

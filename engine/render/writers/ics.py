@@ -67,34 +67,12 @@ def event_digest(said: dict[str, object]) -> str:
 
 def event(district: str, roster, period, sequence: Sequencer | None = None):
     """The ``icalendar.Event`` of one period of ``roster``."""
-    said = contents(roster, period)
-    ident = uid(district, roster.id, period.number)
-    stamp = _stamp(roster)
-    item = icalendar.Event()
-    item.add("uid", ident)
-    item.add("dtstamp", stamp)
-    item.add("last-modified", stamp)
-    item.add("sequence", sequence(ident, event_digest(said)) if sequence is not None else 0)
-    item.add("dtstart", said["dtstart"])
-    item.add("dtend", said["dtend"])
-    item.add("summary", said["summary"])
-    item.add("description", said["description"])
-    item.add("transp", "TRANSPARENT")
-    return item
+    return _event(uid(district, roster.id, period.number), _stamp(roster), contents(roster, period), sequence)
 
 
 def calendar(district: str, roster, sequence: Sequencer | None = None) -> bytes:
     """The ``.ics`` bytes of one roster; ``sequence`` numbers each event's revision (None: 0)."""
-    book = icalendar.Calendar()
-    book.add("version", "2.0")
-    book.add("prodid", PRODID)
-    book.add("calscale", "GREGORIAN")
-    book.add("method", "PUBLISH")
-    book.add("x-wr-calname", icalendar.vText(text(roster.title)))
-    book.add("x-wr-timezone", "Asia/Shanghai")
-    for period in roster.periods:
-        book.add_component(event(district, roster, period, sequence))
-    return book.to_ical()
+    return _book(roster.title, (event(district, roster, period, sequence) for period in roster.periods))
 
 
 def meeting_contents(plan, entry) -> dict[str, object]:
@@ -109,9 +87,16 @@ def meeting_contents(plan, entry) -> dict[str, object]:
 
 def meeting_event(district: str, plan, entry, sequence: Sequencer | None = None):
     """The ``icalendar.Event`` of one meeting of an organisational-life ``plan``."""
-    said = meeting_contents(plan, entry)
-    ident = uid(district, plan.id, entry.number)
-    stamp = _stamp(plan)
+    return _event(uid(district, plan.id, entry.number), _stamp(plan), meeting_contents(plan, entry), sequence)
+
+
+def plan_calendar(district: str, title: str, plan, sequence: Sequencer | None = None) -> bytes:
+    """The ``.ics`` bytes of one organisational-life plan: an all-day event per meeting."""
+    return _book(title, (meeting_event(district, plan, entry, sequence) for entry in plan.entries))
+
+
+def _event(ident: str, stamp, said: dict[str, object], sequence: Sequencer | None):
+    """An event saying ``said`` (start, end, summary, description), stamped with its revision."""
     item = icalendar.Event()
     item.add("uid", ident)
     item.add("dtstamp", stamp)
@@ -123,8 +108,8 @@ def meeting_event(district: str, plan, entry, sequence: Sequencer | None = None)
     return item
 
 
-def plan_calendar(district: str, title: str, plan, sequence: Sequencer | None = None) -> bytes:
-    """The ``.ics`` bytes of one organisational-life plan: an all-day event per meeting."""
+def _book(title: str, events) -> bytes:
+    """A published calendar named ``title`` holding ``events``."""
     book = icalendar.Calendar()
     book.add("version", "2.0")
     book.add("prodid", PRODID)
@@ -132,8 +117,8 @@ def plan_calendar(district: str, title: str, plan, sequence: Sequencer | None = 
     book.add("method", "PUBLISH")
     book.add("x-wr-calname", icalendar.vText(text(title)))
     book.add("x-wr-timezone", "Asia/Shanghai")
-    for entry in plan.entries:
-        book.add_component(meeting_event(district, plan, entry, sequence))
+    for item in events:
+        book.add_component(item)
     return book.to_ical()
 
 
