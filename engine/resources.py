@@ -33,12 +33,6 @@ def models_dir() -> Path:
     return rules_dir() / "models"
 
 
-def party_kinds_path() -> Path:
-    """The kinds of party organisation: terms, officers' duties, organisational life
-    (``rules/orglife/kinds.yaml``)."""
-    return rules_dir() / "orglife" / "kinds.yaml"
-
-
 def templates_dir() -> Path:
     """The folder of shipped document templates (``templates/``)."""
     return _shipped("_templates", "templates")

@@ -21,8 +21,7 @@ from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from .. import calendars
 from ..findings import Finding
-from ..load import YMap, YSeq, load_file, pointer
-from ..resources import party_kinds_path
+from ..load import YMap, YSeq, pointer
 from ..load.sources import COLLECTIONS, Source
 from ..schema import schema
 from ..schema.fast import SchemaCheck
@@ -113,9 +112,6 @@ class Model:
         #: The working days of the district's project (its session keeps it, see
         #: engine.calendars): route, rosters and rules count days on this one calendar.
         self.calendar: calendars.Calendar = calendars.Calendar()
-        #: The kinds of party organisation (rules/orglife/kinds.yaml): names, terms, officers'
-        #: duties and organisational life by kind.
-        self.party_kinds: Mapping[str, Any] = MappingProxyType({})
 
     # -- lookups -------------------------------------------------------------------------
     def get(self, kind: str, ident: str | None) -> YMap | None:
@@ -142,7 +138,8 @@ class Model:
             return list(entity.get("duties", []))
         party_org = self.entities["party_orgs"].get(body) if body is not None else None
         if party_org is not None:
-            duties = ((self.party_kinds.get(party_org.get("kind")) or {}).get("duties") or {}).get(role)
+            kind = self.kinds.party_orgs.get(party_org.get("kind"))
+            duties = kind.duties.get(role) if kind is not None else None
             if duties is not None:
                 return list(duties)
         declared = self.kinds.roles.get(role)
@@ -443,14 +440,6 @@ def period_start(start: dt.date, index: int, period: str) -> dt.date:
     return dt.date(year, month + 1, day)
 
 
-def party_kinds() -> Mapping[str, Any]:
-    """The shipped kinds of party organisation (a session keeps them, see :func:`build`)."""
-    document = load_file(party_kinds_path())
-    if document.data is None or document.findings:  # shipped data: a broken file is a bug, not a finding
-        raise RuntimeError(f"{party_kinds_path()}: {[str(f) for f in document.findings]}")
-    return MappingProxyType(dict(document.data["kinds"]))
-
-
 def shipped_kinds(session: Session) -> tuple[Catalog, list[Finding]]:
     """The kinds loushi ships (``rules/kinds/``), read once per session."""
     def make():
@@ -474,10 +463,10 @@ def build(source: Source, session: Session | None = None, catalog: Catalog | Non
     if catalog is None:
         catalog, problems = shipped_kinds(session)
         model.problems.extend(problems)
-    model.kinds, clashes = catalog.merged(kinds_data.parse(model.data.get("kinds")))
-    model.problems.extend(clashes)
+    merged, clashes = catalog.merged(kinds_data.parse(model.data.get("kinds")))
+    model.kinds, unresolved = kinds_data.resolved(merged)
+    model.problems.extend(clashes + unresolved)
     model.calendar = calendar if calendar is not None else calendars.of(session, source.path)
-    model.party_kinds = session.kept("party-kinds", party_kinds)
     _collect(model)
     _check_kinds(model)
     _collect_posts(model)
@@ -531,6 +520,26 @@ def _check_kinds(model: Model) -> None:
                 entity, "kind", "error", "reference",
                 f"kind '{kind}' is not a known {what} / '{kind}' 不是已知的{_ZH_KIND[table_name]}类别 "
                 f"(known: {', '.join(sorted(table))})", hint=hint))
+    _check_org_life_kinds(model)
+
+
+def _check_org_life_kinds(model: Model) -> None:
+    """Each kind the district's ``org_life.meetings`` plans for is a known party organisation kind."""
+    meetings = (model.data.get("district") or {}).get("org_life", {}).get("meetings") or {}
+    table = model.kinds.party_orgs
+    for kind in meetings:
+        if kind in table:
+            continue
+        close = nearest(kind, table)
+        hint = (f"did you mean '{close}'? / 是否应为 '{close}'？ " if close else "") + (
+            "declare it under kinds: party_orgs: / 在配置的 kinds: party_orgs: 中声明它")
+        line, col = meetings.kpos[kind][:2] if isinstance(meetings, YMap) and kind in meetings.kpos else (0, 0)
+        file = meetings.src if isinstance(meetings, YMap) else model.source.path
+        model.problems.append(Finding(
+            file, line, col, "error", "reference",
+            f"org_life plans meetings for '{kind}', which is not a known party organisation kind / "
+            f"org_life 为 '{kind}' 安排了会议，但它不是已知的党组织类别 (known: {', '.join(sorted(table))})",
+            pointer(("district", "org_life", "meetings", kind)), kind, hint))
 
 
 _ZH_KIND = {"bodies": "机构", "party_orgs": "党组织"}

@@ -11,12 +11,14 @@ organisations name a kind by id; the kinds come from three places, in this order
 A kind declared twice with different words is an error at the second declaration, naming
 the first. Each kind carries its Chinese label (what documents print), what a body of the kind
 may link to (how many buildings it serves, the kinds it may sit under), and for a party
-organisation its rank (nearest a building first), default term and whether it is temporary.
+organisation its rank (nearest a building first), its tier (the form the regulations treat it
+as), default term, whether it is temporary, the meetings of its year and its officers' duties.
+A party kind that says ``like: OTHER`` takes what it does not say from OTHER (:func:`resolved`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -37,6 +39,12 @@ class BodyKind:
     serves_max: int | None = None
     under: tuple[str, ...] = ()
     origin: tuple = ("", 0, 0)   # (file, line, column) of its declaration
+    #: Its charter's wording (title, nature, principle), or False: a kind without a charter.
+    charter: Mapping[str, str] | bool = field(default_factory=dict)
+
+    @property
+    def has_charter(self) -> bool:
+        return self.charter is not False
 
 
 @dataclass(frozen=True)
@@ -44,10 +52,19 @@ class PartyKind:
     id: str
     label: str
     label_en: str = ""
-    rank: int = 9
+    rank: int | None = 9
     term_years: int | None = None
     temporary: bool = False
     origin: tuple = ("", 0, 0)
+    #: The form the regulations treat it as: branch, general_branch, committee, area_committee,
+    #: leading (None: none of them, so no rule of those forms applies).
+    tier: str | None = None
+    #: The year's meetings (each a mapping: kind, name, every, source ...).
+    meetings: tuple = ()
+    #: Its officers' duties: role id -> duties.
+    duties: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The kind this one is a form of, as written (already applied by :func:`resolved`).
+    like: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,16 +126,78 @@ def parse(block: Any) -> Catalog:
     for entry in (block or {}).get("bodies") or []:
         bodies[entry["id"]] = body_kind(entry)
     for entry in (block or {}).get("party_orgs") or []:
-        parties[entry["id"]] = PartyKind(entry["id"], entry["label"], entry.get("label_en", ""),
-                                         entry.get("rank", 9), entry.get("term_years"),
-                                         bool(entry.get("temporary")), _origin(entry))
+        parties[entry["id"]] = party_kind(entry)
     return Catalog(MappingProxyType(bodies), MappingProxyType(parties), MappingProxyType({}))
+
+
+def party_kind(entry: Any) -> PartyKind:
+    """A kind of party organisation from its declaration; what it leaves out is None (or empty)
+    until :func:`resolved` fills it from the kind it is ``like``."""
+    meetings = entry.get("meetings")
+    duties = entry.get("duties")
+    return PartyKind(entry["id"], entry["label"], entry.get("label_en", ""), entry.get("rank"),
+                     entry.get("term_years"), bool(entry.get("temporary")), _origin(entry), entry.get("tier"),
+                     None if meetings is None else tuple(MappingProxyType(dict(m)) for m in meetings),
+                     None if duties is None else MappingProxyType({k: tuple(v) for k, v in duties.items()}),
+                     entry.get("like"))
+
+
+def resolved(catalog: Catalog) -> tuple[Catalog, list[Finding]]:
+    """``catalog`` with each party kind that is ``like`` another given what it does not say
+    (rank, tier, term, meetings, duties) from that one, followed along a chain; a ``like`` naming
+    no kind, or a chain that comes back to itself, is a finding at the declaration."""
+    kinds = dict(catalog.party_orgs)
+    findings: list[Finding] = []
+    done: dict[str, PartyKind] = {}
+
+    def settle(ident: str, seen: tuple) -> PartyKind:
+        if ident in done:
+            return done[ident]
+        kind = kinds[ident]
+        base = None
+        if kind.like is not None:
+            if kind.like in seen or kind.like == ident:
+                findings.append(_like_problem(kind, "loop", " → ".join((*seen, ident, kind.like))))
+            elif kind.like not in kinds:
+                findings.append(_like_problem(kind, "unknown", ", ".join(sorted(kinds))))
+            else:
+                base = settle(kind.like, (*seen, ident))
+        done[ident] = _filled(kind, base)
+        return done[ident]
+
+    for ident in sorted(kinds):
+        settle(ident, ())
+    return replace(catalog, party_orgs=MappingProxyType(done)), findings
+
+
+def _filled(kind: PartyKind, base: PartyKind | None) -> PartyKind:
+    def pick(name, default):
+        own = getattr(kind, name)
+        if own is not None:
+            return own
+        return getattr(base, name) if base is not None else default
+    return replace(kind, rank=pick("rank", 9), tier=pick("tier", None), term_years=pick("term_years", None),
+                   meetings=pick("meetings", ()), duties=pick("duties", MappingProxyType({})))
+
+
+def _like_problem(kind: PartyKind, what: str, detail: str) -> Finding:
+    file, line, col = kind.origin
+    if what == "loop":
+        message = f"the party organisation kind '{kind.id}' is like itself through {detail} / 党组织类别 '{kind.id}' 经 {detail} 回到了自身"
+        hint = "let one kind of the chain say its tier, rank and meetings itself / 让链上的一个类别自己写明 tier、rank 和会议"
+    else:
+        message = (f"the party organisation kind '{kind.id}' is like '{kind.like}', which is not a known kind "
+                   f"/ 党组织类别 '{kind.id}' 的 like: '{kind.like}' 不是已知的类别（已知：{detail}）")
+        hint = "name a kind loushi ships or one declared under kinds: / 写 loushi 自带的或 kinds: 中声明的类别"
+    return Finding(file, line, col, "error", RULE, message, "", kind.id, hint)
 
 
 def body_kind(entry: Any) -> BodyKind:
     serves = entry.get("serves") or {}
+    charter = entry.get("charter")
+    charter = False if charter is False else MappingProxyType(dict(charter or {}))
     return BodyKind(entry["id"], entry["label"], entry.get("label_en", ""), serves.get("min", 0), serves.get("max"),
-                    tuple(entry.get("under") or ()), _origin(entry))
+                    tuple(entry.get("under") or ()), _origin(entry), charter)
 
 
 def role(entry: Any) -> ModelRole:

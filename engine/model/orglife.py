@@ -1,8 +1,9 @@
 """Organisational life (组织生活): which meetings a party organisation holds, how often, and when.
 
-The meetings of each kind of party organisation are data: ``rules/orglife/kinds.yaml`` (the
-regulations' figures: 三会一课, 主题党日, 组织生活会, 民主评议党员, the secretary's 述职评议), replaced
-for a kind by the district's ``district.org_life.meetings``. A meeting that needs a branch
+The meetings of each kind of party organisation are data: the kind's ``meetings`` (rules/kinds/,
+the regulations' figures: 三会一课, 主题党日, 组织生活会, 民主评议党员, the secretary's 述职评议; a
+district's own kind declares its own or takes them from the kind it is ``like``), replaced for a
+kind by the district's ``district.org_life.meetings``. A meeting that needs a branch
 committee is planned only where there is one (a committee listed, or 7 or more full members), a
 党小组会 only where the organisation has party groups.
 
@@ -52,7 +53,8 @@ def meetings(model, org: dict) -> list[Meeting]:
     """The meeting kinds ``org`` holds (see the module)."""
     kind = org.get("kind")
     own = ((model.district.get("org_life") or {}).get("meetings") or {}).get(kind)
-    specs = own if own is not None else (model.party_kinds.get(kind) or {}).get("meetings") or []
+    declared = model.kinds.party_orgs.get(kind)
+    specs = own if own is not None else declared.meetings if declared is not None else ()
     result = []
     for spec in specs:
         if spec.get("needs_committee") and not has_committee(model, org):

@@ -277,6 +277,11 @@ class Builder:
         if entity.get("founded"):
             fields["founded"] = words.date(entity["founded"])
         fields["charter"] = self.charter(entity)
+        kind = self.model.kinds.bodies.get(entity.get("kind"))
+        wording = kind.charter if kind is not None and kind.has_charter else {}
+        for key in ("nature", "principle"):
+            if wording.get(key):
+                fields[key] = wording[key]
         return fields
 
     def charter(self, entity) -> Record:
@@ -302,8 +307,11 @@ class Builder:
 
     def party_org(self, ident: str) -> Record:
         entity = self.model.entities["party_orgs"][ident]
+        kind = self.model.kinds.party_orgs.get(entity["kind"])
         fields = {"id": ident, "name": entity["name"], "kind": self.model.kind_label("party_orgs", entity["kind"]),
-                  "kind_id": entity["kind"], "has_committee": bool(entity.get("committee"))}
+                  "kind_id": entity["kind"], "has_committee": bool(entity.get("committee")),
+                  "tier": kind.tier if kind is not None and kind.tier else "",
+                  "temporary": bool(kind is not None and kind.temporary)}
         return Record(f"party organisation {ident}", self.trace.origin(entity), **fields)
 
     def orglife(self, ident: str, year: int) -> Record:

@@ -190,8 +190,18 @@ class _Draft:
 
 
 def _charters(builder: Builder) -> list[_Draft]:
-    return [_Draft("charter", f"{entity['name']}章程", "charter.md", {"committee": builder.committee(ident)})
-            for ident, entity in builder.model.entities["committees"].items()]
+    """One charter per committee whose kind has one, named by the kind's ``charter.title`` (章程
+    when it gives none) and written with its ``charter.template`` (charter.md when none: a
+    楼长制's is a 工作制度, system.md)."""
+    drafts = []
+    for ident, entity in builder.model.entities["committees"].items():
+        kind = builder.model.kinds.bodies.get(entity.get("kind"))
+        if kind is not None and not kind.has_charter:
+            continue
+        wording = kind.charter if kind is not None else {}
+        drafts.append(_Draft("charter", f"{entity['name']}{wording.get('title') or '章程'}",
+                             wording.get("template") or "charter.md", {"committee": builder.committee(ident)}))
+    return drafts
 
 
 def _body_duties(builder: Builder) -> list[_Draft]:

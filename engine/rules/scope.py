@@ -36,7 +36,7 @@ HELPERS = {
     "form_of(org)": "a party organisation's form as written, else single for one unit and joint for more",
     "posts_of(id)": "the posts of a body (each with id, role, holder, body)",
     "posts_held_by(id)": "the posts a person holds",
-    "kind_of_org(org)": "a party organisation's kind as data: label, rank, term_years, temporary (none if undeclared)",
+    "kind_of_org(org)": "a party organisation's kind as data: label, rank, tier, term_years, temporary (none if undeclared)",
     "term_end(org)": "the date a party organisation's term ends (last election + term: its term_years, else 5 "
                      "for a committee or a community or village organisation, 3 for a branch), or none",
     "full_since(person)": "the date a person became a full member (转正): full_since, else one year after "
@@ -88,7 +88,7 @@ def helpers(model, today: dt.date) -> dict:
 
 def _party_kind(model, org):
     kind = model.kinds.party_orgs.get(org.get("kind")) if org else None
-    return None if kind is None else {"id": kind.id, "label": kind.label, "rank": kind.rank,
+    return None if kind is None else {"id": kind.id, "label": kind.label, "rank": kind.rank, "tier": kind.tier,
                                       "term_years": kind.term_years, "temporary": kind.temporary}
 
 

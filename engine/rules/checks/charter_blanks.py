@@ -13,7 +13,11 @@ FIELDS = (("charter", "term_years", "任期"), ("charter", "formation", "产生�
 
 def run(ctx):
     for ident, committee in ctx.model.entities["committees"].items():
-        blanks = [label for block, key, label in FIELDS if not (committee.get(block) or {}).get(key)]
+        kind = ctx.model.kinds.bodies.get(committee.get("kind"))
+        if kind is not None and not kind.has_charter:
+            continue   # a kind without a charter prints none of these
+        states = (kind.charter.get("states") if kind is not None else None) or [key for _, key, _ in FIELDS]
+        blanks = [label for block, key, label in FIELDS if key in states and not (committee.get(block) or {}).get(key)]
         if blanks:
             yield ctx.hit(committee, "charter" if committee.get("charter") else None, target=ident,
                           committee=ident, name=committee["name"], blanks="、".join(blanks), count=len(blanks))
