@@ -291,3 +291,17 @@ def test_the_language_server_completes_the_new_keys_and_ids_from_the_schema():
     assert "community" in context.values_at(root, ("matters", 0, "escalation", 0, "steps", 0, "level"))
     assert {"communities", "subdistricts"} <= set(context.keys_at(root, ("matters", 0, "scope")))
     assert "feedback" in context.keys_at(root, ("matters", 0, "escalation", 0, "steps", 0))
+
+
+def test_documents_name_the_subdistricts_communities_and_whom_a_step_reports_back_to(two):
+    from engine.render import BuildOptions, render_files
+
+    files, _ = render_files(two[1].model, BuildOptions(("md",), start=dt.date(2025, 1, 1), months=1))
+    index = files["index.md"].decode("utf-8")
+    assert "本配置收录街道2个（甲街道、乙街道）、社区2个、楼宇3栋" in index
+    noise = files["上报路径/噪声扰民分流上报路径.md"].decode("utf-8")
+    assert "本事项适用于乙社区，共一栋楼宇。" in noise
+    assert "| 第二步 | 社区 | 楼宇所在社区企业服务专员 | 2个工作日 | 受理并办理；办理情况反馈楼宇所属委员会 |" in noise
+    assert "办理情况反馈楼宇所在社区、楼宇所在街道" in noise
+    # a 社区's posts get their duty list, as an authority's do
+    assert "职责清单/乙社区岗位职责清单.md" in files
