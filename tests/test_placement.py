@@ -305,3 +305,21 @@ def test_documents_name_the_subdistricts_communities_and_whom_a_step_reports_bac
     assert "办理情况反馈楼宇所在社区、楼宇所在街道" in noise
     # a 社区's posts get their duty list, as an authority's do
     assert "职责清单/乙社区岗位职责清单.md" in files
+
+
+def test_diff_and_impact_read_the_subdistricts_and_communities(two, tmp_path):
+    from engine.model import impact
+    from engine.model.diff import model_changes
+
+    path, opened = two
+    moved = tmp_path / "moved.yaml"
+    moved.write_text(path.read_text(encoding="utf-8").replace("  - {id: co-a, name: 甲社区, subdistrict: sd-a}",
+                                                               "  - {id: co-a, name: 甲社区, subdistrict: sd-b}"),
+                     encoding="utf-8")
+    changes = model_changes(opened.model, open_district(moved, session()).model)
+    assert [(c.section, c.subject, c.field) for c in changes] == [("communities", "co-a", "subdistrict")]
+    result = CliRunner().invoke(cli, ["--lang", "zh", "diff", str(path), str(moved)])
+    assert "~ 社区 甲社区 (co-a)：街道 甲街道 (sd-a) → 乙街道 (sd-b)" in result.output
+    # the 乙街道 office's commissioner leaves: the noise matter's 街道 step has no one for 示范广场
+    gaps = impact.compute(opened.model, person=["p-sun"])["escalation_gaps"]
+    assert any(g["matter"] == "mt-noise" and g["buildings"] == ["b-3"] for g in gaps), gaps
