@@ -469,8 +469,8 @@ def shipped_kinds(session: Session) -> tuple[Catalog, list[Finding]]:
     def make():
         root = session.kept("schema", schema)
         checker = SchemaCheck({"$defs": root["$defs"], **root["properties"]["kinds"]})
-        return kinds_data.shipped(checker.errors)
-    return session.kept("kinds-shipped", make)
+        return kinds_data.shipped(checker.errors, session.lang)
+    return session.kept(("kinds-shipped", session.lang), make)
 
 
 def build(source: Source, session: Session | None = None, catalog: Catalog | None = None,
@@ -488,7 +488,7 @@ def build(source: Source, session: Session | None = None, catalog: Catalog | Non
     if catalog is None:
         catalog, problems = shipped_kinds(session)
         model.problems.extend(problems)
-    model.kinds, clashes = catalog.merged(kinds_data.parse(model.data.get("kinds")))
+    model.kinds, clashes = catalog.merged(kinds_data.parse(model.data.get("kinds")), model.lang)
     model.problems.extend(clashes)
     model.calendar = calendar if calendar is not None else calendars.of(session, source.path)
     model.party_kinds = session.kept("party-kinds", party_kinds)
