@@ -149,6 +149,7 @@ def test_a_building_without_a_community_cannot_be_routed_to_one(tmp_path):
     with pytest.raises(RouteError) as caught:
         route(opened.model, "b-1", "mt-noise", AT)
     assert "belongs to no 社区" in caught.value.message and caught.value.config
+    assert "未写所属社区" in caught.value.said("zh")
     assert caught.value.where[0] == str(path)
     # and the escalation checks say so before any route is asked for
     missing = [f for f in opened.findings if f.rule == "escalation-handlers" and f.target == "mt-noise"]
