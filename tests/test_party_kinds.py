@@ -97,7 +97,7 @@ def test_org_life_plans_for_a_districts_own_kind_and_refuses_an_unknown_one(tmp_
 
 
 def test_like_an_unknown_kind_or_itself_is_refused_at_its_line(tmp_path):
-    for like, words in (("comittee", "不是已知的类别"), ("park_committee", "回到了自身")):
+    for like, words in (("comittee", "which is not a known kind"), ("park_committee", "is like itself")):
         path = variant(tmp_path, (OWN_KIND, f"    - {{id: park_committee, label: 产业园党委, like: {like}}}\n"))
         result = open_district(path, session())
         assert isinstance(result, Rejected)
