@@ -253,8 +253,11 @@ def test_the_add_key_hint_describes_the_key_in_the_runs_language(tmp_path):
     for lang in ("zh", "en"):
         result = CliRunner().invoke(cli, ["--lang", lang, "validate", str(config)])
         hints[lang] = [line for line in result.output.splitlines() if "`name:`" in line]
-    assert hints["zh"] == ["    建议：请添加 `name:`（街道名称，如 长风新村街道）"]
-    assert hints["en"] == ["    hint: add `name:` (The sub-district's name, e.g. 长风新村街道)"]
+    described = json.loads(schema_path().read_text(encoding="utf-8"))["properties"]["district"]["properties"]["name"]
+    english = described["description"]
+    assert hints["zh"] == [f"    建议：请添加 `name:`（{SCHEMA_ZH[english].rstrip('。')}）"]
+    assert hints["en"] == [f"    hint: add `name:` ({english.rstrip('.')})"]
+    assert SCHEMA_ZH[english] != english and CJK.search(SCHEMA_ZH[english])
 
 
 def test_every_click_text_users_meet_has_its_chinese():
