@@ -306,6 +306,17 @@ def test_documents_name_the_subdistricts_communities_and_whom_a_step_reports_bac
     assert "办理情况反馈楼宇所在社区、楼宇所在街道" in noise
     # a 社区's posts get their duty list, as an authority's do
     assert "职责清单/乙社区岗位职责清单.md" in files
+    # the index files each document under the 街道 it is about; a 区 department's under the 区
+    sections = index.split("\n## ")[-1].split("\n### ")
+    assert sections[0].endswith("、各街道文件\n")
+    by = {part.splitlines()[0]: part for part in sections[1:]}
+    assert set(by) == {"甲街道", "乙街道", "区级及未归属街道"}
+    assert "社区：乙社区。本配置收录楼宇1栋。" in by["乙街道"] and "(职责清单/乙社区岗位职责清单.md)" in by["乙街道"]
+    assert "(上报路径/噪声扰民分流上报路径.md)" in by["乙街道"] and "噪声扰民" not in by["甲街道"]
+    assert "(职责清单/甲街道街区综合服务中心岗位职责清单.md)" in by["甲街道"]
+    assert "(职责清单/示范区税务局岗位职责清单.md)" in by["区级及未归属街道"]
+    # 孙三 holds posts in both 街道: his list is under both
+    assert all("孙三职责清单" in by[name] for name in ("甲街道", "乙街道"))
 
 
 def test_diff_and_impact_read_the_subdistricts_and_communities(two, tmp_path):
