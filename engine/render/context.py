@@ -340,8 +340,10 @@ class Builder:
         roll = [self.post(p) for p in self.model.posts_of(ident)]
         fields = {"id": ident, "name": entity["name"], "kind": self.model.kind_label("committees", entity["kind"]),
                   "meeting": words.meeting_name(entity["name"]), "expected": _holders(roll), **self.roll(roll),
-                  "quorum": f"本会会议须有{quorum}成员到会方可召开", "basis": f"《{entity['name']}章程》",
+                  "quorum": f"本会会议须有{quorum}成员到会方可召开",
                   "decision": f"会议作出决定，须{decision}", "blanks": _blanks(spec, ("quorum", "decision"))}
+        # a rule the config gives is the charter's (议事规则 chapter), which says it in the same words
+        fields.update({f"{key}_basis": f"《{entity['name']}章程》" for key in ("quorum", "decision") if spec.get(key)})
         if spec.get("frequency"):
             fields["held"] = words.frequency(spec["frequency"], "召开")
         return Record(f"meeting record of {ident}", origin, **fields)
@@ -364,8 +366,8 @@ class Builder:
                   "decision": meeting.decision or f"作出决定须经{words.BLANK}同意",
                   "blanks": [k for k in ("quorum", "decision") if not getattr(meeting, k)],
                   "held": orglife.EVERY_TEXT[meeting.every]}
-        if meeting.source and (meeting.quorum or meeting.decision):
-            fields["basis"] = meeting.source
+        fields.update({f"{key}_basis": meeting.source for key in ("quorum", "decision")
+                       if meeting.source and getattr(meeting, key)})
         return Record(f"meeting record of {ident} ({meeting.kind})", origin, **fields)
 
     def roll(self, posts: list[Record]) -> dict:
