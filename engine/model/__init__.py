@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
-from .. import calendars
+from .. import calendars, i18n
 from ..findings import Finding
 from ..load import YMap, YSeq, load_file, pointer
 from ..resources import party_kinds_path
@@ -53,9 +53,16 @@ _KIND_NAMES = {"zones": "zone", "authorities": "authority", "grids": "grid", "bu
                "sources": "source"}
 
 
-def kind_name(kind: str) -> str:
-    """A kind's name in a message: ``units`` → ``unit``."""
-    return _KIND_NAMES.get(kind, kind)
+def kind_name(kind: str, lang: str = "en") -> str:
+    """A kind's name in a message in ``lang``: ``units`` → ``unit`` (``单位``)."""
+    if lang == "en":
+        return _KIND_NAMES.get(kind, kind)
+    return i18n.word("kind", kind, lang) if kind in _KIND_NAMES else kind
+
+
+def kinds_named(kinds: Iterable[str], lang: str) -> str:
+    """Kinds' names joined by "or" in ``lang``: ``building or unit``, ``楼宇或单位``."""
+    return i18n.text("model.or", lang).join(kind_name(kind, lang) for kind in kinds)
 
 
 @dataclass(frozen=True)
@@ -116,6 +123,8 @@ class Model:
         #: The kinds of party organisation (rules/orglife/kinds.yaml): names, terms, officers'
         #: duties and organisational life by kind.
         self.party_kinds: Mapping[str, Any] = MappingProxyType({})
+        #: The language of the run's findings (the session's).
+        self.lang: str = i18n.DEFAULT
 
     # -- lookups -------------------------------------------------------------------------
     def get(self, kind: str, ident: str | None) -> YMap | None:
@@ -305,10 +314,14 @@ class Model:
         return turn.get("holder", post.holder) if turn is not None else post.holder
 
     def suggest(self, ident: str, kinds: Iterable[str] = ()) -> str:
-        """`` did you mean 'x'?`` for the nearest id of ``kinds`` (any kind when empty)."""
+        """``did you mean 'x'?`` (in the run's language) for the nearest id of ``kinds`` (any kind when empty)."""
+        close = self.closest(ident, kinds)
+        return i18n.text("schema.hint.did-you-mean", self.lang, close=close) if close else ""
+
+    def closest(self, ident: str, kinds: Iterable[str] = ()) -> str | None:
+        """The id of ``kinds`` (any kind when empty) nearest to ``ident``, if one is near."""
         pool = [i for k in kinds for i in self.entities.get(k, {})] if kinds else list(self.kind_of)
-        close = nearest(ident, pool)
-        return f"did you mean '{close}'?" if close else ""
+        return nearest(ident, pool)
 
     def position(self, entity: YMap, field: str | None = None) -> tuple[str, int, int]:
         """Where ``entity`` (or its ``field``'s value) is written."""
@@ -456,8 +469,8 @@ def shipped_kinds(session: Session) -> tuple[Catalog, list[Finding]]:
     def make():
         root = session.kept("schema", schema)
         checker = SchemaCheck({"$defs": root["$defs"], **root["properties"]["kinds"]})
-        return kinds_data.shipped(checker.errors)
-    return session.kept("kinds-shipped", make)
+        return kinds_data.shipped(checker.errors, session.lang)
+    return session.kept(("kinds-shipped", session.lang), make)
 
 
 def build(source: Source, session: Session | None = None, catalog: Catalog | None = None,
@@ -469,12 +482,13 @@ def build(source: Source, session: Session | None = None, catalog: Catalog | Non
     district's project (the gate gives them), found from the district's path when not given."""
     session = session or Session()
     model = Model(source)
+    model.lang = session.lang
     if governance is not None:
         model.governance = MappingProxyType(dict(governance))
     if catalog is None:
         catalog, problems = shipped_kinds(session)
         model.problems.extend(problems)
-    model.kinds, clashes = catalog.merged(kinds_data.parse(model.data.get("kinds")))
+    model.kinds, clashes = catalog.merged(kinds_data.parse(model.data.get("kinds")), model.lang)
     model.problems.extend(clashes)
     model.calendar = calendar if calendar is not None else calendars.of(session, source.path)
     model.party_kinds = session.kept("party-kinds", party_kinds)
@@ -502,9 +516,9 @@ def _register(model: Model, kind: str, entity: YMap, path: tuple) -> None:
         earlier = model.entities[first][ident]
         model.problems.append(model.finding(
             entity, "id", "error", "duplicate-id",
-            f"the id '{ident}' is already used by the {kind_name(first)} at "
-            f"{earlier.src}:{earlier.kpos.get('id', (earlier.line,))[0]}", target=ident,
-            hint="ids are unique across the whole district; rename one of them"))
+            i18n.text("model.duplicate-id", model.lang, id=ident, kind=kind_name(first, model.lang),
+                      place=f"{earlier.src}:{earlier.kpos.get('id', (earlier.line,))[0]}"),
+            target=ident, hint=i18n.text("model.duplicate-id-hint", model.lang)))
         return
     model.kind_of[ident] = kind
     model.entities[kind][ident] = entity
@@ -522,18 +536,16 @@ def _check_kinds(model: Model) -> None:
             kind = entity.get("kind")
             if kind is None or kind in table:
                 continue
-            what = "party organisation kind" if table_name == "party_orgs" else "body kind"
+            lang = model.lang
             close = nearest(kind, table)
-            hint = (f"did you mean '{close}'? / 是否应为 '{close}'？ " if close else "") + (
-                "declare it under kinds: in the district, or in a governance model's body_kinds: "
-                "/ 在配置的 kinds: 中或治理模型的 body_kinds: 中声明它")
+            hint = i18n.text("model.unknown-kind-hint", lang)
+            if close:
+                hint = i18n.text("model.hint-and", lang, first=i18n.text("schema.hint.did-you-mean", lang, close=close),
+                                 second=hint)
             model.problems.append(model.finding(
                 entity, "kind", "error", "reference",
-                f"kind '{kind}' is not a known {what} / '{kind}' 不是已知的{_ZH_KIND[table_name]}类别 "
-                f"(known: {', '.join(sorted(table))})", hint=hint))
-
-
-_ZH_KIND = {"bodies": "机构", "party_orgs": "党组织"}
+                i18n.text(f"model.unknown-kind.{table_name}", lang, kind=kind, known=", ".join(sorted(table))),
+                hint=hint))
 
 
 def _collect_posts(model: Model) -> None:
@@ -579,9 +591,9 @@ def _resolve(model: Model, walker: dict) -> None:
             if value not in spec["values"]:
                 model.problems.append(Finding(
                     spec.src, *spec["value_labels"].kpos[value][:2], "error", "reference",
-                    f"value_labels names '{value}', which is not a value of the attribute {key}",
+                    i18n.text("model.value-label", model.lang, value=value, attribute=key),
                     pointer(("attributes", key, "value_labels", value)), model.id,
-                    f"values are: {', '.join(spec['values'])}"))
+                    i18n.text("model.value-label-hint", model.lang, values=", ".join(spec["values"]))))
     district = model.district
     for key, value in (district.get("declared") or {}).items():
         if isinstance(value, dict) and value.get("source"):
@@ -602,13 +614,13 @@ def _reference(model: Model, owner: str, path: tuple, entity: YMap, field: str, 
     if kind is None and "roles" in expects and (target in BUILTIN_ROLES or target in model.kinds.roles):
         kind = "roles"
     if kind is None:
-        label = " or ".join(kind_name(k) for k in expects)
-        model.problems.append(model.finding(entity, field, "error", "reference",
-                                            f"{field} names '{target}', but there is no {label} with that id",
+        message = i18n.text("model.no-such", model.lang, field=field, target=target,
+                            kinds=kinds_named(expects, model.lang))
+        model.problems.append(model.finding(entity, field, "error", "reference", message,
                                             target=owner, hint=model.suggest(target, expects)))
     elif kind not in expects:
-        message = (f"'{target}' is a {kind_name(kind)}, but {field} must name a "
-                   f"{' or '.join(kind_name(k) for k in expects)}")
+        message = i18n.text("model.wrong-kind", model.lang, field=field, target=target,
+                            kind=kind_name(kind, model.lang), kinds=kinds_named(expects, model.lang))
         model.problems.append(model.finding(entity, field, "error", "reference", message, target=owner))
         kind = None
     model.references.append(Reference(owner, path, target, expects, kind, entity, field))

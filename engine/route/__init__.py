@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..findings import Finding
+from ..i18n import text
 from ..model import kind_name
 from ..project import ProjectError
 from ..session import Session
@@ -35,14 +36,43 @@ from .workdays import Calendar, OfficeHours, OfficeHoursError, deadline
 
 
 class RouteError(Exception):
-    """Why a matter cannot be routed. ``config``: the district is at fault, not the request;
-    ``where``: the place in the district's files, ``(file, line, column)``; ``field``: the
-    part of the request at fault (``building``, ``matter``, ``time`` or an attribute)."""
+    """Why a matter cannot be routed: the message ``route.error.KEY`` with ``values``, said in
+    any language (:meth:`said`; a value may be a function of the language, a kind's name say).
+    ``hint``: a message as ``(key, values)``, or words said already (the model's did-you-mean,
+    in the run's language). ``config``: the district is at fault, not the request; ``where``:
+    the place in the district's files, ``(file, line, column)``; ``field``: the part of the
+    request at fault (``building``, ``matter``, ``time`` or an attribute). ``message`` and
+    ``hint`` are the English."""
 
-    def __init__(self, message: str, hint: str = "", where: tuple | None = None, config: bool = False,
-                 field: str = ""):
-        super().__init__(message)
-        self.message, self.hint, self.where, self.config, self.field = message, hint, where, config, field
+    def __init__(self, key: str, /, hint: tuple | str = "", where: tuple | None = None, config: bool = False,
+                 field: str = "", **values):
+        self.key, self.values, self._hint = key, values, hint
+        self.where, self.config, self.field = where, config, field
+        super().__init__(self.said("en"))
+
+    def said(self, lang: str) -> str:
+        """The message in ``lang``."""
+        return text(f"route.error.{self.key}", lang, **_in(self.values, lang))
+
+    def hint_said(self, lang: str) -> str:
+        """The hint in ``lang`` (empty when there is none)."""
+        if isinstance(self._hint, str):
+            return self._hint
+        key, values = self._hint
+        return text(key, lang, **_in(values, lang))
+
+    @property
+    def message(self) -> str:
+        return self.said("en")
+
+    @property
+    def hint(self) -> str:
+        return self.hint_said("en")
+
+
+def _in(values: dict, lang: str) -> dict:
+    """``values`` with each one that depends on the language said in ``lang``."""
+    return {key: value(lang) if callable(value) else value for key, value in values.items()}
 
 
 @dataclass(frozen=True)
@@ -104,8 +134,12 @@ class _Place:
     step: int
 
     def __str__(self) -> str:
-        return (f"matter category '{self.matter}', chain {self.chain}, step {self.step}, "
-                f"for the building '{self.building}'")
+        return self("en")
+
+    def __call__(self, lang: str) -> str:
+        """The place in ``lang``."""
+        return text("route.error.place", lang, matter=self.matter, chain=self.chain, step=self.step,
+                    building=self.building)
 
 
 def route(model, building: str, matter: str, at: dt.datetime, attributes: dict | None = None,
@@ -134,10 +168,8 @@ def plan(model, building: str, matter: str, attributes: dict) -> Plan:
     matter = resolve(model, "matters", matter)
     if not model.matter_applies(matter, building):
         entity = model.entities["matters"][matter]
-        raise RouteError(f"the matter {matter} ({entity['name']}) does not arise in building {building}: its scope "
-                         f"leaves it out / 事项 {entity['name']} 的适用范围不含楼宇 {building}",
-                         config=True, where=model.position(entity, "scope"),
-                         hint="route it in a building of its scope, or widen the matter's scope: / 换一栋适用范围内的楼宇，或扩大 scope")
+        raise RouteError("scope", matter=matter, name=entity["name"], building=building,
+                         config=True, where=model.position(entity, "scope"), hint=("route.error.scope-hint", {}))
     values = effective_attributes(model, attributes)
     index, chain = select_chain(model, matter, values)
     steps = []
@@ -165,21 +197,22 @@ def follow(model, planned: Plan, at: dt.datetime, calendar: Calendar | None = No
 
 
 # -- the request ---------------------------------------------------------------------------------
-def resolve(model, kind: str, text: str) -> str:
-    """The id of the ``kind`` entity named ``text`` by its id or, when unique, its exact name."""
+def resolve(model, kind: str, said: str) -> str:
+    """The id of the ``kind`` entity named ``said`` by its id or, when unique, its exact name."""
     entities = model.entities[kind]
-    if text in entities:
-        return text
-    named = sorted(ident for ident, entity in entities.items() if entity.get("name") == text)
+    if said in entities:
+        return said
+    named = sorted(ident for ident, entity in entities.items() if entity.get("name") == said)
     if len(named) == 1:
         return named[0]
     field_name = "building" if kind == "buildings" else "matter"
     if named:
-        raise RouteError(f"{len(named)} {kind_name(kind)}s are named '{text}': {', '.join(named)}",
-                         hint="give the id instead", field=field_name)
+        raise RouteError("named-many", hint=("route.error.give-id", {}), field=field_name, count=len(named),
+                         kind=lambda lang: kind_name(kind, lang), name=said, ids=", ".join(named))
     names = {entity.get("name", ident): ident for ident, entity in entities.items()}
-    hint = model.suggest(text, (kind,)) or _did_you_mean(text, names, lambda name: names[name])
-    raise RouteError(f"no {kind_name(kind)} with the id or name '{text}'", hint=hint, field=field_name)
+    close = model.closest(said, (kind,))
+    hint = ("schema.hint.did-you-mean", {"close": close}) if close else _did_you_mean(said, names, lambda name: names[name])
+    raise RouteError("no-such", hint=hint, field=field_name, kind=lambda lang: kind_name(kind, lang), name=said)
 
 
 def effective_attributes(model, given: dict) -> dict:
@@ -189,13 +222,12 @@ def effective_attributes(model, given: dict) -> dict:
     for key, value in sorted(given.items()):
         spec = declared.get(key)
         if spec is None:
-            known = ", ".join(sorted(declared)) or "none"
-            raise RouteError(f"the district declares no matter attribute '{key}' (it declares: {known})",
-                             hint=_did_you_mean(key, declared), field=key)
+            known = ", ".join(sorted(declared))
+            raise RouteError("no-attribute", hint=_did_you_mean(key, declared), field=key, key=key,
+                             known=known or (lambda lang: text("route.error.none", lang)))
         if value not in spec["values"]:
-            raise RouteError(f"'{value}' is not a value of the attribute '{key}' "
-                             f"(one of: {', '.join(spec['values'])})",
-                             hint=_did_you_mean(value, spec["values"]), field=key)
+            raise RouteError("not-a-value", hint=_did_you_mean(value, spec["values"]), field=key, value=value,
+                             key=key, values=", ".join(spec["values"]))
         values[key] = value
     return values
 
@@ -210,19 +242,18 @@ def select_chain(model, matter: str, values: dict) -> tuple[int, dict]:
             return index, chain
     if default is None:
         entity = model.entities["matters"][matter]
-        wanted = ", ".join(f"{k}={v}" for k, v in sorted(values.items())) or "none"
-        raise RouteError(f"no escalation chain of the matter category '{matter}' applies to a matter with "
-                         f"the attributes {wanted}", where=model.position(entity, "escalation"), config=True,
-                         hint="add a chain without `when`: the default chain")
+        wanted = ", ".join(f"{k}={v}" for k, v in sorted(values.items()))
+        raise RouteError("no-chain", where=model.position(entity, "escalation"), config=True,
+                         hint=("route.error.no-chain-hint", {}), matter=matter,
+                         wanted=wanted or (lambda lang: text("route.error.none", lang)))
     return default
 
 
 def _matches(model, matter: str, index: int, when: dict, values: dict) -> bool:
     for key, wanted in when.items():
         if key not in values:
-            raise RouteError(f"chain {index + 1} of the matter category '{matter}' depends on the attribute "
-                             f"'{key}', which has no default and was not given",
-                             hint=f"give --attr {key}=VALUE", where=model.position(when, key), field=key)
+            raise RouteError("needs-attribute", hint=("route.error.needs-attribute-hint", {"key": key}),
+                             where=model.position(when, key), field=key, chain=index + 1, matter=matter, key=key)
         if values[key] not in (wanted if isinstance(wanted, list) else [wanted]):
             return False
     return True
@@ -232,8 +263,8 @@ def office_hours(model) -> OfficeHours:
     try:
         return OfficeHours.parse(model.district.get("office_hours"))
     except OfficeHoursError as exc:
-        raise RouteError(str(exc), where=model.position(model.district, "office_hours"), config=True,
-                         hint="write office_hours: {start: \"09:00\", end: \"17:30\"}") from None
+        raise RouteError("office-hours", where=model.position(model.district, "office_hours"), config=True,
+                         hint=("route.error.office-hours-hint", {}), start=exc.start, end=exc.end) from None
 
 
 # -- one step ------------------------------------------------------------------------------------
@@ -243,9 +274,9 @@ def _step(model, place: _Place, step: dict, posts: tuple, start: dt.datetime, of
     handlers = tuple(_handler(model, post, start.date()) for post in posts)
     if all(h.holder is None for h in handlers):
         ids = ", ".join(h.post for h in handlers)
-        which = f"post {ids} is" if len(handlers) == 1 else f"posts {ids} are"
-        raise RouteError(f"{place}: the handler {which} vacant on {start:%Y-%m-%d}", config=True,
-                         where=model.position(handler, "role"), hint="fill the post, or its rotation's turn")
+        raise RouteError("vacant" if len(handlers) == 1 else "vacant-posts", config=True,
+                         where=model.position(handler, "role"), hint=("route.error.vacant-hint", {}),
+                         place=place, ids=ids, day=f"{start:%Y-%m-%d}")
     end = deadline(start, step["limit"], office, calendar)
     (unit, value), = step["limit"].items()
     body = posts[0].body
@@ -258,29 +289,31 @@ def handler_posts(model, place, handler: dict, level: str) -> list:
     """The posts of the handler's role in the body the step names for the building."""
     body = model.body_for(handler["body"], place.building, level)
     if body is None:
-        message, hint = _no_body(handler["body"], level)
-        raise RouteError(f"{place}: {message}", hint=hint, where=model.position(handler, "body"), config=True)
+        key, values = _no_body(handler["body"], level)
+        hint = (f"route.error.{key}-hint", values) if key != "no-body" else ""
+        raise RouteError(key, hint=hint, where=model.position(handler, "body"),
+                         config=True, place=place, **values)
     posts = model.posts_of(body)
     found = [post for post in posts if post.role == handler["role"]]
     if not found:
         roles = sorted({post.role for post in posts})
-        raise RouteError(f"{place}: {kind_name(model.kind_of.get(body, 'body'))} '{body}' has no post of the "
-                         f"role '{handler['role']}' (it has: {', '.join(roles) or 'no posts'})",
-                         hint=_did_you_mean(handler["role"], roles), where=model.position(handler, "role"),
-                         config=True)
+        kind = model.kind_of.get(body, "body")
+        raise RouteError("no-role", hint=_did_you_mean(handler["role"], roles), where=model.position(handler, "role"),
+                         config=True, place=place, kind=lambda lang: kind_name(kind, lang), body=body,
+                         role=handler["role"],
+                         roles=", ".join(roles) or (lambda lang: text("route.error.no-posts", lang)))
     return found
 
 
-def _no_body(body: str, level: str) -> tuple[str, str]:
+def _no_body(body: str, level: str) -> tuple[str, dict]:
+    """The message (``route.error.KEY``, its hint ``KEY-hint``) of a handler body the building has none of."""
     if body == "committee":
-        return "no committee covers the building", "list the building in a committee's buildings"
+        return "no-committee", {}
     if body == "party_org":
-        return "no party organisation covers the building", "list the building, or a unit in it, in a party organisation"
+        return "no-party-org", {}
     if body == "grid":
-        grid = level if level in ("cluster", "block") else "building"
-        return (f"the building lies in no {grid} grid",
-                f"give it a {grid} grid" + (" (a block grid above its cluster grid)" if grid == "block" else ""))
-    return f"the handler body '{body}' is not in the district", ""
+        return (f"no-{level}-grid" if level in ("cluster", "block") else "no-building-grid"), {}
+    return "no-body", {"body": body}
 
 
 def _handler(model, post, day: dt.date) -> Handler:
@@ -294,9 +327,9 @@ def _body_name(model, post) -> str:
     return entity.get("name", post.body) if entity is not None else post.body
 
 
-def _did_you_mean(word: str, pool, show=lambda x: x) -> str:
+def _did_you_mean(word: str, pool, show=lambda x: x) -> tuple | str:
     close = difflib.get_close_matches(word, sorted(pool), n=1, cutoff=0.6)
-    return f"did you mean '{show(close[0])}'?" if close else ""
+    return ("schema.hint.did-you-mean", {"close": show(close[0])}) if close else ""
 
 
 # -- many matters --------------------------------------------------------------------------------
@@ -374,14 +407,16 @@ def batch_file(model, path: str | Path, calendar: Calendar | None = None, sessio
     within the limits of the project's loushi.toml, found from the config's folder through
     ``session``; a new session when not given)."""
     declared = sorted(model.data.get("attributes") or {})
+    session = session or Session()
+    lang = session.lang
     try:
-        limits = (session or Session()).project(model.source.path).limits
+        limits = session.project(model.source.path).limits
     except ProjectError as exc:
         return Outcome(problems=[Finding(str(exc.file), exc.line, exc.column, "error", "project-config",
-                                         exc.message("en"), "", "", exc.hint("en"))])
-    read = read_rows(path, declared, limits)
+                                         exc.message(lang), "", "", exc.hint(lang))])
+    read = read_rows(path, declared, limits, lang)
     if read.problems:
         return Outcome(problems=sorted(read.problems))
     result = batch(model, read.rows, calendar)
-    problems = [failure_problem(str(path), read.columns, row, exc) for row, exc in result.failures]
+    problems = [failure_problem(str(path), read.columns, row, exc, lang) for row, exc in result.failures]
     return Outcome(batch=result, problems=sorted(problems))

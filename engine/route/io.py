@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from ..cells import csv_cell
 from ..findings import Finding
 from ..calendars import estimate_note
+from ..i18n import text as said
 from ..model import limits
 from ..project import Limits
 from ..writing import output_file
@@ -55,86 +56,87 @@ class BatchFile:
     columns: dict[str, int] = field(default_factory=dict)
 
 
-def read_rows(path: str | Path, attributes: list[str], limits=None) -> BatchFile:
+def read_rows(path: str | Path, attributes: list[str], limits=None, lang: str = "zh") -> BatchFile:
     """Read the batch file at ``path``; ``attributes``: the district's attribute names;
-    ``limits`` (engine.project.Limits, the defaults when None): its size, rows and cell text."""
+    ``limits`` (engine.project.Limits, the defaults when None): its size, rows and cell text;
+    ``lang``: the language of the problems."""
     limits = limits or Limits()
     name = str(path)
     try:
         size = Path(path).stat().st_size
         if size > limits.inflated_bytes:
-            return BatchFile(problems=[_problem(name, 0, 0, f"the batch file has {size:,} bytes, more than "
-                                                f"{limits.inflated_bytes:,} (limit: inflated_bytes)",
-                                                "split it, or raise [limits] inflated_bytes in loushi.toml")])
+            return BatchFile(problems=[_problem(name, 0, 0, said("route.batch.too-big", lang, size=f"{size:,}",
+                                                                 limit=f"{limits.inflated_bytes:,}"),
+                                                said("route.batch.too-big-hint", lang))])
         text = Path(path).read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        return BatchFile(problems=[_problem(name, 0, 0, f"cannot read the batch file: {exc.strerror}")])
+        return BatchFile(problems=[_problem(name, 0, 0, said("route.batch.unreadable", lang, reason=exc.strerror))])
     except UnicodeDecodeError as exc:
-        return BatchFile(problems=[_problem(name, 0, 0, f"the batch file is not UTF-8 (byte {exc.start})",
-                                            "save it as UTF-8 CSV (Excel: 'CSV UTF-8')")])
+        return BatchFile(problems=[_problem(name, 0, 0, said("route.batch.not-utf8", lang, byte=exc.start),
+                                            said("route.batch.not-utf8-hint", lang))])
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        return BatchFile(problems=[_problem(name, reader.line_num, 0, f"the CSV text cannot be read: {exc}")])
+        return BatchFile(problems=[_problem(name, reader.line_num, 0, said("route.batch.csv", lang, error=exc))])
     if header is None:
-        return BatchFile(problems=[_problem(name, 0, 0, "the batch file is empty",
-                                            "write a header row: building,matter,time")])
+        return BatchFile(problems=[_problem(name, 0, 0, said("route.batch.empty", lang),
+                                            said("route.batch.header-hint", lang))])
     result = BatchFile()
-    result.columns, result.problems = _header(name, header, attributes)
+    result.columns, result.problems = _header(name, header, attributes, lang)
     if not result.problems:
         try:
             for count, cells in enumerate(reader, start=2):
                 if count > limits.rows:
-                    result.problems.append(_problem(name, reader.line_num, 0, f"more than {limits.rows:,} rows "
-                                                    "(limit: rows)", "split the file, or raise [limits] rows in "
-                                                    "loushi.toml"))
+                    result.problems.append(_problem(name, reader.line_num, 0,
+                                                    said("route.batch.rows", lang, limit=f"{limits.rows:,}"),
+                                                    said("route.batch.rows-hint", lang)))
                     break
                 longest = max(cells, key=len, default="")
                 if len(longest) > limits.text_length:
                     result.problems.append(_problem(name, reader.line_num, cells.index(longest) + 1,
-                                                    f"a cell of {len(longest):,} characters, more than "
-                                                    f"{limits.text_length:,} (limit: text_length)"))
+                                                    said("route.batch.cell", lang, length=f"{len(longest):,}",
+                                                         limit=f"{limits.text_length:,}")))
                     break
-                _row(name, reader.line_num, cells, len(header), result)
+                _row(name, reader.line_num, cells, len(header), result, lang)
         except csv.Error as exc:  # a field past csv's own limit, a NUL byte ...
-            result.problems.append(_problem(name, reader.line_num, 0, f"the CSV text cannot be read: {exc}"))
+            result.problems.append(_problem(name, reader.line_num, 0, said("route.batch.csv", lang, error=exc)))
     return result
 
 
-def _header(name: str, header: list[str], attributes: list[str]) -> tuple[dict, list[Finding]]:
+def _header(name: str, header: list[str], attributes: list[str], lang: str) -> tuple[dict, list[Finding]]:
     columns, problems = {}, []
     for number, cell in enumerate(header, 1):
         lowered = cell.strip().lower()
         key = ALIASES.get(lowered, lowered) if lowered in (*REQUIRED, *ALIASES) else cell.strip()
         if key in columns:
-            problems.append(_problem(name, 1, number, f"the column '{cell}' appears twice"))
+            problems.append(_problem(name, 1, number, said("route.batch.twice", lang, column=cell)))
         elif key not in REQUIRED and key not in attributes:
             close = difflib.get_close_matches(key, [*REQUIRED, *ALIASES, *attributes], n=1, cutoff=0.6)
             known = ", ".join([*REQUIRED, *attributes])
-            problems.append(_problem(name, 1, number, f"unknown column '{cell}' (the columns are: {known})",
-                                     f"did you mean '{close[0]}'?" if close else ""))
+            problems.append(_problem(name, 1, number, said("route.batch.unknown-column", lang, column=cell, known=known),
+                                     said("schema.hint.did-you-mean", lang, close=close[0]) if close else ""))
         columns[key] = number
     for key in REQUIRED:
         if key not in columns:
-            problems.append(_problem(name, 1, 0, f"the header has no '{key}' column",
-                                     "write a header row: building,matter,time"))
+            problems.append(_problem(name, 1, 0, said("route.batch.no-column", lang, column=key),
+                                     said("route.batch.header-hint", lang)))
     return columns, problems
 
 
-def _row(name: str, line: int, cells: list[str], width: int, result: BatchFile) -> None:
+def _row(name: str, line: int, cells: list[str], width: int, result: BatchFile, lang: str) -> None:
     if not any(cell.strip() for cell in cells):
         return
     if len(cells) != width:
-        result.problems.append(_problem(name, line, 0, f"the row has {len(cells)} cells, the header {width}"))
+        result.problems.append(_problem(name, line, 0, said("route.batch.width", lang, cells=len(cells), width=width)))
         return
     value = {key: cells[number - 1].strip() for key, number in result.columns.items()}
     for key in REQUIRED:
         if not value[key]:
-            result.problems.append(_problem(name, line, result.columns[key], f"the {key} is empty"))
+            result.problems.append(_problem(name, line, result.columns[key], said("route.batch.blank", lang, column=key)))
             return
     try:
-        at = parse_time(value["time"])
+        at = parse_time(value["time"], lang)
     except ValueError as exc:
         result.problems.append(_problem(name, line, result.columns["time"], str(exc)))
         return
@@ -146,10 +148,10 @@ def _problem(file: str, line: int, column: int, message: str, hint: str = "") ->
     return Finding(file, line, column, "error", RULE, message, "", "", hint)
 
 
-def failure_problem(name: str, columns: dict, row: Row, error) -> Finding:
-    """A row that could not be routed, as a finding at its row and column."""
-    message = error.message + (f" ({where_text(error.where)})" if error.where else "")
-    return _problem(name, row.number, columns.get(error.field, 0), message, error.hint)
+def failure_problem(name: str, columns: dict, row: Row, error, lang: str = "zh") -> Finding:
+    """A row that could not be routed (a RouteError), as a finding at its row and column, in ``lang``."""
+    message = error.said(lang) + (said("route.batch.where", lang, where=where_text(error.where)) if error.where else "")
+    return _problem(name, row.number, columns.get(error.field, 0), message, error.hint_said(lang))
 
 
 def where_text(where: tuple) -> str:
@@ -311,12 +313,12 @@ def write_results(result, path: Path) -> None:
         write(result, out)
 
 
-def problems_text(problems) -> str:
-    """``file:row:column: [error] message (route-batch)``, a hint below where there is one."""
+def problems_text(problems, lang: str = "zh") -> str:
+    """``file:row:column: [error] message (route-batch)``, a hint below where there is one, in ``lang``."""
     lines = []
     for item in problems:
         lines.append(f"{item.where}: [{item.level}] {item.message} ({item.rule})")
         if item.hint:
-            lines.append(f"    hint: {item.hint}")
-    lines.append(f"{len(problems)} problem(s) in the batch; nothing was routed")
+            lines.append(said("report.hint", lang, hint=item.hint))
+    lines.append(said("route.batch.summary", lang, count=len(problems)))
     return "\n".join(lines) + "\n"

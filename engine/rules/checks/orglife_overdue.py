@@ -20,5 +20,5 @@ def run(ctx):
             if any(first.isoformat() <= day <= last.isoformat() for day in held):
                 continue
             yield ctx.hit(org, "records", target=ident, party_org=ident, meeting=meeting.name,
-                          every=orglife.EVERY_TEXT[meeting.every], first=first.isoformat(), last=last.isoformat(),
+                          every=ctx.said(f"orglife.every.{meeting.every}"), first=first.isoformat(), last=last.isoformat(),
                           held=held[-1] if held else "")
