@@ -20,8 +20,8 @@ from ..findings import Finding
 from ..load import MAX_BYTES, YMap, YSeq, load_bytes, load_file, load_text
 
 #: Top-level keys a fragment may hold: the lists of entities.
-COLLECTIONS = ("zones", "authorities", "grids", "buildings", "units", "party_orgs", "people", "roles",
-               "mechanisms", "committees", "groups", "service_points", "matters")
+COLLECTIONS = ("subdistricts", "zones", "communities", "authorities", "grids", "buildings", "units", "party_orgs",
+               "people", "roles", "mechanisms", "committees", "groups", "service_points", "matters")
 DISTRICT_FILE = "district.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
 

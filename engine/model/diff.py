@@ -42,8 +42,8 @@ from ..session import Session
 from ..rules.baseline import fingerprint
 
 #: Sections of a district's changes, in the order reports show them.
-SECTIONS = ("district", "people", "posts", "committees", "grids", "buildings", "units", "party_orgs",
-            "authorities", "groups", "roles", "mechanisms", "service_points", "zones", "matters",
+SECTIONS = ("district", "subdistricts", "people", "posts", "committees", "grids", "buildings", "units", "party_orgs",
+            "authorities", "communities", "groups", "roles", "mechanisms", "service_points", "zones", "matters",
             "sources", "findings")
 _RANK = {name: rank for rank, name in enumerate(SECTIONS)}
 #: Fields another part of the diff reports (or that are not governance), per kind.
@@ -51,6 +51,7 @@ _SKIP = {
     "grids": ("buildings", "heads"),
     "committees": ("posts",),
     "authorities": ("posts",),
+    "communities": ("posts",),
     "groups": ("posts",),
     "party_orgs": ("secretary", "deputy_secretaries", "committee"),
     "matters": ("escalation",),

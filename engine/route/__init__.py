@@ -99,6 +99,13 @@ class Step:
     deadline: dt.datetime
     action: str | None
     next_when: str | None
+    #: The authorities the step's body is part of (``parent:``), nearest first, as (id, name).
+    parents: tuple[tuple[str, str], ...] = ()
+    #: The 街道 the step's body lies in, as (id, name), in a config of several 街道 (None: in
+    #: none of them, a 区 department, or a config of one 街道).
+    subdistrict: tuple[str, str] | None = None
+    #: Who is told the outcome of the step (``feedback:``), as (id, name).
+    feedback: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,9 @@ class Route:
     condition: str = ""  # the chain's `when` as people read it (严重程度为重大)
     #: The years whose working days this route counted on an estimate (engine.calendars).
     estimated: tuple[int, ...] = ()
+    #: The building's 社区 and (in a config of several 街道) its 街道, as (id, name), or None.
+    community: tuple[str, str] | None = None
+    subdistrict: tuple[str, str] | None = None
 
     @property
     def deadline(self) -> dt.datetime:
@@ -160,6 +170,8 @@ class Plan:
     when: tuple
     office: OfficeHours
     steps: tuple[tuple[_Place, dict, tuple], ...]  # (where, the step as written, its posts)
+    #: Each step's ``feedback`` bodies, resolved for the building (ids), in step order.
+    feedback: tuple[tuple[str, ...], ...] = ()
 
 
 def plan(model, building: str, matter: str, attributes: dict) -> Plan:
@@ -172,20 +184,23 @@ def plan(model, building: str, matter: str, attributes: dict) -> Plan:
                          config=True, where=model.position(entity, "scope"), hint=("route.error.scope-hint", {}))
     values = effective_attributes(model, attributes)
     index, chain = select_chain(model, matter, values)
-    steps = []
+    steps, told = [], []
     for number, step in enumerate(chain["steps"], 1):
         place = _Place(building, matter, index + 1, number)
         steps.append((place, step, tuple(handler_posts(model, place, step["handler"], step["level"]))))
+        told.append(tuple(feedback_bodies(model, place, step)))
     when = tuple((k, tuple(v) if isinstance(v, list) else (v,)) for k, v in sorted((chain.get("when") or {}).items()))
-    return Plan(building, matter, tuple(sorted(values.items())), index + 1, when, office_hours(model), tuple(steps))
+    return Plan(building, matter, tuple(sorted(values.items())), index + 1, when, office_hours(model), tuple(steps),
+                tuple(told))
 
 
 def follow(model, planned: Plan, at: dt.datetime, calendar: Calendar | None = None) -> Route:
     """The route of ``planned`` for a matter raised at ``at``: holders and deadlines, step by step."""
     calendar = calendar or model.calendar
     steps, start = [], at
-    for place, step, posts in planned.steps:
-        resolved = _step(model, place, step, posts, start, planned.office, calendar)
+    told = planned.feedback or ((),) * len(planned.steps)
+    for (place, step, posts), feedback in zip(planned.steps, told):
+        resolved = _step(model, place, step, posts, start, planned.office, calendar, feedback)
         steps.append(resolved)
         start = resolved.deadline
     counted = any(step.limit[0] == "working_days" for step in steps) or any(
@@ -193,7 +208,17 @@ def follow(model, planned: Plan, at: dt.datetime, calendar: Calendar | None = No
     estimated = calendar.estimated(at.date(), start.date()) if counted else ()
     return Route(model.id, planned.building, model.entities["buildings"][planned.building]["name"], planned.matter,
                  model.entities["matters"][planned.matter]["name"], at, planned.values, planned.chain, planned.when,
-                 planned.office, tuple(steps), model.when_text(planned.when), estimated)
+                 planned.office, tuple(steps), model.when_text(planned.when), estimated,
+                 named(model, model.community_of(planned.building)),
+                 named(model, model.subdistrict_of(planned.building)))
+
+
+def named(model, ident: str | None) -> tuple[str, str] | None:
+    """``(id, name)`` of the entity ``ident`` (None for None)."""
+    if ident is None:
+        return None
+    entity = model.entities[model.kind_of[ident]][ident]
+    return ident, entity.get("name", ident)
 
 
 # -- the request ---------------------------------------------------------------------------------
@@ -269,7 +294,7 @@ def office_hours(model) -> OfficeHours:
 
 # -- one step ------------------------------------------------------------------------------------
 def _step(model, place: _Place, step: dict, posts: tuple, start: dt.datetime, office: OfficeHours,
-          calendar: Calendar | None = None) -> Step:
+          calendar: Calendar | None = None, feedback: tuple = ()) -> Step:
     handler = step["handler"]
     handlers = tuple(_handler(model, post, start.date()) for post in posts)
     if all(h.holder is None for h in handlers):
@@ -280,9 +305,12 @@ def _step(model, place: _Place, step: dict, posts: tuple, start: dt.datetime, of
     end = deadline(start, step["limit"], office, calendar)
     (unit, value), = step["limit"].items()
     body = posts[0].body
+    parents = model.authority_chain(body)[1:] if posts[0].body_kind == "authorities" else ()
     return Step(place.step, step["level"], body, _body_name(model, posts[0]), handler["role"],
                 model.role_name(handler["role"]), handlers, (unit, value), start, end,
-                step.get("action"), step.get("next_when"))
+                step.get("action"), step.get("next_when"), tuple(named(model, a) for a in parents),
+                named(model, model.subdistrict_of(body)) if model.multi else None,
+                tuple(named(model, told) for told in feedback))
 
 
 def handler_posts(model, place, handler: dict, level: str) -> list:
@@ -305,12 +333,30 @@ def handler_posts(model, place, handler: dict, level: str) -> list:
     return found
 
 
+def feedback_bodies(model, place, step: dict) -> list[str]:
+    """The bodies a step's ``feedback`` names for the building (RouteError if one has none)."""
+    found = []
+    for told in step.get("feedback") or ():
+        body = model.body_for(told, place.building, step["level"])
+        if body is None:
+            key, values = _no_body(told, step["level"])
+            hint = (f"route.error.{key}-hint", values) if key != "no-body" else ""
+            raise RouteError(key, hint=hint, where=model.position(step, "feedback"), config=True, place=place,
+                             **values)
+        found.append(body)
+    return found
+
+
 def _no_body(body: str, level: str) -> tuple[str, dict]:
     """The message (``route.error.KEY``, its hint ``KEY-hint``) of a handler body the building has none of."""
     if body == "committee":
         return "no-committee", {}
     if body == "party_org":
         return "no-party-org", {}
+    if body == "community":
+        return "no-community", {}
+    if body == "subdistrict":
+        return "no-office", {}
     if body == "grid":
         return (f"no-{level}-grid" if level in ("cluster", "block") else "no-building-grid"), {}
     return "no-body", {"body": body}

@@ -33,7 +33,8 @@ REQUIRED = ("building", "matter", "time")
 ALIASES = {"category": "matter"}
 RULE = "route-batch"
 #: Words of the text output.
-LEVELS = {"building": "楼宇", "cluster": "楼群", "block": "街区", "subdistrict": "街道", "district": "区", "city": "市"}
+LEVELS = {"building": "楼宇", "cluster": "楼群", "block": "街区", "community": "社区", "subdistrict": "街道", "district": "区",
+          "city": "市"}
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,8 @@ def route_dict(found: Route) -> dict:
     return {
         "district": found.district,
         "building": {"id": found.building, "name": found.building_name},
+        "community": {"id": found.community[0], "name": found.community[1]} if found.community else None,
+        "subdistrict": {"id": found.subdistrict[0], "name": found.subdistrict[1]} if found.subdistrict else None,
         "matter": {"id": found.matter, "name": found.matter_name},
         "at": iso_time(found.at),
         "attributes": dict(found.attributes),
@@ -186,6 +189,9 @@ def _step_dict(step, count: int) -> dict:
         "limit": {step.limit[0]: step.limit[1]}, "start": iso_time(step.start),
         "deadline": iso_time(step.deadline), "action": step.action,
         "next_when": step.next_when, "next_step": step.number + 1 if step.number < count else None,
+        "parents": [{"id": ident, "name": name} for ident, name in step.parents],
+        "subdistrict": {"id": step.subdistrict[0], "name": step.subdistrict[1]} if step.subdistrict else None,
+        "feedback": [{"id": ident, "name": name} for ident, name in step.feedback],
     }
 
 
@@ -197,13 +203,14 @@ def render_text(found: Route) -> str:
     """The route in Chinese, a block per step."""
     lines = [f"事项：{found.matter_name}（{found.matter}）",
              f"楼宇：{found.building_name}（{found.building}）",
+             *([f"所在：{'，'.join(name for _, name in place)}"] if (place := _place(found)) else []),
              f"受理时间：{format_time(found.at)}",
              f"适用路径：第{found.chain}条（{_condition(found)}）",
              f"办公时间：{found.office}"]
     lines += [f"注意：{estimate_note(year)}" for year in found.estimated]
     lines.append("")
     for step in found.steps:
-        lines.extend(_step_lines(step, len(found.steps)))
+        lines.extend(_step_lines(step, len(found.steps), found.subdistrict))
         lines.append("")
     lines.append(f"最终截止时间：{format_time(found.deadline)}")
     return "\n".join(lines) + "\n"
@@ -215,16 +222,30 @@ def _condition(found: Route) -> str:
     return found.condition
 
 
-def _step_lines(step, count: int) -> list[str]:
+def _place(found: Route) -> list[tuple[str, str]]:
+    """The building's 街道 and 社区, those the config says."""
+    return [place for place in (found.subdistrict, found.community) if place]
+
+
+def _step_lines(step, count: int, home: tuple | None = None) -> list[str]:
     holders = "、".join(f"{h.holder_name}（{h.holder}）" if h.holder else f"（空缺：{h.post}）"
                        for h in step.handlers)
     posts = "、".join(f"{h.title}（{h.post}）" for h in step.handlers)
     lines = [f"步骤 {step.number}", f"  层级：{LEVELS.get(step.level, step.level)}",
-             f"  承办岗位：{step.body_name} {posts}", f"  承办人：{holders}",
+             f"  承办岗位：{step.body_name} {posts}"]
+    if step.parents:
+        lines.append(f"  所属机构：{' › '.join(name for _, name in step.parents)}")
+    if home and step.subdistrict and step.subdistrict != home:
+        lines.append(f"  跨街道：由{step.subdistrict[1]}承办")
+    elif home and step.subdistrict is None and step.level in ("district", "city"):
+        lines.append(f"  出街道：由{LEVELS[step.level]}级承办")
+    lines += [f"  承办人：{holders}",
              f"  时限：{limit_text(step.limit)}", f"  开始时间：{format_time(step.start)}",
              f"  截止时间：{format_time(step.deadline)}"]
     if step.action:
         lines.append(f"  处置动作：{step.action}")
+    if step.feedback:
+        lines.append(f"  反馈：{'、'.join(name for _, name in step.feedback)}")
     lines.append(f"  流转条件：{_next(step, count)}")
     return lines
 
