@@ -322,6 +322,7 @@ def test_documents_name_the_subdistricts_communities_and_whom_a_step_reports_bac
     assert "(上报路径/噪声扰民分流上报路径.md)" in by["乙街道"] and "噪声扰民" not in by["甲街道"]
     assert "(职责清单/甲街道街区综合服务中心岗位职责清单.md)" in by["甲街道"]
     assert "(职责清单/示范区税务局岗位职责清单.md)" in by["区级及未归属街道"]
+    assert "(会议记录/示范广场楼务会会议记录.md)" in by["乙街道"] and "示范广场楼务会会议记录" not in by["甲街道"]
     # 孙三 holds posts in both 街道: his list is under both
     assert all("孙三职责清单" in by[name] for name in ("甲街道", "乙街道"))
 
