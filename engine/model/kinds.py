@@ -12,7 +12,8 @@ A kind declared twice with different words is an error at the second declaration
 the first. Each kind carries its Chinese label (what documents print), what a body of the kind
 may link to (how many buildings it serves, the kinds it may sit under), and for a party
 organisation its rank (nearest a building first), its tier (the form the regulations treat it
-as), default term, whether it is temporary, the meetings of its year and its officers' duties.
+as), default term, whether it is temporary, the meetings of its year and its officers' duties;
+a body kind that holds meetings names the template of their 会议记录 (``record:``).
 A party kind that says ``like: OTHER`` takes what it does not say from OTHER (:func:`resolved`).
 """
 
@@ -41,6 +42,8 @@ class BodyKind:
     serves_max: int | None = None
     under: tuple[str, ...] = ()
     origin: tuple = ("", 0, 0)   # (file, line, column) of its declaration
+    #: The template of its meetings' 会议记录 (``record:``); "" for a kind that holds no meetings.
+    record: str = ""
     #: Its charter's wording (title, nature, principle), or False: a kind without a charter.
     charter: Mapping[str, str] | bool = field(default_factory=dict)
 
@@ -190,7 +193,7 @@ def body_kind(entry: Any) -> BodyKind:
     charter = entry.get("charter")
     charter = False if charter is False else MappingProxyType(dict(charter or {}))
     return BodyKind(entry["id"], entry["label"], entry.get("label_en", ""), serves.get("min", 0), serves.get("max"),
-                    tuple(entry.get("under") or ()), _origin(entry), charter)
+                    tuple(entry.get("under") or ()), _origin(entry), entry.get("record", ""), charter)
 
 
 def role(entry: Any) -> ModelRole:
