@@ -448,7 +448,9 @@ class Builder:
         fields = {"number": number, "ordinal": words.number(number), "level": words.STEP_LEVELS[step["level"]],
                   "handler": self.handler_label(handler, step["level"]), "body_id": handler["body"],
                   "role": handler["role"], "role_name": self.model.role_name(handler["role"]),
-                  "level_id": step["level"], "limit": words.limit(step["limit"])}
+                  "level_id": step["level"], "limit": words.limit(step["limit"]),
+                  "limit_label": words.limit_label(step["limit"]), "done_by": words.done_by(step["limit"]),
+                  "handle_limit": words.handle_limit(step["limit"])}
         fields.update({k: step[k] for k in ("action", "next_when", "note") if step.get(k)})
         return Record(f"step {number}", self.trace.origin(step), **fields)
 
@@ -566,7 +568,7 @@ def flow(steps: list[Record]) -> str:
     """A Mermaid flow chart of a chain: received → each step → closed."""
     lines = ["flowchart TD", '  start(["事项受理"])']
     for step in steps:
-        label = f"第{step.ordinal}步：{step.level}层级<br/>{step.handler}<br/>时限{step.limit}"
+        label = f"第{step.ordinal}步：{step.level}层级<br/>{step.handler}<br/>{step.limit_label}"
         lines.append(f'  s{step.number}["{_mermaid_text(label)}"]')
     lines.append('  done(["办结反馈"])')
     previous = "start"

@@ -106,6 +106,31 @@ def limit(value: dict) -> str:
     return limits.text(value)
 
 
+def limit_label(value) -> str:
+    """A limit after the word 时限: 时限3个工作日; the words alone: 第一时间, 时限未载."""
+    return limit(value) if limits.unit_of(value)[0] in limits.WORDS else f"时限{limit(value)}"
+
+
+def done_by(value) -> str:
+    """When a step is to be closed: 3个工作日内办结; 第一时间办结; 办结时限未载."""
+    unit = limits.unit_of(value)[0]
+    if unit == limits.IMMEDIATELY:
+        return "第一时间办结"
+    if unit == limits.NOT_STATED:
+        return "办结时限未载"
+    return f"{limit(value)}内办结"
+
+
+def handle_limit(value) -> str:
+    """The next step's time as a clause says it: 办理时限3个工作日; 第一时间办理; 办理时限未载."""
+    unit = limits.unit_of(value)[0]
+    if unit == limits.IMMEDIATELY:
+        return "第一时间办理"
+    if unit == limits.NOT_STATED:
+        return "办理时限未载"
+    return f"办理时限{limit(value)}"
+
+
 def quorum(share: float) -> str:
     """0.67 → 三分之二以上; 0.6 → 百分之六十以上."""
     for value, text in _QUORUMS:

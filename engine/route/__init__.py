@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..findings import Finding
-from ..model import kind_name
+from ..model import kind_name, limits
 from ..project import ProjectError
 from ..session import Session
 from .io import Row, failure_problem, read_rows
@@ -64,11 +64,15 @@ class Step:
     role: str
     role_name: str
     handlers: tuple[Handler, ...]
-    limit: tuple[str, float]
-    start: dt.datetime
-    deadline: dt.datetime
+    limit: tuple[str, float | None]  # (unit, amount); (word, None) for immediately / not_stated
+    start: dt.datetime | None        # None: unknown (a step before it states no limit)
+    deadline: dt.datetime | None     # None: not computed (its own limit or one before it is not stated)
     action: str | None
     next_when: str | None
+    #: The first step before this one whose limit is not stated (0: none): this step's times are unknown.
+    unknown_after: int = 0
+    #: The day its holders are named for: its start, or the last day known when its start is unknown.
+    held_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -89,9 +93,14 @@ class Route:
     estimated: tuple[int, ...] = ()
 
     @property
-    def deadline(self) -> dt.datetime:
-        """When the last step runs out."""
+    def deadline(self) -> dt.datetime | None:
+        """When the last step runs out; None when a step's limit is not stated (时限未载)."""
         return self.steps[-1].deadline
+
+    @property
+    def unstated(self) -> tuple[int, ...]:
+        """The numbers of the steps whose limit is not stated."""
+        return tuple(step.number for step in self.steps if not limits.stated(step.limit))
 
 
 @dataclass(frozen=True)
@@ -151,14 +160,17 @@ def plan(model, building: str, matter: str, attributes: dict) -> Plan:
 def follow(model, planned: Plan, at: dt.datetime, calendar: Calendar | None = None) -> Route:
     """The route of ``planned`` for a matter raised at ``at``: holders and deadlines, step by step."""
     calendar = calendar or model.calendar
-    steps, start = [], at
+    steps, start, known, unknown_after = [], at, at, 0
     for place, step, posts in planned.steps:
-        resolved = _step(model, place, step, posts, start, planned.office, calendar)
+        resolved = _step(model, place, step, posts, start, known, unknown_after, planned.office, calendar)
         steps.append(resolved)
+        if resolved.deadline is None and not unknown_after:  # 时限未载: no time is known after it
+            unknown_after = resolved.number
         start = resolved.deadline
+        known = start or known
     counted = any(step.limit[0] == "working_days" for step in steps) or any(
         model.rotation_of(post.id) is not None for _, _, posts in planned.steps for post in posts)
-    estimated = calendar.estimated(at.date(), start.date()) if counted else ()
+    estimated = calendar.estimated(at.date(), known.date()) if counted else ()
     return Route(model.id, planned.building, model.entities["buildings"][planned.building]["name"], planned.matter,
                  model.entities["matters"][planned.matter]["name"], at, planned.values, planned.chain, planned.when,
                  planned.office, tuple(steps), model.when_text(planned.when), estimated)
@@ -237,21 +249,23 @@ def office_hours(model) -> OfficeHours:
 
 
 # -- one step ------------------------------------------------------------------------------------
-def _step(model, place: _Place, step: dict, posts: tuple, start: dt.datetime, office: OfficeHours,
-          calendar: Calendar | None = None) -> Step:
+def _step(model, place: _Place, step: dict, posts: tuple, start: dt.datetime | None, known: dt.datetime,
+          unknown_after: int, office: OfficeHours, calendar: Calendar | None = None) -> Step:
+    """One step starting at ``start`` (None: unknown, a step before it states no limit; its
+    holders are then those of ``known``, the last time known, and the answer says so)."""
     handler = step["handler"]
-    handlers = tuple(_handler(model, post, start.date()) for post in posts)
+    day = (start or known).date()
+    handlers = tuple(_handler(model, post, day) for post in posts)
     if all(h.holder is None for h in handlers):
         ids = ", ".join(h.post for h in handlers)
         which = f"post {ids} is" if len(handlers) == 1 else f"posts {ids} are"
-        raise RouteError(f"{place}: the handler {which} vacant on {start:%Y-%m-%d}", config=True,
+        raise RouteError(f"{place}: the handler {which} vacant on {day:%Y-%m-%d}", config=True,
                          where=model.position(handler, "role"), hint="fill the post, or its rotation's turn")
-    end = deadline(start, step["limit"], office, calendar)
-    (unit, value), = step["limit"].items()
+    end = deadline(start, step["limit"], office, calendar) if start is not None else None
     body = posts[0].body
     return Step(place.step, step["level"], body, _body_name(model, posts[0]), handler["role"],
-                model.role_name(handler["role"]), handlers, (unit, value), start, end,
-                step.get("action"), step.get("next_when"))
+                model.role_name(handler["role"]), handlers, limits.unit_of(step["limit"]), start, end,
+                step.get("action"), step.get("next_when"), unknown_after, day)
 
 
 def handler_posts(model, place, handler: dict, level: str) -> list:

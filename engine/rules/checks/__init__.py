@@ -8,7 +8,7 @@ names its rule's message may use. A new check is one module and one entry here.
 from __future__ import annotations
 
 from . import (body_serves, body_under, charter_blanks, coverage_rate, declared, declared_counts, esc_end, esc_handlers, esc_limits,
-               esc_loop, esc_start, grid_heads, model_known, model_kind, model_members, model_posts,
+               esc_loop, esc_start, grid_heads, limit_unstated, model_known, model_kind, model_members, model_posts,
                model_source_count, model_sources, orglife_overdue, orglife_quorum, orphan_grid, party_loop,
                party_temporary, placeholder_names, rotation_cover, rotation_required, single_holder)
 
@@ -31,6 +31,7 @@ CHECKS = {
     "escalation-loop": esc_loop,
     "escalation-limits": esc_limits,
     "escalation-handlers": esc_handlers,
+    "limit-not-stated": limit_unstated,
     "single-holder": single_holder,
     "body-serves": body_serves,
     "body-under": body_under,

@@ -1,0 +1,205 @@
+"""Limits a report gives without a length (issue #18, gaps 13 and 14): ``limit: not_stated``
+(时限未载) and ``limit: immediately`` (第一时间), in route, orders, documents, the schema and the
+rules; and the two project-folder districts that carry them, copied outside the checkout."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from engine.cli import cli
+from engine.gate import District, open_district
+from engine.model import limits
+from engine.orders import judge_file
+from engine.route import route
+from engine.route import io as route_io
+from engine.session import Session
+
+ROOT = Path(__file__).resolve().parents[1]
+MINI = ROOT / "tests" / "data" / "mini.yaml"
+DISTRICTS = ROOT / "configs" / "districts"
+AT = dt.datetime(2025, 3, 3, 10, 0)
+#: mini.yaml's canteen chain: building (3 working days), cluster (2 working days), sub-district (7 days).
+FIRST_LIMIT = "limit: {working_days: 3}"
+
+
+def _district(tmp_path: Path, old: str = FIRST_LIMIT, new: str = "limit: not_stated", extra: str = "") -> Path:
+    text = MINI.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "district.yaml"
+    path.write_text(text.replace(old, new, 1) + extra, encoding="utf-8")
+    return path
+
+
+def _open(path: Path) -> District:
+    opened = open_district(path, Session())
+    assert isinstance(opened, District), getattr(opened, "findings", opened)
+    return opened
+
+
+# -- the limit words -----------------------------------------------------------------------------
+def test_words_print_as_written_and_have_the_lengths_they_say():
+    assert limits.text("not_stated") == "时限未载" and limits.text("immediately") == "第一时间"
+    assert "not stated" in limits.text("not_stated", "en") and "immediately" in limits.text("immediately", "en")
+    assert limits.seconds("immediately") == 0 and limits.seconds("not_stated") is None
+    assert limits.seconds({"hours": 2}) == 7200
+    assert limits.stated("immediately") and not limits.stated("not_stated") and limits.stated({"days": 1})
+    assert not limits.measured("immediately") and limits.measured({"seconds": 30})
+
+
+# -- route ---------------------------------------------------------------------------------------
+def test_a_step_not_stated_has_no_deadline_and_the_steps_after_it_no_times(tmp_path):
+    model = _open(_district(tmp_path)).model
+    found = route(model, "b-1", "mt-canteen", AT)
+    first, second, third = found.steps
+    assert first.start == AT and first.deadline is None and first.limit == ("not_stated", None)
+    assert second.start is None and second.deadline is None and second.unknown_after == 1
+    assert third.start is None and third.unknown_after == 1 and third.held_on == AT.date()
+    assert found.deadline is None and found.unstated == (1,)
+    said = route_io.render_text(found)
+    assert "时限：时限未载" in said and "不推算：本步时限未载" in said
+    assert said.count("未知（第1步时限未载）") == 2          # the start of steps 2 and 3
+    assert "最终截止时间：无法推算（第1步时限未载）" in said
+    assert "按2025-03-03（最后可知的日期）在岗者列出" in said
+    data = json.loads(route_io.render_json(found))
+    assert data["deadline"] is None and "not stated" in data["deadline_note"]["en"]
+    assert data["steps"][0]["limit"] == "not_stated" and data["steps"][0]["limit_text"]["zh"] == "时限未载"
+    assert data["steps"][1]["start"] is None and data["steps"][1]["holders_on"] == "2025-03-03"
+
+
+def test_a_later_step_not_stated_keeps_the_times_before_it(tmp_path):
+    path = _district(tmp_path, "limit: {working_days: 2}", "limit: not_stated")
+    model = _open(path).model
+    found = route(model, "b-1", "mt-canteen", AT)
+    first, second, third = found.steps
+    assert first.deadline is not None and second.start == first.deadline and second.deadline is None
+    assert third.start is None and third.unknown_after == 2 and found.unstated == (2,)
+
+
+def test_immediately_is_due_at_the_start_and_the_next_step_goes_on_from_it(tmp_path):
+    model = _open(_district(tmp_path, new="limit: immediately")).model
+    found = route(model, "b-1", "mt-canteen", AT)
+    first, second, _ = found.steps
+    assert first.deadline == first.start == AT and second.start == AT and found.deadline is not None
+    said = route_io.render_text(found)
+    assert "时限：第一时间" in said and "2025-03-03 10:00（第一时间：收到即办，不另计时长）" in said
+    assert "2小时" not in said
+
+
+def test_a_batch_leaves_the_due_times_it_cannot_work_out_empty(tmp_path):
+    path = _district(tmp_path)
+    batch = tmp_path / "batch.csv"
+    batch.write_text("building,matter,time\nb-1,mt-canteen,2025-03-03 10:00\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(cli, ["route", str(path), "--batch", str(batch), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    header, row = out.read_text(encoding="utf-8").splitlines()
+    cells = dict(zip(header.split(","), row.split(",")))
+    assert cells["first_deadline"] == "" and cells["final_deadline"] == ""
+
+
+# -- the schema ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("lang, words", [("zh", "working_days，如 {hours: 24}"), ("en", "e.g. {hours: 24}")])
+def test_a_limit_word_loushi_does_not_know_is_an_error_at_its_place(tmp_path, monkeypatch, lang, words):
+    monkeypatch.setenv("LOUSHI_LANG", lang)
+    path = _district(tmp_path, new="limit: soon")
+    line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "limit: soon" in text)
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    found = [n for n, text in enumerate(lines) if "(schema)" in text]
+    assert len(found) == 1 and lines[found[0]].startswith(f"{path}:{line}:") and "not_stated" in lines[found[0]]
+    assert "immediately" in lines[found[0]] and words in lines[found[0] + 1]
+
+
+# -- the rule ------------------------------------------------------------------------------------
+def test_the_rule_lists_each_step_and_order_limit_not_stated(tmp_path):
+    order = "    work_order:\n      response: not_stated\n      resolution: {working_days: 3}\n"
+    path = _district(tmp_path)
+    text = path.read_text(encoding="utf-8").replace("    name: 楼宇就餐\n", "    name: 楼宇就餐\n" + order, 1)
+    path.write_text(text, encoding="utf-8")
+    hits = sorted(f for f in _open(path).findings if f.rule == "limit-not-stated")
+    assert [f.level for f in hits] == ["info", "info"]
+    assert any("step 1 of chain 1" in f.message for f in hits)
+    assert any("response limit is not stated" in f.message for f in hits)
+    stated = _open(_district(tmp_path, new="limit: immediately"))
+    assert not [f for f in stated.findings if f.rule == "limit-not-stated"]
+
+
+def test_the_step_comparison_leaves_a_limit_not_stated_alone(tmp_path):
+    opened = _open(_district(tmp_path))
+    assert not [f for f in opened.findings if f.rule in ("escalation-limits", "rule-error")]
+
+
+# -- orders --------------------------------------------------------------------------------------
+def test_orders_judge_nothing_against_a_limit_not_stated_and_say_why(tmp_path):
+    order = ("    work_order:\n      response: {hours: 2}\n      resolution: not_stated\n"
+             "      supervision: {by: a-office, after: {working_days: 1}}\n")
+    path = _district(tmp_path, FIRST_LIMIT, FIRST_LIMIT)
+    text = path.read_text(encoding="utf-8").replace("    name: 楼宇就餐\n", "    name: 楼宇就餐\n" + order, 1)
+    path.write_text(text, encoding="utf-8")
+    export = tmp_path / "export.csv"
+    export.write_text("工单号,受理时间,诉求类别,楼宇,首次响应时间,办结时间,回访结果\n"
+                      "A1,2025-03-03 10:00,mt-canteen,b-1,2025-03-03 11:00,,\n"
+                      "A2,2025-03-03 10:00,mt-canteen,b-1,2025-03-03 13:00,2025-06-01 10:00,满意\n", encoding="utf-8")
+    now = dt.datetime(2025, 12, 1, 10, 0)
+    outcome = judge_file(_open(path).model, export, now)
+    first, second = outcome.verdicts
+    assert first.resolution_due is None and not first.overdue and first.supervision_due is None
+    assert second.closed_in_time is None and not second.overdue
+    assert first.responded_in_time is True and second.responded_in_time is False   # the response limit is stated
+    assert first.unjudged == (("resolution", "not_stated"),)
+    result = CliRunner().invoke(cli, ["orders", str(export), str(path), "--at", "2025-12-01 10:00"])
+    assert "resolution limit of the matter '楼宇就餐' is 'not stated (时限未载)'" in result.output
+    assert "2 order(s) not judged" in result.output and "Overdue" not in result.output.split("\n")[2]
+
+
+# -- documents -----------------------------------------------------------------------------------
+def test_documents_print_the_words_never_a_made_up_length(tmp_path):
+    path = _district(tmp_path)
+    text = path.read_text(encoding="utf-8").replace("limit: {working_days: 2}", "limit: immediately", 1)
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    escalation = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.md") if "上报" in p.read_text(
+        encoding="utf-8"))
+    assert "| 时限未载 |" in escalation and "| 第一时间 |" in escalation
+    assert "时限时限未载" not in escalation and "时限第一时间" not in escalation
+    charters = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.md"))
+    assert "办结时限未载" in charters and "时限未载内办结" not in charters
+    assert "第一时间办理" in charters
+
+
+# -- the project-folder districts, outside the checkout ------------------------------------------
+@pytest.fixture
+def jinrongjie(tmp_path) -> Path:
+    target = tmp_path / "project"
+    shutil.copytree(DISTRICTS / "jinrongjie", target)
+    return target
+
+
+def test_jinrongjie_routes_immediately_and_not_stated_as_its_reports_say(jinrongjie):
+    major = CliRunner().invoke(cli, ["route", str(jinrongjie), "-b", "jrj-b-kaichen", "-m", "jrj-mt-epidemic",
+                                     "--at", "2020-03-02 10:00", "--attr", "severity=major"])
+    assert major.exit_code == 0, major.output
+    assert major.output.count("时限：第一时间") == 2 and "时限：2小时" not in major.output
+    ordinary = CliRunner().invoke(cli, ["route", str(jinrongjie), "-b", "jrj-b-kaichen", "-m", "jrj-mt-epidemic",
+                                        "--at", "2020-03-02 10:00"])
+    assert ordinary.exit_code == 0, ordinary.output
+    assert ordinary.output.count("时限：时限未载") == 2 and "最终截止时间：无法推算" in ordinary.output
+
+
+def test_shuiguohu_states_no_limit_it_has_no_source_for(tmp_path):
+    target = tmp_path / "project"
+    shutil.copytree(DISTRICTS / "shuiguohu", target)
+    opened = _open(target)
+    for matter in opened.model.entities["matters"].values():
+        for chain in matter["escalation"]:
+            assert all(step["limit"] == "not_stated" for step in chain["steps"])
+    assert len([f for f in opened.findings if f.rule == "limit-not-stated"]) == 2
