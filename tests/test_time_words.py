@@ -203,3 +203,111 @@ def test_shuiguohu_states_no_limit_it_has_no_source_for(tmp_path):
         for chain in matter["escalation"]:
             assert all(step["limit"] == "not_stated" for step in chain["steps"])
     assert len([f for f in opened.findings if f.rule == "limit-not-stated"]) == 2
+
+
+# -- frequency qualifiers (gap 12) ---------------------------------------------------------------
+@pytest.mark.parametrize("value, verb, said", [
+    ({"times": 1, "per": "quarter", "bound": "at_least"}, "召开", "每季度至少召开一次"),
+    ({"times": 2, "per": "month", "bound": "at_most"}, "召开", "每月至多召开两次"),
+    ({"times": 1, "per": "quarter", "bound": "exactly"}, "召开", "每季度召开一次"),
+    ({"times": 1, "per": "quarter"}, "", "每季度一次"),
+    ("irregular", "召开", "不定期召开"),
+    ("as_needed", "开展", "根据工作需要不定期开展"),
+])
+def test_a_frequency_prints_as_the_report_words_it(value, verb, said):
+    from engine.render import words
+    assert words.frequency(value, verb) == said
+
+
+@pytest.mark.parametrize("lang, words", [("zh", "应为以下之一"), ("en", "one of")])
+def test_a_bound_loushi_does_not_know_is_an_error_at_its_place(tmp_path, monkeypatch, lang, words):
+    monkeypatch.setenv("LOUSHI_LANG", lang)
+    path = _district(tmp_path, "frequency: {times: 1, per: quarter}", "frequency: {times: 1, per: quarter, bound: least}")
+    line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "bound: least" in text)
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    found = [text for text in result.output.splitlines() if "(schema)" in text]
+    assert result.exit_code == 1 and len(found) == 1 and found[0].startswith(f"{path}:{line}:")
+    assert "at_least" in found[0] and words in found[0]
+
+
+def test_shuiguohu_says_at_least_once_a_quarter_as_its_report_does(tmp_path):
+    target = tmp_path / "project"
+    shutil.copytree(DISTRICTS / "shuiguohu", target)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(target), "-o", str(out), "-f", "md", "-q"])
+    assert result.exit_code == 0, result.output
+    charter, = (out / "章程").glob("长城汇*.md")
+    said = charter.read_text(encoding="utf-8")
+    assert "本会会议每季度至少召开一次" in said and "每季度至少开展一次" in said
+    assert "每季度召开一次" not in said
+
+
+# -- a post's term and reach (gap 11) ------------------------------------------------------------
+def test_route_at_a_date_sends_nothing_to_a_post_outside_its_term(jinrongjie):
+    model = _open(jinrongjie).model
+    held = route(model, "jrj-b-changan", "jrj-mt-epidemic", dt.datetime(2020, 2, 27, 9, 0), {"severity": "major"})
+    handler, = held.steps[0].handlers
+    assert handler.holder == "jrj-p-xu-miao" and handler.since == "2020-02-27" and handler.around_the_clock
+    assert "许淼（jrj-p-xu-miao，24小时开机）" in route_io.render_text(held)
+    before = CliRunner().invoke(cli, ["route", str(jinrongjie), "-b", "jrj-b-changan", "-m", "jrj-mt-epidemic",
+                                      "--at", "2020-02-26 18:00", "--attr", "severity=major"])
+    assert before.exit_code == 1
+    assert "not held on 2020-02-26" in before.output and "held from 2020-02-27" in before.output
+    assert "district.yaml:" in before.output   # at the post's since
+
+
+def test_a_post_that_has_ended_is_said_and_the_other_posts_of_its_step_still_handle(tmp_path):
+    path = _district(tmp_path, FIRST_LIMIT, FIRST_LIMIT)
+    text = path.read_text(encoding="utf-8")
+    old = "{id: a-office-commissioner, role: commissioner, holder: p-zhao}"
+    assert old in text
+    text = text.replace(old, old[:-1] + ', until: "2024-12-31"}\n      - {id: a-office-second, role: commissioner, '
+                        'holder: p-qian, since: "2025-01-01"}', 1)
+    path.write_text(text, encoding="utf-8")
+    opened = _open(path)
+    found = route(opened.model, "b-1", "mt-canteen", AT)
+    last = found.steps[-1]
+    assert [h.standing for h in last.handlers] == ["after", ""] and last.handlers[1].holder == "p-qian"
+    assert "已离任：a-office-commissioner 任职至2024-12-31止" in route_io.render_text(found)
+    data = json.loads(route_io.render_json(found))
+    assert "until 2024-12-31" in data["steps"][-1]["handlers"][0]["not_held"]["en"]
+    ended = [f for f in opened.findings if f.rule == "post-dates"]
+    assert len(ended) == 1 and ended[0].level == "warning" and "a-office-commissioner ended on 2024-12-31" in \
+        ended[0].message and "mt-canteen" in ended[0].message
+
+
+def test_a_term_that_ends_before_it_starts_is_said_at_its_until(tmp_path):
+    path = _district(tmp_path, FIRST_LIMIT, FIRST_LIMIT)
+    text = path.read_text(encoding="utf-8")
+    old = "{id: a-office-commissioner, role: commissioner, holder: p-zhao}"
+    text = text.replace(old, old[:-1] + ', since: "2031-03-01", until: "2030-03-01"}', 1)
+    path.write_text(text, encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "2030-03-01" in row)
+    hit, = [f for f in _open(path).findings if f.rule == "post-dates"]
+    assert hit.line == line and "before it starts on 2031-03-01" in hit.message
+
+
+@pytest.mark.parametrize("lang, words", [("zh", "2020-02-30"), ("en", "2020-02-30")])
+def test_a_since_that_is_no_date_is_an_error_at_its_place(tmp_path, monkeypatch, lang, words):
+    monkeypatch.setenv("LOUSHI_LANG", lang)
+    path = _district(tmp_path, FIRST_LIMIT, FIRST_LIMIT)
+    text = path.read_text(encoding="utf-8")
+    old = "{id: a-office-commissioner, role: commissioner, holder: p-zhao}"
+    text = text.replace(old, old[:-1] + ', since: "2020-02-30", reachable: always}', 1)
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    found = [row for row in result.output.splitlines() if "(schema)" in row]
+    assert result.exit_code == 1 and len(found) == 2
+    assert any(words in row and ".since" in row for row in found) and any("around_the_clock" in row for row in found)
+
+
+def test_duty_lists_and_the_charter_print_the_term_and_the_reach(jinrongjie, tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(jinrongjie), "-o", str(out), "-f", "md", "-q"])
+    assert result.exit_code == 0, result.output
+    person = next((out / "个人职责清单").glob("许淼*.md")).read_text(encoding="utf-8")
+    assert person.count("属地楼长（2020年2月27日起任职）（24小时开机）") == 3
+    charter = next((out / "章程").glob("凯晨*.md")).read_text(encoding="utf-8")
+    assert "由许淼（金融街街区综合服务中心）担任，2020年2月27日起任职，24小时开机。" in charter
+    duties = "".join(p.read_text(encoding="utf-8") for p in (out / "职责清单").glob("*.md"))
+    assert "（2020年2月27日起任职）（24小时开机）" in duties

@@ -207,6 +207,10 @@ class Builder:
             fields["tenure"] = words.TENURES[post.entity["tenure"]]
         if not post.implicit and post.entity.get("time_share"):
             fields["time_share"] = words.time_share(post.entity["time_share"])
+        if not post.implicit and (post.entity.get("since") or post.entity.get("until")):
+            fields["term"] = words.term(post.entity.get("since"), post.entity.get("until"))
+        if not post.implicit and post.entity.get("reachable"):
+            fields["reachable"] = words.REACHABLE[post.entity["reachable"]]
         return Record(f"post {post.id}", self.trace.origin(post.entity, post.field), **fields)
 
     def mechanism(self, ident: str) -> Record:

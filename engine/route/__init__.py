@@ -47,12 +47,19 @@ class RouteError(Exception):
 
 @dataclass(frozen=True)
 class Handler:
-    """One post handling a step, and who holds it when the step starts (None: vacant)."""
+    """One post handling a step, and who holds it when the step starts (None: vacant, or the
+    day lies outside the post's term: ``standing`` ``"before"`` its ``since`` or ``"after"`` its
+    ``until``)."""
 
     post: str
     title: str
     holder: str | None
     holder_name: str | None
+    standing: str = ""
+    since: str = ""
+    until: str = ""
+    #: The holder is reachable day and night (reachable: around_the_clock, 24小时开机).
+    around_the_clock: bool = False
 
 
 @dataclass(frozen=True)
@@ -259,6 +266,14 @@ def _step(model, place: _Place, step: dict, posts: tuple, start: dt.datetime | N
     if all(h.holder is None for h in handlers):
         ids = ", ".join(h.post for h in handlers)
         which = f"post {ids} is" if len(handlers) == 1 else f"posts {ids} are"
+        if all(h.standing for h in handlers):  # out of term: the post is not held on that day
+            terms = "; ".join(_term_text(h) for h in handlers)
+            raise RouteError(f"{place}: the handler {which} not held on {day:%Y-%m-%d} ({terms}) / "
+                             f"承办岗位 {ids} 于 {day:%Y-%m-%d} 不在任职期内", config=True,
+                             where=model.position(model.posts[handlers[0].post].entity,
+                                                  "since" if handlers[0].standing == "before" else "until"),
+                             hint="route a matter raised within the post's term, or add the post that holds the "
+                                  "role then / 改在任职期内的时间分流，或补上当时任职的岗位")
         raise RouteError(f"{place}: the handler {which} vacant on {day:%Y-%m-%d}", config=True,
                          where=model.position(handler, "role"), hint="fill the post, or its rotation's turn")
     end = deadline(start, step["limit"], office, calendar) if start is not None else None
@@ -298,9 +313,20 @@ def _no_body(body: str, level: str) -> tuple[str, str]:
 
 
 def _handler(model, post, day: dt.date) -> Handler:
-    holder = model.holder_at(post, day)
+    """Who holds ``post`` on ``day``: nobody when the day lies outside its term (since/until)."""
+    entity = post.entity if not post.implicit else {}
+    standing = model.post_standing(post, day)
+    holder = model.holder_at(post, day) if not standing else None
     person = model.entities["people"].get(holder) if holder else None
-    return Handler(post.id, model.post_title(post), holder, person["name"] if person is not None else None)
+    return Handler(post.id, model.post_title(post), holder, person["name"] if person is not None else None, standing,
+                   entity.get("since") or "", entity.get("until") or "",
+                   entity.get("reachable") == "around_the_clock")
+
+
+def _term_text(handler: Handler) -> str:
+    if handler.standing == "before":
+        return f"{handler.post} is held from {handler.since}"
+    return f"{handler.post} was held until {handler.until}"
 
 
 def _body_name(model, post) -> str:

@@ -181,7 +181,10 @@ def _step_dict(step, count: int) -> dict:
         "number": step.number, "level": step.level, "body": {"id": step.body, "name": step.body_name},
         "role": {"id": step.role, "name": step.role_name},
         "handlers": [{"post": h.post, "title": h.title,
-                      "holder": {"id": h.holder, "name": h.holder_name} if h.holder else None}
+                      "holder": {"id": h.holder, "name": h.holder_name} if h.holder else None,
+                      "since": h.since or None, "until": h.until or None,
+                      "not_held": {"zh": _standing(h, "zh"), "en": _standing(h, "en")} if h.standing else None,
+                      "reachable": "around_the_clock" if h.around_the_clock else None}
                      for h in step.handlers],
         "limit": limits.as_written(step.limit), "limit_text": {"zh": limits.text(step.limit, "zh"),
                                                                 "en": limits.text(step.limit, "en")},
@@ -252,8 +255,7 @@ def _condition(found: Route) -> str:
 
 
 def _step_lines(step, count: int) -> list[str]:
-    holders = "、".join(f"{h.holder_name}（{h.holder}）" if h.holder else f"（空缺：{h.post}）"
-                       for h in step.handlers)
+    holders = "、".join(_holder_text(h) for h in step.handlers)
     posts = "、".join(f"{h.title}（{h.post}）" for h in step.handlers)
     lines = [f"步骤 {step.number}", f"  层级：{LEVELS.get(step.level, step.level)}",
              f"  承办岗位：{step.body_name} {posts}", f"  承办人：{holders}"]
@@ -265,6 +267,23 @@ def _step_lines(step, count: int) -> list[str]:
         lines.append(f"  处置动作：{step.action}")
     lines.append(f"  流转条件：{_next(step, count)}")
     return lines
+
+
+def _holder_text(handler) -> str:
+    """许淼（jrj-p-xu-miao，24小时开机）; a vacancy; a post outside its term, saying so."""
+    if handler.standing:
+        return f"（{_standing(handler, 'zh')}）"
+    if not handler.holder:
+        return f"（空缺：{handler.post}）"
+    reach = f"，{text('route.around-the-clock', 'zh')}" if handler.around_the_clock else ""
+    return f"{handler.holder_name}（{handler.holder}{reach}）"
+
+
+def _standing(handler, lang: str) -> str:
+    """Why a post has no holder on the day: before its since, or past its until."""
+    if handler.standing == "before":
+        return text("route.post-before", lang, post=handler.post, since=handler.since)
+    return text("route.post-after", lang, post=handler.post, until=handler.until)
 
 
 def _next(step, count: int) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import (body_serves, body_under, charter_blanks, coverage_rate, declared, declared_counts, esc_end, esc_handlers, esc_limits,
                esc_loop, esc_start, grid_heads, limit_unstated, model_known, model_kind, model_members, model_posts,
-               model_source_count, model_sources, orglife_overdue, orglife_quorum, orphan_grid, party_loop,
+               model_source_count, model_sources, orglife_overdue, orglife_quorum, orphan_grid, party_loop, post_dates,
                party_temporary, placeholder_names, rotation_cover, rotation_required, single_holder)
 
 CHECKS = {
@@ -33,6 +33,7 @@ CHECKS = {
     "escalation-handlers": esc_handlers,
     "limit-not-stated": limit_unstated,
     "single-holder": single_holder,
+    "post-dates": post_dates,
     "body-serves": body_serves,
     "body-under": body_under,
     "model-source-count": model_source_count,
