@@ -311,3 +311,46 @@ def test_duty_lists_and_the_charter_print_the_term_and_the_reach(jinrongjie, tmp
     assert "由许淼（金融街街区综合服务中心）担任，2020年2月27日起任职，24小时开机。" in charter
     duties = "".join(p.read_text(encoding="utf-8") for p in (out / "职责清单").glob("*.md"))
     assert "（2020年2月27日起任职）（24小时开机）" in duties
+
+
+# -- temporary bodies (gap 15) -------------------------------------------------------------------
+def test_a_temporary_body_says_so_with_its_end_date_or_a_blank(tmp_path):
+    text = MINI.read_text(encoding="utf-8")
+    old = "    name: 示范大厦楼委会\n"
+    assert old in text
+    path = tmp_path / "district.yaml"
+    path.write_text(text.replace(old, old + "    temporary: true\n    ends: \"2025-06-30\"\n", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["build", str(path), "-o", str(out), "-f", "md", "-q"]).exit_code == 0
+    charter = next((out / "章程").glob("示范大厦楼委会*.md")).read_text(encoding="utf-8")
+    assert "本会为临时设立的楼委会，于2025年6月30日撤销。" in charter
+    duties = next((out / "职责清单").glob("示范大厦楼委会*.md")).read_text(encoding="utf-8")
+    assert "（楼委会，临时设立，2025年6月30日撤销）" in duties
+    assert not [f for f in _open(path).findings if f.rule == "body-temporary"]
+    path.write_text(text.replace(old, old + "    temporary: true\n", 1), encoding="utf-8")
+    hit, = [f for f in _open(path).findings if f.rule == "body-temporary"]
+    assert hit.level == "warning" and "states no `ends` date" in hit.message
+    path.write_text(text.replace(old, old + "    founded: \"2024-03-01\"\n    ends: \"2023-12-31\"\n", 1),
+                    encoding="utf-8")
+    hit, = [f for f in _open(path).findings if f.rule == "body-temporary"]
+    assert "before it was founded on 2024-03-01" in hit.message
+
+
+def test_jinrongjie_says_its_double_heads_are_temporary_and_leaves_the_unknown_end_blank(jinrongjie, tmp_path):
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["build", str(jinrongjie), "-o", str(out), "-f", "md", "-q"]).exit_code == 0
+    for charter in (out / "章程").glob("*.md"):
+        assert "本会为临时设立的楼长制，撤销日期：＿＿＿＿年＿＿月＿＿日。" in charter.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_ends_that_is_no_date_is_an_error_at_its_place(tmp_path, monkeypatch, lang):
+    monkeypatch.setenv("LOUSHI_LANG", lang)
+    text = MINI.read_text(encoding="utf-8")
+    path = tmp_path / "district.yaml"
+    path.write_text(text.replace("    name: 示范大厦楼委会\n", "    name: 示范大厦楼委会\n    ends: 2025-13-01\n", 1),
+                    encoding="utf-8")
+    line = next(n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "2025-13-01" in row)
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    found = [row for row in result.output.splitlines() if "(schema)" in row]
+    assert result.exit_code == 1 and len(found) == 1 and found[0].startswith(f"{path}:{line}:") and ".ends" in found[0]

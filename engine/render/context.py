@@ -280,6 +280,10 @@ class Builder:
                                      **{k: list(lists[k]) for k in ("needs", "services", "resources") if lists.get(k)})
         if entity.get("founded"):
             fields["founded"] = words.date(entity["founded"])
+        if entity.get("temporary") or entity.get("ends"):
+            fields["temporary"] = words.temporary(entity.get("ends"))
+            if entity.get("ends"):
+                fields["ends"] = words.date(entity["ends"])
         fields["charter"] = self.charter(entity)
         return fields
 
@@ -533,8 +537,10 @@ class Builder:
     def body(self, kind: str, ident: str) -> Record:
         entity = self.model.entities[kind][ident]
         posts = [self.post(p) for p in self.model.posts_of(ident)]
+        extra = {"temporary": words.temporary(entity.get("ends"))} if entity.get("temporary") or entity.get("ends") \
+            else {}
         return Record(f"{kind[:-1]} {ident}", self.trace.origin(entity), id=ident, name=entity["name"],
-                      kind=self.body_kind(kind, entity), posts=posts)
+                      kind=self.body_kind(kind, entity), posts=posts, **extra)
 
     def body_kind(self, kind: str, entity) -> str:
         if kind in ("committees", "party_orgs"):

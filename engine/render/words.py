@@ -101,6 +101,12 @@ TENURES = {"full_time": "专职", "part_time": "兼职"}
 REACHABLE = {"around_the_clock": "24小时开机"}
 
 
+def temporary(ends: str | None) -> str:
+    """A temporary body as a document says it: 临时设立，2020年6月30日撤销; 临时设立，撤销日期＿＿＿
+    when the config states none (the rule body-temporary says so)."""
+    return f"临时设立，{date(ends)}撤销" if ends else f"临时设立，撤销日期{BLANK_DATE}"
+
+
 def term(since: str | None, until: str | None) -> str:
     """A post's term as a duty list says it: 2020年2月27日起任职; 任职至2021年6月30日;
     2020年2月27日至2021年6月30日任职."""

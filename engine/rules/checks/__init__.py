@@ -7,7 +7,7 @@ names its rule's message may use. A new check is one module and one entry here.
 
 from __future__ import annotations
 
-from . import (body_serves, body_under, charter_blanks, coverage_rate, declared, declared_counts, esc_end, esc_handlers, esc_limits,
+from . import (body_serves, body_temporary, body_under, charter_blanks, coverage_rate, declared, declared_counts, esc_end, esc_handlers, esc_limits,
                esc_loop, esc_start, grid_heads, limit_unstated, model_known, model_kind, model_members, model_posts,
                model_source_count, model_sources, orglife_overdue, orglife_quorum, orphan_grid, party_loop, post_dates,
                party_temporary, placeholder_names, rotation_cover, rotation_required, single_holder)
@@ -36,6 +36,7 @@ CHECKS = {
     "post-dates": post_dates,
     "body-serves": body_serves,
     "body-under": body_under,
+    "body-temporary": body_temporary,
     "model-source-count": model_source_count,
     "party-temporary": party_temporary,
     "orglife-overdue": orglife_overdue,
