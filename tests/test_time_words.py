@@ -354,3 +354,30 @@ def test_an_ends_that_is_no_date_is_an_error_at_its_place(tmp_path, monkeypatch,
     result = CliRunner().invoke(cli, ["validate", str(path)])
     found = [row for row in result.output.splitlines() if "(schema)" in row]
     assert result.exit_code == 1 and len(found) == 1 and found[0].startswith(f"{path}:{line}:") and ".ends" in found[0]
+
+
+# -- organisational life reads the bound (gap 12) -------------------------------------------------
+ORG_LIFE = ("  org_life:\n    meetings:\n      branch:\n"
+            "        - {kind: general_meeting, name: 支部党员大会, every: quarter, times: 2, bound: at_least}\n"
+            "        - {kind: theme_day, name: 主题党日, every: month, bound: at_most}\n")
+
+
+def test_org_life_plans_and_checks_the_frequency_as_written(tmp_path):
+    from engine.model import orglife
+    text = MINI.read_text(encoding="utf-8")
+    path = tmp_path / "district.yaml"
+    records = ", records: [{date: \"2025-02-20\", kind: general_meeting, expected: 5, present: 5}]}"
+    old = "secretary: p-wu, last_election: 2024-03-01}"
+    assert "\ndistrict:\n" in text and old in text
+    text = text.replace("\ndistrict:\n", "\ndistrict:\n" + ORG_LIFE, 1).replace(old, old[:-1] + records, 1)
+    path.write_text(text, encoding="utf-8")
+    model = _open(path).model
+    branch = model.entities["party_orgs"]["po-pm"]
+    general, theme = orglife.meetings(model, branch)
+    assert orglife.every_text(general) == "每季度至少两次" and orglife.every_text(theme) == "每月至多一次"
+    planned = [p.date for p in orglife.plan(model, branch, 2027) if p.meeting.kind == "general_meeting"]
+    assert len(planned) == 8 and len({(d.year, (d.month - 1) // 3) for d in planned}) == 4
+    result = CliRunner().invoke(cli, ["validate", str(path), "--today", "2025-04-01"])
+    overdue = [row for row in result.output.splitlines() if "(orglife-overdue)" in row]
+    assert len(overdue) == 1 and "po-pm recorded only 1 支部党员大会 (每季度至少两次)" in overdue[0]
+    assert "主题党日" not in result.output     # at most once a month: never overdue

@@ -22,21 +22,34 @@ from dataclasses import dataclass
 
 #: Months in each period a meeting may recur over.
 MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
-#: Period names as a plan says them.
-EVERY_TEXT = {"month": "每月至少一次", "quarter": "每季度至少一次", "half_year": "每半年至少一次", "year": "每年至少一次"}
+#: A period as a frequency says it (每季度), and a bound before the count (至少).
+PERIOD_TEXT = {"month": "月", "quarter": "季度", "half_year": "半年", "year": "年"}
+BOUND_TEXT = {"at_least": "至少", "at_most": "至多", "exactly": ""}
+_COUNTS = "一两三四五六七八九"
+
+
+def every_text(meeting: Meeting) -> str:
+    """How often a meeting is held, as written: 每季度至少一次 (the default), 每月至少两次, 每年至多一次."""
+    count = _COUNTS[meeting.times - 1] if meeting.times <= 9 else str(meeting.times)
+    return f"每{PERIOD_TEXT[meeting.every]}{BOUND_TEXT[meeting.bound]}{count}次"
+
+
 #: Full members from which a branch sets up a committee (支部工作条例 art. 21).
 COMMITTEE_FROM = 7
 
 
 @dataclass(frozen=True)
 class Meeting:
-    """One meeting kind an organisation holds: ``kind`` (an id), ``name``, ``every`` period, and
-    the ``source`` it rests on."""
+    """One meeting kind an organisation holds: ``kind`` (an id), ``name``, ``every`` period, the
+    ``source`` it rests on, and how many each period: ``times`` with its ``bound`` (``at_least``,
+    the regulations' 至少; ``at_most``; ``exactly``)."""
 
     kind: str
     name: str
     every: str
     source: str = ""
+    times: int = 1
+    bound: str = "at_least"
 
 
 @dataclass(frozen=True)
@@ -59,7 +72,8 @@ def meetings(model, org: dict) -> list[Meeting]:
             continue
         if spec.get("needs_groups") and not org.get("party_groups"):
             continue
-        result.append(Meeting(spec["kind"], spec["name"], spec["every"], spec.get("source", "")))
+        result.append(Meeting(spec["kind"], spec["name"], spec["every"], spec.get("source", ""),
+                              spec.get("times", 1), spec.get("bound", "at_least")))
     return result
 
 
@@ -85,9 +99,25 @@ def plan(model, org: dict, year: int) -> list[Planned]:
     for place, meeting in enumerate(meetings(model, org)):
         step = MONTHS[meeting.every]
         for month in range(step, 13, step):
-            day = _day(calendar, year, month, 5 + 3 * (place % 7))
-            result.append(Planned(day, meeting, calendar.source(year) == "estimate"))
+            for at_month, start in _spread(month, step, meeting.times, 5 + 3 * (place % 7)):
+                day = _day(calendar, year, at_month, start)
+                result.append(Planned(day, meeting, calendar.source(year) == "estimate"))
     return sorted(result, key=lambda p: (p.date, p.meeting.kind))
+
+
+def _spread(last: int, step: int, times: int, start: int) -> list[tuple[int, int]]:
+    """``(month, first day)`` of each of ``times`` meetings in the period ending in month ``last``:
+    one meeting in the last month (as the regulations' quarterly meeting is planned); several
+    spread over the period's months from its first, ten days apart within one month."""
+    if times == 1:
+        return [(last, start)]
+    first = last - step + 1
+    placed: list[tuple[int, int]] = []
+    for k in range(times):
+        month = first + k * step // times
+        same = sum(1 for m, _ in placed if m == month)
+        placed.append((month, min(start + 10 * same, 28)))
+    return placed
 
 
 def _day(calendar, year: int, month: int, start: int) -> dt.date:

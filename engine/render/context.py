@@ -322,9 +322,9 @@ class Builder:
         planned = orglife.plan(self.model, entity, year)
         entries = [Record(f"meeting {n + 1}", origin, number=n + 1, date=p.date, date_text=words.date(p.date),
                           weekday=words.WEEKDAYS[p.date.weekday()], name=p.meeting.name, kind=p.meeting.kind,
-                          every=orglife.EVERY_TEXT[p.meeting.every], source=p.meeting.source or "—")
+                          every=orglife.every_text(p.meeting), source=p.meeting.source or "—")
                    for n, p in enumerate(planned)]
-        kinds = list(dict.fromkeys((p.meeting.name, orglife.EVERY_TEXT[p.meeting.every], p.meeting.source or "—")
+        kinds = list(dict.fromkeys((p.meeting.name, orglife.every_text(p.meeting), p.meeting.source or "—")
                                    for p in planned))
         meetings = [Record(f"kind {n + 1}", origin, name=name, every=every, source=source,
                            count=sum(1 for e in entries if e.name == name))
