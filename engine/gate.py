@@ -79,7 +79,7 @@ def open_district(path: str | Path, session, *, rules: bool = True,
     ``rules=False`` skips the rules (``diff`` of a side it only reads the model of); every
     command that answers about a district runs them. ``texts`` are files an editor holds
     unsaved (resolved path → text), read instead of the disk (the language server)."""
-    districts, problems = discover([path])
+    districts, problems = discover([path], session.lang)
     if problems:
         return Rejected(str(path), (), tuple(sorted(problems)), fatal=True)
     if len(districts) != 1:

@@ -109,7 +109,7 @@ def validate(paths: Iterable[str | Path], options: Options | Session | None = No
     the options of a new one (each worker process makes its own from them).
     """
     session = options if isinstance(options, Session) else Session(options)
-    districts, problems = discover(paths)
+    districts, problems = discover(paths, session.lang)
     workers = workers_for(jobs, districts)
     if workers > 1:
         results = _in_processes(districts, session.options, workers)

@@ -195,6 +195,12 @@ def test_the_words_are_chinese_and_english_with_lang_en():
     assert "返回目录" in zh and "当前位置" in zh and "Back to the contents" not in zh
     assert "Back to the contents" in en and "返回目录" not in en
     assert "示范大厦楼委会章程" in en          # the documents themselves stay Chinese
+    # the page is marked Chinese, as its text is; English navigation says it is English
+    for page in (zh, en):
+        assert '<html lang="zh-CN">' in page
+    assert re.findall(r"<nav [^>]*>", zh) and all(" lang=" not in nav for nav in re.findall(r"<nav [^>]*>", zh))
+    navs = re.findall(r"<nav [^>]*>", en)
+    assert navs and all(' lang="en"' in nav for nav in navs)
 
 
 @pytest.mark.parametrize(("lang", "back"), [("zh", "返回目录"), ("en", "Back to the contents")])

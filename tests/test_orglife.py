@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from engine.cli import cli
 from engine.gate import open_district
 from engine.session import Session
 
@@ -82,3 +85,23 @@ def test_the_plan_is_written_as_a_document_and_a_calendar(tmp_path):
     rows = [line for line in text.splitlines() if line.startswith("| ") and line.split("|")[2].strip().startswith("2028年")]
     assert len(events) == len(rows) > 12
     assert "年度组织生活计划" in (out / "index.md").read_text(encoding="utf-8")
+
+
+def test_an_overdue_meeting_says_its_frequency_in_the_runs_language(tmp_path):
+    """The English message says "at least once a quarter", the Chinese one 每季度至少一次: neither
+    carries the other language's words for the frequency."""
+    text = (ROOT / "tests" / "data" / "mini.yaml").read_text(encoding="utf-8")
+    text = text.replace('  office_hours: {start: "09:00", end: "17:30"}\n',
+                        '  office_hours: {start: "09:00", end: "17:30"}\n  org_life: {meetings: {branch: '
+                        '[{kind: general_meeting, name: 支部党员大会, every: quarter}]}}\n', 1)
+    text = text.replace("secretary: p-wu,", "secretary: p-wu, records: [{date: 2024-12-31, kind: general_meeting, "
+                        "expected: 5, present: 5}],", 1)
+    assert "records:" in text and "org_life:" in text
+    config = tmp_path / "d.yaml"
+    config.write_text(text, encoding="utf-8")
+    said = {}
+    for lang in ("en", "zh"):
+        result = CliRunner().invoke(cli, ["--lang", lang, "validate", "--today", "2025-04-01", str(config)])
+        [said[lang]] = [line for line in result.output.splitlines() if "(orglife-overdue)" in line]
+    assert "(at least once a quarter)" in said["en"] and "每季度" not in said["en"]
+    assert "（每季度至少一次）" in said["zh"] and "quarter" not in said["zh"]

@@ -156,7 +156,9 @@ def test_two_models_of_one_id_in_two_folders_name_both_files(tmp_path):
     [problem] = govmodels.problems(found)
     assert problem.file == str((tmp_path / "b" / "other.yaml").resolve()) and problem.line == 1
     assert str((tmp_path / "a" / "m.yaml").resolve()) in problem.message
-    assert "定义了两次" in problem.message and "defined twice" in problem.message
+    assert "defined twice" in problem.message and "定义了两次" not in problem.message   # the run's language only
+    [chinese] = govmodels.problems(found, Session(Options(lang="zh")))
+    assert "定义了两次" in chinese.message and "defined twice" not in chinese.message
     assert govmodels.origins(found)["same"].endswith("m.yaml")  # the first read is kept
 
 

@@ -98,6 +98,31 @@ class Context(click.Context):
                          width=self.terminal_width, max_width=self.max_content_width)
 
 
+class Group(click.Group):
+    """A group of subcommands (``rules``, ``models``) listing them in the run's language: each
+    one by the first sentence of its help, translated whole (click would cut the English text
+    short first, and a cut text is no message)."""
+
+    def format_commands(self, ctx, formatter):
+        lang = getattr(formatter, "lang", "en")
+        commands = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
+        commands = [(name, command) for name, command in commands if command is not None and not command.hidden]
+        if not commands:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _ in commands)
+        rows = [(name, command.get_short_help_str(limit) if lang == "en" else _first_sentence(command, formatter))
+                for name, command in commands]
+        with formatter.section(i18n.text("cli.commands", lang)):
+            formatter.write_dl(rows)
+
+
+def _first_sentence(command: click.Command, formatter: Formatter) -> str:
+    """The first sentence of ``command``'s help in the formatter's language (Chinese ends one at 。)."""
+    said = formatter.said(command.short_help or inspect.cleandoc(command.help or "").partition("\f")[0])
+    first, stop, _rest = said.partition("。")
+    return " ".join((first + stop).split())
+
+
 class LazyGroup(click.Group):
     """A group whose subcommands are imported on first use."""
 

@@ -42,7 +42,7 @@ def command(ctx, paths, rev, fmt, exit_code, today):
         report = (model_diff.diff_git(rev, paths[0] if paths else ".", options) if rev
                   else model_diff.diff(paths[0], paths[1], options))
     except model_diff.DiffError as exc:
-        error = click.ClickException(str(exc))
+        error = click.ClickException(exc.said(lang))
         error.exit_code = exitcodes.UNUSABLE
         raise error from None
     click.echo(DIFF_REPORTERS[fmt](report, lang=lang), nl=False)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .. import exitcodes, lazy
-from ..i18n import language, text
+from ..i18n import language, text, word
 from . import answered, project_options, refuse_existing, session
 
 ledger_apply = lazy.module("engine.ledger.apply")
@@ -56,7 +56,7 @@ def command(ctx, ledgers, into, mapping, dry_run, force, prune, template):
     options = ledger_apply.ImportOptions(mapping, dry_run, force, prune, lang=lang,
                                          on_wait=lambda: click.echo(text("write.waiting", lang, path=into), err=True))
     outcome = ledger_apply.import_ledgers(list(ledgers), into, options, session())
-    return _report(outcome)
+    return _report(outcome, lang)
 
 
 def _template(target: Path, district: str | None, mapping: str | None, force: bool, lang: str) -> int:
@@ -66,9 +66,9 @@ def _template(target: Path, district: str | None, mapping: str | None, force: bo
         raise click.BadParameter(text("ledger.template-suffix", lang, suffix=target.suffix or "''"),
                                  param_hint="--template")
     refuse_existing(target, force)
-    read_mapping, problems = ledger_mapping.load_mapping(mapping)
+    read_mapping, problems = ledger_mapping.load_mapping(mapping, lang)
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(problem.said(lang), err=True)
     if problems:
         return exitcodes.UNUSABLE
     kinds, listed = ledger_apply.party_kinds(session()), ledger_template.Listed()
@@ -84,30 +84,37 @@ def _template(target: Path, district: str | None, mapping: str | None, force: bo
     return exitcodes.OK
 
 
-def _report(outcome) -> int:
+def _report(outcome, lang: str) -> int:
     for problem in outcome.problems:
-        click.echo(str(problem), err=True)
+        click.echo(problem.said(lang), err=True)
     for finding in outcome.findings:
-        click.echo(f"{finding.where}: [{finding.level}] {finding.message} "
-                   f"({finding.rule})" + (f"\n    hint: {finding.hint}" if finding.hint else ""), err=True)
+        click.echo(f"{finding.where}: [{finding.level}] {finding.message} ({finding.rule})"
+                   + ("\n" + text("report.hint", lang, hint=finding.hint) if finding.hint else ""), err=True)
     if outcome.status == "failed":
-        click.echo(f"loushi: {outcome.into}: nothing imported", err=True)
+        click.echo(text("import.nothing", lang, into=outcome.into), err=True)
         return exitcodes.UNUSABLE if any(p.rule in UNUSABLE_RULES for p in outcome.errors) else exitcodes.FINDINGS
     if outcome.diff and outcome.status in ("dry-run", "needs-force"):
         click.echo(outcome.diff, nl=False)
-    summary = _counts(outcome.counts)
-    messages = {"unchanged": f"{outcome.into}: unchanged: the ledgers hold nothing new ({summary})",
-                "dry-run": f"{outcome.into}: would change ({summary}); nothing written (--dry-run)",
-                "needs-force": f"{outcome.into}: would change ({summary}); nothing written: "
-                               "check the diff above, then re-run with --force to write it",
-                "written": f"{outcome.into}: written ({summary})"}
-    click.echo(messages[outcome.status], err=True)
+    click.echo(text(f"import.status.{outcome.status}", lang, into=outcome.into,
+                    summary=_counts(outcome.counts, lang)), err=True)
     return exitcodes.FINDINGS if outcome.status == "needs-force" else exitcodes.OK
 
 
-def _counts(counts) -> str:
+#: What an import did to the entities of a kind, in the order a summary says it.
+_DONE = ("added", "updated", "removed", "same")
+
+
+def _counts(counts, lang: str) -> str:
+    """``buildings: 3 added, 1 same; units: none`` in ``lang``."""
     parts = []
     for kind, counter in counts.items():
-        detail = ", ".join(f"{counter[k]} {k}" for k in ("added", "updated", "removed", "same") if counter[k])
-        parts.append(f"{kind}: {detail or 'none'}")
-    return "; ".join(parts) or "no rows"
+        detail = text("import.list-and", lang).join(text(f"import.count.{done}", lang, count=counter[done])
+                                                    for done in _DONE if counter[done])
+        parts.append(text("import.kind-counts", lang, kind=_kind(kind, lang),
+                          detail=detail or text("import.count.none", lang)))
+    return text("import.list-kinds", lang).join(parts) or text("import.no-rows", lang)
+
+
+def _kind(kind: str, lang: str) -> str:
+    """A kind as the summary names it: its key in English (as before), its word in Chinese."""
+    return kind if lang == "en" else word("kind", kind, lang)

@@ -9,7 +9,7 @@ import click
 
 from .. import exitcodes, lazy
 from ..i18n import text
-from . import project_options, session
+from . import Group, project_options, session
 from .baseline_options import lang
 
 modelinfo = lazy.module("engine.rules.modelinfo")
@@ -24,7 +24,7 @@ _FORMAT = click.option("-f", "--format", "fmt", type=click.Choice(("text", "json
                        show_default=True, help="Output format.")
 
 
-@click.group("models", epilog=exitcodes.HELP)
+@click.group("models", cls=Group, epilog=exitcodes.HELP)
 def command():
     """The governance models in effect: shipped, the project's (loushi.toml) and --models."""
 

@@ -113,7 +113,7 @@ def _single(district, found, fmt: str) -> int:
 
 def _batch(district, outcome, output, fmt: str) -> int:
     if outcome.problems:
-        click.echo(route_io.problems_text(outcome.problems), nl=False, err=True)
+        click.echo(route_io.problems_text(outcome.problems, lang()), nl=False, err=True)
         return exitcodes.UNUSABLE
     if output is not None:
         route_io.write_results(outcome.batch, output)
@@ -124,4 +124,6 @@ def _batch(district, outcome, output, fmt: str) -> int:
 
 def _error_text(error) -> str:
     place = f"{route_io.where_text(error.where)}: " if error.where else ""
-    return f"loushi route: {place}{error.message}\n" + (f"    hint: {error.hint}\n" if error.hint else "")
+    hint = error.hint_said(lang())
+    return (f"loushi route: {place}{error.said(lang())}\n"
+            + (text("report.hint", lang(), hint=hint) + "\n" if hint else ""))

@@ -10,7 +10,7 @@ import click
 from .. import exitcodes, lazy
 from ..i18n import text
 from ..writing import write_output
-from . import baseline_options, session
+from . import Group, baseline_options, session
 
 packs_stage = lazy.module("engine.rules.packs")
 rules_docs = lazy.module("engine.rules.docs")
@@ -36,7 +36,7 @@ def _catalog(packs, start=None):
     return cat
 
 
-@click.group("rules", epilog=exitcodes.HELP)
+@click.group("rules", cls=Group, epilog=exitcodes.HELP)
 def command():
     """The rules loushi checks: list them, explain one, or write the rules reference."""
 

@@ -3,7 +3,7 @@
 ``build(model)`` returns a :class:`networkx.MultiDiGraph` whose node ids are the config's own
 ids (one namespace across a district) plus the district's id. Every node has:
 
-- ``kind``: district, zone, block, cluster, building_grid, micro, building, unit, party_org,
+- ``kind``: district, subdistrict (a 街道 of a 区), zone, community (社区), block, cluster, building_grid, micro, building, unit, party_org,
   committee, authority, group, service_point, post, person or matter (a grid's kind is its
   level; a building-level grid is ``building_grid`` so as not to be taken for the building);
 - ``label``: its Chinese name (a post: its title and who holds it);
@@ -26,21 +26,23 @@ nx = lazy.module("networkx")
 
 #: Edge kinds, and what an edge ``u → v`` of each kind means.
 EDGE_KINDS = {
-    "contains": "u contains v (district → zone → grid → building → unit)",
-    "covers": "u serves v (a committee, party organisation, grid or service point → a building or unit)",
+    "contains": "u contains v (district → subdistrict → zone → grid → building → unit; a 社区 → a unit outside "
+                "the buildings)",
+    "covers": "u serves v (a committee, party organisation, grid, 社区 or service point → a building or unit)",
     "member_of": "u is a member or a seat of v (a post → its body; a person → the organisation of their "
                  "affiliation; a unit → a committee or group)",
     "holds": "person u holds post v",
     "leads": "u leads v (a party organisation → the one below it; a lead → its group)",
     "guides": "party organisation u guides committee v (党建引领)",
-    "oversees": "body v sits under body u (a 楼委会 under a 联席会议: the body's `under`)",
+    "oversees": "body v sits under body u (a 楼委会 under a 联席会议: the body's `under`; an authority under its "
+                "`parent`: a 街区综合服务中心 under its 街道办事处)",
     "escalates_to": "a matter goes from u (the matter, or the body of the step before) to body v, whose posts of "
                     "the edge's role handle that step",
 }
 #: Node kinds of grids, by level.
 GRID_KINDS = {"block": "block", "cluster": "cluster", "building": "building_grid", "micro": "micro"}
 
-_ENTITY_KINDS = {"zones": "zone", "buildings": "building", "units": "unit", "party_orgs": "party_org",
+_ENTITY_KINDS = {"subdistricts": "subdistrict", "communities": "community", "zones": "zone", "buildings": "building", "units": "unit", "party_orgs": "party_org",
                  "committees": "committee", "authorities": "authority", "groups": "group",
                  "service_points": "service_point", "people": "person", "matters": "matter"}
 
@@ -107,10 +109,22 @@ def _edge(u: str, v: str, kind: str, **attrs) -> tuple:
 
 def _structure(model) -> Iterator[tuple]:
     top = district_node(model)
+
+    def above(ident: str) -> str:  # a place's 街道 (several of them), else the district
+        return model.subdistrict_of(ident) or top
+
+    for subdistrict in model.entities["subdistricts"]:
+        yield _edge(top, subdistrict, "contains")
     for zone in model.entities["zones"]:
-        yield _edge(top, zone, "contains")
+        yield _edge(above(zone), zone, "contains")
+    for community, entity in model.entities["communities"].items():
+        yield _edge(entity.get("zone") or above(community), community, "contains")
+        for building in model.relations["buildings_of_community"].get(community, ()):
+            yield _edge(community, building, "covers")
+        if entity.get("party_org"):
+            yield _edge(entity["party_org"], community, "guides")
     for grid, entity in model.entities["grids"].items():
-        parent = entity.get("parent") or entity.get("zone") or top
+        parent = entity.get("parent") or entity.get("zone") or above(grid)
         if entity["level"] == "micro" and not entity.get("parent") and entity.get("building"):
             parent = entity["building"]
         yield _edge(parent, grid, "contains")
@@ -120,9 +134,13 @@ def _structure(model) -> Iterator[tuple]:
             yield _edge(grid, entity["building"], "covers")
     for building, entity in model.entities["buildings"].items():
         if not model.clusters_of(building):
-            yield _edge(entity.get("zone") or top, building, "contains")
+            yield _edge(entity.get("zone") or above(building), building, "contains")
     for unit, entity in model.entities["units"].items():
-        yield _edge(entity.get("building") or entity.get("zone") or top, unit, "contains")
+        yield _edge(entity.get("building") or entity.get("community") or entity.get("zone") or above(unit), unit,
+                    "contains")
+    for authority, entity in model.entities["authorities"].items():
+        if entity.get("parent"):
+            yield _edge(entity["parent"], authority, "oversees")
 
 
 def _bodies(model) -> Iterator[tuple]:

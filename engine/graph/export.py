@@ -18,7 +18,7 @@ nx = lazy.module("networkx")
 
 #: Fill colours by node kind (dot and Mermaid).
 COLOURS = {
-    "district": "#fde2e2", "zone": "#fff1d6", "block": "#e8f0fe", "cluster": "#dbe8fb",
+    "district": "#fde2e2", "subdistrict": "#fbe9e9", "community": "#fff7e6", "zone": "#fff1d6", "block": "#e8f0fe", "cluster": "#dbe8fb",
     "building_grid": "#eef5ff", "micro": "#f4f8ff", "building": "#ffffff", "unit": "#f5f5f5",
     "party_org": "#ffd9d9", "committee": "#fff4c2", "authority": "#e3f4e3", "group": "#e9e3f7",
     "service_point": "#e0f7f4", "post": "#ffffff", "person": "#f0f0f0", "matter": "#ffe8cc",

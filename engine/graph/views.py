@@ -22,8 +22,8 @@ from .. import lazy
 #: Loaded when a graph is first built or read.
 nx = lazy.module("networkx")
 
-BODY_NODE_KINDS = ("party_org", "committee", "authority", "group")
-GRID_NODE_KINDS = ("district", "zone", "block", "cluster", "micro", "building")
+BODY_NODE_KINDS = ("party_org", "committee", "authority", "group", "community")
+GRID_NODE_KINDS = ("district", "subdistrict", "zone", "block", "cluster", "micro", "building")
 VIEWS = ("org", "grid", "escalation", "all")
 
 

@@ -80,6 +80,7 @@ class Outcome:
     findings: list = field(default_factory=list)      # validation errors the import would bring
     diff: str = ""
     counts: dict[str, Counter] = field(default_factory=dict)  # kind → added / updated / removed / same
+    lang: str = "zh"                                   # of its problems
 
     @property
     def errors(self) -> list[Problem]:
@@ -90,9 +91,9 @@ def import_ledgers(ledgers: list[str | Path], into: str | Path, options: ImportO
                    session: Session | None = None) -> Outcome:
     """Import ``ledgers`` into the config at ``into`` (see the module's doc); the would-be
     config goes through the gate with ``session`` (a new one when not given)."""
-    outcome = Outcome(str(into))
+    outcome = Outcome(str(into), lang=_lang(options))
     session = session or Session()
-    mapping, outcome.problems = load_mapping(options.mapping)
+    mapping, outcome.problems = load_mapping(options.mapping, outcome.lang)
     if outcome.errors:
         return outcome
     target = Path(into)
@@ -111,8 +112,8 @@ def import_ledgers(ledgers: list[str | Path], into: str | Path, options: ImportO
         return outcome
     except CannotLock as exc:
         outcome.problems.append(Problem(str(target), "error", "import-config-unusable",
-                                        f"cannot write beside the config: {exc.strerror or exc}",
-                                        "check that the folder exists and is writable"))
+                                        text("import.cannot-write", outcome.lang, reason=exc.strerror or exc),
+                                        text("import.writable-hint", outcome.lang)))
         return outcome
 
 
@@ -139,9 +140,9 @@ def _import(tables: list, mapping, target: Path, held: Held | None, options: Imp
         outcome.status = "unchanged"
         return outcome
     if held is not None:
-        orig = _text(held.original) if exists else _skeleton(target)
+        orig = _text(held.original) if exists else _skeleton(target, outcome.lang)
     else:
-        orig = target.read_text(encoding="utf-8") if exists else _skeleton(target)
+        orig = target.read_text(encoding="utf-8") if exists else _skeleton(target, outcome.lang)
     new = _edit(orig, entities, kinds, known, target, options, outcome)
     if outcome.errors:
         return outcome
@@ -201,7 +202,7 @@ def _tables(ledgers, mapping, limits: Limits, lang: str | None, outcome: Outcome
         for sheet in sheets:
             if sheet.name in TEMPLATE_SHEETS:
                 continue
-            table, problems = mapping.table(sheet)
+            table, problems = mapping.table(sheet, language(lang))
             blank += [p for p in problems if p.rule == BLANK_RULE]
             outcome.problems += [p for p in problems if p.rule != BLANK_RULE]
             if table is not None:
@@ -214,9 +215,9 @@ def _tables(ledgers, mapping, limits: Limits, lang: str | None, outcome: Outcome
     return tables
 
 
-def _skeleton(target: Path) -> str:
+def _skeleton(target: Path, lang: str) -> str:
     ident = re.sub(r"[^A-Za-z0-9_.\-\u4e00-\u9fff]", "", target.stem) or "district"
-    return (f"# A district imported from ledgers: fill in its name, grids and committees.\n"
+    return (f"# {text('import.skeleton', lang)}\n"
             f"loushi: 2\ndistrict:\n  id: {ident}\n  name: {ident}\n")
 
 
@@ -230,7 +231,7 @@ def _known(target: Path, outcome: Outcome) -> Known:
         outcome.problems += [Problem(f.where, f.level, f.rule, f.message, f.hint)
                              for f in source.findings if f.level == "error"]
         outcome.problems.append(Problem(str(target), "error", "import-config-unusable",
-                                        "the config cannot be read; nothing imported", "fix the errors above first"))
+                                        text("import.unreadable", outcome.lang), text("import.unreadable-hint", outcome.lang)))
         return Known.of({})
     return Known.of(source.data)
 
@@ -284,9 +285,9 @@ def _apply(seq, index: dict, entity: Entity, known: Known, target: Path, counts:
     if elsewhere is not None:
         if _differs(elsewhere, values):
             outcome.problems.append(Problem(entity.row, "warning", "import-other-file",
-                                            f"{entity.id} is defined in {getattr(elsewhere, 'src', '?')}, "
-                                            f"not in {target.name}: left unchanged",
-                                            "edit it there, or import into that district's main file"))
+                                            text("import.other-file", outcome.lang, id=entity.id,
+                                                 where=getattr(elsewhere, "src", "?"), target=target.name),
+                                            text("import.other-file-hint", outcome.lang)))
         counts["same"] += 1
         return
     seq.append(_new_map(values, _flow(seq)))
@@ -417,8 +418,9 @@ def _clusters(doc, buildings: list[Entity], known: Known, target: Path, outcome:
                 continue  # listed there already
             where = getattr(elsewhere, "src", "?")
             outcome.problems.append(Problem(entity.where["cluster"], "error", "import-other-file",
-                                            f"cluster grid {cluster} is defined in {where}, not in {target.name}",
-                                            "import into the file that holds the grids"))
+                                            text("import.grid-elsewhere", outcome.lang, grid=cluster, where=where,
+                                                 target=target.name),
+                                            text("import.grid-elsewhere-hint", outcome.lang)))
             continue
         for ident, grid in sorted(grids.items(), key=lambda item: str(item[0])):
             listed = grid.get("buildings")
@@ -456,15 +458,15 @@ def _finish(target: Path, exists: bool, orig: str, new: str, held: Held | None, 
     try:
         temp.write_text(new, encoding="utf-8")
     except OSError as exc:
-        outcome.problems.append(Problem(name, "error", "import-config-unusable", f"cannot write beside the config: "
-                                        f"{exc.strerror or exc}", "check that the folder exists and is writable"))
+        outcome.problems.append(Problem(name, "error", "import-config-unusable",
+                                        text("import.cannot-write", outcome.lang, reason=exc.strerror or exc),
+                                        text("import.writable-hint", outcome.lang)))
         return outcome
     try:
         outcome.findings = _new_errors(target, temp, session)
         if outcome.findings:
-            outcome.problems.append(Problem(name, "error", "import-invalid",
-                                            "the imported config would not validate; nothing written",
-                                            "fix the ledger or the config so the errors above go away"))
+            outcome.problems.append(Problem(name, "error", "import-invalid", text("import.invalid", outcome.lang),
+                                            text("import.invalid-hint", outcome.lang)))
         elif options.dry_run:
             outcome.status = "dry-run"
         elif exists and not options.force:
@@ -491,7 +493,7 @@ def _write(held: Held, new: str, options: ImportOptions, outcome: Outcome) -> No
         outcome.problems.append(Problem(outcome.into, "error", "import-config-unusable",
                                         text("write.failed", lang, path=outcome.into,
                                              reason=exc.strerror or str(exc)),
-                                        "check that the folder exists and is writable"))
+                                        text("import.writable-hint", lang)))
         return
     outcome.status = "written"
 

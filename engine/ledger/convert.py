@@ -104,25 +104,26 @@ def declared_party_kinds(data) -> dict[str, str]:
 def convert(tables: list[Table], mapping: Mapping, known: Known,
             lang: str | None = None) -> tuple[dict[str, list[Entity]], list[Problem]]:
     """The entities the ``tables`` describe, by kind, with ids and resolved references."""
+    lang = language(lang)
     entities: dict[str, list[Entity]] = {kind: [] for kind in KINDS}
     problems: list[Problem] = []
     for table in tables:
         for number, cells in table.records():
             if any(isinstance(value, Uncomputed) for value, _column in cells.values()):
-                problems += _uncomputed(table, number, cells, language(lang))
+                problems += _uncomputed(table, number, cells, lang)
                 continue
-            entity = _entity(table, number, cells, mapping, problems)
+            entity = _entity(table, number, cells, mapping, problems, lang)
             if entity is not None:
                 entities[table.kind].append(entity)
     for kind in KINDS:
-        problems += _duplicates(entities[kind])
-    index = Index(known, entities)
+        problems += _duplicates(entities[kind], lang)
+    index = Index(known, entities, lang)
     for kind in KINDS:
         problems += _assign_ids(kind, entities[kind], known, index)
         index.add(kind, entities[kind])
     for kind in KINDS:
         for entity in entities[kind]:
-            problems += _resolve(entity, index)
+            problems += _resolve(entity, index, lang)
     return entities, sorted(problems)
 
 
@@ -134,26 +135,27 @@ def _uncomputed(table: Table, number: int, cells: dict, lang: str) -> list[Probl
             for value, column in sorted(cells.values(), key=lambda cell: cell[1]) if isinstance(value, Uncomputed)]
 
 
-def _entity(table: Table, number: int, cells: dict, mapping: Mapping, problems: list) -> Entity | None:
+def _entity(table: Table, number: int, cells: dict, mapping: Mapping, problems: list, lang: str) -> Entity | None:
     sheet = table.sheet
     name_cell = cells.get("name")
     if name_cell is None:
         header = table.headers[table.columns["name"]]
         problems.append(Problem(sheet.where(number, table.columns["name"]), "error", "ledger-missing-name",
-                                f"row {number} has no {header}", "fill the name, or delete the row"))
+                                text("ledger.missing-name", lang, row=number, header=header),
+                                text("ledger.missing-name-hint", lang)))
         return None
     value, column = name_cell
     if not isinstance(value, str):
         problems.append(Problem(sheet.where(number, column), "error", "ledger-not-a-name",
-                                f"{_shown(value)} where a name ({table.headers[column]}) is expected",
-                                "put the name in this column; check that the columns are not shifted"))
+                                text("ledger.not-a-name", lang, value=_shown(value, lang), header=table.headers[column]),
+                                text("ledger.not-a-name-hint", lang)))
         return None
     entity = Entity(table.kind, value, sheet.where(number, column))
     for name, (cell, col) in sorted(cells.items()):
         if name == "name":
             continue
         where = sheet.where(number, col)
-        parsed, problem = _parse(table.kind, name, cell, mapping, where, table.headers[col])
+        parsed, problem = _parse(table.kind, name, cell, mapping, where, table.headers[col], lang)
         if problem is not None:
             problems.append(problem)
         elif parsed not in (None, []):
@@ -161,48 +163,51 @@ def _entity(table: Table, number: int, cells: dict, mapping: Mapping, problems: 
     return entity
 
 
-def _parse(kind: str, name: str, value, mapping: Mapping, where: str, header: str):
-    """A cell read as its field's type, or the problem with it."""
+def _parse(kind: str, name: str, value, mapping: Mapping, where: str, header: str, lang: str):
+    """A cell read as its field's type, or the problem with it (said in ``lang``)."""
     if name in COUNT_FIELDS:
         number = value if isinstance(value, int) and not isinstance(value, bool) else _int(value)
         if number is None or number < 0:
-            return None, Problem(where, "error", "ledger-not-a-count", f"{header}: {_shown(value)} is not a count",
-                                 "write a whole number, 0 or more")
+            return None, Problem(where, "error", "ledger-not-a-count",
+                                 text("ledger.not-a-count", lang, header=header, value=_shown(value, lang)),
+                                 text("ledger.not-a-count-hint", lang))
         return number, None
     if name in DATE_FIELDS:
         day = _date(value)
         if day is None:
-            return None, Problem(where, "error", "ledger-not-a-date", f"{header}: {_shown(value)} is not a date",
-                                 "write the date as 2024-03-01 (or format the cell as a date)")
+            return None, Problem(where, "error", "ledger-not-a-date",
+                                 text("ledger.not-a-date", lang, header=header, value=_shown(value, lang)),
+                                 text("ledger.not-a-date-hint", lang))
         return day, None
     if (kind, name) in ENUM_FIELDS:
         table = ENUM_FIELDS[(kind, name)]
         found = mapping.enum(table, str(value))
         if found is None:
-            known = "、".join(sorted(mapping.values[table])) + "; or " + ", ".join(mapping.ids[table])
-            return None, Problem(where, "error", "ledger-unknown-value", f"{header}: '{value}' is not a known value",
-                                 f"write one of {known}; or add it under values: {table} in a mapping file")
+            return None, Problem(where, "error", "ledger-unknown-value",
+                                 text("ledger.unknown-value", lang, header=header, value=value),
+                                 text("ledger.unknown-value-hint", lang, words="、".join(sorted(mapping.values[table])),
+                                      ids=", ".join(mapping.ids[table]), table=table))
         return found, None
     if isinstance(value, (dt.date, bool)) or (isinstance(value, float) and name not in TEXT_FIELDS):
-        return None, Problem(where, "error", "ledger-not-text", f"{header}: {_shown(value)} where text is expected",
-                             "write the name or id this column asks for")
-    text = str(value)
+        return None, Problem(where, "error", "ledger-not-text",
+                             text("ledger.not-text", lang, header=header, value=_shown(value, lang)),
+                             text("ledger.not-text-hint", lang))
+    written = str(value)
     if name in LIST_FIELDS:
-        return [part.strip() for part in _SPLIT.split(text) if part.strip()], None
-    if name == "id" and not ID_PATTERN.match(text):
-        return None, Problem(where, "error", "ledger-bad-id", f"{header}: '{text}' cannot be an id",
-                             "use letters, digits, Chinese characters, '-', '_' or '.', starting with a letter, "
-                             "digit or Chinese character")
-    return text, None
+        return [part.strip() for part in _SPLIT.split(written) if part.strip()], None
+    if name == "id" and not ID_PATTERN.match(written):
+        return None, Problem(where, "error", "ledger-bad-id", text("ledger.bad-id", lang, header=header, value=written),
+                             text("ledger.bad-id-hint", lang))
+    return written, None
 
 
-def _shown(value) -> str:
+def _shown(value, lang: str) -> str:
     if isinstance(value, bool):
-        return f"a yes/no value ({value})"
+        return text("ledger.shown-yes-no", lang, value=value)
     if isinstance(value, (int, float)):
-        return f"a number ({value})"
+        return text("ledger.shown-number", lang, value=value)
     if isinstance(value, (dt.date, dt.datetime)):
-        return f"a date ({value.isoformat()})"
+        return text("ledger.shown-date", lang, value=value.isoformat())
     return f"'{value}'"
 
 
@@ -227,16 +232,19 @@ def _date(value) -> dt.date | None:
     return None
 
 
-def _duplicates(entities: list[Entity]) -> list[Problem]:
+def _duplicates(entities: list[Entity], lang: str) -> list[Problem]:
     first: dict[str, Entity] = {}
     problems = []
     for entity in entities:
         if entity.key in first:
-            also = " in the same unit" if entity.kind == "people" else ""
-            what = f"id '{entity.fields['id']}'" if "id" in entity.fields else f"name '{entity.name}'{also}"
+            if "id" in entity.fields:
+                key, values = "ledger.duplicate-id", {"id": entity.fields["id"]}
+            else:
+                key = "ledger.duplicate-person" if entity.kind == "people" else "ledger.duplicate-name"
+                values = {"name": entity.name}
             problems.append(Problem(entity.row, "error", "ledger-duplicate",
-                                    f"duplicate {what} (first at {first[entity.key].row})",
-                                    "keep one row per entity; merge the two rows"))
+                                    text(key, lang, first=first[entity.key].row, **values),
+                                    text("ledger.duplicate-hint", lang)))
         else:
             first[entity.key] = entity
     return problems
@@ -245,7 +253,8 @@ def _duplicates(entities: list[Entity]) -> list[Problem]:
 class Index:
     """Ids by name and id, per kind: the district's entities, then the ledger's."""
 
-    def __init__(self, known: Known, entities: dict[str, list[Entity]]):
+    def __init__(self, known: Known, entities: dict[str, list[Entity]], lang: str = "zh"):
+        self.lang = lang
         self.ids: dict[str, dict[str, str]] = {}
         self.names: dict[str, dict[str, set[str]]] = {}
         self.levels: dict[str, str] = {}
@@ -265,19 +274,19 @@ class Index:
             if entity.id is not None:
                 self._put(kind, entity.id, entity.name)
 
-    def find(self, kinds: tuple[str, ...], text: str) -> tuple[str | None, str]:
-        """The id ``text`` names among ``kinds`` (an id first, then a name), or why none."""
+    def find(self, kinds: tuple[str, ...], said: str) -> tuple[str | None, str]:
+        """The id ``said`` names among ``kinds`` (an id first, then a name), or why none (in the index's language)."""
         for kind in kinds:
-            if text in self.ids.get(kind, {}):
-                return text, ""
-        found = sorted({i for kind in kinds for i in self.names.get(kind, {}).get(text, ())})
+            if said in self.ids.get(kind, {}):
+                return said, ""
+        found = sorted({i for kind in kinds for i in self.names.get(kind, {}).get(said, ())})
         if len(found) == 1:
             return found[0], ""
         if found:
-            return None, f"'{text}' names several entities ({', '.join(found)}); write the id instead"
+            return None, text("ledger.several", self.lang, name=said, ids=", ".join(found))
         names = sorted({n for kind in kinds for n in self.names.get(kind, {})})
-        close = difflib.get_close_matches(text, names, n=1, cutoff=0.6)
-        return None, f"did you mean '{close[0]}'?" if close else ""
+        close = difflib.get_close_matches(said, names, n=1, cutoff=0.6)
+        return None, text("schema.hint.did-you-mean", self.lang, close=close[0]) if close else ""
 
 
 def _assign_ids(kind: str, entities: list[Entity], known: Known, index: Index) -> list[Problem]:
@@ -329,7 +338,7 @@ def _hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:6]
 
 
-def _resolve(entity: Entity, index: Index) -> list[Problem]:
+def _resolve(entity: Entity, index: Index, lang: str) -> list[Problem]:
     problems = []
     for name in sorted(entity.fields):
         kinds = REFERENCES.get((entity.kind, name))
@@ -337,26 +346,22 @@ def _resolve(entity: Entity, index: Index) -> list[Problem]:
             continue
         values = entity.fields[name] if name in LIST_FIELDS else [entity.fields[name]]
         resolved = []
-        for text in values:
-            ident, why = index.find(kinds, text)
+        for said in values:
+            ident, why = index.find(kinds, said)
             if ident is not None and name == "cluster" and index.levels.get(ident) != "cluster":
-                ident, why = None, f"'{text}' is not a cluster grid (楼群网格)"
+                ident, why = None, text("ledger.not-a-cluster", lang, name=said)
             if ident is None:
-                problems.append(_unresolved(entity, name, text, kinds, why))
+                problems.append(_unresolved(entity, name, said, kinds, why, lang))
             resolved.append(ident)
         entity.fields[name] = resolved if name in LIST_FIELDS else resolved[0]
     return problems
 
 
-_WHAT = {"zones": "zone (片区)", "grids": "cluster grid (楼群网格)", "units": "unit (单位)",
-         "buildings": "building (楼宇)", "people": "person (人员)", "party_orgs": "party organisation (党组织)"}
-
-
-def _unresolved(entity: Entity, name: str, text: str, kinds: tuple, why: str) -> Problem:
-    what = " or ".join(_WHAT.get(k, k) for k in kinds[:2])
-    hint = why or (f"add the {what} to the ledger or the config first" if kinds[0] in KINDS
-                   else f"add the {what} to the config first; a ledger does not create it")
-    source = "the ledger or the config" if kinds[0] in KINDS else "the config"
+def _unresolved(entity: Entity, name: str, said: str, kinds: tuple, why: str, lang: str) -> Problem:
+    what = text("ledger.or", lang).join(text(f"ledger.what.{k}", lang) for k in kinds[:2])
+    from_ledger = kinds[0] in KINDS
+    hint = why or text("ledger.add-hint" if from_ledger else "ledger.add-config-hint", lang, what=what)
     return Problem(entity.where[name], "error", "ledger-unknown-reference",
-                   f"{entity.name}: no {what} '{text}' in {source}", hint)
+                   text("ledger.no-such" if from_ledger else "ledger.no-such-in-config", lang, entity=entity.name,
+                        what=what, name=said), hint)
 

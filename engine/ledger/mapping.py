@@ -26,6 +26,8 @@ from pathlib import Path
 
 import jsonschema
 
+from .. import schema as schema_words
+from ..i18n import text as said
 from ..load import load_file, locate
 from .read import Problem, Sheet, column_letter
 
@@ -177,18 +179,18 @@ class Mapping:
             return text
         return self.values[table].get(text)
 
-    def table(self, sheet: Sheet) -> tuple[Table | None, list[Problem]]:
-        """The ledger ``sheet`` holds, or why it is none."""
+    def table(self, sheet: Sheet, lang: str = "zh") -> tuple[Table | None, list[Problem]]:
+        """The ledger ``sheet`` holds, or why it is none (in ``lang``)."""
         if not sheet.rows:
-            return None, [Problem(sheet.where(), "error", "ledger-empty", "the sheet is empty",
-                                  "fill it, or delete the sheet from the workbook")]
+            return None, [Problem(sheet.where(), "error", "ledger-empty", said("ledger.empty", lang),
+                                  said("ledger.empty-hint", lang))]
         spec = self.sheets.get(sheet.name if sheet.name is not None else Path(sheet.book).stem, {})
         found = self._header(sheet, spec)
         if found is None:
             names = "、".join(self.headers[k]["name"][0] for k in KINDS)
             return None, [Problem(sheet.where(), "error", "ledger-header",
-                                  f"no header row with a name column ({names}) in the first {HEADER_SEARCH} rows",
-                                  "add the headers, or map the columns in a mapping file (--mapping)")]
+                                  said("ledger.no-header", lang, names=names, rows=HEADER_SEARCH),
+                                  said("ledger.no-header-hint", lang))]
         kind, row, headers = found
         columns = {}
         for column, text in sorted(headers.items()):
@@ -196,13 +198,12 @@ class Mapping:
             if name is not None and name not in columns:
                 columns[name] = column
         table = Table(sheet, kind, row, columns, headers)
-        problems = _merged(sheet, row)
+        problems = _merged(sheet, row, lang)
         if not any(number > row for number, _ in sheet.rows):
             # a blank ledger's sheet nobody needed: passed over while another sheet has rows
             # (engine/ledger/apply.py says so, or refuses when no sheet has any)
             return None, problems + [Problem(sheet.where(row, 1), "warning", BLANK_RULE,
-                                             "the sheet has no rows below the header",
-                                             "fill it, or delete the sheet from the workbook")]
+                                             said("ledger.no-rows", lang), said("ledger.empty-hint", lang))]
         return table, problems
 
     def _header(self, sheet: Sheet, spec: dict) -> tuple[str, int, dict[int, str]] | None:
@@ -219,15 +220,14 @@ class Mapping:
         return None
 
 
-def _merged(sheet: Sheet, header_row: int) -> list[Problem]:
+def _merged(sheet: Sheet, header_row: int, lang: str) -> list[Problem]:
     problems = []
     for min_row, min_col, max_row, max_col in sheet.merged:
         if max_row < header_row:
             continue  # a title above the table
         span = column_letter_range(min_col, min_row, max_col, max_row)
         problems.append(Problem(sheet.where(min_row, min_col), "error", "ledger-merged",
-                                f"merged cells {span}: only the first cell holds a value",
-                                "unmerge the cells and fill each of them"))
+                                said("ledger.merged", lang, span=span), said("ledger.merged-hint", lang)))
     return problems
 
 
@@ -235,8 +235,8 @@ def column_letter_range(min_col: int, min_row: int, max_col: int, max_row: int) 
     return f"{column_letter(min_col)}{min_row}:{column_letter(max_col)}{max_row}"
 
 
-def load_mapping(path: str | Path | None) -> tuple[Mapping, list[Problem]]:
-    """The default mapping, with the mapping file at ``path`` (if any) added."""
+def load_mapping(path: str | Path | None, lang: str = "zh") -> tuple[Mapping, list[Problem]]:
+    """The default mapping, with the mapping file at ``path`` (if any) added; problems in ``lang``."""
     mapping = Mapping()
     if path is None:
         return mapping, []
@@ -246,21 +246,22 @@ def load_mapping(path: str | Path | None) -> tuple[Mapping, list[Problem]]:
         return mapping, [Problem(f.where, "error", f.rule, f.message, f.hint)
                          for f in doc.findings]
     data = doc.data if doc.data is not None else {}
-    problems = _check_mapping(data, str(path))
+    problems = _check_mapping(data, str(path), lang)
     if not problems:
         _add(mapping, data)
     return mapping, problems
 
 
-def _check_mapping(data, name: str) -> list[Problem]:
+def _check_mapping(data, name: str, lang: str) -> list[Problem]:
     """The mapping file's shape, each mistake at its file:line:col."""
 
     validator = jsonschema.Draft202012Validator(MAPPING_SCHEMA)
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
         src, line, col = locate(data, tuple(error.absolute_path))
-        problems.append(Problem(f"{src or name}:{line}:{col}", "error", "mapping-shape", error.message,
-                                "see docs/ledger.md for the mapping file's keys"))
+        message = error.message if lang == "en" else schema_words.describe(error, lang)[0]
+        problems.append(Problem(f"{src or name}:{line}:{col}", "error", "mapping-shape", message,
+                                said("ledger.mapping-hint", lang)))
     return problems
 
 

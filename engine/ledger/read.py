@@ -55,8 +55,12 @@ class Problem:
         return (cell["sheet"], int(cell["row"]), len(cell["col"]), cell["col"], self.rule, self.message)
 
     def __str__(self) -> str:
-        text = f"{self.where}: [{self.level}] {self.message} ({self.rule})"
-        return text + (f"\n    hint: {self.hint}" if self.hint else "")
+        return self.said("en")
+
+    def said(self, lang: str) -> str:
+        """``where: [level] message (rule)``, and the hint on a line of its own in ``lang``'s words."""
+        line = f"{self.where}: [{self.level}] {self.message} ({self.rule})"
+        return line + ("\n" + text("report.hint", lang, hint=self.hint) if self.hint else "")
 
 
 @dataclass

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from .. import i18n
 from ..findings import Finding
 from ..load import MAX_BYTES, YMap, YSeq, load_bytes, load_file, load_text
 
 #: Top-level keys a fragment may hold: the lists of entities.
-COLLECTIONS = ("zones", "authorities", "grids", "buildings", "units", "party_orgs", "people", "roles",
-               "mechanisms", "committees", "groups", "service_points", "matters")
+COLLECTIONS = ("subdistricts", "zones", "communities", "authorities", "grids", "buildings", "units", "party_orgs",
+               "people", "roles", "mechanisms", "committees", "groups", "service_points", "matters")
 DISTRICT_FILE = "district.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -71,7 +72,7 @@ def display_path(path: Path) -> str:
     return str(path)
 
 
-def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Finding]]:
+def discover(paths: Iterable[str | Path], lang: str | None = None) -> tuple[list[Path], list[Finding]]:
     """The district main files named by ``paths`` (files or folders), sorted, without repeats."""
     found: list[Path] = []
     problems: list[Finding] = []
@@ -86,10 +87,16 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Finding]]:
         elif path.exists():
             found.append(path)
         else:
-            problems.append(Finding(str(given), 0, 0, "error", "path-missing", "no such file or folder", "", "",
-                                    "check the path"))
+            problems.append(missing(given, lang))
     unique = sorted({p.resolve(): p for p in found}.values(), key=lambda p: str(p))
     return texts + unique, problems
+
+
+def missing(path: str | Path, lang: str | None = None) -> Finding:
+    """The error of a path given that does not exist, in ``lang`` (``None``: the environment's)."""
+    lang = i18n.language(lang)
+    return Finding(str(path), 0, 0, "error", "path-missing", i18n.text("sources.missing", lang), "", "",
+                   i18n.text("sources.missing-hint", lang))
 
 
 def _district_files(folder: Path) -> list[Path]:

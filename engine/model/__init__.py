@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
-from .. import calendars
+from .. import calendars, i18n
 from ..findings import Finding
 from ..load import YMap, YSeq, load_file, pointer
 from ..resources import party_kinds_path
@@ -38,24 +38,36 @@ BUILTIN_ROLES = {
     "deputy_secretary": ("副书记", ["协助书记开展工作", "书记缺席时主持工作"]),
     "committee_member": ("委员", ["按分工负责组织、宣传、纪检等工作"]),
 }
-#: Handler bodies resolved from the building a matter is raised in.
-RELATIVE_BODIES = ("committee", "party_org", "grid")
+#: Handler bodies resolved from the building a matter is raised in: its committee, party
+#: organisation or grid, its 社区 (``community``) and its 街道's office (``subdistrict``).
+RELATIVE_BODIES = ("committee", "party_org", "grid", "community", "subdistrict")
 #: Kinds with posts of their own, and the kinds whose entities are bodies a handler may name.
-BODY_KINDS = ("committees", "authorities", "groups", "party_orgs", "grids")
+BODY_KINDS = ("committees", "authorities", "groups", "party_orgs", "grids", "communities")
+#: What a handler or a step's ``feedback`` may name by id.
+HANDLER_KINDS = ("authorities", "communities", "groups", "committees", "party_orgs")
 #: Grid levels, top first; escalation levels, bottom first.
 GRID_LEVELS = ("block", "cluster", "building", "micro")
-STEP_LEVELS = ("building", "cluster", "block", "subdistrict", "district", "city")
+STEP_LEVELS = ("building", "cluster", "block", "community", "subdistrict", "district", "city")
+#: Authority levels, lowest first (an authority's ``parent`` is at its level or above).
+AUTHORITY_LEVELS = ("subdistrict", "district", "city")
 
 _KIND_NAMES = {"zones": "zone", "authorities": "authority", "grids": "grid", "buildings": "building",
                "units": "unit", "party_orgs": "party organisation", "people": "person", "roles": "role",
                "mechanisms": "mechanism", "committees": "committee", "groups": "group",
                "service_points": "service point", "matters": "matter category", "posts": "post",
-               "sources": "source"}
+               "sources": "source", "subdistricts": "sub-district (街道)", "communities": "community (社区)"}
 
 
-def kind_name(kind: str) -> str:
-    """A kind's name in a message: ``units`` → ``unit``."""
-    return _KIND_NAMES.get(kind, kind)
+def kind_name(kind: str, lang: str = "en") -> str:
+    """A kind's name in a message in ``lang``: ``units`` → ``unit`` (``单位``)."""
+    if lang == "en":
+        return _KIND_NAMES.get(kind, kind)
+    return i18n.word("kind", kind, lang) if kind in _KIND_NAMES else kind
+
+
+def kinds_named(kinds: Iterable[str], lang: str) -> str:
+    """Kinds' names joined by "or" in ``lang``: ``building or unit``, ``楼宇或单位``."""
+    return i18n.text("model.or", lang).join(kind_name(kind, lang) for kind in kinds)
 
 
 @dataclass(frozen=True)
@@ -116,6 +128,8 @@ class Model:
         #: The kinds of party organisation (rules/orglife/kinds.yaml): names, terms, officers'
         #: duties and organisational life by kind.
         self.party_kinds: Mapping[str, Any] = MappingProxyType({})
+        #: The language of the run's findings (the session's).
+        self.lang: str = i18n.DEFAULT
 
     # -- lookups -------------------------------------------------------------------------
     def get(self, kind: str, ident: str | None) -> YMap | None:
@@ -270,7 +284,53 @@ class Model:
             return found[0] if found else None
         if body == "grid":
             return self.grid_of(building, level if level in ("building", "cluster", "block") else "building")
+        if body == "community":
+            return self.community_of(building)
+        if body == "subdistrict":
+            return self.office_of(self.subdistrict_of(building))
         return body if body in self.kind_of else None
+
+    # -- places: 社区 and 街道 ------------------------------------------------------------
+    def community_of(self, building: str) -> str | None:
+        """The 社区 ``building`` belongs to (its ``community:``), or None."""
+        entity = self.entities["buildings"].get(building)
+        return entity.get("community") if entity is not None else None
+
+    @property
+    def multi(self) -> bool:
+        """Whether the config is a 区 holding several 街道 (``subdistricts:``)."""
+        return bool(self.entities["subdistricts"])
+
+    def subdistrict_of(self, ident: str) -> str | None:
+        """The 街道 (an id of ``subdistricts``) an entity lies in, as written or taken from its
+        社区, zone, building, grid or parent (see :func:`_placement`); None in a config of one
+        街道, and for what lies in none (a 区 department) or in several."""
+        found = self.relations["subdistricts_of"].get(ident, ())
+        return found[0] if len(found) == 1 else None
+
+    def subdistricts_of(self, ident: str) -> tuple[str, ...]:
+        """Every 街道 an entity lies in or serves (a committee over buildings of two: both)."""
+        return self.relations["subdistricts_of"].get(ident, ())
+
+    def office_of(self, subdistrict: str | None) -> str | None:
+        """The office (街道办事处) of ``subdistrict``; the district's own ``office`` in a config
+        of one 街道 (``subdistrict`` None)."""
+        if subdistrict is None:
+            return None if self.multi else self.district.get("office")
+        return self.entities["subdistricts"][subdistrict].get("office")
+
+    def authority_chain(self, authority: str) -> tuple[str, ...]:
+        """``authority`` and the authorities above it by ``parent``, nearest first (stops at a loop)."""
+        chain: list[str] = []
+        current = authority
+        while current is not None and current not in chain and current in self.entities["authorities"]:
+            chain.append(current)
+            current = self.entities["authorities"][current].get("parent")
+        return tuple(chain)
+
+    def in_subdistrict(self, kind: str, subdistrict: str) -> tuple[str, ...]:
+        """The ids of ``kind`` lying in (or serving) ``subdistrict``, sorted."""
+        return tuple(ident for ident in sorted(self.entities[kind]) if subdistrict in self.subdistricts_of(ident))
 
     def handlers(self, handler: dict, building: str, level: str) -> list[Post]:
         """The posts of ``handler``'s role in the body it names for ``building``."""
@@ -317,10 +377,14 @@ class Model:
         return ""
 
     def suggest(self, ident: str, kinds: Iterable[str] = ()) -> str:
-        """`` did you mean 'x'?`` for the nearest id of ``kinds`` (any kind when empty)."""
+        """``did you mean 'x'?`` (in the run's language) for the nearest id of ``kinds`` (any kind when empty)."""
+        close = self.closest(ident, kinds)
+        return i18n.text("schema.hint.did-you-mean", self.lang, close=close) if close else ""
+
+    def closest(self, ident: str, kinds: Iterable[str] = ()) -> str | None:
+        """The id of ``kinds`` (any kind when empty) nearest to ``ident``, if one is near."""
         pool = [i for k in kinds for i in self.entities.get(k, {})] if kinds else list(self.kind_of)
-        close = nearest(ident, pool)
-        return f"did you mean '{close}'?" if close else ""
+        return nearest(ident, pool)
 
     def position(self, entity: YMap, field: str | None = None) -> tuple[str, int, int]:
         """Where ``entity`` (or its ``field``'s value) is written."""
@@ -468,8 +532,8 @@ def shipped_kinds(session: Session) -> tuple[Catalog, list[Finding]]:
     def make():
         root = session.kept("schema", schema)
         checker = SchemaCheck({"$defs": root["$defs"], **root["properties"]["kinds"]})
-        return kinds_data.shipped(checker.errors)
-    return session.kept("kinds-shipped", make)
+        return kinds_data.shipped(checker.errors, session.lang)
+    return session.kept(("kinds-shipped", session.lang), make)
 
 
 def build(source: Source, session: Session | None = None, catalog: Catalog | None = None,
@@ -481,12 +545,13 @@ def build(source: Source, session: Session | None = None, catalog: Catalog | Non
     district's project (the gate gives them), found from the district's path when not given."""
     session = session or Session()
     model = Model(source)
+    model.lang = session.lang
     if governance is not None:
         model.governance = MappingProxyType(dict(governance))
     if catalog is None:
         catalog, problems = shipped_kinds(session)
         model.problems.extend(problems)
-    model.kinds, clashes = catalog.merged(kinds_data.parse(model.data.get("kinds")))
+    model.kinds, clashes = catalog.merged(kinds_data.parse(model.data.get("kinds")), model.lang)
     model.problems.extend(clashes)
     model.calendar = calendar if calendar is not None else calendars.of(session, source.path)
     model.party_kinds = session.kept("party-kinds", party_kinds)
@@ -514,9 +579,9 @@ def _register(model: Model, kind: str, entity: YMap, path: tuple) -> None:
         earlier = model.entities[first][ident]
         model.problems.append(model.finding(
             entity, "id", "error", "duplicate-id",
-            f"the id '{ident}' is already used by the {kind_name(first)} at "
-            f"{earlier.src}:{earlier.kpos.get('id', (earlier.line,))[0]}", target=ident,
-            hint="ids are unique across the whole district; rename one of them"))
+            i18n.text("model.duplicate-id", model.lang, id=ident, kind=kind_name(first, model.lang),
+                      place=f"{earlier.src}:{earlier.kpos.get('id', (earlier.line,))[0]}"),
+            target=ident, hint=i18n.text("model.duplicate-id-hint", model.lang)))
         return
     model.kind_of[ident] = kind
     model.entities[kind][ident] = entity
@@ -534,22 +599,20 @@ def _check_kinds(model: Model) -> None:
             kind = entity.get("kind")
             if kind is None or kind in table:
                 continue
-            what = "party organisation kind" if table_name == "party_orgs" else "body kind"
+            lang = model.lang
             close = nearest(kind, table)
-            hint = (f"did you mean '{close}'? / 是否应为 '{close}'？ " if close else "") + (
-                "declare it under kinds: in the district, or in a governance model's body_kinds: "
-                "/ 在配置的 kinds: 中或治理模型的 body_kinds: 中声明它")
+            hint = i18n.text("model.unknown-kind-hint", lang)
+            if close:
+                hint = i18n.text("model.hint-and", lang, first=i18n.text("schema.hint.did-you-mean", lang, close=close),
+                                 second=hint)
             model.problems.append(model.finding(
                 entity, "kind", "error", "reference",
-                f"kind '{kind}' is not a known {what} / '{kind}' 不是已知的{_ZH_KIND[table_name]}类别 "
-                f"(known: {', '.join(sorted(table))})", hint=hint))
-
-
-_ZH_KIND = {"bodies": "机构", "party_orgs": "党组织"}
+                i18n.text(f"model.unknown-kind.{table_name}", lang, kind=kind, known=", ".join(sorted(table))),
+                hint=hint))
 
 
 def _collect_posts(model: Model) -> None:
-    for kind in ("committees", "authorities", "groups"):
+    for kind in ("committees", "authorities", "groups", "communities"):
         for body, entity in model.entities[kind].items():
             for index, post in enumerate(entity.get("posts") or []):
                 _register(model, "posts", post, model.paths[body] + ("posts", index))
@@ -591,21 +654,28 @@ def _resolve(model: Model, walker: dict) -> None:
             if value not in spec["values"]:
                 model.problems.append(Finding(
                     spec.src, *spec["value_labels"].kpos[value][:2], "error", "reference",
-                    f"value_labels names '{value}', which is not a value of the attribute {key}",
+                    i18n.text("model.value-label", model.lang, value=value, attribute=key),
                     pointer(("attributes", key, "value_labels", value)), model.id,
-                    f"values are: {', '.join(spec['values'])}"))
+                    i18n.text("model.value-label-hint", model.lang, values=", ".join(spec["values"]))))
     district = model.district
-    for key, value in (district.get("declared") or {}).items():
-        if isinstance(value, dict) and value.get("source"):
-            _reference(model, model.id, ("district", "declared", key, "source"), value, "source",
-                       value["source"], ("sources",))
+    if district.get("office"):
+        _reference(model, model.id, ("district", "office"), district, "office", district["office"], ("authorities",))
+    declared = [(model.id, ("district", "declared"), district.get("declared"))]
+    declared += [(ident, model.paths[ident] + ("declared",), entity.get("declared"))
+                 for ident, entity in model.entities["subdistricts"].items()]
+    for owner, path, figures_ in declared:
+        for key, value in (figures_ or {}).items():
+            if isinstance(value, dict) and value.get("source"):
+                _reference(model, owner, path + (key, "source"), value, "source", value["source"], ("sources",))
     for ident, matter in model.entities["matters"].items():
         for chain in matter["escalation"]:
             for step in chain["steps"]:
                 body = step["handler"]["body"]
                 if body not in RELATIVE_BODIES:
-                    _reference(model, ident, model.paths[ident], step["handler"], "body", body,
-                               ("authorities", "groups", "committees", "party_orgs"))
+                    _reference(model, ident, model.paths[ident], step["handler"], "body", body, HANDLER_KINDS)
+                for told in step.get("feedback") or ():
+                    if told not in RELATIVE_BODIES:
+                        _reference(model, ident, model.paths[ident], step, "feedback", told, HANDLER_KINDS)
 
 
 def _reference(model: Model, owner: str, path: tuple, entity: YMap, field: str, target: str,
@@ -614,13 +684,13 @@ def _reference(model: Model, owner: str, path: tuple, entity: YMap, field: str, 
     if kind is None and "roles" in expects and (target in BUILTIN_ROLES or target in model.kinds.roles):
         kind = "roles"
     if kind is None:
-        label = " or ".join(kind_name(k) for k in expects)
-        model.problems.append(model.finding(entity, field, "error", "reference",
-                                            f"{field} names '{target}', but there is no {label} with that id",
+        message = i18n.text("model.no-such", model.lang, field=field, target=target,
+                            kinds=kinds_named(expects, model.lang))
+        model.problems.append(model.finding(entity, field, "error", "reference", message,
                                             target=owner, hint=model.suggest(target, expects)))
     elif kind not in expects:
-        message = (f"'{target}' is a {kind_name(kind)}, but {field} must name a "
-                   f"{' or '.join(kind_name(k) for k in expects)}")
+        message = i18n.text("model.wrong-kind", model.lang, field=field, target=target,
+                            kind=kind_name(kind, model.lang), kinds=kinds_named(expects, model.lang))
         model.problems.append(model.finding(entity, field, "error", "reference", message, target=owner))
         kind = None
     model.references.append(Reference(owner, path, target, expects, kind, entity, field))
@@ -688,7 +758,11 @@ def _relations(model: Model) -> dict:
     """Every derived index, built in one pass per kind, as read-only mappings of tuples."""
     idx: dict[str, dict] = {name: {} for name in (
         "units_in", "clusters_of", "building_grids", "micro_grids", "committees_of", "party_orgs_of",
-        "posts_of_body", "posts_of_person", "rotations", "orgs_of_unit", "matter_buildings")}
+        "posts_of_body", "posts_of_person", "rotations", "orgs_of_unit", "matter_buildings",
+        "buildings_of_community")}
+    for building, entity in model.entities["buildings"].items():
+        if entity.get("community"):
+            idx["buildings_of_community"].setdefault(entity["community"], []).append(building)
     for unit, entity in model.entities["units"].items():
         if entity.get("building"):  # a unit outside the buildings (a 社区居委会) is in none
             idx["units_in"].setdefault(entity["building"], []).append(unit)
@@ -723,8 +797,9 @@ def _relations(model: Model) -> dict:
     for org, entity in model.entities["party_orgs"].items():
         for unit in entity.get("units") or []:
             idx["orgs_of_unit"].setdefault(unit, []).append(org)
+    idx["subdistricts_of"] = _placement(model, idx)
     for matter, entity in model.entities["matters"].items():
-        idx["matter_buildings"][matter] = _in_scope(model, entity.get("scope"))
+        idx["matter_buildings"][matter] = _in_scope(model, entity.get("scope"), idx)
     for building, orgs in idx["party_orgs_of"].items():
         orgs.sort(key=lambda org: _org_rank(model, org))
     return MappingProxyType({name: MappingProxyType({key: value if name == "rotations" else tuple(value)
@@ -732,21 +807,102 @@ def _relations(model: Model) -> dict:
                              for name, index in idx.items()})
 
 
-def _in_scope(model: Model, scope) -> list[str]:
+def _in_scope(model: Model, scope, idx: dict) -> list[str]:
     """The buildings (sorted) a matter of ``scope`` arises in: every building without a scope,
-    else those in any of its zones, cluster grids, buildings or building kinds."""
+    else those in any of its zones, cluster grids, buildings, building kinds, 社区 or 街道."""
     buildings = model.entities["buildings"]
     if not scope:
         return sorted(buildings)
     zones, clusters = set(scope.get("zones") or ()), set(scope.get("clusters") or ())
     named, kinds = set(scope.get("buildings") or ()), set(scope.get("building_kinds") or ())
+    communities, subdistricts = set(scope.get("communities") or ()), set(scope.get("subdistricts") or ())
     found = set(named & set(buildings))
     for grid in clusters:
         found.update(b for b in (model.entities["grids"].get(grid) or {}).get("buildings") or () if b in buildings)
     for ident, entity in buildings.items():
-        if entity.get("zone") in zones or entity.get("kind") in kinds:
+        if (entity.get("zone") in zones or entity.get("kind") in kinds or entity.get("community") in communities
+                or subdistricts.intersection(idx["subdistricts_of"].get(ident, ()))):
             found.add(ident)
     return sorted(found)
+
+
+def _placement(model: Model, idx: dict) -> dict[str, list[str]]:
+    """Entity id → the 街道 it lies in or serves (sorted), in a config holding ``subdistricts``.
+
+    A place says its 街道 with ``subdistrict:`` or takes it from what it lies in: a 社区 from
+    its zone; a building from its 社区, zone or grids; a grid from its parent or its buildings;
+    an authority from its parent; a unit or service point from its building, 社区 or zone.
+    Bodies serve the 街道 of the buildings (and units) they cover; a post is in its body's. The
+    rule ``subdistrict-placement`` reports a place in none, or said to be in two.
+    """
+    if not model.entities["subdistricts"]:
+        return {}
+    ents = model.entities
+    found: dict[str, set] = {}
+
+    def own(ident: str, entity) -> set:
+        return {entity["subdistrict"]} if entity.get("subdistrict") in ents["subdistricts"] else set()
+
+    def of(ident) -> set:
+        return found.get(ident, set()) if ident else set()
+
+    for ident in ents["subdistricts"]:
+        found[ident] = {ident}
+    for ident, entity in ents["zones"].items():
+        found[ident] = own(ident, entity)
+    for ident, entity in ents["communities"].items():
+        found[ident] = own(ident, entity) or of(entity.get("zone"))
+    offices = {entity["office"]: ident for ident, entity in ents["subdistricts"].items() if entity.get("office")}
+    for ident in ents["authorities"]:  # its own 街道, else its parent's; a 街道's office is in it
+        for step in model.authority_chain(ident):
+            written = own(step, ents["authorities"][step]) or ({offices[step]} if step in offices else set())
+            if written:
+                found[ident] = written
+                break
+    for ident, entity in ents["grids"].items():
+        current, seen = ident, set()
+        while current in ents["grids"] and current not in seen and not found.get(ident):
+            seen.add(current)
+            grid = ents["grids"][current]
+            found[ident] = own(current, grid) or of(grid.get("zone"))
+            current = grid.get("parent")
+    grid_buildings: dict[str, set] = {}
+    for grid, entity in ents["grids"].items():
+        covered = set(entity.get("buildings") or ()) | ({entity["building"]} if entity.get("building") else set())
+        grid_buildings[grid] = covered
+    for ident, entity in ents["buildings"].items():
+        found[ident] = own(ident, entity) or of(entity.get("community")) or of(entity.get("zone"))
+    for grid, covered in grid_buildings.items():  # a grid written with no 街道 takes its buildings'
+        if not found.get(grid):
+            found[grid] = set().union(*(of(b) for b in covered)) if covered else set()
+    for ident, entity in ents["buildings"].items():  # and a building with none, its grids'
+        if not found[ident]:
+            grids = (*idx["clusters_of"].get(ident, ()), *idx["building_grids"].get(ident, ()))
+            found[ident] = set().union(*(of(g) for g in grids)) if grids else set()
+    for grid, entity in ents["grids"].items():  # a block grid: the 街道 of the grids under it
+        if not found[grid]:
+            found[grid] = set().union(*(of(g) for g, e in ents["grids"].items() if e.get("parent") == grid))
+    for kind in ("units", "service_points"):
+        for ident, entity in ents[kind].items():
+            found[ident] = (own(ident, entity) or of(entity.get("building")) or of(entity.get("community"))
+                            or of(entity.get("zone")))
+    for ident, entity in ents["committees"].items():
+        found[ident] = set().union(*(of(b) for b in entity.get("buildings") or ()))
+    for ident, entity in ents["groups"].items():
+        found[ident] = own(ident, entity) or set().union(*(of(b) for b in entity.get("buildings") or ()))
+    for ident, entity in ents["party_orgs"].items():
+        found[ident] = set().union(*(of(x) for x in (*(entity.get("buildings") or ()), *(entity.get("units") or ()))))
+    for kind in ("committees", "groups"):  # a body over others serves the 街道 of those under it
+        for ident, entity in ents[kind].items():
+            if not found[ident]:
+                found[ident] = set().union(*(found.get(i, set()) for k in ("committees", "groups")
+                                             for i, e in ents[k].items() if e.get("under") == ident))
+    for subdistrict, entity in ents["subdistricts"].items():  # its 党工委 is its own
+        if entity.get("party_org") in ents["party_orgs"] and not found[entity["party_org"]]:
+            found[entity["party_org"]] = {subdistrict}
+    for post in model.posts.values():
+        found[post.id] = of(post.body)
+    return {ident: sorted(places) for ident, places in found.items() if places}
 
 
 def _org_rank(model: Model, org: str) -> int:

@@ -33,17 +33,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .. import discovery, exitcodes
+from .. import discovery, exitcodes, i18n
 from ..findings import Finding
 from ..gate import GATE_RULES, District, open_district
-from ..load.sources import COLLECTIONS, DISTRICT_FILE, YAML_SUFFIXES, discover
+from ..load.sources import COLLECTIONS, DISTRICT_FILE, YAML_SUFFIXES, discover, missing
 from ..project import ProjectError
 from ..session import Session
 from ..rules.baseline import fingerprint
 
 #: Sections of a district's changes, in the order reports show them.
-SECTIONS = ("district", "people", "posts", "committees", "grids", "buildings", "units", "party_orgs",
-            "authorities", "groups", "roles", "mechanisms", "service_points", "zones", "matters",
+SECTIONS = ("district", "subdistricts", "people", "posts", "committees", "grids", "buildings", "units", "party_orgs",
+            "authorities", "communities", "groups", "roles", "mechanisms", "service_points", "zones", "matters",
             "sources", "findings")
 _RANK = {name: rank for rank, name in enumerate(SECTIONS)}
 #: Fields another part of the diff reports (or that are not governance), per kind.
@@ -51,6 +51,7 @@ _SKIP = {
     "grids": ("buildings", "heads"),
     "committees": ("posts",),
     "authorities": ("posts",),
+    "communities": ("posts",),
     "groups": ("posts",),
     "party_orgs": ("secretary", "deputy_secretaries", "committee"),
     "matters": ("escalation",),
@@ -63,7 +64,16 @@ _STEP_FIELDS = ("level", "handler", "limit", "action", "next_when", "note")
 
 
 class DiffError(Exception):
-    """The diff cannot be made (not a git repository, an unknown revision, a file against a folder)."""
+    """The diff cannot be made (not a git repository, an unknown revision, a file against a
+    folder): the message ``diff.error.KEY`` with ``values`` (git's own words, when it said
+    why, in ``git``), said in any language by :meth:`said`."""
+
+    def __init__(self, key: str, /, **values):
+        self.key, self.values = key, values
+        super().__init__(self.said("en"))
+
+    def said(self, lang: str) -> str:
+        return i18n.text(f"diff.error.{self.key}", lang, **self.values)
 
 
 @dataclass(frozen=True)
@@ -174,11 +184,11 @@ def diff(old: str | Path, new: str | Path, options=None, *, old_display: Callabl
     (``old_options``: the old side's, when they differ)."""
     options = options if isinstance(options, Session) else Session(options)
     old, new = Path(old), Path(new)
-    problems = [_missing(p) for p in (old, new) if not p.exists() and not (p is old and old_may_be_missing)]
+    problems = [missing(p, options.lang) for p in (old, new) if not p.exists() and not (p is old and old_may_be_missing)]
     if problems:
         return DiffReport([], problems, str(old), str(new))
     if old.exists() and old.is_dir() != new.is_dir():
-        raise DiffError(f"cannot compare a file with a folder: {old} and {new}")
+        raise DiffError("file-and-folder", old=old, new=new)
     display = old_display or str
     olds, news = _districts(old, new.is_file()), _districts(new, new.is_file())
     labels = sorted(olds.keys() | news.keys())
@@ -189,9 +199,9 @@ def diff(old: str | Path, new: str | Path, options=None, *, old_display: Callabl
 def diff_git(rev: str, path: str | Path = ".", options=None) -> DiffReport:
     """Compare ``path`` as committed at ``rev`` with the working tree."""
     path = Path(path)
-    if not path.exists():
-        return DiffReport([], [_missing(path)], f"{rev}:{path}", str(path))
     session = options if isinstance(options, Session) else Session(options)
+    if not path.exists():
+        return DiffReport([], [missing(path, session.lang)], f"{rev}:{path}", str(path))
     with checkout(rev, path) as (root, relative):
         prefix = str(root) + "/"
         report = diff(root / relative if relative else root, path, session, old_may_be_missing=True,
@@ -225,7 +235,7 @@ def checkout(rev: str, path: Path) -> Iterator[tuple[Path, str]]:
     try:
         top = _git(["rev-parse", "--show-toplevel"], folder).decode().strip()
     except DiffError:
-        raise DiffError(f"{folder} is not inside a git repository (--git needs one)") from None
+        raise DiffError("not-a-repository", folder=folder) from None
     relative = Path(path).resolve().relative_to(Path(top).resolve()).as_posix()
     relative = "" if relative == "." else relative
     _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], top)
@@ -564,20 +574,16 @@ def _canon(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _missing(path: Path) -> Finding:
-    return Finding(str(path), 0, 0, "error", "path-missing", "no such file or folder", "", "", "check the path")
-
-
 def _git(args: list[str], cwd) -> bytes:
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
     except FileNotFoundError:
-        raise DiffError("git is not installed (needed for --git)") from None
+        raise DiffError("no-git") from None
     if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
         if args[:2] == ["rev-parse", "--verify"]:
-            message = f"unknown revision '{args[-1][:-len('^{commit}')]}'"
-        raise DiffError(message)
+            raise DiffError("unknown-revision", rev=args[-1][:-len("^{commit}")])
+        said = done.stderr.decode("utf-8", "replace").strip()
+        raise DiffError("git", git=said) if said else DiffError("git-failed", command=args[0])
     return done.stdout
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .. import i18n
 from ..rules.govmodels import models
 
 
@@ -72,13 +73,13 @@ def compute(model, person=None, unit=None, models: dict | None = None) -> dict:
 
 def _subjects(model, people: list[str], units: list[str]) -> list[tuple[str, str]]:
     if not people and not units:
-        raise UnknownSubject("name a person (--person) or a unit (--unit) who leaves")
+        raise UnknownSubject(i18n.text("impact.no-subject", model.lang))
     subjects = [("people", p) for p in people] + [("units", u) for u in units]
     for kind, ident in subjects:
         if ident not in model.entities[kind]:
-            label = "person" if kind == "people" else "unit"
             hint = model.suggest(ident, (kind,))
-            raise UnknownSubject(f"no {label} with the id '{ident}'" + (f" ({hint})" if hint else ""))
+            raise UnknownSubject(i18n.text(f"impact.no-such.{kind}", model.lang, id=ident)
+                                 + (i18n.text("impact.no-such-hint", model.lang, hint=hint) if hint else ""))
     return subjects
 
 

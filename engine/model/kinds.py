@@ -21,6 +21,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from .. import i18n
+from .. import schema as schema_words
 from ..findings import Finding
 from ..load import load_file, locate
 from ..resources import kinds_dir
@@ -66,8 +68,8 @@ class Catalog:
     party_orgs: Mapping[str, PartyKind] = field(default_factory=dict)
     roles: Mapping[str, ModelRole] = field(default_factory=dict)
 
-    def merged(self, other: "Catalog") -> tuple["Catalog", list[Finding]]:
-        """This catalog with ``other``'s entries added; a different re-declaration is a finding."""
+    def merged(self, other: "Catalog", lang: str = i18n.DEFAULT) -> tuple["Catalog", list[Finding]]:
+        """This catalog with ``other``'s entries added; a different re-declaration is a finding (in ``lang``)."""
         findings: list[Finding] = []
         parts = []
         for name in ("bodies", "party_orgs", "roles"):
@@ -75,7 +77,7 @@ class Catalog:
             for ident, entry in theirs.items():
                 first = mine.get(ident)
                 if first is not None and _words(first) != _words(entry):
-                    findings.append(_clash(name, ident, first, entry))
+                    findings.append(_clash(name, ident, first, entry, lang))
                     continue
                 mine.setdefault(ident, entry)
             parts.append(MappingProxyType(mine))
@@ -88,15 +90,11 @@ def _words(entry) -> tuple:
     return tuple(sorted(values.items()))
 
 
-def _clash(name: str, ident: str, first, second) -> Finding:
+def _clash(name: str, ident: str, first, second, lang: str) -> Finding:
     file, line, col = second.origin
-    what, what_zh = {"bodies": ("body kind", "机构类别"), "party_orgs": ("party organisation kind", "党组织类别"),
-                     "roles": ("role", "角色")}[name]
     there = f"{first.origin[0]}:{first.origin[1]}"
-    return Finding(file, line, col, "error", RULE,
-                   f"the {what} '{ident}' is already declared differently at {there} "
-                   f"/ {what_zh} '{ident}' 已在 {there} 以不同内容声明",
-                   "", ident, "use another id, or declare it once / 换一个 id，或只声明一次")
+    return Finding(file, line, col, "error", RULE, i18n.text(f"kinds.clash.{name}", lang, id=ident, first=there),
+                   "", ident, i18n.text("kinds.clash-hint", lang))
 
 
 def _origin(node: Any, path: tuple = ()) -> tuple:
@@ -125,9 +123,9 @@ def role(entry: Any) -> ModelRole:
     return ModelRole(entry["id"], entry["name"], tuple(entry.get("duties") or ()), _origin(entry))
 
 
-def shipped(check=None) -> tuple[Catalog, list[Finding]]:
+def shipped(check=None, lang: str = i18n.DEFAULT) -> tuple[Catalog, list[Finding]]:
     """The kinds loushi ships (``rules/kinds/*.yaml``), checked by ``check(data)`` (the schema's
-    ``kinds`` block: a list of errors) when given."""
+    ``kinds`` block: a list of errors) when given; findings in ``lang``."""
     catalog, findings = Catalog(), []
     for path in sorted(Path(kinds_dir()).glob("*.yaml")):
         doc = load_file(path)
@@ -135,9 +133,10 @@ def shipped(check=None) -> tuple[Catalog, list[Finding]]:
         if not doc.fatal and check is not None:
             for error in check(doc.data):
                 file, line, col = locate(doc.data, tuple(error.absolute_path))
-                found.append(Finding(file, line, col, "error", RULE, f"kinds: {error.message}"))
+                said = error.message if lang == "en" else schema_words.describe(error, lang)[0]
+                found.append(Finding(file, line, col, "error", RULE, i18n.text("kinds.file", lang, message=said)))
         findings.extend(found)
         if not found and not doc.fatal:
-            catalog, clashes = catalog.merged(parse(doc.data))
+            catalog, clashes = catalog.merged(parse(doc.data), lang)
             findings.extend(clashes)
     return catalog, findings

@@ -30,7 +30,45 @@ def compute(model) -> dict:
         "coverage": coverage(model),
         "posts_per_person": posts_per_person(model),
         "vacancies": vacancies(model),
+        **({"subdistricts": subdistricts(model)} if model.multi else {}),
     }
+
+
+#: What each 街道 of a 区 is counted by (its places and the bodies serving it).
+PLACE_COUNTS = ("buildings", "communities", "zones", "units", "grids", "authorities", "committees", "groups",
+                "party_orgs", "service_points")
+
+
+def subdistricts(model) -> dict:
+    """A 区 holding several 街道: each 街道's counts (with the figures it declares beside them)
+    and building coverage, and the buildings in no 街道. The district's own figures are the total."""
+    rows = []
+    for ident, entity in sorted(model.entities["subdistricts"].items()):
+        modelled = {kind: len(model.in_subdistrict(kind, ident)) for kind in PLACE_COUNTS}
+        for level in ("block", "cluster", "building", "micro"):
+            modelled[f"grids_{level}"] = sum(1 for g in model.in_subdistrict("grids", ident)
+                                             if model.entities["grids"][g]["level"] == level)
+        units = model.in_subdistrict("units", ident)
+        modelled["party_members_full"] = sum(model.unit_members(u)[0] for u in units)
+        modelled["posts"] = sum(1 for post in model.posts if ident in model.subdistricts_of(post))
+        figures_ = []
+        for key, value in sorted((entity.get("declared") or {}).items()):
+            entry = dict(value) if isinstance(value, dict) else {"value": value}
+            compared = entry.get("compare", True) is not False and key in modelled and "counts" not in entry
+            row = {"key": key, "declared": entry.get("value"), "modelled": modelled.get(key), "compared": compared}
+            if entry.get("label"):
+                row["label"] = entry["label"]
+            if compared:
+                row["difference"] = modelled[key] - entry["value"]
+            figures_.append(row)
+        buildings = model.in_subdistrict("buildings", ident)
+        covered = {"committee": [b for b in buildings if not model.committees_of(b)],
+                   "party_org": [b for b in buildings if not model.party_orgs_of(b)]}
+        rows.append({"id": ident, "name": entity["name"], "counts": modelled, "declared": figures_,
+                     "coverage": {key: _rate(len(buildings) - len(missing), len(buildings), missing)
+                                  for key, missing in covered.items()}})
+    unplaced = sorted(b for b in model.entities["buildings"] if not model.subdistricts_of(b))
+    return {"subdistricts": rows, "unplaced_buildings": unplaced}
 
 
 def counts(model) -> list[dict]:
@@ -159,7 +197,33 @@ def render_text(stats: dict, lang: str | None = "zh") -> str:
         if rate["missing"]:
             lines.append(said("stats.uncovered", ids=_some(rate["missing"], lang)))
     lines += _person_lines(stats["posts_per_person"], lang) + _vacancy_lines(stats["vacancies"], lang)
+    if "subdistricts" in stats:
+        lines += _subdistrict_lines(stats["subdistricts"], lang)
     return "\n".join(lines) + "\n"
+
+
+def _subdistrict_lines(data: dict, lang: str | None = "zh") -> list[str]:
+    """Each 街道 of a 区: its counts, the figures it declares, its building coverage."""
+    said = functools.partial(_said, lang)
+    lines = ["", said("stats.subdistricts")]
+    for row in data["subdistricts"]:
+        lines.append(said("stats.subdistrict", name=row["name"], id=row["id"], **row["counts"]))
+        for figure in row["declared"]:
+            declared = "—" if figure["declared"] is None else _number(figure["declared"])
+            modelled = "—" if figure["modelled"] is None else str(figure["modelled"])
+            mark = ""
+            if figure["compared"] and figure["difference"]:
+                sign = "+" if figure["difference"] > 0 else ""
+                mark = said("stats.difference", difference=f"{sign}{_number(figure['difference'])}")
+            label = count_label(figure["key"], figure.get("label"), lang)
+            lines.append("  " + said("stats.count", label=label, modelled=modelled, declared=declared) + mark)
+        for key, rate in row["coverage"].items():
+            percent = "—" if rate["rate"] is None else _fixed(rate["rate"] * 100, 1) + "%"
+            lines.append("  " + said("stats.rate", label=said(f"stats.coverage.{key}"), covered=rate["covered"],
+                                     total=rate["total"], percent=percent))
+    if data["unplaced_buildings"]:
+        lines.append(said("stats.unplaced", ids=_some(data["unplaced_buildings"], lang)))
+    return lines
 
 
 def count_label(key: str, label: str | None, lang: str | None, kind: dict | None = None) -> str:

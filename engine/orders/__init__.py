@@ -207,13 +207,13 @@ def judge(model, order: Order, now: dt.datetime, categories: dict, satisfied: tu
     try:
         building = resolve(model, "buildings", order.building)
     except RouteError as exc:
-        return Problem(sheet.where(number, places["building"]), "error", "orders-building", exc.message, exc.hint)
+        return Problem(sheet.where(number, places["building"]), "error", "orders-building", exc.said(lang), exc.hint_said(lang))
     matter_text = categories.get(order.category, order.category)
     try:
         matter = resolve(model, "matters", matter_text)
     except RouteError as exc:
-        return Problem(sheet.where(number, places["category"]), "error", "orders-category", exc.message,
-                       exc.hint or text("orders.category-hint", lang))
+        return Problem(sheet.where(number, places["category"]), "error", "orders-category", exc.said(lang),
+                       exc.hint_said(lang) or text("orders.category-hint", lang))
     entity = model.entities["matters"][matter]
     limits = entity.get("work_order") or {}
     if not limits.get("response") or not limits.get("resolution"):
@@ -225,8 +225,7 @@ def judge(model, order: Order, now: dt.datetime, categories: dict, satisfied: tu
         response_due = _due(order.received, limits["response"], office, calendar)
         resolution_due = _due(order.received, limits["resolution"], office, calendar)
     except RouteError as exc:
-        message = getattr(exc, "message", str(exc))
-        return Problem(order.where, "error", "orders-route", message, getattr(exc, "hint", ""))
+        return Problem(order.where, "error", "orders-route", exc.said(lang), exc.hint_said(lang))
     handlers = tuple(_chain(found))
     responded = None if order.responded is None or response_due is None else order.responded <= response_due
     closed_in_time = None if order.closed is None or resolution_due is None else order.closed <= resolution_due

@@ -97,7 +97,7 @@ def build_paths(paths, out: str | Path, options: BuildOptions, session: Session 
     or one with error-level findings, is not built unless ``options.draft``; a draft's
     documents say at their top how many errors the config has."""
     session = session or Session()
-    districts, problems = discover(paths)
+    districts, problems = discover(paths, session.lang)
     if problems:
         return [BuildResult(str(p.file), Path(out), findings=[p], fatal=True) for p in problems]
     results = []

@@ -147,6 +147,8 @@ class Builder:
     def district(self) -> Record:
         d = self.model.district
         fields = {k: d[k] for k in ("name", "parent", "city") if d.get(k)}
+        if self.model.multi:  # a 区: the 街道 it holds, by name, as the config lists them
+            fields["subdistricts"] = [e["name"] for e in self.model.entities["subdistricts"].values()]
         return Record(f"district {self.model.id}", self.trace.origin(d), id=self.model.id, **fields)
 
     #: The totals an index states, by the key of ``district.declared``: the label and unit a
@@ -460,6 +462,8 @@ class Builder:
                   "limit_label": words.limit_label(step["limit"]), "done_by": words.done_by(step["limit"]),
                   "handle_limit": words.handle_limit(step["limit"])}
         fields.update({k: step[k] for k in ("action", "next_when", "note") if step.get(k)})
+        if step.get("feedback"):
+            fields["feedback"] = "、".join(self.place_label(body) for body in step["feedback"])
         return Record(f"step {number}", self.trace.origin(step), **fields)
 
     def handler_label(self, handler, level: str) -> str:
@@ -471,7 +475,17 @@ class Builder:
             return words.joined("楼宇所属党组织", role)
         if body == "grid":
             return words.joined(f"所在{words.GRID_LEVELS[level if level in ('cluster', 'block') else 'building']}", role)
+        if body in ("community", "subdistrict"):
+            return words.joined(self.place_label(body), role)
         return words.joined(self.name(body), role)
+
+    #: A relative body as a document names it: the one of the building the matter is raised in.
+    PLACES = {"committee": "楼宇所属委员会", "party_org": "楼宇所属党组织", "grid": "所在网格",
+              "community": "楼宇所在社区", "subdistrict": "楼宇所在街道"}
+
+    def place_label(self, body: str) -> str:
+        """A step's body (or one it reports back to) by name, or as the building's own."""
+        return self.PLACES.get(body) or self.name(body)
 
     def assignments(self, chain: Record) -> Record:
         """``chain`` with who handles each step, per building. A step with the same handlers in
@@ -518,6 +532,8 @@ class Builder:
         parts = [entities["zones"][z]["name"] + "片区" for z in scope.get("zones") or () if z in entities["zones"]]
         parts += [entities["grids"][g]["name"] for g in scope.get("clusters") or () if g in entities["grids"]]
         parts += [entities["buildings"][b]["name"] for b in scope.get("buildings") or () if b in entities["buildings"]]
+        parts += [entities[kind][i]["name"] for kind in ("communities", "subdistricts")
+                  for i in scope.get(kind) or () if i in entities[kind]]
         kinds = "、".join(words.BUILDING_KINDS.get(k, k) for k in scope.get("building_kinds") or ())
         text = "、".join(parts)
         return (text + ("及" if text else "") + kinds + "类楼宇") if kinds else text
@@ -549,6 +565,8 @@ class Builder:
             return words.GRID_LEVELS[entity["level"]]
         if kind == "groups":
             return self.model.kind_label(kind, entity["kind"])
+        if kind == "communities":
+            return "社区"
         return entity.get("kind") or f"{words.AUTHORITY_LEVELS[entity['level']]}级部门"
 
     def holdings(self, ident: str, rosters: list[Record]) -> Record:

@@ -32,7 +32,7 @@ FOLDERS = {"charter": "章程", "duties": "职责清单", "person": "个人职�
 #: What a placeholder's name says (the config marks names the source does not give so).
 PLACEHOLDER = words.PLACEHOLDER_MARK
 #: Bodies whose posts get a duty list, in this order.
-BODY_KINDS = ("committees", "party_orgs", "grids", "authorities", "groups")
+BODY_KINDS = ("committees", "party_orgs", "grids", "authorities", "groups", "communities")
 
 
 class Link(NamedTuple):

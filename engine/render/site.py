@@ -25,6 +25,12 @@ from html import escape
 from .. import i18n
 from .environment import href
 
+#: The language tag of loushi's words around a page, by language. A page's own text (its
+#: ``<html lang>``) is Chinese: the documents are; the navigation says its language where it
+#: differs, so a screen reader or a browser's translation reads each part as what it is.
+LANGUAGE_TAGS = {"zh": "zh-CN", "en": "en"}
+DOCUMENT_LANGUAGE = "zh"
+
 #: The kinds whose documents make up a body's set (a person's list links to them, they do not
 #: list every person).
 BODY_DOCUMENTS = ("charter", "duties", "roster")
@@ -70,6 +76,7 @@ class Site:
 
     def __init__(self, documents, lang: str):
         self.documents = documents
+        self.lang = "" if lang == DOCUMENT_LANGUAGE else f' lang="{LANGUAGE_TAGS.get(lang, lang)}"'
         words = ("crumbs", "pager", "back", "related", "related-person")
         self.words = {word: escape(i18n.text(f"site.{word}", lang)) for word in words}
         #: 上一篇：… and 下一篇：…, each as the words before and after the title.
@@ -121,7 +128,8 @@ class Site:
                 parts.append(f'<li><a href="{escape(link)}">{text}</a></li>')
             else:
                 parts.append(f"<li>{text}</li>")
-        return f'<nav class="site crumbs" aria-label="{self.words["crumbs"]}"><ol>{"".join(parts)}</ol></nav>\n'
+        return (f'<nav class="site crumbs"{self.lang} aria-label="{self.words["crumbs"]}"><ol>{"".join(parts)}</ol>'
+                '</nav>\n')
 
     def _pager(self, doc, position: int, owned: list[tuple[str, str]], home: str) -> str:
         seen = {position}
@@ -133,7 +141,7 @@ class Site:
                     target = self.documents[other]
                     related.append(f'<li><a href="{escape(relative(doc.path, target.path))}">'
                                    f"{escape(target.title)}</a></li>")
-        parts = ['<nav class="site pager" aria-label="{}">'.format(self.words["pager"])]
+        parts = ['<nav class="site pager"{} aria-label="{}">'.format(self.lang, self.words["pager"])]
         if related:
             title = self.words["related-person" if doc.kind == "person" else "related"]
             parts.append(f'<p class="related-title">{title}</p><ul class="related">{"".join(related)}</ul>')

@@ -13,7 +13,7 @@ from ..model import limits
 _DIGITS = "零一二三四五六七八九"
 
 GRID_LEVELS = {"block": "街区网格", "cluster": "楼群网格", "building": "楼宇网格", "micro": "微网格"}
-STEP_LEVELS = {"building": "楼宇", "cluster": "楼群", "block": "街区", "subdistrict": "街道",
+STEP_LEVELS = {"building": "楼宇", "cluster": "楼群", "block": "街区", "community": "社区", "subdistrict": "街道",
                "district": "区", "city": "市"}
 AUTHORITY_LEVELS = {"subdistrict": "街道", "district": "区", "city": "市"}
 BUILDING_KINDS = {"office": "写字楼", "mall": "商场", "mixed": "商住综合", "industrial": "产业园", "other": "其他"}

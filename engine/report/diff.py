@@ -139,7 +139,7 @@ def _limit(limit: dict | str, style: _Style) -> str:
 
 def _handler(handler: dict, style: _Style) -> str:
     body = handler.get("body", "")
-    body_text = word("body", body, style.lang) if body in ("committee", "party_org", "grid") else style.ref(body)
+    body_text = word("body", body, style.lang) if body in ("committee", "party_org", "grid", "community", "subdistrict") else style.ref(body)
     return text("diff.handler", style.lang, body=body_text, role=style.ref(handler.get("role")))
 
 

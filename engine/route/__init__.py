@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..findings import Finding
+from ..i18n import text
 from ..model import kind_name, limits
 from ..project import ProjectError
 from ..session import Session
@@ -35,14 +36,43 @@ from .workdays import Calendar, OfficeHours, OfficeHoursError, deadline
 
 
 class RouteError(Exception):
-    """Why a matter cannot be routed. ``config``: the district is at fault, not the request;
-    ``where``: the place in the district's files, ``(file, line, column)``; ``field``: the
-    part of the request at fault (``building``, ``matter``, ``time`` or an attribute)."""
+    """Why a matter cannot be routed: the message ``route.error.KEY`` with ``values``, said in
+    any language (:meth:`said`; a value may be a function of the language, a kind's name say).
+    ``hint``: a message as ``(key, values)``, or words said already (the model's did-you-mean,
+    in the run's language). ``config``: the district is at fault, not the request; ``where``:
+    the place in the district's files, ``(file, line, column)``; ``field``: the part of the
+    request at fault (``building``, ``matter``, ``time`` or an attribute). ``message`` and
+    ``hint`` are the English."""
 
-    def __init__(self, message: str, hint: str = "", where: tuple | None = None, config: bool = False,
-                 field: str = ""):
-        super().__init__(message)
-        self.message, self.hint, self.where, self.config, self.field = message, hint, where, config, field
+    def __init__(self, key: str, /, hint: tuple | str = "", where: tuple | None = None, config: bool = False,
+                 field: str = "", **values):
+        self.key, self.values, self._hint = key, values, hint
+        self.where, self.config, self.field = where, config, field
+        super().__init__(self.said("en"))
+
+    def said(self, lang: str) -> str:
+        """The message in ``lang``."""
+        return text(f"route.error.{self.key}", lang, **_in(self.values, lang))
+
+    def hint_said(self, lang: str) -> str:
+        """The hint in ``lang`` (empty when there is none)."""
+        if isinstance(self._hint, str):
+            return self._hint
+        key, values = self._hint
+        return text(key, lang, **_in(values, lang))
+
+    @property
+    def message(self) -> str:
+        return self.said("en")
+
+    @property
+    def hint(self) -> str:
+        return self.hint_said("en")
+
+
+def _in(values: dict, lang: str) -> dict:
+    """``values`` with each one that depends on the language said in ``lang``."""
+    return {key: value(lang) if callable(value) else value for key, value in values.items()}
 
 
 @dataclass(frozen=True)
@@ -76,6 +106,13 @@ class Step:
     deadline: dt.datetime | None     # None: not computed (its own limit or one before it is not stated)
     action: str | None
     next_when: str | None
+    #: The authorities the step's body is part of (``parent:``), nearest first, as (id, name).
+    parents: tuple[tuple[str, str], ...] = ()
+    #: The 街道 the step's body lies in, as (id, name), in a config of several 街道 (None: in
+    #: none of them, a 区 department, or a config of one 街道).
+    subdistrict: tuple[str, str] | None = None
+    #: Who is told the outcome of the step (``feedback:``), as (id, name).
+    feedback: tuple[tuple[str, str], ...] = ()
     #: The first step before this one whose limit is not stated (0: none): this step's times are unknown.
     unknown_after: int = 0
     #: The day its holders are named for: its start, or the last day known when its start is unknown.
@@ -98,6 +135,9 @@ class Route:
     condition: str = ""  # the chain's `when` as people read it (严重程度为重大)
     #: The years whose working days this route counted on an estimate (engine.calendars).
     estimated: tuple[int, ...] = ()
+    #: The building's 社区 and (in a config of several 街道) its 街道, as (id, name), or None.
+    community: tuple[str, str] | None = None
+    subdistrict: tuple[str, str] | None = None
 
     @property
     def deadline(self) -> dt.datetime | None:
@@ -120,8 +160,12 @@ class _Place:
     step: int
 
     def __str__(self) -> str:
-        return (f"matter category '{self.matter}', chain {self.chain}, step {self.step}, "
-                f"for the building '{self.building}'")
+        return self("en")
+
+    def __call__(self, lang: str) -> str:
+        """The place in ``lang``."""
+        return text("route.error.place", lang, matter=self.matter, chain=self.chain, step=self.step,
+                    building=self.building)
 
 
 def route(model, building: str, matter: str, at: dt.datetime, attributes: dict | None = None,
@@ -142,6 +186,8 @@ class Plan:
     when: tuple
     office: OfficeHours
     steps: tuple[tuple[_Place, dict, tuple], ...]  # (where, the step as written, its posts)
+    #: Each step's ``feedback`` bodies, resolved for the building (ids), in step order.
+    feedback: tuple[tuple[str, ...], ...] = ()
 
 
 def plan(model, building: str, matter: str, attributes: dict) -> Plan:
@@ -150,26 +196,27 @@ def plan(model, building: str, matter: str, attributes: dict) -> Plan:
     matter = resolve(model, "matters", matter)
     if not model.matter_applies(matter, building):
         entity = model.entities["matters"][matter]
-        raise RouteError(f"the matter {matter} ({entity['name']}) does not arise in building {building}: its scope "
-                         f"leaves it out / 事项 {entity['name']} 的适用范围不含楼宇 {building}",
-                         config=True, where=model.position(entity, "scope"),
-                         hint="route it in a building of its scope, or widen the matter's scope: / 换一栋适用范围内的楼宇，或扩大 scope")
+        raise RouteError("scope", matter=matter, name=entity["name"], building=building,
+                         config=True, where=model.position(entity, "scope"), hint=("route.error.scope-hint", {}))
     values = effective_attributes(model, attributes)
     index, chain = select_chain(model, matter, values)
-    steps = []
+    steps, told = [], []
     for number, step in enumerate(chain["steps"], 1):
         place = _Place(building, matter, index + 1, number)
         steps.append((place, step, tuple(handler_posts(model, place, step["handler"], step["level"]))))
+        told.append(tuple(feedback_bodies(model, place, step)))
     when = tuple((k, tuple(v) if isinstance(v, list) else (v,)) for k, v in sorted((chain.get("when") or {}).items()))
-    return Plan(building, matter, tuple(sorted(values.items())), index + 1, when, office_hours(model), tuple(steps))
+    return Plan(building, matter, tuple(sorted(values.items())), index + 1, when, office_hours(model), tuple(steps),
+                tuple(told))
 
 
 def follow(model, planned: Plan, at: dt.datetime, calendar: Calendar | None = None) -> Route:
     """The route of ``planned`` for a matter raised at ``at``: holders and deadlines, step by step."""
     calendar = calendar or model.calendar
     steps, start, known, unknown_after = [], at, at, 0
-    for place, step, posts in planned.steps:
-        resolved = _step(model, place, step, posts, start, known, unknown_after, planned.office, calendar)
+    told = planned.feedback or ((),) * len(planned.steps)
+    for (place, step, posts), feedback in zip(planned.steps, told):
+        resolved = _step(model, place, step, posts, start, known, unknown_after, planned.office, calendar, feedback)
         steps.append(resolved)
         if resolved.deadline is None and not unknown_after:  # 时限未载: no time is known after it
             unknown_after = resolved.number
@@ -180,25 +227,36 @@ def follow(model, planned: Plan, at: dt.datetime, calendar: Calendar | None = No
     estimated = calendar.estimated(at.date(), known.date()) if counted else ()
     return Route(model.id, planned.building, model.entities["buildings"][planned.building]["name"], planned.matter,
                  model.entities["matters"][planned.matter]["name"], at, planned.values, planned.chain, planned.when,
-                 planned.office, tuple(steps), model.when_text(planned.when), estimated)
+                 planned.office, tuple(steps), model.when_text(planned.when), estimated,
+                 named(model, model.community_of(planned.building)),
+                 named(model, model.subdistrict_of(planned.building)))
+
+
+def named(model, ident: str | None) -> tuple[str, str] | None:
+    """``(id, name)`` of the entity ``ident`` (None for None)."""
+    if ident is None:
+        return None
+    entity = model.entities[model.kind_of[ident]][ident]
+    return ident, entity.get("name", ident)
 
 
 # -- the request ---------------------------------------------------------------------------------
-def resolve(model, kind: str, text: str) -> str:
-    """The id of the ``kind`` entity named ``text`` by its id or, when unique, its exact name."""
+def resolve(model, kind: str, said: str) -> str:
+    """The id of the ``kind`` entity named ``said`` by its id or, when unique, its exact name."""
     entities = model.entities[kind]
-    if text in entities:
-        return text
-    named = sorted(ident for ident, entity in entities.items() if entity.get("name") == text)
+    if said in entities:
+        return said
+    named = sorted(ident for ident, entity in entities.items() if entity.get("name") == said)
     if len(named) == 1:
         return named[0]
     field_name = "building" if kind == "buildings" else "matter"
     if named:
-        raise RouteError(f"{len(named)} {kind_name(kind)}s are named '{text}': {', '.join(named)}",
-                         hint="give the id instead", field=field_name)
+        raise RouteError("named-many", hint=("route.error.give-id", {}), field=field_name, count=len(named),
+                         kind=lambda lang: kind_name(kind, lang), name=said, ids=", ".join(named))
     names = {entity.get("name", ident): ident for ident, entity in entities.items()}
-    hint = model.suggest(text, (kind,)) or _did_you_mean(text, names, lambda name: names[name])
-    raise RouteError(f"no {kind_name(kind)} with the id or name '{text}'", hint=hint, field=field_name)
+    close = model.closest(said, (kind,))
+    hint = ("schema.hint.did-you-mean", {"close": close}) if close else _did_you_mean(said, names, lambda name: names[name])
+    raise RouteError("no-such", hint=hint, field=field_name, kind=lambda lang: kind_name(kind, lang), name=said)
 
 
 def effective_attributes(model, given: dict) -> dict:
@@ -208,13 +266,12 @@ def effective_attributes(model, given: dict) -> dict:
     for key, value in sorted(given.items()):
         spec = declared.get(key)
         if spec is None:
-            known = ", ".join(sorted(declared)) or "none"
-            raise RouteError(f"the district declares no matter attribute '{key}' (it declares: {known})",
-                             hint=_did_you_mean(key, declared), field=key)
+            known = ", ".join(sorted(declared))
+            raise RouteError("no-attribute", hint=_did_you_mean(key, declared), field=key, key=key,
+                             known=known or (lambda lang: text("route.error.none", lang)))
         if value not in spec["values"]:
-            raise RouteError(f"'{value}' is not a value of the attribute '{key}' "
-                             f"(one of: {', '.join(spec['values'])})",
-                             hint=_did_you_mean(value, spec["values"]), field=key)
+            raise RouteError("not-a-value", hint=_did_you_mean(value, spec["values"]), field=key, value=value,
+                             key=key, values=", ".join(spec["values"]))
         values[key] = value
     return values
 
@@ -229,19 +286,18 @@ def select_chain(model, matter: str, values: dict) -> tuple[int, dict]:
             return index, chain
     if default is None:
         entity = model.entities["matters"][matter]
-        wanted = ", ".join(f"{k}={v}" for k, v in sorted(values.items())) or "none"
-        raise RouteError(f"no escalation chain of the matter category '{matter}' applies to a matter with "
-                         f"the attributes {wanted}", where=model.position(entity, "escalation"), config=True,
-                         hint="add a chain without `when`: the default chain")
+        wanted = ", ".join(f"{k}={v}" for k, v in sorted(values.items()))
+        raise RouteError("no-chain", where=model.position(entity, "escalation"), config=True,
+                         hint=("route.error.no-chain-hint", {}), matter=matter,
+                         wanted=wanted or (lambda lang: text("route.error.none", lang)))
     return default
 
 
 def _matches(model, matter: str, index: int, when: dict, values: dict) -> bool:
     for key, wanted in when.items():
         if key not in values:
-            raise RouteError(f"chain {index + 1} of the matter category '{matter}' depends on the attribute "
-                             f"'{key}', which has no default and was not given",
-                             hint=f"give --attr {key}=VALUE", where=model.position(when, key), field=key)
+            raise RouteError("needs-attribute", hint=("route.error.needs-attribute-hint", {"key": key}),
+                             where=model.position(when, key), field=key, chain=index + 1, matter=matter, key=key)
         if values[key] not in (wanted if isinstance(wanted, list) else [wanted]):
             return False
     return True
@@ -251,13 +307,13 @@ def office_hours(model) -> OfficeHours:
     try:
         return OfficeHours.parse(model.district.get("office_hours"))
     except OfficeHoursError as exc:
-        raise RouteError(str(exc), where=model.position(model.district, "office_hours"), config=True,
-                         hint="write office_hours: {start: \"09:00\", end: \"17:30\"}") from None
+        raise RouteError("office-hours", where=model.position(model.district, "office_hours"), config=True,
+                         hint=("route.error.office-hours-hint", {}), start=exc.start, end=exc.end) from None
 
 
 # -- one step ------------------------------------------------------------------------------------
 def _step(model, place: _Place, step: dict, posts: tuple, start: dt.datetime | None, known: dt.datetime,
-          unknown_after: int, office: OfficeHours, calendar: Calendar | None = None) -> Step:
+          unknown_after: int, office: OfficeHours, calendar: Calendar | None = None, feedback: tuple = ()) -> Step:
     """One step starting at ``start`` (None: unknown, a step before it states no limit; its
     holders are then those of ``known``, the last time known, and the answer says so)."""
     handler = step["handler"]
@@ -265,51 +321,73 @@ def _step(model, place: _Place, step: dict, posts: tuple, start: dt.datetime | N
     handlers = tuple(_handler(model, post, day) for post in posts)
     if all(h.holder is None for h in handlers):
         ids = ", ".join(h.post for h in handlers)
-        which = f"post {ids} is" if len(handlers) == 1 else f"posts {ids} are"
         if all(h.standing for h in handlers):  # out of term: the post is not held on that day
-            terms = "; ".join(_term_text(h) for h in handlers)
-            raise RouteError(f"{place}: the handler {which} not held on {day:%Y-%m-%d} ({terms}) / "
-                             f"承办岗位 {ids} 于 {day:%Y-%m-%d} 不在任职期内", config=True,
-                             where=model.position(model.posts[handlers[0].post].entity,
-                                                  "since" if handlers[0].standing == "before" else "until"),
-                             hint="route a matter raised within the post's term, or add the post that holds the "
-                                  "role then / 改在任职期内的时间分流，或补上当时任职的岗位")
-        raise RouteError(f"{place}: the handler {which} vacant on {day:%Y-%m-%d}", config=True,
-                         where=model.position(handler, "role"), hint="fill the post, or its rotation's turn")
+            first = handlers[0]
+            raise RouteError("not-held", config=True,
+                             where=model.position(model.posts[first.post].entity,
+                                                  "since" if first.standing == "before" else "until"),
+                             hint=("route.error.not-held-hint", {}), place=place, ids=ids, day=f"{day:%Y-%m-%d}",
+                             terms=lambda lang: "；".join(_standing_text(h, lang) for h in handlers))
+        raise RouteError("vacant" if len(handlers) == 1 else "vacant-posts", config=True,
+                         where=model.position(handler, "role"), hint=("route.error.vacant-hint", {}),
+                         place=place, ids=ids, day=f"{day:%Y-%m-%d}")
     end = deadline(start, step["limit"], office, calendar) if start is not None else None
     body = posts[0].body
+    parents = model.authority_chain(body)[1:] if posts[0].body_kind == "authorities" else ()
     return Step(place.step, step["level"], body, _body_name(model, posts[0]), handler["role"],
                 model.role_name(handler["role"]), handlers, limits.unit_of(step["limit"]), start, end,
-                step.get("action"), step.get("next_when"), unknown_after, day)
+                step.get("action"), step.get("next_when"), tuple(named(model, a) for a in parents),
+                named(model, model.subdistrict_of(body)) if model.multi else None,
+                tuple(named(model, told) for told in feedback), unknown_after=unknown_after, held_on=day)
 
 
 def handler_posts(model, place, handler: dict, level: str) -> list:
     """The posts of the handler's role in the body the step names for the building."""
     body = model.body_for(handler["body"], place.building, level)
     if body is None:
-        message, hint = _no_body(handler["body"], level)
-        raise RouteError(f"{place}: {message}", hint=hint, where=model.position(handler, "body"), config=True)
+        key, values = _no_body(handler["body"], level)
+        hint = (f"route.error.{key}-hint", values) if key != "no-body" else ""
+        raise RouteError(key, hint=hint, where=model.position(handler, "body"),
+                         config=True, place=place, **values)
     posts = model.posts_of(body)
     found = [post for post in posts if post.role == handler["role"]]
     if not found:
         roles = sorted({post.role for post in posts})
-        raise RouteError(f"{place}: {kind_name(model.kind_of.get(body, 'body'))} '{body}' has no post of the "
-                         f"role '{handler['role']}' (it has: {', '.join(roles) or 'no posts'})",
-                         hint=_did_you_mean(handler["role"], roles), where=model.position(handler, "role"),
-                         config=True)
+        kind = model.kind_of.get(body, "body")
+        raise RouteError("no-role", hint=_did_you_mean(handler["role"], roles), where=model.position(handler, "role"),
+                         config=True, place=place, kind=lambda lang: kind_name(kind, lang), body=body,
+                         role=handler["role"],
+                         roles=", ".join(roles) or (lambda lang: text("route.error.no-posts", lang)))
     return found
 
 
-def _no_body(body: str, level: str) -> tuple[str, str]:
+def feedback_bodies(model, place, step: dict) -> list[str]:
+    """The bodies a step's ``feedback`` names for the building (RouteError if one has none)."""
+    found = []
+    for told in step.get("feedback") or ():
+        body = model.body_for(told, place.building, step["level"])
+        if body is None:
+            key, values = _no_body(told, step["level"])
+            hint = (f"route.error.{key}-hint", values) if key != "no-body" else ""
+            raise RouteError(key, hint=hint, where=model.position(step, "feedback"), config=True, place=place,
+                             **values)
+        found.append(body)
+    return found
+
+
+def _no_body(body: str, level: str) -> tuple[str, dict]:
+    """The message (``route.error.KEY``, its hint ``KEY-hint``) of a handler body the building has none of."""
     if body == "committee":
-        return "no committee covers the building", "list the building in a committee's buildings"
+        return "no-committee", {}
     if body == "party_org":
-        return "no party organisation covers the building", "list the building, or a unit in it, in a party organisation"
+        return "no-party-org", {}
+    if body == "community":
+        return "no-community", {}
+    if body == "subdistrict":
+        return "no-office", {}
     if body == "grid":
-        grid = level if level in ("cluster", "block") else "building"
-        return (f"the building lies in no {grid} grid",
-                f"give it a {grid} grid" + (" (a block grid above its cluster grid)" if grid == "block" else ""))
-    return f"the handler body '{body}' is not in the district", ""
+        return (f"no-{level}-grid" if level in ("cluster", "block") else "no-building-grid"), {}
+    return "no-body", {"body": body}
 
 
 def _handler(model, post, day: dt.date) -> Handler:
@@ -323,10 +401,11 @@ def _handler(model, post, day: dt.date) -> Handler:
                    entity.get("reachable") == "around_the_clock")
 
 
-def _term_text(handler: Handler) -> str:
+def _standing_text(handler: Handler, lang: str) -> str:
+    """Why a post is not held on the day: its term starts later, or it ended."""
     if handler.standing == "before":
-        return f"{handler.post} is held from {handler.since}"
-    return f"{handler.post} was held until {handler.until}"
+        return text("route.post-before", lang, post=handler.post, since=handler.since)
+    return text("route.post-after", lang, post=handler.post, until=handler.until)
 
 
 def _body_name(model, post) -> str:
@@ -334,9 +413,9 @@ def _body_name(model, post) -> str:
     return entity.get("name", post.body) if entity is not None else post.body
 
 
-def _did_you_mean(word: str, pool, show=lambda x: x) -> str:
+def _did_you_mean(word: str, pool, show=lambda x: x) -> tuple | str:
     close = difflib.get_close_matches(word, sorted(pool), n=1, cutoff=0.6)
-    return f"did you mean '{show(close[0])}'?" if close else ""
+    return ("schema.hint.did-you-mean", {"close": show(close[0])}) if close else ""
 
 
 # -- many matters --------------------------------------------------------------------------------
@@ -414,14 +493,16 @@ def batch_file(model, path: str | Path, calendar: Calendar | None = None, sessio
     within the limits of the project's loushi.toml, found from the config's folder through
     ``session``; a new session when not given)."""
     declared = sorted(model.data.get("attributes") or {})
+    session = session or Session()
+    lang = session.lang
     try:
-        limits = (session or Session()).project(model.source.path).limits
+        limits = session.project(model.source.path).limits
     except ProjectError as exc:
         return Outcome(problems=[Finding(str(exc.file), exc.line, exc.column, "error", "project-config",
-                                         exc.message("en"), "", "", exc.hint("en"))])
-    read = read_rows(path, declared, limits)
+                                         exc.message(lang), "", "", exc.hint(lang))])
+    read = read_rows(path, declared, limits, lang)
     if read.problems:
         return Outcome(problems=sorted(read.problems))
     result = batch(model, read.rows, calendar)
-    problems = [failure_problem(str(path), read.columns, row, exc) for row, exc in result.failures]
+    problems = [failure_problem(str(path), read.columns, row, exc, lang) for row, exc in result.failures]
     return Outcome(batch=result, problems=sorted(problems))

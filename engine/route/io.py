@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from ..cells import csv_cell
 from ..findings import Finding
 from ..calendars import estimate_note
-from ..i18n import text
+from ..i18n import text as said
 from ..model import limits
 from ..project import Limits
 from ..writing import output_file
@@ -33,7 +33,8 @@ REQUIRED = ("building", "matter", "time")
 ALIASES = {"category": "matter"}
 RULE = "route-batch"
 #: Words of the text output.
-LEVELS = {"building": "楼宇", "cluster": "楼群", "block": "街区", "subdistrict": "街道", "district": "区", "city": "市"}
+LEVELS = {"building": "楼宇", "cluster": "楼群", "block": "街区", "community": "社区", "subdistrict": "街道", "district": "区",
+          "city": "市"}
 
 
 @dataclass(frozen=True)
@@ -56,86 +57,87 @@ class BatchFile:
     columns: dict[str, int] = field(default_factory=dict)
 
 
-def read_rows(path: str | Path, attributes: list[str], limits=None) -> BatchFile:
+def read_rows(path: str | Path, attributes: list[str], limits=None, lang: str = "zh") -> BatchFile:
     """Read the batch file at ``path``; ``attributes``: the district's attribute names;
-    ``limits`` (engine.project.Limits, the defaults when None): its size, rows and cell text."""
+    ``limits`` (engine.project.Limits, the defaults when None): its size, rows and cell text;
+    ``lang``: the language of the problems."""
     limits = limits or Limits()
     name = str(path)
     try:
         size = Path(path).stat().st_size
         if size > limits.inflated_bytes:
-            return BatchFile(problems=[_problem(name, 0, 0, f"the batch file has {size:,} bytes, more than "
-                                                f"{limits.inflated_bytes:,} (limit: inflated_bytes)",
-                                                "split it, or raise [limits] inflated_bytes in loushi.toml")])
+            return BatchFile(problems=[_problem(name, 0, 0, said("route.batch.too-big", lang, size=f"{size:,}",
+                                                                 limit=f"{limits.inflated_bytes:,}"),
+                                                said("route.batch.too-big-hint", lang))])
         text = Path(path).read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        return BatchFile(problems=[_problem(name, 0, 0, f"cannot read the batch file: {exc.strerror}")])
+        return BatchFile(problems=[_problem(name, 0, 0, said("route.batch.unreadable", lang, reason=exc.strerror))])
     except UnicodeDecodeError as exc:
-        return BatchFile(problems=[_problem(name, 0, 0, f"the batch file is not UTF-8 (byte {exc.start})",
-                                            "save it as UTF-8 CSV (Excel: 'CSV UTF-8')")])
+        return BatchFile(problems=[_problem(name, 0, 0, said("route.batch.not-utf8", lang, byte=exc.start),
+                                            said("route.batch.not-utf8-hint", lang))])
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        return BatchFile(problems=[_problem(name, reader.line_num, 0, f"the CSV text cannot be read: {exc}")])
+        return BatchFile(problems=[_problem(name, reader.line_num, 0, said("route.batch.csv", lang, error=exc))])
     if header is None:
-        return BatchFile(problems=[_problem(name, 0, 0, "the batch file is empty",
-                                            "write a header row: building,matter,time")])
+        return BatchFile(problems=[_problem(name, 0, 0, said("route.batch.empty", lang),
+                                            said("route.batch.header-hint", lang))])
     result = BatchFile()
-    result.columns, result.problems = _header(name, header, attributes)
+    result.columns, result.problems = _header(name, header, attributes, lang)
     if not result.problems:
         try:
             for count, cells in enumerate(reader, start=2):
                 if count > limits.rows:
-                    result.problems.append(_problem(name, reader.line_num, 0, f"more than {limits.rows:,} rows "
-                                                    "(limit: rows)", "split the file, or raise [limits] rows in "
-                                                    "loushi.toml"))
+                    result.problems.append(_problem(name, reader.line_num, 0,
+                                                    said("route.batch.rows", lang, limit=f"{limits.rows:,}"),
+                                                    said("route.batch.rows-hint", lang)))
                     break
                 longest = max(cells, key=len, default="")
                 if len(longest) > limits.text_length:
                     result.problems.append(_problem(name, reader.line_num, cells.index(longest) + 1,
-                                                    f"a cell of {len(longest):,} characters, more than "
-                                                    f"{limits.text_length:,} (limit: text_length)"))
+                                                    said("route.batch.cell", lang, length=f"{len(longest):,}",
+                                                         limit=f"{limits.text_length:,}")))
                     break
-                _row(name, reader.line_num, cells, len(header), result)
+                _row(name, reader.line_num, cells, len(header), result, lang)
         except csv.Error as exc:  # a field past csv's own limit, a NUL byte ...
-            result.problems.append(_problem(name, reader.line_num, 0, f"the CSV text cannot be read: {exc}"))
+            result.problems.append(_problem(name, reader.line_num, 0, said("route.batch.csv", lang, error=exc)))
     return result
 
 
-def _header(name: str, header: list[str], attributes: list[str]) -> tuple[dict, list[Finding]]:
+def _header(name: str, header: list[str], attributes: list[str], lang: str) -> tuple[dict, list[Finding]]:
     columns, problems = {}, []
     for number, cell in enumerate(header, 1):
         lowered = cell.strip().lower()
         key = ALIASES.get(lowered, lowered) if lowered in (*REQUIRED, *ALIASES) else cell.strip()
         if key in columns:
-            problems.append(_problem(name, 1, number, f"the column '{cell}' appears twice"))
+            problems.append(_problem(name, 1, number, said("route.batch.twice", lang, column=cell)))
         elif key not in REQUIRED and key not in attributes:
             close = difflib.get_close_matches(key, [*REQUIRED, *ALIASES, *attributes], n=1, cutoff=0.6)
             known = ", ".join([*REQUIRED, *attributes])
-            problems.append(_problem(name, 1, number, f"unknown column '{cell}' (the columns are: {known})",
-                                     f"did you mean '{close[0]}'?" if close else ""))
+            problems.append(_problem(name, 1, number, said("route.batch.unknown-column", lang, column=cell, known=known),
+                                     said("schema.hint.did-you-mean", lang, close=close[0]) if close else ""))
         columns[key] = number
     for key in REQUIRED:
         if key not in columns:
-            problems.append(_problem(name, 1, 0, f"the header has no '{key}' column",
-                                     "write a header row: building,matter,time"))
+            problems.append(_problem(name, 1, 0, said("route.batch.no-column", lang, column=key),
+                                     said("route.batch.header-hint", lang)))
     return columns, problems
 
 
-def _row(name: str, line: int, cells: list[str], width: int, result: BatchFile) -> None:
+def _row(name: str, line: int, cells: list[str], width: int, result: BatchFile, lang: str) -> None:
     if not any(cell.strip() for cell in cells):
         return
     if len(cells) != width:
-        result.problems.append(_problem(name, line, 0, f"the row has {len(cells)} cells, the header {width}"))
+        result.problems.append(_problem(name, line, 0, said("route.batch.width", lang, cells=len(cells), width=width)))
         return
     value = {key: cells[number - 1].strip() for key, number in result.columns.items()}
     for key in REQUIRED:
         if not value[key]:
-            result.problems.append(_problem(name, line, result.columns[key], f"the {key} is empty"))
+            result.problems.append(_problem(name, line, result.columns[key], said("route.batch.blank", lang, column=key)))
             return
     try:
-        at = parse_time(value["time"])
+        at = parse_time(value["time"], lang)
     except ValueError as exc:
         result.problems.append(_problem(name, line, result.columns["time"], str(exc)))
         return
@@ -147,10 +149,10 @@ def _problem(file: str, line: int, column: int, message: str, hint: str = "") ->
     return Finding(file, line, column, "error", RULE, message, "", "", hint)
 
 
-def failure_problem(name: str, columns: dict, row: Row, error) -> Finding:
-    """A row that could not be routed, as a finding at its row and column."""
-    message = error.message + (f" ({where_text(error.where)})" if error.where else "")
-    return _problem(name, row.number, columns.get(error.field, 0), message, error.hint)
+def failure_problem(name: str, columns: dict, row: Row, error, lang: str = "zh") -> Finding:
+    """A row that could not be routed (a RouteError), as a finding at its row and column, in ``lang``."""
+    message = error.said(lang) + (said("route.batch.where", lang, where=where_text(error.where)) if error.where else "")
+    return _problem(name, row.number, columns.get(error.field, 0), message, error.hint_said(lang))
 
 
 def where_text(where: tuple) -> str:
@@ -163,6 +165,8 @@ def route_dict(found: Route) -> dict:
     return {
         "district": found.district,
         "building": {"id": found.building, "name": found.building_name},
+        "community": {"id": found.community[0], "name": found.community[1]} if found.community else None,
+        "subdistrict": {"id": found.subdistrict[0], "name": found.subdistrict[1]} if found.subdistrict else None,
         "matter": {"id": found.matter, "name": found.matter_name},
         "at": iso_time(found.at),
         "attributes": dict(found.attributes),
@@ -192,6 +196,9 @@ def _step_dict(step, count: int) -> dict:
         "deadline_note": _both(_deadline_note, step), "holders_on": _holders_on(step),
         "action": step.action,
         "next_when": step.next_when, "next_step": step.number + 1 if step.number < count else None,
+        "parents": [{"id": ident, "name": name} for ident, name in step.parents],
+        "subdistrict": {"id": step.subdistrict[0], "name": step.subdistrict[1]} if step.subdistrict else None,
+        "feedback": [{"id": ident, "name": name} for ident, name in step.feedback],
     }
 
 
@@ -209,11 +216,11 @@ def _deadline_note(step, lang: str) -> str:
     """Why a step has no due time, or what its due time means: a limit not stated (时限未载), a
     step before it not stated, or 第一时间 (due at once)."""
     if step.unknown_after:
-        return text("route.unknown-start", lang, step=step.unknown_after)
+        return said("route.unknown-start", lang, step=step.unknown_after)
     if not limits.stated(step.limit):
-        return text("route.no-deadline", lang)
+        return said("route.no-deadline", lang)
     if step.limit[0] == limits.IMMEDIATELY:
-        return text("route.immediately", lang)
+        return said("route.immediately", lang)
     return ""
 
 
@@ -224,7 +231,7 @@ def _holders_on(step) -> str | None:
 
 def _final_unknown(found, lang: str) -> str:
     steps = "、".join(str(number) for number in found.unstated)
-    return text("route.final-unknown", lang, steps=steps)
+    return said("route.final-unknown", lang, steps=steps)
 
 
 def render_json(found: Route) -> str:
@@ -235,13 +242,14 @@ def render_text(found: Route) -> str:
     """The route in Chinese, a block per step."""
     lines = [f"事项：{found.matter_name}（{found.matter}）",
              f"楼宇：{found.building_name}（{found.building}）",
+             *([f"所在：{'，'.join(name for _, name in place)}"] if (place := _place(found)) else []),
              f"受理时间：{format_time(found.at)}",
              f"适用路径：第{found.chain}条（{_condition(found)}）",
              f"办公时间：{found.office}"]
     lines += [f"注意：{estimate_note(year)}" for year in found.estimated]
     lines.append("")
     for step in found.steps:
-        lines.extend(_step_lines(step, len(found.steps)))
+        lines.extend(_step_lines(step, len(found.steps), found.subdistrict))
         lines.append("")
     final = format_time(found.deadline) if found.deadline is not None else _final_unknown(found, "zh")
     lines.append(f"最终截止时间：{final}")
@@ -254,17 +262,31 @@ def _condition(found: Route) -> str:
     return found.condition
 
 
-def _step_lines(step, count: int) -> list[str]:
+def _place(found: Route) -> list[tuple[str, str]]:
+    """The building's 街道 and 社区, those the config says."""
+    return [place for place in (found.subdistrict, found.community) if place]
+
+
+def _step_lines(step, count: int, home: tuple | None = None) -> list[str]:
     holders = "、".join(_holder_text(h) for h in step.handlers)
     posts = "、".join(f"{h.title}（{h.post}）" for h in step.handlers)
     lines = [f"步骤 {step.number}", f"  层级：{LEVELS.get(step.level, step.level)}",
-             f"  承办岗位：{step.body_name} {posts}", f"  承办人：{holders}"]
+             f"  承办岗位：{step.body_name} {posts}"]
+    if step.parents:
+        lines.append(f"  所属机构：{' › '.join(name for _, name in step.parents)}")
+    if home and step.subdistrict and step.subdistrict != home:
+        lines.append(f"  跨街道：由{step.subdistrict[1]}承办")
+    elif home and step.subdistrict is None and step.level in ("district", "city"):
+        lines.append(f"  出街道：由{LEVELS[step.level]}级承办")
+    lines.append(f"  承办人：{holders}")
     if step.start is None and step.held_on is not None:
-        lines.append(f"  {text('route.holders-on', 'zh', day=step.held_on.isoformat())}")
+        lines.append(f"  {said('route.holders-on', 'zh', day=step.held_on.isoformat())}")
     lines += [f"  时限：{limit_text(step.limit)}", f"  开始时间：{_time_or(step.start, step, due=False)}",
               f"  截止时间：{_time_or(step.deadline, step)}"]
     if step.action:
         lines.append(f"  处置动作：{step.action}")
+    if step.feedback:
+        lines.append(f"  反馈：{'、'.join(name for _, name in step.feedback)}")
     lines.append(f"  流转条件：{_next(step, count)}")
     return lines
 
@@ -275,15 +297,15 @@ def _holder_text(handler) -> str:
         return f"（{_standing(handler, 'zh')}）"
     if not handler.holder:
         return f"（空缺：{handler.post}）"
-    reach = f"，{text('route.around-the-clock', 'zh')}" if handler.around_the_clock else ""
+    reach = f"，{said('route.around-the-clock', 'zh')}" if handler.around_the_clock else ""
     return f"{handler.holder_name}（{handler.holder}{reach}）"
 
 
 def _standing(handler, lang: str) -> str:
     """Why a post has no holder on the day: before its since, or past its until."""
     if handler.standing == "before":
-        return text("route.post-before", lang, post=handler.post, since=handler.since)
-    return text("route.post-after", lang, post=handler.post, until=handler.until)
+        return said("route.post-before", lang, post=handler.post, since=handler.since)
+    return said("route.post-after", lang, post=handler.post, until=handler.until)
 
 
 def _next(step, count: int) -> str:
@@ -303,7 +325,7 @@ def limit_text(limit: tuple) -> str:
 def _time_or(moment: dt.datetime | None, step, due: bool = True) -> str:
     """A step's time, or why there is none; a due time 第一时间 says so beside it."""
     if moment is None:
-        return text("route.unknown-time", "zh", step=step.unknown_after) if not due and step.unknown_after \
+        return said("route.unknown-time", "zh", step=step.unknown_after) if not due and step.unknown_after \
             else _deadline_note(step, "zh")
     note = _deadline_note(step, "zh") if due else ""
     return f"{format_time(moment)}（{note}）" if note else format_time(moment)
@@ -387,12 +409,12 @@ def write_results(result, path: Path) -> None:
         write(result, out)
 
 
-def problems_text(problems) -> str:
-    """``file:row:column: [error] message (route-batch)``, a hint below where there is one."""
+def problems_text(problems, lang: str = "zh") -> str:
+    """``file:row:column: [error] message (route-batch)``, a hint below where there is one, in ``lang``."""
     lines = []
     for item in problems:
         lines.append(f"{item.where}: [{item.level}] {item.message} ({item.rule})")
         if item.hint:
-            lines.append(f"    hint: {item.hint}")
-    lines.append(f"{len(problems)} problem(s) in the batch; nothing was routed")
+            lines.append(said("report.hint", lang, hint=item.hint))
+    lines.append(said("route.batch.summary", lang, count=len(problems)))
     return "\n".join(lines) + "\n"

@@ -37,7 +37,11 @@ __all__ = ["FIRST_YEAR", "LAST_YEAR", "Calendar", "OfficeHours", "OfficeHoursErr
 
 
 class OfficeHoursError(ValueError):
-    """``district.office_hours`` ends before it starts."""
+    """``district.office_hours`` ends before it starts (``start``, ``end``: as written)."""
+
+    def __init__(self, start: str, end: str):
+        super().__init__(f"office hours end at {end}, not after they start at {start}")
+        self.start, self.end = start, end
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,7 @@ class OfficeHours:
         start, end = (value["start"], value["end"]) if value else DEFAULT_OFFICE_HOURS
         hours = cls(dt.time.fromisoformat(start), dt.time.fromisoformat(end))
         if hours.end <= hours.start:
-            raise OfficeHoursError(f"office hours end at {end}, not after they start at {start}")
+            raise OfficeHoursError(start, end)
         return hours
 
     def __str__(self) -> str:

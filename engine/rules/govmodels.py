@@ -13,6 +13,8 @@ from pathlib import Path
 
 from .. import discovery
 from ..findings import Finding
+from .. import i18n
+from .. import schema as schema_words
 from ..i18n import text
 from ..load import load_file, locate
 from ..model import kinds as kinds_data
@@ -50,8 +52,9 @@ def of_district(path, session: Session | None, options=None) -> dict[str, dict]:
 def _loaded(found, session: Session | None) -> tuple[dict[str, dict], list[Finding], dict[str, str]]:
     files = _files(found)
     if session is None:
-        return _load(files, _model_schema())
-    return session.kept(("governance", files), lambda: _load(files, session.kept("model-schema", _model_schema)))
+        return _load(files, _model_schema(), i18n.language())
+    return session.kept(("governance", files, session.lang),
+                        lambda: _load(files, session.kept("model-schema", _model_schema), session.lang))
 
 
 def _files(found) -> tuple[str, ...]:
@@ -65,18 +68,20 @@ def _model_schema() -> SchemaCheck:
         return SchemaCheck(json.load(handle))
 
 
-def _load(paths: tuple, checker: SchemaCheck) -> tuple[dict[str, dict], list[Finding], dict[str, str]]:
+def _load(paths: tuple, checker: SchemaCheck, lang: str) -> tuple[dict[str, dict], list[Finding], dict[str, str]]:
     result, findings, files = {}, [], {}
     for path in paths:
         doc = load_file(path)
-        found = [Finding(f.file, f.line, f.column, "error", RULE, f"governance model: {f.message}") for f in doc.findings]
+        found = [Finding(f.file, f.line, f.column, "error", RULE, text("models.file", lang, message=f.message))
+                 for f in doc.findings]
         if not doc.fatal:
             for error in checker.errors(doc.data):
                 file, line, col = locate(doc.data, tuple(error.absolute_path))
-                where = "/".join(str(p) for p in error.absolute_path) or "the model"
-                found.append(Finding(file, line, col, "error", RULE, f"governance model: {where}: {error.message}"))
+                message, hint = _said(error, lang)
+                found.append(Finding(file, line, col, "error", RULE, text("models.file", lang, message=message),
+                                     hint=hint))
         if not found and doc.data["id"] in files:
-            found.append(_twice(doc, files[doc.data["id"]]))
+            found.append(_twice(doc, files[doc.data["id"]], lang))
         findings.extend(found)
         if not found:
             result[doc.data["id"]] = doc.data
@@ -84,13 +89,20 @@ def _load(paths: tuple, checker: SchemaCheck) -> tuple[dict[str, dict], list[Fin
     return result, sorted(findings), files
 
 
-def _twice(doc, first: str) -> Finding:
+def _said(error, lang: str) -> tuple[str, str]:
+    """What is wrong with a model file's shape, and the hint: jsonschema's words in English (as
+    they have always been), the district schema's in any other language."""
+    if lang == "en":
+        return f"{'/'.join(str(p) for p in error.absolute_path) or 'the model'}: {error.message}", ""
+    return schema_words.describe(error, lang, text("models.document", lang))
+
+
+def _twice(doc, first: str, lang: str) -> Finding:
     """The error of a model whose id a file read before gives already."""
     file, line, col = locate(doc.data, ("id",))
     ident = doc.data["id"]
-    message = " / ".join(text("models.twice", lang, id=ident, first=first, second=file) for lang in ("zh", "en"))
-    hint = " / ".join(text("models.twice-hint", lang) for lang in ("zh", "en"))
-    return Finding(file, line, col, "error", RULE, message, "", ident, hint)
+    return Finding(file, line, col, "error", RULE, text("models.twice", lang, id=ident, first=first, second=file),
+                   "", ident, text("models.twice-hint", lang))
 
 
 def body_kinds(spec: dict) -> list[str]:
@@ -111,7 +123,7 @@ def catalog(extra: str | None = None, session: Session | None = None) -> tuple[k
             declared = [kinds_data.body_kind(e) for e in spec.get("body_kinds") or [] if isinstance(e, dict)]
             roles = [kinds_data.role(e) for e in spec.get("roles") or []]
             own = kinds_data.Catalog({k.id: k for k in declared}, {}, {r.id: r for r in roles})
-            result, clashes = result.merged(own)
+            result, clashes = result.merged(own, session.lang)
             findings.extend(clashes)
         return result, sorted(findings)
     return session.kept(("kinds-catalog", extra), make)

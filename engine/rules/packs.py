@@ -24,6 +24,7 @@ from .. import i18n
 from ..findings import Finding
 from ..load import YMap, load_file, locate
 from ..resources import rules_dir
+from .. import schema as schema_words
 from ..schema.fast import SchemaCheck
 from . import expr, scope
 from .checks import CHECKS
@@ -143,9 +144,10 @@ def load_pack(path: str | Path, checker: SchemaCheck | None = None,
     checker = checker or pack_schema()
     expressions = expressions or expr.Expressions()
     if doc.fatal:
-        return None, [_as_pack_finding(f) for f in doc.findings]
+        return None, [_as_pack_finding(f, i18n.language(lang)) for f in doc.findings]
+    lang = i18n.language(lang)
     errors = checker.errors(doc.data)
-    findings = [_at(doc.data, tuple(e.absolute_path), _schema_message(e), key=e.validator == "additionalProperties")
+    findings = [_at(doc.data, tuple(e.absolute_path), *_schema_message(e, lang), key=e.validator == "additionalProperties")
                 for e in errors]
     if findings:
         return None, findings
@@ -158,15 +160,21 @@ def load_pack(path: str | Path, checker: SchemaCheck | None = None,
     return Pack(doc.data["pack"], words(doc.data["description"], lang), name, rules), findings
 
 
-def _as_pack_finding(item: Finding) -> Finding:
-    return Finding(item.file, item.line, item.column, "error", RULE, f"rule pack: {item.message}", hint=item.hint)
+def _as_pack_finding(item: Finding, lang: str) -> Finding:
+    return Finding(item.file, item.line, item.column, "error", RULE, i18n.text("packs.file", lang, message=item.message),
+                   hint=item.hint)
 
 
-def _schema_message(error) -> str:
-    where = "/".join(str(p) for p in error.absolute_path) or "the pack"
+def _schema_message(error, lang: str) -> tuple[str, str]:
+    """What is wrong with a pack's shape, and the hint: jsonschema's words in English (as they
+    have always been), the district schema's in any other language."""
     if error.validator == "oneOf" and "rules" in error.absolute_path:
-        return f"{where}: a rule has either `check:` or `for_each:` with `condition:` (and `when:`), not both"
-    return f"{where}: {error.message}"
+        where = "/".join(str(p) for p in error.absolute_path) if lang == "en" else schema_words.place(
+            list(error.absolute_path), lang)
+        return i18n.text("packs.check-or-for-each", lang, where=where), ""
+    if lang == "en":
+        return f"{'/'.join(str(p) for p in error.absolute_path) or 'the pack'}: {error.message}", ""
+    return schema_words.describe(error, lang, i18n.text("packs.document", lang))
 
 
 def _at(root: Any, path: tuple, message: str, hint: str = "", key: bool = True) -> Finding:
@@ -183,38 +191,40 @@ def _rule(pack: str, entry: YMap, file: str, expressions: expr.Expressions,
                 options, entry["examples"], entry.get("check"), entry.get("for_each"), entry.get("condition"),
                 entry.get("when"), entry.get("field"), words(entry.get("hint", ""), lang), file, entry.line)
     rule.expressions = expressions
-    problems = _check_options(rule, entry) + _check_kind(rule, entry) + _check_expect(rule, entry)
+    lang = i18n.language(lang)
+    problems = _check_options(rule, entry, lang) + _check_kind(rule, entry, lang) + _check_expect(rule, entry, lang)
     if not problems:
-        problems = _compile(rule, entry, expressions)
+        problems = _compile(rule, entry, expressions, lang)
     return rule, problems
 
 
-def _check_options(rule: Rule, entry: YMap) -> list[Finding]:
+def _check_options(rule: Rule, entry: YMap, lang: str) -> list[Finding]:
     problems = []
     for name, spec in rule.options.items():
         if not option_ok(spec, spec["default"]):
             problems.append(_at(entry, ("options", name, "default"),
-                                f"rule {rule.id}: option {name}'s default {spec['default']!r} is not a {spec['type']}"
-                                " within its bounds"))
+                                i18n.text("packs.option-default", lang, rule=rule.id, option=name,
+                                          default=repr(spec["default"]), type=spec["type"])))
     return problems
 
 
-def _check_expect(rule: Rule, entry: YMap) -> list[Finding]:
+def _check_expect(rule: Rule, entry: YMap, lang: str) -> list[Finding]:
     """``expect:`` belongs to failing examples: a passing one expects no finding at all."""
     passing = entry["examples"]["pass"]
     path = ("examples", "pass")
     items = [(path + (n,), e) for n, e in enumerate(passing)] if isinstance(passing, list) else [(path, passing)]
-    return [_at(entry, where + ("expect",), f"rule {rule.id}: `expect:` belongs to failing examples; "
-                "a passing example gives no finding of its rule", "move the example under `fail:`, or drop `expect:`")
+    return [_at(entry, where + ("expect",), i18n.text("packs.expect", lang, rule=rule.id),
+                i18n.text("packs.expect-hint", lang))
             for where, example in items if "expect" in example]
 
 
-def _check_kind(rule: Rule, entry: YMap) -> list[Finding]:
+def _check_kind(rule: Rule, entry: YMap, lang: str) -> list[Finding]:
     if rule.check is None or rule.check in CHECKS or rule.check in ENGINE_CHECKS:
         return []
     close = difflib.get_close_matches(rule.check, [*CHECKS, *ENGINE_CHECKS], n=1)
-    return [_at(entry, ("check",), f"rule {rule.id}: there is no built-in check '{rule.check}'",
-                f"did you mean '{close[0]}'?" if close else "built-in checks live in engine/rules/checks/")]
+    return [_at(entry, ("check",), i18n.text("packs.no-check", lang, rule=rule.id, check=rule.check),
+                i18n.text("schema.hint.did-you-mean", lang, close=close[0]) if close
+                else i18n.text("packs.no-check-hint", lang))]
 
 
 def _scope_names(rule: Rule) -> set[str]:
@@ -224,7 +234,7 @@ def _scope_names(rule: Rule) -> set[str]:
     return set(params) | set(rule.options) | {"id"}
 
 
-def _compile(rule: Rule, entry: YMap, expressions: expr.Expressions) -> list[Finding]:
+def _compile(rule: Rule, entry: YMap, expressions: expr.Expressions, lang: str) -> list[Finding]:
     allowed = _scope_names(rule)
     parts = [("condition", rule.condition, False), ("when", rule.when, False),
              ("message", rule.message, True), ("hint", rule.hint or None, True)]
@@ -235,13 +245,15 @@ def _compile(rule: Rule, entry: YMap, expressions: expr.Expressions) -> list[Fin
         try:
             unknown = sorted(expressions.names_in(text, template=template) - allowed)
             if unknown:
-                raise expr.ExpressionError(f"unknown name(s) {', '.join(unknown)}; known: {', '.join(sorted(allowed))}")
+                raise expr.ExpressionError(i18n.text("packs.unknown-names", lang, names=", ".join(unknown),
+                                                     known=", ".join(sorted(allowed))))
             if template:  # names_in parsed it: what compiling it could refuse is refused already
                 rule.deferred[name] = text
             else:
                 rule.compiled[name] = expressions.compile_condition(text)
         except expr.ExpressionError as exc:
-            problems.append(_at(entry, (name,), f"rule {rule.id}: {name}: {exc}"))
+            problems.append(_at(entry, (name,), i18n.text("packs.expression", lang, rule=rule.id, part=name,
+                                                          error=exc)))
     if not problems and rule.check is None and rule.condition is not None and rule.for_each in scope.SINGULAR:
         rule.deferred["batch"] = True
     return problems
@@ -267,6 +279,7 @@ def catalog(extra: tuple[str, ...] = (), session=None, lang: str | None = None) 
 
 def _catalog(paths: tuple[str, ...], checker: SchemaCheck, expressions: expr.Expressions,
              lang: str | None = None) -> Catalog:
+    lang = i18n.language(lang)
     packs: dict[str, Pack] = {}
     rules: dict[str, Rule] = {}
     findings: list[Finding] = []
@@ -277,14 +290,15 @@ def _catalog(paths: tuple[str, ...], checker: SchemaCheck, expressions: expr.Exp
             continue
         if pack.name in packs and packs[pack.name].file != pack.file:
             findings.append(Finding(pack.file, 1, 1, "error", RULE,
-                                    f"pack name '{pack.name}' is already used by {packs[pack.name].file}"))
+                                    i18n.text("packs.name-twice", lang, name=pack.name, first=packs[pack.name].file)))
             continue
         packs[pack.name] = pack
         for rule in pack.rules:
             if rule.id in rules:
                 findings.append(Finding(rule.file, rule.line, 1, "error", RULE,
-                                        f"rule id '{rule.id}' is already used in {rules[rule.id].file}:"
-                                        f"{rules[rule.id].line}", hint="rule ids are unique over all packs"))
+                                        i18n.text("packs.rule-twice", lang, rule=rule.id,
+                                                  first=f"{rules[rule.id].file}:{rules[rule.id].line}"),
+                                        hint=i18n.text("packs.rule-twice-hint", lang)))
                 continue
             rules[rule.id] = rule
     return Catalog(packs, rules, sorted(findings))

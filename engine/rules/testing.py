@@ -213,7 +213,7 @@ def render_text(outcome: Outcome, lang: str, verbose: bool = False) -> str:
     for item in outcome.broken:
         lines.append(f"{item.where}: [error] {item.message} ({item.rule})")
         if item.hint:
-            lines.append(f"    hint: {item.hint}")
+            lines.append(text("report.hint", lang, hint=item.hint))
     for case in outcome.cases:
         if case.ok and not verbose:
             continue

@@ -114,6 +114,20 @@ def check(data: Any, where: tuple[str, int, int] = ("", 0, 0), session: Session 
     return sorted(set(findings))
 
 
+def describe(error, lang: str, document: str = "") -> tuple[str, str]:
+    """``(message, hint)`` in ``lang`` for one ``jsonschema`` error of any schema loushi reads
+    (a rule pack's, a governance model's, a kinds file's, a ledger mapping's), in the words of
+    the district's schema findings: the place as a path (``rules[0].level``), then what is wrong
+    (an unknown key names the first one). ``document``: what the file is called when the
+    error is about the whole of it (``规则包``)."""
+    extra = None
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})), key=str)
+        extra = unknown[0] if unknown else None
+    message, hint, _key = _describe(error, list(error.absolute_path), lang, extra, document)
+    return message, hint
+
+
 def _leaves(errors) -> Iterator:
     """Replace an anyOf/oneOf failure by its most relevant branch error."""
     for error in errors:
@@ -152,9 +166,11 @@ def _finding(error, data: Any, where: tuple, lang: str, extra: str | None = None
     return Finding(file, line, col, "error", RULE, message, pointer(target_path), "", hint)
 
 
-def _describe(error, path: list, lang: str, extra: str | None = None) -> tuple[str, str, str | None]:
-    """``(message, hint, offending key or None)`` for one validation error, in ``lang``."""
-    where = _where(path, lang)
+def _describe(error, path: list, lang: str, extra: str | None = None,
+              document: str = "") -> tuple[str, str, str | None]:
+    """``(message, hint, offending key or None)`` for one validation error, in ``lang``
+    (``document``: the name of the whole document, when the error is about it)."""
+    where = document if document and not path else _where(path, lang)
     kind = error.validator
     value = error.instance
     shown = _show(value, lang)
@@ -297,6 +313,11 @@ def _describe_pattern(error, lang: str) -> str:
     if error.validator_value == _WORD_PATTERN:
         return text("schema.hint.word", lang)
     return text("schema.hint.pattern", lang, pattern=error.validator_value)
+
+
+def place(path: list, lang: str) -> str:
+    """The place ``path`` names, as findings write it (``rules[0].level``; the document itself)."""
+    return _where(path, lang)
 
 
 def _where(path: list, lang: str) -> str:

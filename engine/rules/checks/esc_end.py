@@ -10,5 +10,5 @@ def run(ctx):
     for ident, matter, index, chain in chains(ctx.model):
         last = chain["steps"][-1]
         body = last["handler"]["body"]
-        if body not in authorities:
+        if body not in authorities and body != "subdistrict":  # subdistrict: the building's 街道 office
             yield ctx.hit(last["handler"], "body", target=ident, matter=ident, body=body, chain=index + 1)

@@ -9,6 +9,8 @@ vacant, is a finding. A rotating post counts as filled when its turn on ``today`
 from ...model import RELATIVE_BODIES
 from ._chains import chains, groups
 
+#: Relative handlers no coverage rule looks at: a building's 社区 and its 街道's office.
+PLACES = ("community", "subdistrict")
 PARAMS = ("matter", "step", "body", "role", "role_name", "buildings", "count", "problem", "chain")
 SHOWN = 5
 
@@ -39,8 +41,8 @@ def _gaps(ctx, step, buildings, memo) -> tuple[list, list]:
         where = [b for b in every if b in scope]
         if not where:
             continue
-        if body is None:
-            missing.extend(where if ctx.options["uncovered"] else [])
+        if body is None:  # no 社区 or 街道 office: no coverage rule says so, this one always does
+            missing.extend(where if ctx.options["uncovered"] or handler["body"] in PLACES else [])
             continue
         if ("status", body, handler["role"]) not in memo:
             memo["status", body, handler["role"]] = _status(ctx, body, handler["role"])

@@ -25,5 +25,17 @@ def run(ctx):
             if count >= meeting.times:
                 continue
             yield ctx.hit(org, "records", target=ident, party_org=ident, meeting=meeting.name,
-                          every=orglife.every_text(meeting), first=first.isoformat(), last=last.isoformat(),
+                          every=_every(ctx, meeting), first=first.isoformat(), last=last.isoformat(),
                           held=held[-1] if held else "", count=count, times=meeting.times)
+
+
+def _every(ctx, meeting) -> str:
+    """How often the meeting is due, in the run's language: 每季度至少一次 / at least once a quarter,
+    or with its own count and bound (每季度至少两次, 每月至多一次)."""
+    if meeting.times == 1 and meeting.bound == "at_least":
+        return ctx.said(f"orglife.every.{meeting.every}")
+    period = ctx.said(f"orglife.period.{meeting.every}")
+    if meeting.bound == "exactly":
+        return ctx.said("orglife.every-exactly", period=period, count=meeting.times)
+    return ctx.said("orglife.every-bounded", period=period, count=meeting.times,
+                    bound=ctx.said(f"orglife.bound.{meeting.bound}"))
