@@ -379,5 +379,7 @@ def test_org_life_plans_and_checks_the_frequency_as_written(tmp_path):
     assert len(planned) == 8 and len({(d.year, (d.month - 1) // 3) for d in planned}) == 4
     result = CliRunner().invoke(cli, ["validate", str(path), "--today", "2025-04-01"])
     overdue = [row for row in result.output.splitlines() if "(orglife-overdue)" in row]
-    assert len(overdue) == 1 and "po-pm recorded only 1 支部党员大会 (每季度至少两次)" in overdue[0]
+    assert len(overdue) == 1 and "po-pm recorded only 1 支部党员大会 (at least 2 time(s) a quarter)" in overdue[0]
     assert "主题党日" not in result.output     # at most once a month: never overdue
+    result = CliRunner(env={"LOUSHI_LANG": "zh"}).invoke(cli, ["validate", str(path), "--today", "2025-04-01"])
+    assert "只有1次支部党员大会（每季度至少两次）的记录" in result.output

@@ -28,10 +28,14 @@ BOUND_TEXT = {"at_least": "至少", "at_most": "至多", "exactly": ""}
 _COUNTS = "一两三四五六七八九"
 
 
+def count_text(times: int) -> str:
+    """A count of meetings before 次: 一, 两 … 九, then digits."""
+    return _COUNTS[times - 1] if times <= 9 else str(times)
+
+
 def every_text(meeting: Meeting) -> str:
     """How often a meeting is held, as written: 每季度至少一次 (the default), 每月至少两次, 每年至多一次."""
-    count = _COUNTS[meeting.times - 1] if meeting.times <= 9 else str(meeting.times)
-    return f"每{PERIOD_TEXT[meeting.every]}{BOUND_TEXT[meeting.bound]}{count}次"
+    return f"每{PERIOD_TEXT[meeting.every]}{BOUND_TEXT[meeting.bound]}{count_text(meeting.times)}次"
 
 
 #: Full members from which a branch sets up a committee (支部工作条例 art. 21).

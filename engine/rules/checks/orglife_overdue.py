@@ -35,7 +35,8 @@ def _every(ctx, meeting) -> str:
     if meeting.times == 1 and meeting.bound == "at_least":
         return ctx.said(f"orglife.every.{meeting.every}")
     period = ctx.said(f"orglife.period.{meeting.every}")
+    count = orglife.count_text(meeting.times) if ctx.lang == "zh" else meeting.times
     if meeting.bound == "exactly":
-        return ctx.said("orglife.every-exactly", period=period, count=meeting.times)
-    return ctx.said("orglife.every-bounded", period=period, count=meeting.times,
+        return ctx.said("orglife.every-exactly", period=period, count=count)
+    return ctx.said("orglife.every-bounded", period=period, count=count,
                     bound=ctx.said(f"orglife.bound.{meeting.bound}"))
