@@ -383,3 +383,17 @@ def test_org_life_plans_and_checks_the_frequency_as_written(tmp_path):
     assert "主题党日" not in result.output     # at most once a month: never overdue
     result = CliRunner(env={"LOUSHI_LANG": "zh"}).invoke(cli, ["validate", str(path), "--today", "2025-04-01"])
     assert "只有1次支部党员大会（每季度至少两次）的记录" in result.output
+
+
+def test_a_roster_says_the_term_of_its_rotating_post(tmp_path):
+    text = MINI.read_text(encoding="utf-8")
+    old = "{id: c-1-head, role: building_head, holder: p-li}"
+    assert old in text
+    path = tmp_path / "district.yaml"
+    path.write_text(text.replace(old, old[:-1] + ', since: "2023-03-01"}', 1), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(path), "-o", str(out), "-f", "md", "-q", "--start", "2025-01",
+                                      "--months", "2"])
+    assert result.exit_code == 0, result.output
+    roster = next((out / "轮值表").glob("*.md")).read_text(encoding="utf-8")
+    assert "楼长（2023年3月1日起任职）实行轮值制度" in roster

@@ -394,6 +394,8 @@ class Builder:
                 self.window.start, self.window.last)]}
         if post is not None:
             fields["post"] = self.model.post_title(post)
+            if not post.implicit and (post.entity.get("since") or post.entity.get("until")):
+                fields["term"] = words.term(post.entity.get("since"), post.entity.get("until"))
         return Record(f"rotation of {owner['id']}", self.trace.origin(owner, key), **fields)
 
     def turn(self, turn, post: Post | None, index: int) -> Record:
