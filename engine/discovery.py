@@ -33,6 +33,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import i18n
 from . import project as project_stage
 from .load.sources import Given
 from .resources import models_dir, templates_dir
@@ -53,7 +54,12 @@ class Folder:
     origin: str
 
     def __str__(self) -> str:
-        return f"{self.path} ({self.origin})"
+        return self.said("en")
+
+    def said(self, lang: str) -> str:
+        """``path (where it was named)``, the shipped folder called so in ``lang``."""
+        origin = i18n.text("discovery.shipped", lang) if self.origin == SHIPPED else self.origin
+        return f"{self.path} ({origin})"
 
 
 @dataclass(frozen=True)
@@ -71,9 +77,9 @@ class Found:
         """Every model file, each with its folder, in the order they are read."""
         return tuple((path, folder) for folder in self.models for path in data_files(folder.path))
 
-    def model_folders(self) -> str:
-        """The folders searched for models, for a message: one per line."""
-        return "\n".join(f"  {folder}" for folder in self.models)
+    def model_folders(self, lang: str = "en") -> str:
+        """The folders searched for models, for a message in ``lang``: one per line."""
+        return "\n".join(f"  {folder.said(lang)}" for folder in self.models)
 
     def template_folders(self) -> tuple[Path, ...]:
         """The template folders, searched in this order, without the shipped one."""

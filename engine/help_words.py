@@ -8,5 +8,8 @@ from .catalogs import CLICK_DOMAIN, LANGUAGES, translations
 
 #: language → its catalog of help texts.
 HELP = {lang: translations(lang, "help") for lang in LANGUAGES}
+#: language → its catalog of the district schema's descriptions and titles (English: none, the
+#: schema file says them).
+SCHEMA = {lang: translations(lang, "schema") for lang in LANGUAGES}
 #: language → its catalog of click's words.
 CLICK = {lang: translations(lang, CLICK_DOMAIN) for lang in LANGUAGES}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import gettext
 import importlib.util
+import json
 import os
 import re
 import string
@@ -21,6 +22,8 @@ from click.testing import CliRunner
 from engine import catalogs
 from engine.cli import cli, help_texts
 from engine.i18n import CATALOG, TERMS, language, text, word
+from engine.resources import schema_path
+from engine.schema import described_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 ENGINE = ROOT / "engine"
@@ -201,6 +204,60 @@ def test_every_help_text_has_its_chinese():
     texts = help_texts()
     assert [said for said in texts if not HELP.get(said)] == []
     assert sorted(set(HELP) - set(texts)) == []              # none that no command says
+
+
+# --- the district schema's descriptions ------------------------------------------------------------
+
+SCHEMA_ZH = catalogs.messages("zh", "schema")
+CJK = re.compile("[\u4e00-\u9fff]")
+
+
+def test_every_description_of_the_district_schema_has_its_chinese():
+    """Each description and title of the district and fragment schemas (English in the file,
+    for editors reading it) has its Chinese in the ``schema`` catalog, and the catalog holds
+    nothing the schemas no longer say (tools/i18n_schema.py keeps them in step)."""
+    texts = described_texts()
+    assert len(texts) > 100
+    assert [said for said in texts if not SCHEMA_ZH.get(said) or not CJK.search(SCHEMA_ZH[said])] == []
+    assert sorted(set(SCHEMA_ZH) - set(texts)) == []
+    assert _tool("i18n_schema").main(["--check"]) == 0
+
+
+def test_loushi_schema_describes_in_the_runs_language():
+    """``loushi schema`` gives the descriptions in Chinese unless English is asked for; the
+    English is the schema file as it is."""
+    chinese = CliRunner().invoke(cli, ["--lang", "zh", "schema"], env=NO_LANGUAGE)
+    english = CliRunner().invoke(cli, ["--lang", "en", "schema"])
+    assert english.output == schema_path().read_text(encoding="utf-8")
+    zh, en = json.loads(chinese.output), json.loads(english.output)
+
+    def descriptions(node):
+        if isinstance(node, dict):
+            yield from (node[key] for key in ("description", "title") if isinstance(node.get(key), str))
+            for value in node.values():
+                yield from descriptions(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from descriptions(value)
+
+    said_zh, said_en = list(descriptions(zh)), list(descriptions(en))
+    assert len(said_zh) == len(said_en) > 200 and all(CJK.search(said) for said in said_zh)
+    assert [SCHEMA_ZH[said] for said in said_en] == said_zh
+
+
+def test_the_add_key_hint_describes_the_key_in_the_runs_language(tmp_path):
+    config = tmp_path / "d.yaml"
+    config.write_text((ROOT / "tests" / "data" / "mini.yaml").read_text(encoding="utf-8")
+                      .replace("  name: 示范街道\n", "", 1), encoding="utf-8")
+    hints = {}
+    for lang in ("zh", "en"):
+        result = CliRunner().invoke(cli, ["--lang", lang, "validate", str(config)])
+        hints[lang] = [line for line in result.output.splitlines() if "`name:`" in line]
+    described = json.loads(schema_path().read_text(encoding="utf-8"))["properties"]["district"]["properties"]["name"]
+    english = described["description"]
+    assert hints["zh"] == [f"    建议：请添加 `name:`（{SCHEMA_ZH[english].rstrip('。')}）"]
+    assert hints["en"] == [f"    hint: add `name:` ({english.rstrip('.')})"]
+    assert SCHEMA_ZH[english] != english and CJK.search(SCHEMA_ZH[english])
 
 
 def test_every_click_text_users_meet_has_its_chinese():

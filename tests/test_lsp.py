@@ -195,6 +195,10 @@ async def test_completion_offers_keys_ids_and_rule_ids(client, folder):
         items = await client.text_document_completion_async(lsp.CompletionParams(text_document=lsp.TextDocumentIdentifier(uri), position=lsp.Position(row, 6)))
         labels = {i.label for i in items.items}
         assert "name" in labels and "id" not in labels
+        # each key's description in the server's language (the schema file's own are English)
+        [name] = [i for i in items.items if i.label == "name"]
+        assert name.documentation == "名称，即文书中印出的。"
+        assert all(re.search("[\u4e00-\u9fff]", i.documentation) for i in items.items if i.documentation)
     # ids where a reference is expected: a post's holder offers people
     opened = _gate(folder)
     people = set(opened.model.entities["people"])

@@ -153,7 +153,7 @@ def unknown_model(model_id: str, known, found, lang: str) -> str:
     if close:
         lines.append(text("models.unknown-close", lang, close=close))
     lines.append(text("models.searched", lang, folders="").rstrip())
-    return "\n".join(lines) + "\n" + found.model_folders()
+    return "\n".join(lines) + "\n" + found.model_folders(lang)
 
 
 def unusable(message: str) -> int:

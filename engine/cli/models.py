@@ -70,7 +70,7 @@ def explain_model(model_id, start, fmt):
         close = discovery.nearest(model_id, known)
         lines = [text("models.unknown", language, model=model_id, known=", ".join(f"'{k}'" for k in sorted(known)))]
         lines += [text("models.unknown-close", language, close=close)] if close else []
-        lines += [text("models.searched", language, folders="").rstrip(), found.model_folders()]
+        lines += [text("models.searched", language, folders="").rstrip(), found.model_folders(language)]
         click.echo("loushi: " + "\n".join(lines), err=True)
         return exitcodes.UNUSABLE
     click.echo(answer, nl=False)

@@ -10,9 +10,10 @@ import click
 
 from .. import exitcodes, lazy
 from ..resources import fragment_schema_path, schema_path
-from . import project_options, session
+from . import lang, project_options, session
 
 discovery = lazy.module("engine.discovery")
+schema_stage = lazy.module("engine.schema")
 govmodels = lazy.module("engine.rules.govmodels")
 project_stage = lazy.module("engine.project")
 
@@ -31,15 +32,18 @@ def command(fragment, start):
     completion and checks while typing. A file a district includes (its fragments) takes the
     --fragment schema: the same lists of entities, without loushi:, district: and the rest.
     When the project (loushi.toml) or --models adds governance models, a committee's `model`
-    offers every model in effect as an example, for completion."""
+    offers every model in effect as an example, for completion. The descriptions are in the
+    run's language (the schema file's own are English)."""
     text = (fragment_schema_path() if fragment else schema_path()).read_text(encoding="utf-8")
     try:
         found = discovery.found(session(), Path(start) if start else None)
     except project_stage.ProjectError as exc:
-        click.echo(f"loushi: {exc.text('zh')}\n{exc.text('en')}", err=True)
+        click.echo(f"loushi: {exc.text(lang())}", err=True)
         return exitcodes.UNUSABLE
     if any(folder.origin != discovery.SHIPPED for folder in found.models):
         text = with_models(text, sorted(govmodels.models(found, session())))
+    if lang() != "en":
+        text = json.dumps(schema_stage.in_language(json.loads(text), lang()), ensure_ascii=False, indent=2) + "\n"
     click.echo(text, nl=False)
     return exitcodes.OK
 

@@ -35,7 +35,7 @@ from ..rules import docs as rules_docs
 from ..rules import govmodels
 from ..rules import packs as rule_packs
 from ..rules import stages
-from ..schema import schema
+from ..schema import in_language, schema
 from ..session import Options, Session
 from . import context
 from .index import Index, Spot
@@ -336,7 +336,7 @@ def _complete(ls: LoushiServer, params: lsp.CompletionParams) -> list[lsp.Comple
     path = to_fs_path(uri) or ""
     state = ls.state_of(uri)
     fragment = state is not None and Path(path).resolve() != state.main.resolve()
-    root = ls.session.kept(("lsp", "schema"), schema)
+    root = ls.session.kept(("lsp", "schema", ls.lang), lambda: in_language(schema(), ls.lang))
     items: list[lsp.CompletionItem] = []
     if cursor.key:
         for key, described in sorted(context.keys_at(root, cursor.path).items()):

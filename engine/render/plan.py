@@ -2,7 +2,8 @@
 
 ``plan(model, window)`` returns the documents in a fixed order — one charter per committee, a
 duty list per body and per person, a roster per rotation, an escalation path per matter
-category, and the index last — each with its template, its title, its place in the output
+category, an organisational-life plan per party organisation and year, a 会议记录 form per
+body that keeps one, and the index last — each with its template, its title, its place in the output
 folder (a safe file name, unique whatever the names in the config) and the records its
 template reads. A document is a value: nothing changes it after the plan, so the writers
 (``writers/``) can take it in any order, in any process, and ``Document.digest`` names what it
@@ -21,6 +22,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from ..model import orglife
 from ..resources import models_dir
 from . import words
 from .context import Builder, Origin, Record, Window
@@ -28,7 +30,7 @@ from .output import unique_names
 
 #: Folders of the output, by document kind.
 FOLDERS = {"charter": "章程", "duties": "职责清单", "person": "个人职责清单", "roster": "轮值表",
-           "escalation": "上报路径", "orglife": "组织生活计划"}
+           "escalation": "上报路径", "orglife": "组织生活计划", "minutes": "会议记录"}
 #: What a placeholder's name says (the config marks names the source does not give so).
 PLACEHOLDER = words.PLACEHOLDER_MARK
 #: Bodies whose posts get a duty list, in this order.
@@ -171,6 +173,7 @@ def plan(model, window: Window, models: dict | None = None) -> list[Document]:
     drafts += [_Draft("roster", r.title, "roster.md", {"roster": r}, roster=r) for r in rosters]
     drafts += _escalations(builder)
     drafts += _orglife(builder, window)
+    drafts += _minutes(builder)
     names = unique_names([d.title for d in drafts])
     docs = [Document(d.kind, f"{FOLDERS[d.kind]}/{name}", d.title, d.template,
                      MappingProxyType({**common, **d.values}), d.roster) for d, name in zip(drafts, names)]
@@ -227,6 +230,23 @@ def _orglife(builder: Builder, window: Window) -> list[_Draft]:
             plan_ = builder.orglife(ident, year)
             if plan_.entries:
                 docs.append(_Draft("orglife", f"{entity['name']}{year}年度组织生活计划", "orglife.md", {"plan": plan_}))
+    return docs
+
+
+def _minutes(builder: Builder) -> list[_Draft]:
+    """A 会议记录 form per committee whose kind names a ``record`` template, then per party
+    organisation one for each of its meetings that names one (engine.model.orglife): which
+    template is the kind's data, shipped or the project's."""
+    model, docs = builder.model, []
+    for ident, entity in model.entities["committees"].items():
+        kind = model.kinds.bodies.get(entity["kind"])
+        if kind is not None and kind.record:
+            record = builder.committee_record(ident)
+            docs.append(_Draft("minutes", words.record_title(record.meeting), kind.record, {"record": record}))
+    for ident, entity in model.entities["party_orgs"].items():
+        for meeting in orglife.recorded(model, entity):
+            record = builder.party_record(ident, meeting)
+            docs.append(_Draft("minutes", words.record_title(record.meeting), meeting.record, {"record": record}))
     return docs
 
 

@@ -16,7 +16,7 @@ from .checks import CHECKS
 from .. import i18n
 from ..i18n import text, word
 from ..session import Session
-from .packs import Catalog, Rule
+from .packs import Catalog, Rule, words
 from .stages import gate_ids
 from .testing import judge
 
@@ -80,16 +80,16 @@ def _wrap(text: str, width: int) -> str:
     return textwrap.fill(" ".join(str(text).split()), width)
 
 
-def example_lines(example: dict) -> list[str]:
-    """An example as YAML lines: its note, date, options and edits."""
+def example_lines(example: dict, lang: str = "en") -> list[str]:
+    """An example as YAML lines: its note (in ``lang``), date, options and edits."""
     shown = {key: example[key] for key in ("today", "options", "change", "district", "expect") if key in example}
-    lines = [f"# {example['note']}"] if example.get("note") else []
+    lines = [f"# {words(example['note'], lang)}"] if example.get("note") else []
     if shown:
-        text = yaml.safe_dump(examples._plain(shown), allow_unicode=True, sort_keys=False, width=1000,
-                              default_flow_style=None)
-        lines += text.rstrip("\n").splitlines()
+        dumped = yaml.safe_dump(examples._plain(shown), allow_unicode=True, sort_keys=False, width=1000,
+                                default_flow_style=None)
+        lines += dumped.rstrip("\n").splitlines()
     else:
-        lines.append("# (the base district as it is)")
+        lines.append("# " + text("rules.example-base", lang))
     return lines
 
 
@@ -102,7 +102,7 @@ def _examples_text(rule: Rule, kind: str, width: int, lang: str = "en") -> list[
     what it claims (as ``loushi rules test`` judges it)."""
     lines = []
     for number, example in enumerate(examples.as_list(rule.examples[kind]), 1):
-        for line in example_lines(example):
+        for line in example_lines(example, lang):
             lines += _cut(line, width)
         case = judge(rule, kind, number, example)
         if kind == "fail":

@@ -53,7 +53,7 @@ def listing(found: discovery.Found, session, lang: str, fmt: str = "text") -> st
            for cells in [head, *lines]]
     out.append("")
     out.append(text("models.searched", lang, folders="").rstrip())
-    out += [f"  {folder}" for folder in found.models]
+    out += [f"  {folder.said(lang)}" for folder in found.models]
     for problem in govmodels.problems(found, session):
         out.append(f"{problem.where}: [{problem.level}] {problem.message}")
     return "\n".join(out) + "\n"

@@ -300,11 +300,10 @@ def _order(entry: Stage) -> tuple:
 
 
 def explain(entry: Stage, lang: str) -> str:
-    """What a stage finding means and what to do, in ``lang`` first and the other language below."""
-    first = lang if lang in ("zh", "en") else "en"
-    other = "en" if first == "zh" else "zh"
-    parts = [text("stage.title", first, id=entry.id, stage=STAGE_NAMES[entry.stage][first], level=entry.level), ""]
-    for language in (first, other):
-        parts += [entry.summary[language], text("stage.action", language, action=entry.action[language]), ""]
-    parts.append(text("stage.gate", first))
+    """What a stage finding means and what to do, in ``lang`` (a Chinese reader meets no English
+    unless asking for it, nor an English one Chinese)."""
+    lang = lang if lang in ("zh", "en") else "en"
+    parts = [text("stage.title", lang, id=entry.id, stage=STAGE_NAMES[entry.stage][lang], level=entry.level), "",
+             entry.summary[lang], text("stage.action", lang, action=entry.action[lang]), ""]
+    parts.append(text("stage.gate", lang))
     return "\n".join(parts).rstrip() + "\n"

@@ -24,7 +24,7 @@ from ..load import load_file
 from . import examples
 from .config import is_path
 from ..session import Session
-from .packs import catalog, shipped_packs
+from .packs import catalog, shipped_packs, words
 
 #: Fields an ``expect:`` entry may compare, in the order a finding is described.
 EXPECT_FIELDS = ("level", "line", "column", "path", "target", "message")
@@ -99,7 +99,8 @@ def _matches(item: Finding, entry: dict) -> bool:
 
 def judge(rule, kind: str, number: int, example: dict, session: Session | None = None) -> Case:
     """Run one example of ``rule`` and say whether it does what its kind claims."""
-    case = Case(rule.pack, rule.id, kind, number, str(example.get("note") or ""), rule.file,
+    lang = session.lang if session is not None else i18n.language()
+    case = Case(rule.pack, rule.id, kind, number, str(words(example.get("note") or "", lang)), rule.file,
                 getattr(example, "line", 0) or rule.line)
     try:
         result = examples.run(rule, example, session)

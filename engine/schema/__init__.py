@@ -18,12 +18,14 @@ from .. import lazy
 from ..findings import Finding
 from ..i18n import text
 from ..load import locate, pointer
-from ..resources import schema_path
+from ..resources import fragment_schema_path, schema_path
 from ..session import Session
 from .fast import compiled, is_valid
 
 # jsonschema words the errors of a district the compiled check fails: clean runs never load it.
 jsonschema = lazy.module("jsonschema")
+# the descriptions' translations, read when a run first asks for a schema in another language
+help_words = lazy.module("engine.help_words")
 jsonschema_exceptions = lazy.module("jsonschema.exceptions")
 
 RULE = "schema"
@@ -37,6 +39,58 @@ def schema() -> dict:
     its session, which reads it once)."""
     with open(schema_path(), encoding="utf-8") as handle:
         return json.load(handle)
+
+
+#: The keys of a schema whose text people read (editors show them), translated by the ``schema`` catalog.
+_DESCRIBING = ("description", "title")
+
+
+def described_texts() -> list[str]:
+    """Every description and title the district and fragment schemas say (the msgids of the
+    ``schema`` catalog, see tools/i18n_schema.py), sorted."""
+    found: set[str] = set()
+    for path in (schema_path(), fragment_schema_path()):
+        with open(path, encoding="utf-8") as handle:
+            stack = [json.load(handle)]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                found.update(node[key] for key in _DESCRIBING if isinstance(node.get(key), str))
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+    return sorted(found)
+
+
+def description_in(said: str, lang: str) -> str | None:
+    """A description of the district schema in ``lang``: the text itself in English, its
+    translation in the ``schema`` catalog else (``None`` when it has none: a schema other than
+    the district's, a consultant's model id)."""
+    if lang == "en" or not said:
+        return said
+    found = help_words.SCHEMA[lang].gettext(said)
+    return found if found != said else None
+
+
+def in_language(document: Any, lang: str) -> Any:
+    """``document`` (a schema) with its descriptions and titles in ``lang``: itself in English,
+    a copy in any other language (a text the catalog lacks is left out rather than shown in
+    English)."""
+    if lang == "en":
+        return document
+    if isinstance(document, list):
+        return [in_language(value, lang) for value in document]
+    if not isinstance(document, dict):
+        return document
+    result = {}
+    for key, value in document.items():
+        if key in _DESCRIBING and isinstance(value, str):
+            said = description_in(value, lang)
+            if said is not None:
+                result[key] = said
+        else:
+            result[key] = in_language(value, lang)
+    return result
 
 
 def validator(root: dict):
@@ -291,10 +345,10 @@ def _type_hint(value: Any, expected: str, lang: str) -> str:
 
 
 def _add_hint(error, key: str, lang: str) -> str:
-    """``add `key:``` with what the key is: the schema's description (written in English), in
-    English only."""
-    description = error.schema.get("properties", {}).get(key, {}).get("description", "")
-    about = f" ({description.rstrip('.')})" if description and lang == "en" else ""
+    """``add `key:``` with what the key is: the schema's description in ``lang`` (none when the
+    catalog has no translation of it)."""
+    description = description_in(error.schema.get("properties", {}).get(key, {}).get("description", ""), lang)
+    about = text("schema.hint.add-about", lang, about=description.rstrip(".。")) if description else ""
     return text("schema.hint.add", lang, key=key, about=about)
 
 

@@ -23,6 +23,6 @@ def _hint(ctx, name: str, known: list[str]) -> str:
     the run's language."""
     close = difflib.get_close_matches(name, known, n=1)
     session = ctx.session if ctx.session is not None else Session(ctx.extra)
-    folders = "; ".join(str(folder) for folder in discovery.found(session, ctx.model.source.path).models)
+    folders = "; ".join(folder.said(ctx.lang) for folder in discovery.found(session, ctx.model.source.path).models)
     return (ctx.said("models.unknown-close", close=close[0]) + " " if close else "") \
         + ctx.said("models.searched", folders=folders)
