@@ -375,7 +375,7 @@ class Builder:
                   "quorum": meeting.quorum or f"会议须有{words.BLANK}到会方可召开",
                   "decision": meeting.decision or f"作出决定须经{words.BLANK}同意",
                   "blanks": [k for k in ("quorum", "decision") if not getattr(meeting, k)],
-                  "held": orglife.EVERY_TEXT[meeting.every]}
+                  "held": orglife.every_text(meeting)}
         fields.update({f"{key}_basis": meeting.source for key in ("quorum", "decision")
                        if meeting.source and getattr(meeting, key)})
         return Record(f"meeting record of {ident} ({meeting.kind})", origin, **fields)
