@@ -45,7 +45,7 @@ from .index import build as build_index
 DEBOUNCE = 0.3
 _SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning,
              "info": lsp.DiagnosticSeverity.Information}
-_SUGGESTION = re.compile(r"(?:did you mean|是否想写|是不是)\s*[:：]?\s*['‘“]([^'’”]+)['’”]")
+_SUGGESTION = re.compile(r"(?:did you mean|是否应为|是否想写|是不是)\s*[:：]?\s*['‘“]([^'’”]+)['’”]")
 _AT_FILE = re.compile(r"(?:at|位于)\s+(\S+?):(\d+)\s*$")
 _ID = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.\-\u4e00-\u9fff]*$")
 _WORD = re.compile(r"[A-Za-z0-9_.\-\u4e00-\u9fff]+")
