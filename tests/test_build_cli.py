@@ -24,11 +24,11 @@ def test_build_and_rebuild(tmp_path):
     first = run(MINI, "-o", out, "--start", "2025-01", "-f", "md")
     assert first.exit_code == exitcodes.OK, first.output
     # 24 documents, and the two party organisations' 年度组织生活计划
-    assert "26 documents" in first.output and "0 unchanged" in first.output
+    assert "30 documents" in first.output and "0 unchanged" in first.output
     second = run(MINI, "-o", out, "--start", "2025-01", "-f", "md")
     assert second.exit_code == exitcodes.OK
     assert "0 file(s) written" in second.output
-    assert sorted(p.suffix for p in out.rglob("*") if p.is_file()) == sorted([".md"] * 26 + [".json"])
+    assert sorted(p.suffix for p in out.rglob("*") if p.is_file()) == sorted([".md"] * 30 + [".json"])
     calendars = run(MINI, "-o", out, "--start", "2025-01", "-f", "md", "-f", "ics")  # the roster and plans as calendars too
     assert calendars.exit_code == exitcodes.OK and "4 file(s) written" in calendars.output  # three .ics and the manifest
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.ics")) == [
@@ -41,7 +41,7 @@ def test_formats_default_to_all(tmp_path):
     result = run(MINI, "-o", out, "--start", "2025-01")
     assert result.exit_code == exitcodes.OK, result.output
     for suffix in (".md", ".html", ".docx"):
-        assert len(list(out.rglob(f"*{suffix}"))) == 26
+        assert len(list(out.rglob(f"*{suffix}"))) == 30
     assert len(list(out.rglob("*.ics"))) == 3  # the roster and the two plans
 
 

@@ -51,11 +51,13 @@ def test_only_changed_files_are_rewritten(model, tmp_path):
     build(model, out, OPTIONS)
     before = snapshot(out)
     # a later start moves the rosters, the turns in the duty lists and the rotating handlers; its
-    # twelve months now reach into 2026, so the 2026 org-life plans are new and the index lists them
+    # twelve months now reach into 2026, so the 2026 org-life plans are new and the index lists them;
+    # the pages filed with each party organisation (its duty list, its 会议记录) link them too
     later = BuildOptions(formats=("md", "html"), start=dt.date(2025, 2, 1))
     result = build(model, out, later)
     assert {Path(p).parent.name for p in result.files.written} == {"轮值表", "个人职责清单", "上报路径", ".loushi",
-                                                                    "组织生活计划", ""}
+                                                                    "组织生活计划", "职责清单", "会议记录", ""}
+    assert not [p for p in result.files.written if p.startswith(("职责清单/", "会议记录/")) and p.endswith(".md")]
     # the 2025 plans say the same (their HTML pages link to the new 2026 ones, so only those change)
     assert not [p for p in result.files.written if "2025年度" in p and p.endswith(".md")]
     assert [p for p in result.files.written if "2026年度" in p and p.endswith(".md")]

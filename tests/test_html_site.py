@@ -179,7 +179,7 @@ def test_a_body_s_documents_link_each_other_and_name_the_body(sites):
     found = parse(charter)
     related = {target(charter, link["href"])[0].parent.name for link in found.links if link["nav"] == "site pager"
                and link["rel"] is None and link["class"] is None}
-    assert related == {"职责清单", "轮值表"}    # the committee's duty list and roster
+    assert related == {"职责清单", "轮值表", "会议记录"}    # the committee's duty list, roster and meeting record
     body = found.crumbs[1]["text"]
     assert charter.stem == f"{body}章程" and found.crumbs[1]["href"] is None   # the charter is the body's page
     duties = folder / "职责清单" / f"{body}岗位职责清单.html"

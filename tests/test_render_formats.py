@@ -145,8 +145,9 @@ def test_docx_is_reproducible(files):
 def test_docx_links_point_at_docx(files):
     archive = zipfile.ZipFile(io.BytesIO(files["index.docx"]))
     rels = archive.read("word/_rels/document.xml.rels").decode()
-    # 23 documents, and the two party organisations' 年度组织生活计划 of 2025
-    assert rels.count('TargetMode="External"') == 25 and ".md\"" not in rels
+    # 23 documents, the two party organisations' 年度组织生活计划 of 2025, and four 会议记录 (the two
+    # committees', the two branches' general meetings)
+    assert rels.count('TargetMode="External"') == 29 and ".md\"" not in rels
 
 
 def test_docx_columns_fit_their_content(files):

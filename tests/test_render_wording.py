@@ -73,7 +73,10 @@ def test_no_filler_and_no_case_named_by_what_it_is_not(shipped):
 def test_a_mechanism_is_named_once(shipped):
     _, files = shipped
     charters = [text for path, text in files.items() if path.startswith("章程/")]
-    assert charters and not any("机制机制" in text for text in charters)
+    if not charters:  # a config without committees (a 区 whose reports name none) writes no charter
+        assert "楼宇委员会0个" in files["index.md"]
+        return
+    assert not any("机制机制" in text for text in charters)
     assert any(re.search(r"建立\S+机制(（示例）)?[，。]", text) for text in charters)
 
 

@@ -26,8 +26,9 @@ def test_shipped_district_is_clean_under_every_pack(path):
 
 
 #: What the shipped districts' sources do not give, and the documents show as such: the
-#: charters' blanks (no report prints a committee's 章程) and the placeholders (（示例）).
-DOCUMENT_RULES = {"charter-blanks", "placeholder-names"}
+#: charters' and meeting records' blanks (no report prints a committee's 章程 or a meeting's rules of
+#: procedure the regulations leave open) and the placeholders (（示例）).
+DOCUMENT_RULES = {"charter-blanks", "meeting-rules-blank", "placeholder-names"}
 
 
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])

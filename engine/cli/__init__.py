@@ -31,7 +31,7 @@ pipeline = lazy.module("engine.pipeline")
 COMMANDS = {
     "validate": ("engine.cli.validate", "Check district configs: schema, references and rules."),
     "rules": ("engine.cli.rules", "List the rules, explain one, or write the rules reference."),
-    "build": ("engine.cli.build", "Build charters, duty lists, rosters, escalation paths and org-life plans (md, html, docx, ics, xlsx)."),
+    "build": ("engine.cli.build", "Build charters, duty lists, rosters, escalation paths, org-life plans and meeting records (md, html, docx, ics, xlsx)."),
     "schema": ("engine.cli.schema", "Print the JSON Schema of the district config format."),
     "completion": ("engine.cli.completion", "Print the shell completion script (bash, zsh, fish)."),
     "init": ("engine.cli.init", "Write a new district config for a governance model, commented, validating clean."),

@@ -105,7 +105,7 @@ def command(path, out, formats, templates, start, months, force, jobs, trace, qu
     """Build the documents of the district at PATH (a file, or a folder with district.yaml)
     into OUT: charters (章程), duty lists (职责清单), rosters (轮值表, also .ics), escalation
     paths (分流上报路径), each party organisation's plans of organisational life (年度组织生活计划,
-    also .ics) and an index."""
+    also .ics), meeting-record forms (会议记录) and an index."""
     try:
         workdays.check_months(start, months, lang())
     except ValueError as exc:

@@ -328,6 +328,31 @@ class Model:
             current = self.entities["authorities"][current].get("parent")
         return tuple(chain)
 
+    #: What each 街道 of a 区 is counted by (its places and the bodies serving it).
+    PLACE_COUNTS = ("buildings", "communities", "zones", "units", "grids", "authorities", "committees", "groups",
+                    "party_orgs", "service_points")
+
+    def counts_in(self, subdistrict: str) -> dict[str, int]:
+        """The counts of one 街道 of a 区, under the keys its ``declared`` figures use: what lies
+        in it or serves it, grids by level, its units' party members, its posts."""
+        counts = {kind: len(self.in_subdistrict(kind, subdistrict)) for kind in self.PLACE_COUNTS}
+        grids = self.in_subdistrict("grids", subdistrict)
+        for level in GRID_LEVELS:
+            counts[f"grids_{level}"] = sum(1 for g in grids if self.entities["grids"][g]["level"] == level)
+        counts["party_members_full"] = sum(self.unit_members(u)[0] for u in self.in_subdistrict("units", subdistrict))
+        counts["posts"] = sum(1 for post in self.posts if subdistrict in self.subdistricts_of(post))
+        return counts
+
+    def declared_in(self, subdistrict: str) -> dict[str, dict]:
+        """One 街道's declared figures, each as ``{value, label, unit, note, compare}`` (a figure
+        that says what it counts is not compared per 街道: ``counts:`` counts the whole 区)."""
+        result = {}
+        for key, value in (self.entities["subdistricts"][subdistrict].get("declared") or {}).items():
+            entry = dict(value) if isinstance(value, dict) else {"value": value}
+            entry.setdefault("compare", "counts" not in entry)
+            result[key] = entry
+        return result
+
     def in_subdistrict(self, kind: str, subdistrict: str) -> tuple[str, ...]:
         """The ids of ``kind`` lying in (or serving) ``subdistrict``, sorted."""
         return tuple(ident for ident in sorted(self.entities[kind]) if subdistrict in self.subdistricts_of(ident))

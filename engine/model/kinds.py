@@ -11,7 +11,8 @@ organisations name a kind by id; the kinds come from three places, in this order
 A kind declared twice with different words is an error at the second declaration, naming
 the first. Each kind carries its Chinese label (what documents print), what a body of the kind
 may link to (how many buildings it serves, the kinds it may sit under), and for a party
-organisation its rank (nearest a building first), default term and whether it is temporary.
+organisation its rank (nearest a building first), default term and whether it is temporary;
+a body kind that holds meetings names the template of their 会议记录 (``record:``).
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ class BodyKind:
     serves_min: int = 0
     serves_max: int | None = None
     under: tuple[str, ...] = ()
+    #: The template of its meetings' 会议记录 (``record:``); "" for a kind that holds no meetings.
+    record: str = ""
     origin: tuple = ("", 0, 0)   # (file, line, column) of its declaration
 
 
@@ -116,7 +119,7 @@ def parse(block: Any) -> Catalog:
 def body_kind(entry: Any) -> BodyKind:
     serves = entry.get("serves") or {}
     return BodyKind(entry["id"], entry["label"], entry.get("label_en", ""), serves.get("min", 0), serves.get("max"),
-                    tuple(entry.get("under") or ()), _origin(entry))
+                    tuple(entry.get("under") or ()), entry.get("record", ""), _origin(entry))
 
 
 def role(entry: Any) -> ModelRole:

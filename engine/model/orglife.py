@@ -12,7 +12,8 @@ quarter, a yearly one in December; within its month on the first working day fro
 depends on the meeting's place in the list (the 5th, the 8th, the 11th ...), so that the
 meetings of one month fall on different days. These are suggested dates: the plan says so.
 
-:func:`periods_due` gives, for the rules, the periods in which a meeting kind had to be held.
+:func:`recorded` gives the meetings kept on a 会议记录 (those whose data names a ``record``
+template). :func:`periods_due` gives, for the rules, the periods in which a meeting kind had to be held.
 """
 
 from __future__ import annotations
@@ -31,12 +32,18 @@ COMMITTEE_FROM = 7
 @dataclass(frozen=True)
 class Meeting:
     """One meeting kind an organisation holds: ``kind`` (an id), ``name``, ``every`` period, and
-    the ``source`` it rests on."""
+    the ``source`` it rests on; for a meeting kept on a 会议记录, the ``record`` template, the
+    ``quorum`` and ``decision`` rules as the record states them ("" where the data gives none)
+    and its ``roll`` (``posts``, ``voting_members`` or ``blank``: who is listed as expected)."""
 
     kind: str
     name: str
     every: str
     source: str = ""
+    record: str = ""
+    quorum: str = ""
+    decision: str = ""
+    roll: str = "posts"
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,8 @@ def meetings(model, org: dict) -> list[Meeting]:
             continue
         if spec.get("needs_groups") and not org.get("party_groups"):
             continue
-        result.append(Meeting(spec["kind"], spec["name"], spec["every"], spec.get("source", "")))
+        result.append(Meeting(spec["kind"], spec["name"], spec["every"], spec.get("source", ""), spec.get("record", ""),
+                              spec.get("quorum", ""), spec.get("decision", ""), spec.get("roll", "posts")))
     return result
 
 
@@ -67,15 +75,22 @@ def has_committee(model, org: dict) -> bool:
     """Whether ``org`` has a committee: one listed, or enough full members to need one."""
     if org.get("committee") or org.get("deputy_secretaries"):
         return True
-    return _full_members(model, org) >= COMMITTEE_FROM
+    return full_members(model, org) >= COMMITTEE_FROM
 
 
-def _full_members(model, org: dict) -> int:
+def full_members(model, org: dict) -> int:
+    """The full members (正式党员, who have the vote) of ``org``: its own ``members`` count, else
+    the sum over its units; 0 when the config says neither."""
     own = org.get("members")
     if own:
         return int(own.get("full", 0))
     units = model.entities["units"]
     return sum(int((units[u].get("party_members") or {}).get("full", 0)) for u in org.get("units") or [] if u in units)
+
+
+def recorded(model, org: dict) -> list[Meeting]:
+    """The meetings of ``org`` kept on a 会议记录 form: those naming a ``record`` template."""
+    return [meeting for meeting in meetings(model, org) if meeting.record]
 
 
 def plan(model, org: dict, year: int) -> list[Planned]:

@@ -34,27 +34,15 @@ def compute(model) -> dict:
     }
 
 
-#: What each 街道 of a 区 is counted by (its places and the bodies serving it).
-PLACE_COUNTS = ("buildings", "communities", "zones", "units", "grids", "authorities", "committees", "groups",
-                "party_orgs", "service_points")
-
-
 def subdistricts(model) -> dict:
     """A 区 holding several 街道: each 街道's counts (with the figures it declares beside them)
     and building coverage, and the buildings in no 街道. The district's own figures are the total."""
     rows = []
     for ident, entity in sorted(model.entities["subdistricts"].items()):
-        modelled = {kind: len(model.in_subdistrict(kind, ident)) for kind in PLACE_COUNTS}
-        for level in ("block", "cluster", "building", "micro"):
-            modelled[f"grids_{level}"] = sum(1 for g in model.in_subdistrict("grids", ident)
-                                             if model.entities["grids"][g]["level"] == level)
-        units = model.in_subdistrict("units", ident)
-        modelled["party_members_full"] = sum(model.unit_members(u)[0] for u in units)
-        modelled["posts"] = sum(1 for post in model.posts if ident in model.subdistricts_of(post))
+        modelled = model.counts_in(ident)
         figures_ = []
-        for key, value in sorted((entity.get("declared") or {}).items()):
-            entry = dict(value) if isinstance(value, dict) else {"value": value}
-            compared = entry.get("compare", True) is not False and key in modelled and "counts" not in entry
+        for key, entry in sorted(model.declared_in(ident).items()):
+            compared = bool(entry["compare"]) and key in modelled
             row = {"key": key, "declared": entry.get("value"), "modelled": modelled.get(key), "compared": compared}
             if entry.get("label"):
                 row["label"] = entry["label"]

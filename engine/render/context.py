@@ -328,6 +328,62 @@ class Builder:
                       kind=self.model.kind_label("party_orgs", entity["kind"]), year=year, entries=entries, meetings=meetings,
                       estimated=notes, stamp=f"{year}-01-01")
 
+    # -- meeting records (会议记录) --------------------------------------------------------
+    def committee_record(self, ident: str) -> Record:
+        """The 会议记录 form of a committee's meetings: who is expected (its posts' holders, by
+        name as the config gives them), and its 议事规则 from its ``meetings:`` (quorum, decision
+        rule); a rule the config leaves out is printed as a blank (the rule charter-blanks
+        names it)."""
+        entity = self.model.entities["committees"][ident]
+        spec = entity.get("meetings") or {}
+        origin = self.trace.origin(entity, "meetings") if spec else self.trace.origin(entity)
+        quorum = words.quorum(spec["quorum"]) if spec.get("quorum") else words.BLANK
+        decision = words.DECISIONS[spec["decision"]] if spec.get("decision") else f"经到会成员{words.BLANK}同意"
+        roll = [self.post(p) for p in self.model.posts_of(ident)]
+        fields = {"id": ident, "name": entity["name"], "kind": self.model.kind_label("committees", entity["kind"]),
+                  "meeting": words.meeting_name(entity["name"]), "expected": _holders(roll), **self.roll(roll),
+                  "quorum": f"本会会议须有{quorum}成员到会方可召开",
+                  "decision": f"会议作出决定，须{decision}", "blanks": _blanks(spec, ("quorum", "decision"))}
+        # a rule the config gives is the charter's (议事规则 chapter), which says it in the same words
+        fields.update({f"{key}_basis": f"《{entity['name']}章程》" for key in ("quorum", "decision") if spec.get(key)})
+        if spec.get("frequency"):
+            fields["held"] = words.frequency(spec["frequency"], "召开")
+        return Record(f"meeting record of {ident}", origin, **fields)
+
+    def party_record(self, ident: str, meeting) -> Record:
+        """The 会议记录 form of one meeting kind (``meeting``: an ``orglife.Meeting`` naming a
+        ``record``) of a party organisation: who is expected (its officers; for a meeting of the
+        members with the vote, 应到 its full members; a blank roll where its data says so), and
+        the 议事规则 its data states, with the article it rests on; a rule the data does not
+        state is a blank (the rule meeting-rules-blank names it)."""
+        entity = self.model.entities["party_orgs"][ident]
+        origin = self.trace.origin(entity)
+        roll = [self.post(p) for p in self.model.posts_of(ident)] if meeting.roll != "blank" else []
+        expected = orglife.full_members(self.model, entity) if meeting.roll == "voting_members" else _holders(roll)
+        fields = {"id": f"{ident}.{meeting.kind}", "org_id": ident, "name": entity["name"],
+                  "kind": self.model.kind_label("party_orgs", entity["kind"]),
+                  "meeting": words.meeting_name(entity["name"], meeting.name), "meeting_kind": meeting.kind,
+                  "expected": expected, "voting": meeting.roll == "voting_members", **self.roll(roll),
+                  "quorum": meeting.quorum or f"会议须有{words.BLANK}到会方可召开",
+                  "decision": meeting.decision or f"作出决定须经{words.BLANK}同意",
+                  "blanks": [k for k in ("quorum", "decision") if not getattr(meeting, k)],
+                  "held": orglife.EVERY_TEXT[meeting.every]}
+        fields.update({f"{key}_basis": meeting.source for key in ("quorum", "decision")
+                       if meeting.source and getattr(meeting, key)})
+        return Record(f"meeting record of {ident} ({meeting.kind})", origin, **fields)
+
+    def roll(self, posts: list[Record]) -> dict:
+        """A record's roll: ``members``, one row per person holding posts of ``posts`` (their
+        titles, the config line of the first), and the titles of the ``vacant`` ones."""
+        rows: dict[str, dict] = {}
+        for post in posts:
+            if getattr(post, "holder", None) is not None:
+                rows.setdefault(post.holder.id, {"name": post.holder_name, "titles": [], "origin": post.origin})
+                rows[post.holder.id]["titles"].append(post.title)
+        members = [Record(f"member {ident}", row["origin"], name=row["name"], titles="、".join(dict.fromkeys(row["titles"])))
+                   for ident, row in rows.items()]
+        return {"members": members, "vacant": [post.title for post in posts if getattr(post, "holder", None) is None]}
+
     def meetings(self, entity) -> Record:
         meetings = entity["meetings"]
         fields = {}
@@ -578,6 +634,17 @@ class Builder:
                         begin_text=period.begin_text, end_text=period.end_text, member=period.turn.member))
         self._turns = (rosters, index)
         return index
+
+
+def _holders(roll: list[Record]) -> int:
+    """How many people hold the posts of ``roll`` (one holding two posts counts once; a vacant
+    post counts none)."""
+    return len({post.holder.id for post in roll if getattr(post, "holder", None) is not None})
+
+
+def _blanks(spec, keys: tuple[str, ...]) -> list[str]:
+    """The keys of ``spec`` (a ``meetings:`` block) the config leaves out."""
+    return [key for key in keys if not spec.get(key)]
 
 
 def flow(steps: list[Record]) -> str:

@@ -2,7 +2,8 @@
 
 ``plan(model, window)`` returns the documents in a fixed order — one charter per committee, a
 duty list per body and per person, a roster per rotation, an escalation path per matter
-category, and the index last — each with its template, its title, its place in the output
+category, an organisational-life plan per party organisation and year, a 会议记录 form per
+body that keeps one, and the index last — each with its template, its title, its place in the output
 folder (a safe file name, unique whatever the names in the config) and the records its
 template reads. A document is a value: nothing changes it after the plan, so the writers
 (``writers/``) can take it in any order, in any process, and ``Document.digest`` names what it
@@ -21,6 +22,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from ..model import orglife
 from ..resources import models_dir
 from . import words
 from .context import Builder, Origin, Record, Window
@@ -28,7 +30,7 @@ from .output import unique_names
 
 #: Folders of the output, by document kind.
 FOLDERS = {"charter": "章程", "duties": "职责清单", "person": "个人职责清单", "roster": "轮值表",
-           "escalation": "上报路径", "orglife": "组织生活计划"}
+           "escalation": "上报路径", "orglife": "组织生活计划", "minutes": "会议记录"}
 #: What a placeholder's name says (the config marks names the source does not give so).
 PLACEHOLDER = words.PLACEHOLDER_MARK
 #: Bodies whose posts get a duty list, in this order.
@@ -54,6 +56,9 @@ class Document:
     values: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     #: The rotation a roster shows (the calendar writer reads it); ``None`` for other kinds.
     roster: Record | None = None
+    #: The id of what the document is about (a body, a person, a matter, a party organisation;
+    #: a roster: its owner), so that a 区's index can file it under its 街道.
+    subject: str = ""
 
     @cached_property
     def digest(self) -> str:
@@ -168,12 +173,14 @@ def plan(model, window: Window, models: dict | None = None) -> list[Document]:
     common = {"district": builder.district(), "window": window}
     rosters = builder.rotations()
     drafts = _charters(builder) + _body_duties(builder) + _person_duties(builder, rosters)
-    drafts += [_Draft("roster", r.title, "roster.md", {"roster": r}, roster=r) for r in rosters]
+    drafts += [_Draft("roster", r.title, "roster.md", {"roster": r}, roster=r, subject=r.id.rsplit(".", 1)[0])
+               for r in rosters]
     drafts += _escalations(builder)
     drafts += _orglife(builder, window)
+    drafts += _minutes(builder)
     names = unique_names([d.title for d in drafts])
     docs = [Document(d.kind, f"{FOLDERS[d.kind]}/{name}", d.title, d.template,
-                     MappingProxyType({**common, **d.values}), d.roster) for d, name in zip(drafts, names)]
+                     MappingProxyType({**common, **d.values}), d.roster, d.subject) for d, name in zip(drafts, names)]
     docs.append(_index(builder, docs, common))
     return docs
 
@@ -187,10 +194,11 @@ class _Draft:
     template: str
     values: dict
     roster: Record | None = None
+    subject: str = ""
 
 
 def _charters(builder: Builder) -> list[_Draft]:
-    return [_Draft("charter", f"{entity['name']}章程", "charter.md", {"committee": builder.committee(ident)})
+    return [_Draft("charter", f"{entity['name']}章程", "charter.md", {"committee": builder.committee(ident)}, subject=ident)
             for ident, entity in builder.model.entities["committees"].items()]
 
 
@@ -200,7 +208,7 @@ def _body_duties(builder: Builder) -> list[_Draft]:
         for ident, entity in builder.model.entities[kind].items():
             if builder.model.posts_of(ident):
                 docs.append(_Draft("duties", f"{entity['name']}岗位职责清单", "duties.md",
-                                   {"body": builder.body(kind, ident)}))
+                                   {"body": builder.body(kind, ident)}, subject=ident))
     return docs
 
 
@@ -210,13 +218,13 @@ def _person_duties(builder: Builder, rosters: list[Record]) -> list[_Draft]:
     for ident, entity in builder.model.entities["people"].items():
         if builder.model.posts_held_by(ident) or turns.get(ident):
             docs.append(_Draft("person", f"{entity['name']}职责清单", "person.md",
-                               {"person": builder.holdings(ident, rosters)}))
+                               {"person": builder.holdings(ident, rosters)}, subject=ident))
     return docs
 
 
 def _escalations(builder: Builder) -> list[_Draft]:
-    return [_Draft("escalation", f"{entity['name']}分流上报路径", "escalation.md", {"matter": builder.matter(ident)})
-            for ident, entity in builder.model.entities["matters"].items()]
+    return [_Draft("escalation", f"{entity['name']}分流上报路径", "escalation.md", {"matter": builder.matter(ident)},
+                   subject=ident) for ident, entity in builder.model.entities["matters"].items()]
 
 
 def _orglife(builder: Builder, window: Window) -> list[_Draft]:
@@ -226,7 +234,27 @@ def _orglife(builder: Builder, window: Window) -> list[_Draft]:
         for year in range(window.start.year, window.last.year + 1):
             plan_ = builder.orglife(ident, year)
             if plan_.entries:
-                docs.append(_Draft("orglife", f"{entity['name']}{year}年度组织生活计划", "orglife.md", {"plan": plan_}))
+                docs.append(_Draft("orglife", f"{entity['name']}{year}年度组织生活计划", "orglife.md", {"plan": plan_},
+                                   subject=ident))
+    return docs
+
+
+def _minutes(builder: Builder) -> list[_Draft]:
+    """A 会议记录 form per committee whose kind names a ``record`` template, then per party
+    organisation one for each of its meetings that names one (engine.model.orglife): which
+    template is the kind's data, shipped or the project's."""
+    model, docs = builder.model, []
+    for ident, entity in model.entities["committees"].items():
+        kind = model.kinds.bodies.get(entity["kind"])
+        if kind is not None and kind.record:
+            record = builder.committee_record(ident)
+            docs.append(_Draft("minutes", words.record_title(record.meeting), kind.record, {"record": record},
+                               subject=ident))
+    for ident, entity in model.entities["party_orgs"].items():
+        for meeting in orglife.recorded(model, entity):
+            record = builder.party_record(ident, meeting)
+            docs.append(_Draft("minutes", words.record_title(record.meeting), meeting.record, {"record": record},
+                               subject=ident))
     return docs
 
 
@@ -238,8 +266,39 @@ def _index(builder: Builder, docs: list[Document], common: dict) -> Document:
         entries = [Link(d.title, d.path) for d in docs if d.kind == kind]
         if entries:
             groups.append(Record(f"group {kind}", origin, kind=kind, entries=entries))
-    values = {**common, "groups": groups, "counts": builder.model.counts(), "declared": builder.declared_totals()}
+    values = {**common, "groups": groups, "counts": builder.model.counts(), "declared": builder.declared_totals(),
+              "by_subdistrict": _by_subdistrict(builder.model, docs, origin)}
     return Document("index", "index", f"{builder.model.name}楼宇治理文件目录", "index.md", MappingProxyType(values))
+
+
+def _by_subdistrict(model, docs: list[Document], origin) -> list[Record]:
+    """A 区's documents filed under each 街道 (its 社区 and buildings said first), then those of
+    the 区 and of what lies in no 街道; a document about what serves two 街道 is under both.
+    Empty for a config of one 街道."""
+    if not model.multi:
+        return []
+    held: dict[str, set] = {}
+    for post in model.posts.values():
+        if post.holder is not None:
+            held.setdefault(post.holder, set()).update(model.subdistricts_of(post.id))
+    def places(doc: Document) -> set:
+        if doc.kind == "person":
+            return held.get(doc.subject, set())
+        if doc.kind == "escalation":
+            return {s for b in model.buildings_of_matter(doc.subject) for s in model.subdistricts_of(b)}
+        return set(model.subdistricts_of(doc.subject))
+    filed = [(doc, places(doc)) for doc in docs]
+    result = []
+    for ident, entity in model.entities["subdistricts"].items():
+        communities = [c["name"] for i, c in model.entities["communities"].items() if ident in model.subdistricts_of(i)]
+        entries = [Link(doc.title, doc.path) for doc, where in filed if ident in where]
+        result.append(Record(f"subdistrict {ident}", origin, name=entity["name"], communities=communities,
+                             buildings=len(model.in_subdistrict("buildings", ident)), entries=entries))
+    rest = [Link(doc.title, doc.path) for doc, where in filed if not where]
+    if rest:
+        result.append(Record("no subdistrict", origin, name="区级及未归属街道", communities=[], buildings=None,
+                             entries=rest))
+    return result
 
 
 def governance_models(models: dict | None = None) -> dict[str, dict]:

@@ -12,7 +12,8 @@ plan keeps each kind together), the body's documents come from one table of posi
 made once per build. Nothing of a page is kept once it is written.
 
 Which body a document belongs to: a charter its committee's, a duty list its body's, a roster
-its owner's (a committee, a service point); a person's list the bodies they hold posts in (the
+its owner's (a committee, a service point), an organisational-life plan and a 会议记录 their
+body's (a party organisation, a committee); a person's list the bodies they hold posts in (the
 first one in the breadcrumb). An escalation path belongs to no body: its breadcrumb names its
 kind.
 """
@@ -33,7 +34,7 @@ DOCUMENT_LANGUAGE = "zh"
 
 #: The kinds whose documents make up a body's set (a person's list links to them, they do not
 #: list every person).
-BODY_DOCUMENTS = ("charter", "duties", "roster")
+BODY_DOCUMENTS = ("charter", "duties", "roster", "orglife", "minutes")
 
 
 def bodies(doc) -> list[tuple[str, str]]:
@@ -47,6 +48,12 @@ def bodies(doc) -> list[tuple[str, str]]:
     elif doc.kind == "roster" and doc.roster is not None:
         ident = str(getattr(doc.roster, "id", "")).rpartition(".")[0]
         return [(ident, str(getattr(doc.roster, "owner", "")))] if ident else []
+    elif doc.kind == "orglife" and values.get("plan") is not None:
+        plan = values["plan"]
+        return [(str(plan.id).rpartition(".")[0], str(plan.org))]
+    elif doc.kind == "minutes" and values.get("record") is not None:
+        record = values["record"]
+        return [(str(getattr(record, "org_id", record.id)), str(record.name))]
     elif doc.kind == "person":
         found: dict[str, str] = {}
         for post in getattr(values.get("person"), "posts", ()):
@@ -85,8 +92,8 @@ class Site:
             said = i18n.text(f"site.{word}", lang, title="\0")
             self.steps[word] = tuple(escape(part) for part in said.split("\0", 1))
         self.kinds = {kind: escape(i18n.text(f"site.kind.{kind}", lang))
-                      for kind in ("charter", "duties", "person", "roster", "escalation")}
-        #: The positions of each body's documents (charters, duty lists, rosters), by body id.
+                      for kind in ("charter", "duties", "person", "roster", "escalation", "orglife", "minutes")}
+        #: The positions of each body's documents (charters, duty lists, rosters, plans, records), by body id.
         self.groups: dict[str, list[int]] = {}
         for position, doc in enumerate(documents):
             if doc.kind in BODY_DOCUMENTS:

@@ -131,6 +131,25 @@ def named(name: str, word: str) -> str:
     return (name if name.endswith(word) else name + word) + mark
 
 
+def meeting_name(body: str, meeting: str = "") -> str:
+    """The name of a body's meeting, no word said twice and a placeholder's mark kept at the
+    end: (示范大厦楼委会) → 示范大厦楼委会会议; (市南区联席会议) → 市南区联席会议; (某党支部,
+    支部党员大会) → 某党支部党员大会; (某党支部（示例）, 党小组会) → 某党支部党小组会（示例）."""
+    body, mark = str(body), ""
+    if body.endswith(PLACEHOLDER_MARK):
+        body, mark = body[:-len(PLACEHOLDER_MARK)], PLACEHOLDER_MARK
+    return (joined(body, meeting) if meeting else named(body, "会议")) + mark
+
+
+def record_title(meeting: str) -> str:
+    """A meeting's 会议记录: 示范大厦楼委会会议 → 示范大厦楼委会会议记录; 某党支部党小组会 →
+    某党支部党小组会会议记录 (the mark of a placeholder stays at the end)."""
+    meeting, mark = str(meeting), ""
+    if meeting.endswith(PLACEHOLDER_MARK):
+        meeting, mark = meeting[:-len(PLACEHOLDER_MARK)], PLACEHOLDER_MARK
+    return named(meeting, "会议") + "记录" + mark
+
+
 def joined(head: str, tail: str) -> str:
     """Two names run together without saying a word twice: the longest end of ``head`` (two
     characters or more) that starts ``tail`` is said once: (当湖街道, 街道企业服务科负责人) →

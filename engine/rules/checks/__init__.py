@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from . import (authority_parent, body_serves, body_under, charter_blanks, coverage_rate, declared,
                declared_counts, esc_end, esc_handlers, esc_limits, esc_loop, esc_start, grid_heads,
-               model_kind, model_known, model_members, model_posts, model_source_count, model_sources,
-               orglife_overdue, orglife_quorum, orphan_grid, party_loop, party_temporary, placeholder_names,
-               placement, rotation_cover, rotation_required, single_holder)
+               meeting_rules_blank, model_kind, model_known, model_members, model_posts, model_source_count,
+               model_sources, orglife_overdue, orglife_quorum, orphan_grid, party_loop, party_temporary,
+               placeholder_names, placement, rotation_cover, rotation_required, single_holder)
 
 CHECKS = {
     "orphan-grid": orphan_grid,
@@ -40,6 +40,7 @@ CHECKS = {
     "orglife-overdue": orglife_overdue,
     "orglife-quorum": orglife_quorum,
     "charter-blanks": charter_blanks,
+    "meeting-rules-blank": meeting_rules_blank,
     "placeholder-names": placeholder_names,
     "subdistrict-placement": placement,
     "authority-parent": authority_parent,
