@@ -349,7 +349,7 @@ class Builder:
         decision = words.DECISIONS[spec["decision"]] if spec.get("decision") else f"经到会成员{words.BLANK}同意"
         roll = [self.post(p) for p in self.model.posts_of(ident)]
         fields = {"id": ident, "name": entity["name"], "kind": self.model.kind_label("committees", entity["kind"]),
-                  "meeting": words.meeting_name(entity["name"]), "expected": _holders(roll), **self.roll(roll),
+                  "meeting": words.meeting_name(entity["name"]), "expected": _holders(roll), **self.roll(roll, 0),
                   "quorum": f"本会会议须有{quorum}成员到会方可召开",
                   "decision": f"会议作出决定，须{decision}", "blanks": _blanks(spec, ("quorum", "decision"))}
         # a rule the config gives is the charter's (议事规则 chapter), which says it in the same words
@@ -371,7 +371,7 @@ class Builder:
         fields = {"id": f"{ident}.{meeting.kind}", "org_id": ident, "name": entity["name"],
                   "kind": self.model.kind_label("party_orgs", entity["kind"]),
                   "meeting": words.meeting_name(entity["name"], meeting.name), "meeting_kind": meeting.kind,
-                  "expected": expected, "voting": meeting.roll == "voting_members", **self.roll(roll),
+                  "expected": expected, "voting": meeting.roll == "voting_members", **self.roll(roll, expected),
                   "quorum": meeting.quorum or f"会议须有{words.BLANK}到会方可召开",
                   "decision": meeting.decision or f"作出决定须经{words.BLANK}同意",
                   "blanks": [k for k in ("quorum", "decision") if not getattr(meeting, k)],
@@ -380,9 +380,15 @@ class Builder:
                        if meeting.source and getattr(meeting, key)})
         return Record(f"meeting record of {ident} ({meeting.kind})", origin, **fields)
 
-    def roll(self, posts: list[Record]) -> dict:
+    #: The most rows a record's roll has; more people expected sign a sheet of their own.
+    ROLL_ROWS = 50
+
+    def roll(self, posts: list[Record], expected: int) -> dict:
         """A record's roll: ``members``, one row per person holding posts of ``posts`` (their
-        titles, the config line of the first), and the titles of the ``vacant`` ones."""
+        titles, the config line of the first), the titles of the ``vacant`` ones, and ``spare``
+        blank rows: two, or as many as the ``expected`` people the posts do not name (a 党员大会
+        of 12 full members with one secretary listed: 11), within ``ROLL_ROWS`` rows in all
+        (``sheet``: more are expected than the roll holds)."""
         rows: dict[str, dict] = {}
         for post in posts:
             if getattr(post, "holder", None) is not None:
@@ -390,7 +396,9 @@ class Builder:
                 rows[post.holder.id]["titles"].append(post.title)
         members = [Record(f"member {ident}", row["origin"], name=row["name"], titles="、".join(dict.fromkeys(row["titles"])))
                    for ident, row in rows.items()]
-        return {"members": members, "vacant": [post.title for post in posts if getattr(post, "holder", None) is None]}
+        spare = max(2, min(expected, self.ROLL_ROWS) - len(members))
+        return {"members": members, "vacant": [post.title for post in posts if getattr(post, "holder", None) is None],
+                "spare": spare, "sheet": expected > len(members) + spare}
 
     def meetings(self, entity) -> Record:
         meetings = entity["meetings"]
