@@ -217,12 +217,20 @@ BRANCH = ("  - {id: sgh-po-t, name: 长城汇某企业党支部（示例）, kin
 LOCAL_2027 = CALENDAR_2027.replace('      - "2027-04-05"\n', '      - "2027-04-05"\n      - {name: 地方安排, date: "2027-03-01"}\n')
 
 
+#: Working-day limits the test gives 水果湖's two escalation steps (by their action), whose reports state none.
+WORKING_DAYS = (("收集需求", "{working_days: 10}"), ("街道协调办理", "{working_days: 5}"))
+
+
 def shuiguohu(tmp_path: Path, calendar: str | None = LOCAL_2027) -> Path:
     """水果湖's project folder with a branch, its calendar files in a folder its loushi.toml names."""
     folder = tmp_path / "sgh"
     shutil.copytree(SHUIGUOHU, folder)
     main = folder / "district.yaml"
-    main.write_text(main.read_text(encoding="utf-8").replace("party_orgs:\n", "party_orgs:\n" + BRANCH, 1), encoding="utf-8")
+    text = main.read_text(encoding="utf-8").replace("party_orgs:\n", "party_orgs:\n" + BRANCH, 1)
+    for action, limit in WORKING_DAYS:  # its reports state no limit (not_stated): the test gives some to count
+        assert f"limit: not_stated, action: {action}" in text
+        text = text.replace(f"limit: not_stated, action: {action}", f"limit: {limit}, action: {action}", 1)
+    main.write_text(text, encoding="utf-8")
     if calendar is not None:
         with (folder / "loushi.toml").open("a", encoding="utf-8") as settings:
             settings.write('calendars = "日历"\n')

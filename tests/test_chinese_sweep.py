@@ -96,8 +96,11 @@ def inputs(tmp_path_factory) -> dict[str, Path]:
               .replace("- {id: b-3, name: 示范广场", "- {id: b-2, name: 示范广场", 1)             # an id twice
               .replace("secretary: p-wu", "secretary: a-tax", 1)                                # not a person
               .replace("kind: branch, form: single", "kind: brnch, form: single", 1)            # no such kind
-              .replace("  parent: 示范区\n", "  parent: 示范区\n  parnet: x\n", 1))               # no such key
+              .replace("  parent: 示范区\n", "  parent: 示范区\n  parnet: x\n", 1)                # no such key
+              .replace("extends: [structure, models,", "extends: [structure, modls,", 1)          # no such pack
+              .replace("{rule: model-members, target: c-2", "{rule: model-membrs, target: c-2", 1))  # no such rule
     assert broken.count("z-west") == 1 and "brnch" in broken and "parnet" in broken
+    assert "modls" in broken and "model-membrs" in broken
     found["bad"] = folder / "bad.yaml"
     found["bad"].write_text(broken, encoding="utf-8")
     old = folder / "v1.yaml"
@@ -153,6 +156,7 @@ def test_validate_stats_graph_and_impact(inputs):
     assert _sweep(("validate", good), ("validate", bad), ("validate", "-f", "json", bad),
                   ("validate", str(inputs["project"])), ("validate", str(inputs["bad"].with_name("nowhere.yaml"))),
                   ("stats", good), ("stats", bad), ("graph", good), ("graph", "--view", "escalation", good),
+                  ("graph", good, "--zone", "z-est"),
                   ("impact", good, "--person", "p-li"), ("impact", good, "--person", "p-lee"),
                   ("impact", good, "--unit", "u-nobody")) == {}
 

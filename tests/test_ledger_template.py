@@ -242,7 +242,7 @@ def test_a_blank_template_imports_nothing_and_says_why(tmp_path, district):
     before = district.read_bytes()
     result = run(path, "--into", district, "--force")
     assert result.exit_code == exitcodes.FINDINGS
-    assert "台账.xlsx!楼宇台账!A1" in result.output and "no rows below the header" in result.output
+    assert "台账.xlsx!楼宇台账!A1" in result.output and "这张工作表的表头下面没有数据行" in result.output   # run in Chinese
     assert district.read_bytes() == before
 
 
@@ -265,14 +265,15 @@ def test_the_sample_ledger_imports_into_the_example_district(tmp_path):
     assert config.read_bytes() == before
     result = run(SAMPLE, "--into", config, "--force")
     assert result.exit_code == exitcodes.OK, result.output
-    assert "buildings: 2 added; units: 6 added; people: 5 added; party_orgs: 2 added" in result.output
+    assert "已写入（楼宇：新增 2；单位：新增 6；人员：新增 5；党组织：新增 2）" in result.output   # run in Chinese
+    assert "buildings: 2 added" not in result.output
     findings = validate([config]).findings
     assert not [f for f in findings if f.level == "error"], [str(f) for f in findings]
     data = read_district(config).data
     assert {b["name"] for b in data["buildings"]} >= {"示范科创中心", "示范金融港"}
     branch = next(p for p in data["party_orgs"] if p["name"] == "示范科创中心联合党支部")
     assert branch["kind"] == "branch" and branch["form"] == "joint" and len(branch["units"]) == 3
-    assert run(SAMPLE, "--into", config).output.count("unchanged") == 1  # a second import changes nothing
+    assert run(SAMPLE, "--into", config).output.count("未改动") == 1  # a second import changes nothing (said in Chinese)
 
 
 def test_the_sample_ledger_sheets_look_like_the_template():

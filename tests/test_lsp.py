@@ -5,9 +5,9 @@ says of the same text (``loushi validate`` prints the same findings)."""
 
 from __future__ import annotations
 
-import re
-
 import asyncio
+import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -19,12 +19,16 @@ from lsprotocol import types as lsp  # noqa: E402
 from pygls.uris import from_fs_path  # noqa: E402
 from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
 
+from engine import catalogs  # noqa: E402
 from engine.gate import District, open_district  # noqa: E402
 from engine.lsp import context  # noqa: E402
+from engine.resources import schema_path  # noqa: E402
 from engine.session import Options, Session  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DISTRICT = ROOT / "configs" / "districts" / "changfeng"
+#: The Chinese of the district schema's descriptions (the server speaks Chinese).
+SCHEMA_ZH = catalogs.messages("zh", "schema")
 SCRIPT = Path(sys.executable).with_name("loushi")
 COMMAND = [str(SCRIPT), "--lang", "zh", "lsp"] if SCRIPT.exists() else \
     [sys.executable, "-c", "import sys; from engine.cli import run; sys.argv[0] = 'loushi'; run()", "--lang", "zh", "lsp"]
@@ -247,6 +251,12 @@ async def test_hover_names_the_entity_and_explains_a_rule(client, folder):
         text_document=lsp.TextDocumentIdentifier(main_uri), position=lsp.Position(row, column)))
     assert hover is not None and rule in hover.contents.value
     assert catalog_rule_title(rule) in hover.contents.value
+    # a key: the schema's description of it, in the server's language
+    row = next(i for i, line in enumerate(lines) if line.startswith("  name:"))
+    hover = await client.text_document_hover_async(lsp.HoverParams(
+        text_document=lsp.TextDocumentIdentifier(main_uri), position=lsp.Position(row, 3)))
+    described = json.loads(schema_path().read_text(encoding="utf-8"))["properties"]["district"]["properties"]["name"]
+    assert hover is not None and hover.contents.value == f"`name`: {SCHEMA_ZH[described['description']]}"
 
 
 @pytest.mark.asyncio(loop_scope="module")

@@ -105,6 +105,7 @@ def test_a_branchs_general_meeting_cites_article_eleven(files):
             "（《中国共产党支部工作条例（试行）》（2018）第十一条）") in text
     assert "表决规则：讨论决定事项，须经应到会有表决权的党员超过半数同意（《中国共产党支部工作条例（试行）》（2018）第十一条）" in text
     assert "| 1 | 书记 | 吴六（示例） |" in text
+    assert text.count("□出席　□缺席") == 4   # a row for each of the four: the secretary and three to fill in
 
 
 def test_each_shipped_body_kind_gets_the_record_its_data_names(tmp_path, session):
@@ -133,12 +134,18 @@ def test_party_records_follow_the_kind_of_organisation(tmp_path, session):
     committee = found["示范物业公司党支部委员会会议记录"].values["record"]
     assert committee.quorum == "须有超过半数的支部委员到会，方可召开" and committee.blanks == ("decision",)
     assert not hasattr(committee, "decision_basis") and "第十二条" in committee.quorum_basis
+    general = found["示范物业公司党支部党员大会会议记录"].values["record"]
+    assert general.expected == 8 and len(general.members) + general.spare == 8 and not general.sheet
     group = found["示范物业公司党支部党小组会会议记录"].values["record"]
     assert group.members == () and group.blanks == ("quorum", "decision")   # a blank roll, rules unstated
     report = validate([path], Options(today=dt.date(2025, 6, 1)))
     (district,) = report.districts
     said = sorted(f.message for f in district.findings if f.rule == "meeting-rules-blank")
     assert len(said) == 2 and any("党小组会" in m and "到会人数要求、表决规则" in m for m in said)
+    # a branch of 80 full members: fifty rows, the rest on a sheet of their own
+    path = variant(tmp_path, ("party_members: {full: 4, probationary: 1}", "party_members: {full: 80}"))
+    big = records(open_district(path, session).model)["示范物业公司党支部党员大会会议记录"].values["record"]
+    assert len(big.members) + big.spare == 50 and big.sheet
     # a party committee keeps no record the regulations describe; the district may declare one
     path = variant(tmp_path, ("kind: branch, form: single", "kind: committee, form: single"))
     assert not [t for t in records(open_district(path, session).model) if t.startswith("示范物业公司党支部")]

@@ -343,3 +343,19 @@ def test_diff_and_impact_read_the_subdistricts_and_communities(two, tmp_path):
     # the 乙街道 office's commissioner leaves: the noise matter's 街道 step has no one for 示范广场
     gaps = impact.compute(opened.model, person=["p-sun"])["escalation_gaps"]
     assert any(g["matter"] == "mt-noise" and g["buildings"] == ["b-3"] for g in gaps), gaps
+
+
+def test_a_feedback_to_nothing_is_a_gate_error_and_an_office_must_be_a_subdistricts(tmp_path):
+    path = write(tmp_path, ("             feedback: [committee]}\n", "             feedback: [co-x]}\n"))
+    opened = open_district(path, session())
+    assert isinstance(opened, Rejected)
+    (bad,) = [f for f in opened.findings if f.rule == "reference"]
+    assert "co-x" in bad.message and bad.line == next(
+        n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "co-x" in text)
+    # a config of one 街道 naming a 区 bureau as its office
+    one = tmp_path / "one.yaml"
+    one.write_text(BASE.read_text(encoding="utf-8").replace("  parent: 示范区\n", "  parent: 示范区\n  office: a-tax\n"),
+                   encoding="utf-8")
+    found = [f for f in open_district(one, session()).findings if f.rule == "subdistrict-placement"]
+    line = next(n for n, text in enumerate(one.read_text(encoding="utf-8").splitlines(), 1) if "office: a-tax" in text)
+    assert [(f.target, f.line) for f in found] == [("mini", line)] and "a-tax" in found[0].message

@@ -168,8 +168,8 @@ def _bodies(model) -> Iterator[tuple]:
         if entity.get("under"):
             yield _edge(entity["under"], group, "oversees")
     for point, entity in model.entities["service_points"].items():
-        if entity.get("building") or entity.get("zone"):
-            yield _edge(point, entity.get("building") or entity["zone"], "covers")
+        if entity.get("building") or entity.get("zone") or entity.get("community"):
+            yield _edge(point, entity.get("building") or entity.get("zone") or entity["community"], "covers")
 
 
 def _posts(model) -> Iterator[tuple]:

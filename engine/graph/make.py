@@ -50,7 +50,9 @@ def make(model, fmt: str = "dot", view: str | None = None, zone: str | None = No
             return Made(export.WRITERS[fmt](shown).encode("utf-8"))
         finally:  # the shown graph's views make the same cycle: freed here, not by a full collection later
             shown.__dict__.clear()
-    except (views.UnknownNode, draw.DrawError, export.TooLarge) as exc:
+    except views.UnknownNode as exc:
+        return Made(error=exc.said(model.lang))
+    except (draw.DrawError, export.TooLarge) as exc:
         return Made(error=str(exc))
 
 

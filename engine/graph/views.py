@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 from typing import Iterable
 
-from .. import lazy
+from .. import i18n, lazy
 
 #: Loaded when a graph is first built or read.
 nx = lazy.module("networkx")
@@ -30,9 +30,15 @@ VIEWS = ("org", "grid", "escalation", "all")
 class UnknownNode(LookupError):
     """A filter names an id the graph has no node of that kind for."""
 
-    def __init__(self, ident: str, kind: str, hint: str):
-        super().__init__(f"no {kind} with the id '{ident}'" + (f" ({hint})" if hint else ""))
-        self.ident, self.kind, self.hint = ident, kind, hint
+    def __init__(self, ident: str, kind: str, close: str = ""):
+        self.ident, self.kind, self.close = ident, kind, close
+        super().__init__(self.said("en"))
+
+    def said(self, lang: str) -> str:
+        """``no KIND with the id 'x' (did you mean 'y'?)`` in ``lang``."""
+        hint = i18n.text("schema.hint.did-you-mean", lang, close=self.close) if self.close else ""
+        return i18n.text("graph.no-node", lang, kind=i18n.word("node", self.kind, lang) if lang != "en" else self.kind,
+                         id=self.ident) + (i18n.text("impact.no-such-hint", lang, hint=hint) if hint else "")
 
 
 def view(graph, name: str):
@@ -156,7 +162,7 @@ def _require(graph, ident: str, kind: str) -> None:
 
     pool = sorted(n for n, k in graph.nodes(data="kind") if k == kind)
     close = difflib.get_close_matches(ident, pool, n=1, cutoff=0.6)
-    raise UnknownNode(ident, kind, f"did you mean '{close[0]}'?" if close else "")
+    raise UnknownNode(ident, kind, close[0] if close else "")
 
 
 def _ancestors(graph, nodes: Iterable[str], kinds: tuple) -> set:

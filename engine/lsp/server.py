@@ -45,7 +45,7 @@ from .index import build as build_index
 DEBOUNCE = 0.3
 _SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning,
              "info": lsp.DiagnosticSeverity.Information}
-_SUGGESTION = re.compile(r"(?:did you mean|是否想写|是不是)\s*[:：]?\s*['‘“]([^'’”]+)['’”]")
+_SUGGESTION = re.compile(r"(?:did you mean|是否应为|是否想写|是不是)\s*[:：]?\s*['‘“]([^'’”]+)['’”]")
 _AT_FILE = re.compile(r"(?:at|位于)\s+(\S+?):(\d+)\s*$")
 _ID = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.\-\u4e00-\u9fff]*$")
 _WORD = re.compile(r"[A-Za-z0-9_.\-\u4e00-\u9fff]+")
@@ -336,7 +336,7 @@ def _complete(ls: LoushiServer, params: lsp.CompletionParams) -> list[lsp.Comple
     path = to_fs_path(uri) or ""
     state = ls.state_of(uri)
     fragment = state is not None and Path(path).resolve() != state.main.resolve()
-    root = ls.session.kept(("lsp", "schema", ls.lang), lambda: in_language(schema(), ls.lang))
+    root = _schema(ls)
     items: list[lsp.CompletionItem] = []
     if cursor.key:
         for key, described in sorted(context.keys_at(root, cursor.path).items()):
@@ -442,7 +442,27 @@ def _hover(ls: LoushiServer, uri: str, position: lsp.Position) -> lsp.Hover | No
     model = _models(ls, to_fs_path(uri) or "").get(word)
     if model is not None:
         return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, _model_text(word, model, ls.lang)), where)
+    described = _key_description(ls, uri, where)
+    if described:
+        return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, f"`{word}`: {described}"), where)
     return None
+
+
+def _schema(ls: LoushiServer) -> dict:
+    """The district schema with its descriptions in the server's language (read once per session)."""
+    return ls.session.kept(("lsp", "schema", ls.lang), lambda: in_language(schema(), ls.lang))
+
+
+def _key_description(ls: LoushiServer, uri: str, where: lsp.Range) -> str:
+    """The schema's description of the key written at ``where`` (a word followed by its colon),
+    in the server's language; empty for a word that is no key the schema describes."""
+    source = ls.workspace.get_text_document(uri).source
+    line = source.split("\n")[where.end.line]
+    end = _chars(line, where.end.character)
+    if not line[end:].startswith(":"):
+        return ""
+    cursor = context.cursor_at(source, where.end.line, end + 1)
+    return context.description_at(_schema(ls), cursor.path)
 
 
 def _model_text(ident: str, model: dict, lang: str) -> str:

@@ -386,6 +386,18 @@ class Model:
         turn = rotation_turn(rotation, day, self.calendar)
         return turn.get("holder", post.holder) if turn is not None else post.holder
 
+    def post_standing(self, post: Post, day: dt.date) -> str:
+        """Whether ``post`` is held on ``day`` by its term (``since``, ``until``: both days in
+        it): ``""`` held, ``"before"`` before its ``since``, ``"after"`` past its ``until``."""
+        if post.implicit:
+            return ""
+        since, until, iso = post.entity.get("since"), post.entity.get("until"), day.isoformat()
+        if since and iso < since:
+            return "before"
+        if until and iso > until:
+            return "after"
+        return ""
+
     def suggest(self, ident: str, kinds: Iterable[str] = ()) -> str:
         """``did you mean 'x'?`` (in the run's language) for the nearest id of ``kinds`` (any kind when empty)."""
         close = self.closest(ident, kinds)

@@ -24,8 +24,22 @@ from dataclasses import dataclass
 
 #: Months in each period a meeting may recur over.
 MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
-#: Period names as a plan says them.
-EVERY_TEXT = {"month": "每月至少一次", "quarter": "每季度至少一次", "half_year": "每半年至少一次", "year": "每年至少一次"}
+#: A period as a frequency says it (每季度), and a bound before the count (至少).
+PERIOD_TEXT = {"month": "月", "quarter": "季度", "half_year": "半年", "year": "年"}
+BOUND_TEXT = {"at_least": "至少", "at_most": "至多", "exactly": ""}
+_COUNTS = "一两三四五六七八九"
+
+
+def count_text(times: int) -> str:
+    """A count of meetings before 次: 一, 两 … 九, then digits."""
+    return _COUNTS[times - 1] if times <= 9 else str(times)
+
+
+def every_text(meeting: Meeting) -> str:
+    """How often a meeting is held, as written: 每季度至少一次 (the default), 每月至少两次, 每年至多一次."""
+    return f"每{PERIOD_TEXT[meeting.every]}{BOUND_TEXT[meeting.bound]}{count_text(meeting.times)}次"
+
+
 #: Full members from which a branch sets up a committee (支部工作条例 art. 21).
 COMMITTEE_FROM = 7
 
@@ -35,7 +49,9 @@ class Meeting:
     """One meeting kind an organisation holds: ``kind`` (an id), ``name``, ``every`` period, and
     the ``source`` it rests on; for a meeting kept on a 会议记录, the ``record`` template, the
     ``quorum`` and ``decision`` rules as the record states them ("" where the data gives none)
-    and its ``roll`` (``posts``, ``voting_members`` or ``blank``: who is listed as expected)."""
+    and its ``roll`` (``posts``, ``voting_members`` or ``blank``: who is listed as expected); and
+    how many each period: ``times`` with its ``bound`` (``at_least``, the regulations' 至少;
+    ``at_most``; ``exactly``)."""
 
     kind: str
     name: str
@@ -45,6 +61,8 @@ class Meeting:
     quorum: str = ""
     decision: str = ""
     roll: str = "posts"
+    times: int = 1
+    bound: str = "at_least"
 
 
 @dataclass(frozen=True)
@@ -69,7 +87,8 @@ def meetings(model, org: dict) -> list[Meeting]:
         if spec.get("needs_groups") and not org.get("party_groups"):
             continue
         result.append(Meeting(spec["kind"], spec["name"], spec["every"], spec.get("source", ""), spec.get("record", ""),
-                              spec.get("quorum", ""), spec.get("decision", ""), spec.get("roll", "posts")))
+                              spec.get("quorum", ""), spec.get("decision", ""), spec.get("roll", "posts"),
+                              spec.get("times", 1), spec.get("bound", "at_least")))
     return result
 
 
@@ -102,9 +121,25 @@ def plan(model, org: dict, year: int) -> list[Planned]:
     for place, meeting in enumerate(meetings(model, org)):
         step = MONTHS[meeting.every]
         for month in range(step, 13, step):
-            day = _day(calendar, year, month, 5 + 3 * (place % 7))
-            result.append(Planned(day, meeting, calendar.source(year) == "estimate"))
+            for at_month, start in _spread(month, step, meeting.times, 5 + 3 * (place % 7)):
+                day = _day(calendar, year, at_month, start)
+                result.append(Planned(day, meeting, calendar.source(year) == "estimate"))
     return sorted(result, key=lambda p: (p.date, p.meeting.kind))
+
+
+def _spread(last: int, step: int, times: int, start: int) -> list[tuple[int, int]]:
+    """``(month, first day)`` of each of ``times`` meetings in the period ending in month ``last``:
+    one meeting in the last month (as the regulations' quarterly meeting is planned); several
+    spread over the period's months from its first, ten days apart within one month."""
+    if times == 1:
+        return [(last, start)]
+    first = last - step + 1
+    placed: list[tuple[int, int]] = []
+    for k in range(times):
+        month = first + k * step // times
+        same = sum(1 for m, _ in placed if m == month)
+        placed.append((month, min(start + 10 * same, 28)))
+    return placed
 
 
 def _day(calendar, year: int, month: int, start: int) -> dt.date:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..i18n import text
 from ..ledger.read import Problem, read
+from ..model import limits as time_limits
 from ..route import RouteError, office_hours, resolve, route
 from ..route.workdays import Calendar, deadline
 
@@ -64,8 +65,8 @@ class Verdict:
     matter: str
     matter_name: str
     handlers: tuple[str, ...]
-    response_due: dt.datetime
-    resolution_due: dt.datetime
+    response_due: dt.datetime | None      # None: the limit has no length (时限未载, 第一时间): not judged
+    resolution_due: dt.datetime | None
     responded_in_time: bool | None
     closed_in_time: bool | None
     overdue: bool
@@ -76,6 +77,9 @@ class Verdict:
     satisfied: bool | None
     #: The years whose working days these due times counted on an estimate (engine.calendars).
     estimated: tuple[int, ...] = ()
+    #: What is not judged and why: ``(field, limit word)`` per limit without a length, e.g.
+    #: ``("response", "not_stated")``.
+    unjudged: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -218,36 +222,50 @@ def judge(model, order: Order, now: dt.datetime, categories: dict, satisfied: tu
     try:
         office = office_hours(model)
         found = route(model, building, matter, order.received, calendar=calendar)
-        response_due = deadline(order.received, dict(limits["response"]), office, calendar)
-        resolution_due = deadline(order.received, dict(limits["resolution"]), office, calendar)
+        response_due = _due(order.received, limits["response"], office, calendar)
+        resolution_due = _due(order.received, limits["resolution"], office, calendar)
     except RouteError as exc:
         return Problem(order.where, "error", "orders-route", exc.said(lang), exc.hint_said(lang))
     handlers = tuple(_chain(found))
-    responded = None if order.responded is None else order.responded <= response_due
-    closed_in_time = None if order.closed is None else order.closed <= resolution_due
-    overdue = order.closed is None and now > resolution_due or bool(order.closed and order.closed > resolution_due)
+    responded = None if order.responded is None or response_due is None else order.responded <= response_due
+    closed_in_time = None if order.closed is None or resolution_due is None else order.closed <= resolution_due
+    overdue = resolution_due is not None and (order.closed is None and now > resolution_due
+                                              or bool(order.closed and order.closed > resolution_due))
     supervision_due, supervisor = None, ""
     watch = limits.get("supervision") or {}
-    if watch.get("after") and (order.closed is None or order.closed > resolution_due):
-        supervision_due = deadline(resolution_due, dict(watch["after"]), office, calendar)
+    if watch.get("after") and resolution_due is not None and (order.closed is None or order.closed > resolution_due):
+        supervision_due = _due(resolution_due, watch["after"], office, calendar)
         supervisor = _name(model, watch.get("by", ""))
     callback_due, callback_by = None, ""
     call = limits.get("callback") or {}
     if order.closed is not None and call.get("within"):
-        callback_due = deadline(order.closed, dict(call["within"]), office, calendar)
+        callback_due = _due(order.closed, call["within"], office, calendar)
         callback_by = _name(model, call.get("by", ""))
+    unjudged = tuple((name, time_limits.unit_of(limit)[0])
+                     for name, limit in (("response", limits["response"]), ("resolution", limits["resolution"]),
+                                         ("supervision", watch.get("after")), ("callback", call.get("within")))
+                     if limit and not time_limits.measured(limit))
     happy = None if not order.callback else order.callback in satisfied
     estimated = set(found.estimated)
     for start, limit, due in ((order.received, limits["response"], response_due),
                               (order.received, limits["resolution"], resolution_due),
                               (resolution_due, watch.get("after"), supervision_due),
                               (order.closed, call.get("within"), callback_due)):
-        if due is not None and limit and "working_days" in limit:
+        if due is not None and isinstance(limit, dict) and "working_days" in limit:
             estimated.update(calendar.estimated(start.date(), due.date()))
     building_entity = model.entities["buildings"][building]
     return Verdict(order, building, building_entity.get("name", building), _cluster(model, building), matter,
                    entity.get("name", matter), handlers, response_due, resolution_due, responded, closed_in_time,
-                   overdue, supervision_due, supervisor, callback_due, callback_by, happy, tuple(sorted(estimated)))
+                   overdue, supervision_due, supervisor, callback_due, callback_by, happy, tuple(sorted(estimated)),
+                   unjudged)
+
+
+def _due(start: dt.datetime, limit, office, calendar: Calendar) -> dt.datetime | None:
+    """The due time ``limit`` gives from ``start``; None for a limit without a length (时限未载,
+    第一时间): an order is not judged against a time nobody stated."""
+    if not time_limits.measured(limit):
+        return None
+    return deadline(start, dict(limit), office, calendar)
 
 
 def _chain(found) -> list[str]:
@@ -318,7 +336,7 @@ def summarise(verdicts: list[Verdict], now: dt.datetime) -> dict[str, list[Rates
 
 def _rates(label: str, items: list[Verdict], now: dt.datetime) -> Rates:
     responded = [v for v in items if v.responded_in_time is not None]
-    due = [v for v in items if v.order.closed is not None or v.resolution_due <= now]
+    due = [v for v in items if v.resolution_due is not None and (v.order.closed is not None or v.resolution_due <= now)]
     called = [v for v in items if v.satisfied is not None]
     return Rates(label, len(items), len(responded), sum(v.responded_in_time for v in responded), len(due),
                  sum(bool(v.closed_in_time) for v in due), len(called), sum(bool(v.satisfied) for v in called),

@@ -18,6 +18,8 @@ from ..render.writers.xlsx import BLANK_STAMP, list_sheet, stable_bytes
 from . import REQUIRED, Outcome, Rates, Verdict
 
 _GROUPS = ("all", "building", "cluster", "category")
+#: A work order's limits in the order an order meets them.
+_LIMIT_ORDER = ("response", "resolution", "supervision", "callback")
 
 
 def _time(moment: dt.datetime | None) -> str:
@@ -35,6 +37,9 @@ def _yes(value: bool | None, lang: str) -> str:
 
 
 def _state(verdict: Verdict, lang: str) -> str:
+    if verdict.resolution_due is None:  # no resolution limit with a length: closed or open, never late
+        return text("orders.state-unjudged", lang, state=text(
+            "orders.state-open" if verdict.order.closed is None else "orders.state-done", lang))
     if verdict.order.closed is None:
         return text("orders.state-overdue" if verdict.overdue else "orders.state-open", lang)
     return text("orders.state-closed-late" if verdict.overdue else "orders.state-closed", lang)
@@ -74,6 +79,7 @@ def render_text(outcome: Outcome, summary: dict, now: dt.datetime, lang: str) ->
                           on_time=_percent(overall.on_time_rate), satisfaction=_percent(overall.satisfaction_rate),
                           overdue=overall.overdue))
         lines.append("")
+    lines += _unjudged(outcome, lang)
     due = [v for v in outcome.verdicts if v.supervision_due is not None and v.supervision_due <= now]
     overdue = [v for v in outcome.verdicts if v.overdue and v.order.closed is None]
     for heading, items in (("orders.overdue-heading", overdue), ("orders.supervision-heading", due)):
@@ -98,6 +104,20 @@ def render_text(outcome: Outcome, summary: dict, now: dt.datetime, lang: str) ->
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _unjudged(outcome: Outcome, lang: str) -> list[str]:
+    """One line per matter and limit without a length: what is not judged, for how many orders, and why."""
+    counted: dict[tuple[str, str, str], int] = {}
+    for verdict in outcome.verdicts:
+        for field, word in verdict.unjudged:
+            key = (verdict.matter_name, field, word)
+            counted[key] = counted.get(key, 0) + 1
+    lines = [text("orders.unjudged", lang, matter=matter, limit=text(f"orders.limit-{field}", lang),
+                  word=text(f"orders.word-{word}", lang), count=count)
+             for (matter, field, word), count in sorted(counted.items(), key=lambda item: (
+                 item[0][0], _LIMIT_ORDER.index(item[0][1])))]
+    return lines + [""] if lines else []
+
+
 def render_json(outcome: Outcome, summary: dict, now: dt.datetime) -> str:
     def rates(r: Rates) -> dict:
         return {"key": r.key, "orders": r.orders, "response_rate": r.response_rate, "on_time_rate": r.on_time_rate,
@@ -114,7 +134,8 @@ def render_json(outcome: Outcome, summary: dict, now: dt.datetime) -> str:
                "resolution_due": moment(v.resolution_due), "closed": moment(v.order.closed),
                "closed_in_time": v.closed_in_time, "overdue": v.overdue,
                "supervision_due": moment(v.supervision_due), "supervisor": v.supervisor,
-               "callback_due": moment(v.callback_due), "callback_by": v.callback_by, "satisfied": v.satisfied}
+               "callback_due": moment(v.callback_due), "callback_by": v.callback_by, "satisfied": v.satisfied,
+               "unjudged": [{"limit": field, "as_written": word} for field, word in v.unjudged]}
               for v in outcome.verdicts]
     unmatched = [_problem(p) for p in outcome.unmatched]
     estimated = [{"year": year, "zh": estimate_note(year, "zh"), "en": estimate_note(year, "en")}

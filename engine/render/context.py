@@ -209,6 +209,10 @@ class Builder:
             fields["tenure"] = words.TENURES[post.entity["tenure"]]
         if not post.implicit and post.entity.get("time_share"):
             fields["time_share"] = words.time_share(post.entity["time_share"])
+        if not post.implicit and (post.entity.get("since") or post.entity.get("until")):
+            fields["term"] = words.term(post.entity.get("since"), post.entity.get("until"))
+        if not post.implicit and post.entity.get("reachable"):
+            fields["reachable"] = words.REACHABLE[post.entity["reachable"]]
         return Record(f"post {post.id}", self.trace.origin(post.entity, post.field), **fields)
 
     def mechanism(self, ident: str) -> Record:
@@ -278,6 +282,10 @@ class Builder:
                                      **{k: list(lists[k]) for k in ("needs", "services", "resources") if lists.get(k)})
         if entity.get("founded"):
             fields["founded"] = words.date(entity["founded"])
+        if entity.get("temporary") or entity.get("ends"):
+            fields["temporary"] = words.temporary(entity.get("ends"))
+            if entity.get("ends"):
+                fields["ends"] = words.date(entity["ends"])
         fields["charter"] = self.charter(entity)
         kind = self.model.kinds.bodies.get(entity.get("kind"))
         wording = kind.charter if kind is not None and kind.has_charter else {}
@@ -324,9 +332,9 @@ class Builder:
         planned = orglife.plan(self.model, entity, year)
         entries = [Record(f"meeting {n + 1}", origin, number=n + 1, date=p.date, date_text=words.date(p.date),
                           weekday=words.WEEKDAYS[p.date.weekday()], name=p.meeting.name, kind=p.meeting.kind,
-                          every=orglife.EVERY_TEXT[p.meeting.every], source=p.meeting.source or "—")
+                          every=orglife.every_text(p.meeting), source=p.meeting.source or "—")
                    for n, p in enumerate(planned)]
-        kinds = list(dict.fromkeys((p.meeting.name, orglife.EVERY_TEXT[p.meeting.every], p.meeting.source or "—")
+        kinds = list(dict.fromkeys((p.meeting.name, orglife.every_text(p.meeting), p.meeting.source or "—")
                                    for p in planned))
         meetings = [Record(f"kind {n + 1}", origin, name=name, every=every, source=source,
                            count=sum(1 for e in entries if e.name == name))
@@ -349,7 +357,7 @@ class Builder:
         decision = words.DECISIONS[spec["decision"]] if spec.get("decision") else f"经到会成员{words.BLANK}同意"
         roll = [self.post(p) for p in self.model.posts_of(ident)]
         fields = {"id": ident, "name": entity["name"], "kind": self.model.kind_label("committees", entity["kind"]),
-                  "meeting": words.meeting_name(entity["name"]), "expected": _holders(roll), **self.roll(roll),
+                  "meeting": words.meeting_name(entity["name"]), "expected": _holders(roll), **self.roll(roll, 0),
                   "quorum": f"本会会议须有{quorum}成员到会方可召开",
                   "decision": f"会议作出决定，须{decision}", "blanks": _blanks(spec, ("quorum", "decision"))}
         # a rule the config gives is the charter's (议事规则 chapter), which says it in the same words
@@ -371,18 +379,24 @@ class Builder:
         fields = {"id": f"{ident}.{meeting.kind}", "org_id": ident, "name": entity["name"],
                   "kind": self.model.kind_label("party_orgs", entity["kind"]),
                   "meeting": words.meeting_name(entity["name"], meeting.name), "meeting_kind": meeting.kind,
-                  "expected": expected, "voting": meeting.roll == "voting_members", **self.roll(roll),
+                  "expected": expected, "voting": meeting.roll == "voting_members", **self.roll(roll, expected),
                   "quorum": meeting.quorum or f"会议须有{words.BLANK}到会方可召开",
                   "decision": meeting.decision or f"作出决定须经{words.BLANK}同意",
                   "blanks": [k for k in ("quorum", "decision") if not getattr(meeting, k)],
-                  "held": orglife.EVERY_TEXT[meeting.every]}
+                  "held": orglife.every_text(meeting)}
         fields.update({f"{key}_basis": meeting.source for key in ("quorum", "decision")
                        if meeting.source and getattr(meeting, key)})
         return Record(f"meeting record of {ident} ({meeting.kind})", origin, **fields)
 
-    def roll(self, posts: list[Record]) -> dict:
+    #: The most rows a record's roll has; more people expected sign a sheet of their own.
+    ROLL_ROWS = 50
+
+    def roll(self, posts: list[Record], expected: int) -> dict:
         """A record's roll: ``members``, one row per person holding posts of ``posts`` (their
-        titles, the config line of the first), and the titles of the ``vacant`` ones."""
+        titles, the config line of the first), the titles of the ``vacant`` ones, and ``spare``
+        blank rows: two, or as many as the ``expected`` people the posts do not name (a 党员大会
+        of 12 full members with one secretary listed: 11), within ``ROLL_ROWS`` rows in all
+        (``sheet``: more are expected than the roll holds)."""
         rows: dict[str, dict] = {}
         for post in posts:
             if getattr(post, "holder", None) is not None:
@@ -390,7 +404,9 @@ class Builder:
                 rows[post.holder.id]["titles"].append(post.title)
         members = [Record(f"member {ident}", row["origin"], name=row["name"], titles="、".join(dict.fromkeys(row["titles"])))
                    for ident, row in rows.items()]
-        return {"members": members, "vacant": [post.title for post in posts if getattr(post, "holder", None) is None]}
+        spare = max(2, min(expected, self.ROLL_ROWS) - len(members))
+        return {"members": members, "vacant": [post.title for post in posts if getattr(post, "holder", None) is None],
+                "spare": spare, "sheet": expected > len(members) + spare}
 
     def meetings(self, entity) -> Record:
         meetings = entity["meetings"]
@@ -450,6 +466,8 @@ class Builder:
                 self.window.start, self.window.last)]}
         if post is not None:
             fields["post"] = self.model.post_title(post)
+            if not post.implicit and (post.entity.get("since") or post.entity.get("until")):
+                fields["term"] = words.term(post.entity.get("since"), post.entity.get("until"))
         return Record(f"rotation of {owner['id']}", self.trace.origin(owner, key), **fields)
 
     def turn(self, turn, post: Post | None, index: int) -> Record:
@@ -514,7 +532,9 @@ class Builder:
         fields = {"number": number, "ordinal": words.number(number), "level": words.STEP_LEVELS[step["level"]],
                   "handler": self.handler_label(handler, step["level"]), "body_id": handler["body"],
                   "role": handler["role"], "role_name": self.model.role_name(handler["role"]),
-                  "level_id": step["level"], "limit": words.limit(step["limit"])}
+                  "level_id": step["level"], "limit": words.limit(step["limit"]),
+                  "limit_label": words.limit_label(step["limit"]), "done_by": words.done_by(step["limit"]),
+                  "handle_limit": words.handle_limit(step["limit"])}
         fields.update({k: step[k] for k in ("action", "next_when", "note") if step.get(k)})
         if step.get("feedback"):
             fields["feedback"] = "、".join(self.place_label(body) for body in step["feedback"])
@@ -607,8 +627,10 @@ class Builder:
     def body(self, kind: str, ident: str) -> Record:
         entity = self.model.entities[kind][ident]
         posts = [self.post(p) for p in self.model.posts_of(ident)]
+        extra = {"temporary": words.temporary(entity.get("ends"))} if entity.get("temporary") or entity.get("ends") \
+            else {}
         return Record(f"{kind[:-1]} {ident}", self.trace.origin(entity), id=ident, name=entity["name"],
-                      kind=self.body_kind(kind, entity), posts=posts)
+                      kind=self.body_kind(kind, entity), posts=posts, **extra)
 
     def body_kind(self, kind: str, entity) -> str:
         if kind in ("committees", "party_orgs"):
@@ -659,7 +681,7 @@ def flow(steps: list[Record]) -> str:
     """A Mermaid flow chart of a chain: received → each step → closed."""
     lines = ["flowchart TD", '  start(["事项受理"])']
     for step in steps:
-        label = f"第{step.ordinal}步：{step.level}层级<br/>{step.handler}<br/>时限{step.limit}"
+        label = f"第{step.ordinal}步：{step.level}层级<br/>{step.handler}<br/>{step.limit_label}"
         lines.append(f'  s{step.number}["{_mermaid_text(label)}"]')
     lines.append('  done(["办结反馈"])')
     previous = "start"

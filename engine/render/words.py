@@ -25,7 +25,7 @@ HOLIDAY_POLICIES = {"shift": "轮换日遇法定节假日或休息日的，顺�
                     "keep": "轮换日遇法定节假日或休息日的，照常轮换",
                     "skip": "法定节假日和休息日不安排值守，当日轮次不再补排"}
 #: How often, as (what comes before the verb, what comes after it): 每月 + 召开 + 一次.
-_FREQUENCIES = {"as_needed": ("根据工作需要不定期", ""), "daily": ("每日", "一次"), "weekly": ("每周", "一次"),
+_FREQUENCIES = {"as_needed": ("根据工作需要不定期", ""), "irregular": ("不定期", ""), "daily": ("每日", "一次"), "weekly": ("每周", "一次"),
                 "monthly": ("每月", "一次"), "quarterly": ("每季度", "一次"), "half_yearly": ("每半年", "一次"),
                 "yearly": ("每年", "一次")}
 FREQUENCIES = {key: before + after for key, (before, after) in _FREQUENCIES.items()}
@@ -79,19 +79,42 @@ def date(value: str | dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+#: A frequency's bound as the report words it, before the verb: 每季度至少召开一次.
+BOUNDS = {"at_least": "至少", "at_most": "至多", "exactly": ""}
+
+
 def frequency(value, verb: str = "") -> str:
     """monthly → 每月一次; {times: 2, per: month} → 每月两次; with a verb, the verb where Chinese
-    puts it: monthly, 召开 → 每月召开一次; as_needed, 开展 → 根据工作需要不定期开展 (never a
-    bare 不定期 ending a sentence)."""
+    puts it: monthly, 召开 → 每月召开一次; as_needed, 开展 → 根据工作需要不定期开展; irregular, 召开 →
+    不定期召开; a bound before the verb, as written: {times: 1, per: quarter, bound: at_least}, 召开
+    → 每季度至少召开一次."""
     if isinstance(value, str):
         before, after = _FREQUENCIES[value]
         return f"{before}{verb}{after}"
     times = value["times"]
     count = "两" if times == 2 else number(times)
-    return f"每{PERIODS[value['per']]}{verb}{count}次"
+    return f"每{PERIODS[value['per']]}{BOUNDS[value.get('bound', 'exactly')]}{verb}{count}次"
 
 
 TENURES = {"full_time": "专职", "part_time": "兼职"}
+#: How a post's holder can be reached, as the report says it.
+REACHABLE = {"around_the_clock": "24小时开机"}
+
+
+def temporary(ends: str | None) -> str:
+    """A temporary body as a document says it: 临时设立，2020年6月30日撤销; 临时设立，撤销日期＿＿＿
+    when the config states none (the rule body-temporary says so)."""
+    return f"临时设立，{date(ends)}撤销" if ends else f"临时设立，撤销日期{BLANK_DATE}"
+
+
+def term(since: str | None, until: str | None) -> str:
+    """A post's term as a duty list says it: 2020年2月27日起任职; 任职至2021年6月30日;
+    2020年2月27日至2021年6月30日任职."""
+    if since and until:
+        return f"{date(since)}至{date(until)}任职"
+    if since:
+        return f"{date(since)}起任职"
+    return f"任职至{date(until)}"
 
 
 def time_share(value: dict) -> str:
@@ -104,6 +127,31 @@ def limit(value: dict) -> str:
     """{seconds: 30} → 30秒; {hours: 24} → 24小时; {days: 7} → 7个自然日; {working_days: 3} → 3个工作日:
     in the unit written (see :mod:`engine.model.limits`)."""
     return limits.text(value)
+
+
+def limit_label(value) -> str:
+    """A limit after the word 时限: 时限3个工作日; the words alone: 第一时间, 时限未载."""
+    return limit(value) if limits.unit_of(value)[0] in limits.WORDS else f"时限{limit(value)}"
+
+
+def done_by(value) -> str:
+    """When a step is to be closed: 3个工作日内办结; 第一时间办结; 办结时限未载."""
+    unit = limits.unit_of(value)[0]
+    if unit == limits.IMMEDIATELY:
+        return "第一时间办结"
+    if unit == limits.NOT_STATED:
+        return "办结时限未载"
+    return f"{limit(value)}内办结"
+
+
+def handle_limit(value) -> str:
+    """The next step's time as a clause says it: 办理时限3个工作日; 第一时间办理; 办理时限未载."""
+    unit = limits.unit_of(value)[0]
+    if unit == limits.IMMEDIATELY:
+        return "第一时间办理"
+    if unit == limits.NOT_STATED:
+        return "办理时限未载"
+    return f"办理时限{limit(value)}"
 
 
 def quorum(share: float) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ..findings import Position
 from ..i18n import text, word
+from ..model import limits
 
 if TYPE_CHECKING:  # the diff is made by engine.model.diff; this module only words it
     from ..model.diff import Change, DiffReport, DistrictDiff
@@ -104,7 +105,7 @@ def _value(value: Any, style: _Style, field: str = "") -> str:
     if value is None or value == []:
         return text("diff.none", style.lang)
     if isinstance(value, str):
-        return style.ref(value)
+        return _limit(value, style) if field == "limit" and value in limits.WORDS else style.ref(value)
     if isinstance(value, list):
         if all(isinstance(v, dict) and "handler" in v for v in value):
             return " → ".join(_step(v, style) for v in value)
@@ -126,7 +127,11 @@ def _mapping(value: dict, style: _Style, field: str) -> str:
     return style.literal(flat) if not style.markdown else f"`{flat}`"
 
 
-def _limit(limit: dict, style: _Style) -> str:
+def _limit(limit: dict | str, style: _Style) -> str:
+    """A limit as written: its word (第一时间, 时限未载), seconds and minutes as engine.model.limits
+    says them, hours and days in the diff's own words."""
+    if isinstance(limit, str) or set(limit) & {"seconds", "minutes"}:
+        return limits.text(limit, style.lang)
     parts = [text(f"diff.{unit}", style.lang, n=limit[unit]) for unit in ("hours", "days", "working_days")
              if unit in limit]
     return "、".join(parts) if parts else text("diff.none", style.lang)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ..findings import Finding
 from ..i18n import text
-from ..model import kind_name
+from ..model import kind_name, limits
 from ..project import ProjectError
 from ..session import Session
 from .io import Row, failure_problem, read_rows
@@ -77,12 +77,19 @@ def _in(values: dict, lang: str) -> dict:
 
 @dataclass(frozen=True)
 class Handler:
-    """One post handling a step, and who holds it when the step starts (None: vacant)."""
+    """One post handling a step, and who holds it when the step starts (None: vacant, or the
+    day lies outside the post's term: ``standing`` ``"before"`` its ``since`` or ``"after"`` its
+    ``until``)."""
 
     post: str
     title: str
     holder: str | None
     holder_name: str | None
+    standing: str = ""
+    since: str = ""
+    until: str = ""
+    #: The holder is reachable day and night (reachable: around_the_clock, 24小时开机).
+    around_the_clock: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,9 +101,9 @@ class Step:
     role: str
     role_name: str
     handlers: tuple[Handler, ...]
-    limit: tuple[str, float]
-    start: dt.datetime
-    deadline: dt.datetime
+    limit: tuple[str, float | None]  # (unit, amount); (word, None) for immediately / not_stated
+    start: dt.datetime | None        # None: unknown (a step before it states no limit)
+    deadline: dt.datetime | None     # None: not computed (its own limit or one before it is not stated)
     action: str | None
     next_when: str | None
     #: The authorities the step's body is part of (``parent:``), nearest first, as (id, name).
@@ -106,6 +113,10 @@ class Step:
     subdistrict: tuple[str, str] | None = None
     #: Who is told the outcome of the step (``feedback:``), as (id, name).
     feedback: tuple[tuple[str, str], ...] = ()
+    #: The first step before this one whose limit is not stated (0: none): this step's times are unknown.
+    unknown_after: int = 0
+    #: The day its holders are named for: its start, or the last day known when its start is unknown.
+    held_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -129,9 +140,14 @@ class Route:
     subdistrict: tuple[str, str] | None = None
 
     @property
-    def deadline(self) -> dt.datetime:
-        """When the last step runs out."""
+    def deadline(self) -> dt.datetime | None:
+        """When the last step runs out; None when a step's limit is not stated (时限未载)."""
         return self.steps[-1].deadline
+
+    @property
+    def unstated(self) -> tuple[int, ...]:
+        """The numbers of the steps whose limit is not stated."""
+        return tuple(step.number for step in self.steps if not limits.stated(step.limit))
 
 
 @dataclass(frozen=True)
@@ -197,15 +213,18 @@ def plan(model, building: str, matter: str, attributes: dict) -> Plan:
 def follow(model, planned: Plan, at: dt.datetime, calendar: Calendar | None = None) -> Route:
     """The route of ``planned`` for a matter raised at ``at``: holders and deadlines, step by step."""
     calendar = calendar or model.calendar
-    steps, start = [], at
+    steps, start, known, unknown_after = [], at, at, 0
     told = planned.feedback or ((),) * len(planned.steps)
     for (place, step, posts), feedback in zip(planned.steps, told):
-        resolved = _step(model, place, step, posts, start, planned.office, calendar, feedback)
+        resolved = _step(model, place, step, posts, start, known, unknown_after, planned.office, calendar, feedback)
         steps.append(resolved)
+        if resolved.deadline is None and not unknown_after:  # 时限未载: no time is known after it
+            unknown_after = resolved.number
         start = resolved.deadline
+        known = start or known
     counted = any(step.limit[0] == "working_days" for step in steps) or any(
         model.rotation_of(post.id) is not None for _, _, posts in planned.steps for post in posts)
-    estimated = calendar.estimated(at.date(), start.date()) if counted else ()
+    estimated = calendar.estimated(at.date(), known.date()) if counted else ()
     return Route(model.id, planned.building, model.entities["buildings"][planned.building]["name"], planned.matter,
                  model.entities["matters"][planned.matter]["name"], at, planned.values, planned.chain, planned.when,
                  planned.office, tuple(steps), model.when_text(planned.when), estimated,
@@ -293,24 +312,33 @@ def office_hours(model) -> OfficeHours:
 
 
 # -- one step ------------------------------------------------------------------------------------
-def _step(model, place: _Place, step: dict, posts: tuple, start: dt.datetime, office: OfficeHours,
-          calendar: Calendar | None = None, feedback: tuple = ()) -> Step:
+def _step(model, place: _Place, step: dict, posts: tuple, start: dt.datetime | None, known: dt.datetime,
+          unknown_after: int, office: OfficeHours, calendar: Calendar | None = None, feedback: tuple = ()) -> Step:
+    """One step starting at ``start`` (None: unknown, a step before it states no limit; its
+    holders are then those of ``known``, the last time known, and the answer says so)."""
     handler = step["handler"]
-    handlers = tuple(_handler(model, post, start.date()) for post in posts)
+    day = (start or known).date()
+    handlers = tuple(_handler(model, post, day) for post in posts)
     if all(h.holder is None for h in handlers):
         ids = ", ".join(h.post for h in handlers)
+        if all(h.standing for h in handlers):  # out of term: the post is not held on that day
+            first = handlers[0]
+            raise RouteError("not-held", config=True,
+                             where=model.position(model.posts[first.post].entity,
+                                                  "since" if first.standing == "before" else "until"),
+                             hint=("route.error.not-held-hint", {}), place=place, ids=ids, day=f"{day:%Y-%m-%d}",
+                             terms=lambda lang: "；".join(_standing_text(h, lang) for h in handlers))
         raise RouteError("vacant" if len(handlers) == 1 else "vacant-posts", config=True,
                          where=model.position(handler, "role"), hint=("route.error.vacant-hint", {}),
-                         place=place, ids=ids, day=f"{start:%Y-%m-%d}")
-    end = deadline(start, step["limit"], office, calendar)
-    (unit, value), = step["limit"].items()
+                         place=place, ids=ids, day=f"{day:%Y-%m-%d}")
+    end = deadline(start, step["limit"], office, calendar) if start is not None else None
     body = posts[0].body
     parents = model.authority_chain(body)[1:] if posts[0].body_kind == "authorities" else ()
     return Step(place.step, step["level"], body, _body_name(model, posts[0]), handler["role"],
-                model.role_name(handler["role"]), handlers, (unit, value), start, end,
+                model.role_name(handler["role"]), handlers, limits.unit_of(step["limit"]), start, end,
                 step.get("action"), step.get("next_when"), tuple(named(model, a) for a in parents),
                 named(model, model.subdistrict_of(body)) if model.multi else None,
-                tuple(named(model, told) for told in feedback))
+                tuple(named(model, told) for told in feedback), unknown_after=unknown_after, held_on=day)
 
 
 def handler_posts(model, place, handler: dict, level: str) -> list:
@@ -363,9 +391,21 @@ def _no_body(body: str, level: str) -> tuple[str, dict]:
 
 
 def _handler(model, post, day: dt.date) -> Handler:
-    holder = model.holder_at(post, day)
+    """Who holds ``post`` on ``day``: nobody when the day lies outside its term (since/until)."""
+    entity = post.entity if not post.implicit else {}
+    standing = model.post_standing(post, day)
+    holder = model.holder_at(post, day) if not standing else None
     person = model.entities["people"].get(holder) if holder else None
-    return Handler(post.id, model.post_title(post), holder, person["name"] if person is not None else None)
+    return Handler(post.id, model.post_title(post), holder, person["name"] if person is not None else None, standing,
+                   entity.get("since") or "", entity.get("until") or "",
+                   entity.get("reachable") == "around_the_clock")
+
+
+def _standing_text(handler: Handler, lang: str) -> str:
+    """Why a post is not held on the day: its term starts later, or it ended."""
+    if handler.standing == "before":
+        return text("route.post-before", lang, post=handler.post, since=handler.since)
+    return text("route.post-after", lang, post=handler.post, until=handler.until)
 
 
 def _body_name(model, post) -> str:

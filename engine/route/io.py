@@ -172,7 +172,8 @@ def route_dict(found: Route) -> dict:
         "attributes": dict(found.attributes),
         "chain": {"number": found.chain, "when": {k: list(v) for k, v in found.when} or None},
         "office_hours": found.office.as_dict(),
-        "deadline": iso_time(found.deadline),
+        "deadline": _iso(found.deadline),
+        "deadline_note": _both(_final_unknown, found) if found.deadline is None else None,
         "steps": [_step_dict(step, len(found.steps)) for step in found.steps],
         "estimated": [{"year": year, "zh": estimate_note(year, "zh"),
                        "en": estimate_note(year, "en")} for year in found.estimated],
@@ -184,15 +185,53 @@ def _step_dict(step, count: int) -> dict:
         "number": step.number, "level": step.level, "body": {"id": step.body, "name": step.body_name},
         "role": {"id": step.role, "name": step.role_name},
         "handlers": [{"post": h.post, "title": h.title,
-                      "holder": {"id": h.holder, "name": h.holder_name} if h.holder else None}
+                      "holder": {"id": h.holder, "name": h.holder_name} if h.holder else None,
+                      "since": h.since or None, "until": h.until or None,
+                      "not_held": {"zh": _standing(h, "zh"), "en": _standing(h, "en")} if h.standing else None,
+                      "reachable": "around_the_clock" if h.around_the_clock else None}
                      for h in step.handlers],
-        "limit": {step.limit[0]: step.limit[1]}, "start": iso_time(step.start),
-        "deadline": iso_time(step.deadline), "action": step.action,
+        "limit": limits.as_written(step.limit), "limit_text": {"zh": limits.text(step.limit, "zh"),
+                                                                "en": limits.text(step.limit, "en")},
+        "start": _iso(step.start), "deadline": _iso(step.deadline),
+        "deadline_note": _both(_deadline_note, step), "holders_on": _holders_on(step),
+        "action": step.action,
         "next_when": step.next_when, "next_step": step.number + 1 if step.number < count else None,
         "parents": [{"id": ident, "name": name} for ident, name in step.parents],
         "subdistrict": {"id": step.subdistrict[0], "name": step.subdistrict[1]} if step.subdistrict else None,
         "feedback": [{"id": ident, "name": name} for ident, name in step.feedback],
     }
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return iso_time(moment) if moment is not None else None
+
+
+def _both(say, item) -> dict | None:
+    """``say(item, lang)`` in Chinese and English, or None when it has nothing to say."""
+    zh = say(item, "zh")
+    return {"zh": zh, "en": say(item, "en")} if zh else None
+
+
+def _deadline_note(step, lang: str) -> str:
+    """Why a step has no due time, or what its due time means: a limit not stated (时限未载), a
+    step before it not stated, or 第一时间 (due at once)."""
+    if step.unknown_after:
+        return said("route.unknown-start", lang, step=step.unknown_after)
+    if not limits.stated(step.limit):
+        return said("route.no-deadline", lang)
+    if step.limit[0] == limits.IMMEDIATELY:
+        return said("route.immediately", lang)
+    return ""
+
+
+def _holders_on(step) -> str | None:
+    """The day a step's holders are named for, when its own start is unknown."""
+    return step.held_on.isoformat() if step.start is None and step.held_on is not None else None
+
+
+def _final_unknown(found, lang: str) -> str:
+    steps = "、".join(str(number) for number in found.unstated)
+    return said("route.final-unknown", lang, steps=steps)
 
 
 def render_json(found: Route) -> str:
@@ -212,7 +251,8 @@ def render_text(found: Route) -> str:
     for step in found.steps:
         lines.extend(_step_lines(step, len(found.steps), found.subdistrict))
         lines.append("")
-    lines.append(f"最终截止时间：{format_time(found.deadline)}")
+    final = format_time(found.deadline) if found.deadline is not None else _final_unknown(found, "zh")
+    lines.append(f"最终截止时间：{final}")
     return "\n".join(lines) + "\n"
 
 
@@ -228,8 +268,7 @@ def _place(found: Route) -> list[tuple[str, str]]:
 
 
 def _step_lines(step, count: int, home: tuple | None = None) -> list[str]:
-    holders = "、".join(f"{h.holder_name}（{h.holder}）" if h.holder else f"（空缺：{h.post}）"
-                       for h in step.handlers)
+    holders = "、".join(_holder_text(h) for h in step.handlers)
     posts = "、".join(f"{h.title}（{h.post}）" for h in step.handlers)
     lines = [f"步骤 {step.number}", f"  层级：{LEVELS.get(step.level, step.level)}",
              f"  承办岗位：{step.body_name} {posts}"]
@@ -239,9 +278,11 @@ def _step_lines(step, count: int, home: tuple | None = None) -> list[str]:
         lines.append(f"  跨街道：由{step.subdistrict[1]}承办")
     elif home and step.subdistrict is None and step.level in ("district", "city"):
         lines.append(f"  出街道：由{LEVELS[step.level]}级承办")
-    lines += [f"  承办人：{holders}",
-             f"  时限：{limit_text(step.limit)}", f"  开始时间：{format_time(step.start)}",
-             f"  截止时间：{format_time(step.deadline)}"]
+    lines.append(f"  承办人：{holders}")
+    if step.start is None and step.held_on is not None:
+        lines.append(f"  {said('route.holders-on', 'zh', day=step.held_on.isoformat())}")
+    lines += [f"  时限：{limit_text(step.limit)}", f"  开始时间：{_time_or(step.start, step, due=False)}",
+              f"  截止时间：{_time_or(step.deadline, step)}"]
     if step.action:
         lines.append(f"  处置动作：{step.action}")
     if step.feedback:
@@ -250,15 +291,44 @@ def _step_lines(step, count: int, home: tuple | None = None) -> list[str]:
     return lines
 
 
+def _holder_text(handler) -> str:
+    """许淼（jrj-p-xu-miao，24小时开机）; a vacancy; a post outside its term, saying so."""
+    if handler.standing:
+        return f"（{_standing(handler, 'zh')}）"
+    if not handler.holder:
+        return f"（空缺：{handler.post}）"
+    reach = f"，{said('route.around-the-clock', 'zh')}" if handler.around_the_clock else ""
+    return f"{handler.holder_name}（{handler.holder}{reach}）"
+
+
+def _standing(handler, lang: str) -> str:
+    """Why a post has no holder on the day: before its since, or past its until."""
+    if handler.standing == "before":
+        return said("route.post-before", lang, post=handler.post, since=handler.since)
+    return said("route.post-after", lang, post=handler.post, until=handler.until)
+
+
 def _next(step, count: int) -> str:
     if step.number == count:
         return f"{step.next_when}（已是最后一步）" if step.next_when else "—（最后一步，不再上报）"
     then = f"，转步骤 {step.number + 1}"
+    if not limits.measured(step.limit):  # no length to run out: the step passes on when it cannot settle it
+        reason = "" if limits.stated(step.limit) else "（本步时限未载）"
+        return f"{step.next_when}{then}" if step.next_when else f"未能办结{then}{reason}"
     return f"{step.next_when}，或到期未办结{then}" if step.next_when else f"到期未办结{then}"
 
 
 def limit_text(limit: tuple) -> str:
     return limits.text(limit)
+
+
+def _time_or(moment: dt.datetime | None, step, due: bool = True) -> str:
+    """A step's time, or why there is none; a due time 第一时间 says so beside it."""
+    if moment is None:
+        return said("route.unknown-time", "zh", step=step.unknown_after) if not due and step.unknown_after \
+            else _deadline_note(step, "zh")
+    note = _deadline_note(step, "zh") if due else ""
+    return f"{format_time(moment)}（{note}）" if note else format_time(moment)
 
 
 # -- a batch -------------------------------------------------------------------------------------
@@ -306,14 +376,19 @@ def results_csv(result, out) -> None:
         first = found.steps[0]
         writer.writerow(map(csv_cell, [row.number, found.building, found.matter, format_time(found.at), found.chain,
                          "|".join(h.post for h in first.handlers),
-                         "|".join(h.holder or "" for h in first.handlers), format_time(first.deadline),
-                         format_time(found.deadline), " > ".join(_path_part(step) for step in found.steps),
+                         "|".join(h.holder or "" for h in first.handlers), _csv_time(first.deadline),
+                         _csv_time(found.deadline), " > ".join(_path_part(step) for step in found.steps),
                          "；".join(estimate_note(year) for year in found.estimated)]))
 
 
 def _path_part(step) -> str:
     posts = "+".join(f"{h.post}@{h.holder or '-'}" for h in step.handlers)
-    return f"{posts} {format_time(step.deadline)}"
+    return f"{posts} {_csv_time(step.deadline)}"
+
+
+def _csv_time(moment: dt.datetime | None) -> str:
+    """A due time in a results cell; an empty cell where none is computed (时限未载)."""
+    return format_time(moment) if moment is not None else ""
 
 
 def results_json(result, out) -> None:

@@ -67,10 +67,15 @@ class OfficeHours:
         return {"start": f"{self.start:%H:%M}", "end": f"{self.end:%H:%M}"}
 
 
-def deadline(start: dt.datetime, limit: dict, office: OfficeHours, calendar: Calendar) -> dt.datetime:
+def deadline(start: dt.datetime, limit: dict | str, office: OfficeHours, calendar: Calendar) -> dt.datetime | None:
     """The deadline of a step that starts at ``start`` with ``limit`` (one of seconds, minutes,
-    hours, days, working_days), its working days counted on ``calendar``."""
-    (unit, value), = limit.items()
+    hours, days, working_days), its working days counted on ``calendar``; ``start`` itself for
+    ``immediately`` (第一时间: at once), None for a limit not stated (时限未载: there is none)."""
+    unit, value = limits.unit_of(limit)
+    if unit == limits.IMMEDIATELY:
+        return start
+    if unit == limits.NOT_STATED:
+        return None
     if unit in ("seconds", "minutes"):  # to the second: a 30-second forward is due 30 seconds on
         return start + limits.delta(limit)
     if unit == "hours":

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..findings import Finding
+from ..i18n import text
 from ..load import YMap, YSeq, locate
 from .packs import Catalog, Rule, catalog, option_ok
 
@@ -42,6 +43,7 @@ class Config:
     suppressions: list[Suppression]
     findings: list[Finding] = field(default_factory=list)
     packs: list[str] = field(default_factory=list)
+    lang: str = "zh"   # of its findings (the run's)
 
 
 def resolve(model, extra: tuple[str, ...] = (), session=None) -> Config:
@@ -53,10 +55,12 @@ def resolve(model, extra: tuple[str, ...] = (), session=None) -> Config:
     extra = tuple(str(p) for p in extra)
     cat = catalog(extra + tuple(own), session)
     findings = list(cat.findings)
-    chosen = _choose(cat, entries, base, block, findings) + [_pack_of(cat, p) for p in extra if _pack_of(cat, p)]
+    lang = getattr(model, "lang", "zh")
+    chosen = _choose(cat, entries, base, block, findings, lang) + [_pack_of(cat, p) for p in extra if _pack_of(cat, p)]
     chosen = sorted(set(chosen), key=chosen.index)
     rules = [rule for pack in chosen for rule in cat.packs[pack].rules]
-    config = Config(rules, {r.id: r.level for r in rules}, {r.id: r.defaults() for r in rules}, [], findings, chosen)
+    config = Config(rules, {r.id: r.level for r in rules}, {r.id: r.defaults() for r in rules}, [], findings, chosen,
+                    lang)
     _levels(cat, block, config)
     _options(cat, block, config)
     _disable(cat, block, config)
@@ -72,7 +76,7 @@ def _pack_of(cat: Catalog, path: str) -> str | None:
     return next((name for name, pack in cat.packs.items() if pack.file == path), None)
 
 
-def _choose(cat: Catalog, entries, base: Path, block: YMap, findings: list) -> list[str]:
+def _choose(cat: Catalog, entries, base: Path, block: YMap, findings: list, lang: str) -> list[str]:
     """The packs ``extends`` names (every shipped pack without it), *structure* first."""
     if entries is None:
         return sorted(cat.packs)
@@ -84,25 +88,28 @@ def _choose(cat: Catalog, entries, base: Path, block: YMap, findings: list) -> l
         elif is_path(entry):
             file, line, col = locate(block, ("extends", index))
             findings.append(Finding(file, line, col, "error", CONFIG_RULE,
-                                    f"rules: the rule pack file '{entry}' could not be loaded", "", entry,
-                                    "see the rule-pack finding for that file; paths are relative to this file"))
+                                    text("rules.config.pack-file", lang, entry=entry), "", entry,
+                                    text("rules.config.pack-file-hint", lang)))
         else:
-            findings.append(_unknown(block, ("extends", index), "rule pack", entry, cat.packs))
+            findings.append(_unknown(block, ("extends", index), "pack", entry, cat.packs, lang))
     return chosen
 
 
-def _unknown(block: YMap, path: tuple, what: str, name: str, pool, key: bool = False) -> Finding:
+def _unknown(block: YMap, path: tuple, what: str, name: str, pool, lang: str, key: bool = False, rule: str = "") -> Finding:
+    """``rules: there is no WHAT 'name'`` (``what``: pack, rule or option, of ``rule``) in ``lang``."""
     file, line, col = locate(block, path, key=key)
     close = difflib.get_close_matches(str(name), sorted(pool), n=1, cutoff=0.6)
-    hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(sorted(pool))}" if len(pool) < 12 else ""
-    return Finding(file, line, col, "error", CONFIG_RULE, f"rules: there is no {what} '{name}'", "", name, hint)
+    hint = (text("schema.hint.did-you-mean", lang, close=close[0]) if close
+            else text("rules.config.known", lang, known=", ".join(sorted(pool))) if len(pool) < 12 else "")
+    return Finding(file, line, col, "error", CONFIG_RULE, text(f"rules.config.no-{what}", lang, name=name, rule=rule),
+                   "", name, hint)
 
 
 def _known(cat: Catalog, block: YMap, path: tuple, rule: str, config: Config) -> bool:
     """Whether ``rule`` exists; a finding when it does not."""
     if rule in cat.rules or rule in config.levels:
         return True
-    config.findings.append(_unknown(block, path, "rule", rule, cat.rules, key=True))
+    config.findings.append(_unknown(block, path, "rule", rule, cat.rules, config.lang, key=True))
     return False
 
 
@@ -120,22 +127,25 @@ def _options(cat: Catalog, block: YMap, config: Config) -> None:
         specs = cat.rules[rule].options
         for name, value in values.items():
             if name not in specs:
-                config.findings.append(_unknown(block, ("options", rule, name), f"option of {rule}", name, specs,
-                                                key=True))
+                config.findings.append(_unknown(block, ("options", rule, name), "option", name, specs, config.lang,
+                                                key=True, rule=rule))
             elif not option_ok(specs[name], value):
                 file, line, col = locate(block, ("options", rule, name))
                 config.findings.append(Finding(file, line, col, "error", CONFIG_RULE,
-                                               f"rules: option {rule}.{name} must be a {specs[name]['type']}"
-                                               f"{_bounds(specs[name])}, not {value!r}", "", rule))
+                                               text("rules.config.option-value", config.lang, rule=rule, option=name,
+                                                    type=specs[name]["type"], value=repr(value),
+                                                    bounds=_bounds(specs[name], config.lang)), "", rule))
             elif rule in config.options:
                 config.options[rule][name] = value
 
 
-def _bounds(spec: dict) -> str:
+def _bounds(spec: dict, lang: str) -> str:
     low, high = spec.get("minimum"), spec.get("maximum")
     if low is not None and high is not None:
-        return f" from {low} to {high}"
-    return f" of at least {low}" if low is not None else f" of at most {high}" if high is not None else ""
+        return text("rules.config.bounds", lang, low=low, high=high)
+    if low is not None:
+        return text("rules.config.at-least", lang, low=low)
+    return text("rules.config.at-most", lang, high=high) if high is not None else ""
 
 
 def _disable(cat: Catalog, block: YMap, config: Config) -> None:

@@ -14,6 +14,7 @@ cannot be judged by any rule.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from ..gate_rules import GATE_RULES
@@ -290,9 +291,21 @@ def listing(lang: str) -> str:
     lang = lang if lang in ("zh", "en") else "en"
     width = max(len(ident) for ident in STAGES)
     gate, mark = gate_ids(), {"zh": "不可停用", "en": "gate"}[lang]
-    lines = [f"{s.id:<{width}}  {s.level:<7}  {s.stage:<10}  {mark if s.id in gate else '':<8}  {s.summary[lang]}"
-             for s in sorted(STAGES.values(), key=_order)]
+    # the stage by its id in English (as the listing always said it), by its name in Chinese
+    named = {stage: stage if lang == "en" else names[lang] for stage, names in STAGE_NAMES.items()}
+    column = max(10, *(_width(name) for name in named.values()))
+    lines = [f"{s.id:<{width}}  {s.level:<7}  {_pad(named[s.stage], column)}  {mark if s.id in gate else '':<8}  "
+             f"{s.summary[lang]}" for s in sorted(STAGES.values(), key=_order)]
     return "\n".join(lines) + "\n"
+
+
+def _width(said: str) -> int:
+    """The columns ``said`` takes on a terminal (a CJK character two)."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in said)
+
+
+def _pad(said: str, width: int) -> str:
+    return said + " " * (width - _width(said))
 
 
 def _order(entry: Stage) -> tuple:

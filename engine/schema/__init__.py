@@ -29,6 +29,8 @@ help_words = lazy.module("engine.help_words")
 jsonschema_exceptions = lazy.module("jsonschema.exceptions")
 
 RULE = "schema"
+#: The words a time limit may be instead of a unit and an amount (engine.model.limits.WORDS).
+_LIMIT_WORDS = ("immediately", "not_stated")
 _TRUTHY_WORDS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF"}
 
 
@@ -247,6 +249,8 @@ def _describe(error, path: list, lang: str, extra: str | None = None,
         options = [str(option) for option in error.validator_value]
         close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
         hint = text("schema.hint.did-you-mean", lang, close=close[0]) if close else ""
+        if options == list(_LIMIT_WORDS):  # a limit: the words, or a unit and an amount
+            hint = text("schema.hint.limit", lang)
         return text("schema.enum", lang, where=where, value=shown, options=", ".join(options)), hint, None
     if kind in ("anyOf", "oneOf"):
         types = [e.validator_value for e in error.context or () if e.validator == "type" and not e.path]

@@ -7,11 +7,11 @@ names its rule's message may use. A new check is one module and one entry here.
 
 from __future__ import annotations
 
-from . import (authority_parent, body_serves, body_under, charter_blanks, coverage_rate, declared,
-               declared_counts, esc_end, esc_handlers, esc_limits, esc_loop, esc_start, grid_heads,
+from . import (authority_parent, body_serves, body_temporary, body_under, charter_blanks, coverage_rate, declared,
+               declared_counts, esc_end, esc_handlers, esc_limits, esc_loop, esc_start, grid_heads, limit_unstated,
                meeting_rules_blank, model_kind, model_known, model_members, model_posts, model_source_count,
                model_sources, orglife_overdue, orglife_quorum, orphan_grid, party_loop, party_temporary,
-               placeholder_names, placement, rotation_cover, rotation_required, single_holder)
+               placeholder_names, placement, post_dates, rotation_cover, rotation_required, single_holder)
 
 CHECKS = {
     "orphan-grid": orphan_grid,
@@ -32,9 +32,12 @@ CHECKS = {
     "escalation-loop": esc_loop,
     "escalation-limits": esc_limits,
     "escalation-handlers": esc_handlers,
+    "limit-not-stated": limit_unstated,
     "single-holder": single_holder,
+    "post-dates": post_dates,
     "body-serves": body_serves,
     "body-under": body_under,
+    "body-temporary": body_temporary,
     "model-source-count": model_source_count,
     "party-temporary": party_temporary,
     "orglife-overdue": orglife_overdue,

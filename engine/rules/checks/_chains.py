@@ -19,14 +19,16 @@ def rank(level: str) -> int:
     return STEP_LEVELS.index(level)
 
 
-def hours(limit: dict) -> float:
-    """The hours a limit stands for: a working day counts as 7/5 calendar days (a week of five)."""
-    return limits.seconds(limit) / 3600
+def hours(limit: dict | str) -> float | None:
+    """The hours a limit stands for: a working day counts as 7/5 calendar days (a week of five);
+    ``immediately`` none; None for a limit not stated (it has no length to compare)."""
+    found = limits.seconds(limit)
+    return None if found is None else found / 3600
 
 
-def describe(limit: dict) -> str:
-    (unit, value), = limit.items()
-    return f"{value} {unit.replace('_', ' ')}"
+def describe(limit: dict | str) -> str:
+    unit, value = limits.unit_of(limit)
+    return unit.replace("_", " ") if value is None else f"{value} {unit.replace('_', ' ')}"
 
 
 def is_default(chain: dict) -> bool:

@@ -2,7 +2,8 @@
 while what it lies in (its 社区, zone, building or parent grid) is in another, a grid or 社区
 over buildings of two 街道, a 街道 whose office is not a 街道-level authority.
 
-Only a config with ``subdistricts:`` is checked: in a config of one 街道 every place is in it.
+Only a config with ``subdistricts:`` is checked for places (in a config of one 街道 every place
+is in it); any config for an ``office`` that is not a 街道-level authority.
 """
 
 PARAMS = ("place", "name", "problem", "written", "other", "via", "places")
@@ -14,9 +15,13 @@ _WITHIN = {"communities": ("zone",), "buildings": ("community", "zone"),
 
 def run(ctx):
     model = ctx.model
+    entities = model.entities
+    office = entities["authorities"].get(model.district.get("office"))
+    if office is not None and office["level"] != "subdistrict":  # a config of one 街道 names its office too
+        yield ctx.hit(model.district, "office", target=model.id, place=model.id, name=model.name, problem="office",
+                      written=model.district["office"], other=office["level"], via="", places="")
     if not model.multi:
         return
-    entities = model.entities
     for ident, building in sorted(entities["buildings"].items()):
         if not model.subdistricts_of(ident):
             yield ctx.hit(building, None, target=ident, place=ident, name=building["name"], problem="none",

@@ -1,0 +1,15 @@
+"""A temporary body (``temporary: true`` or an ``ends`` date) whose end date is not stated (its
+documents leave a blank), or that ends before it was founded."""
+
+PARAMS = ("body", "name", "problem", "founded", "ends")
+
+
+def run(ctx):
+    for collection in ("committees", "groups"):
+        for ident, body in sorted(ctx.model.entities[collection].items()):
+            founded, ends = body.get("founded"), body.get("ends")
+            values = dict(target=ident, body=ident, name=body["name"], founded=founded or "", ends=ends or "")
+            if body.get("temporary") and not ends:
+                yield ctx.hit(body, "temporary", problem="ends", **values)
+            if founded and ends and ends < founded:
+                yield ctx.hit(body, "ends", problem="order", **values)
