@@ -264,8 +264,13 @@ def _skeleton(source: Path, target: Path) -> None:
         yaml.dump(doc, out)
 
 
+#: The building ledger has no 社区 or 街道 column yet: a 区's buildings come back in no 街道.
+NO_PLACE_COLUMNS = pytest.mark.xfail(strict=True, reason="the building ledger has no 社区/街道 columns yet")
+
+
 @pytest.mark.skipif(not SHIPPED, reason="no single-file district is shipped")
-@pytest.mark.parametrize("district", SHIPPED, ids=lambda p: p.stem)
+@pytest.mark.parametrize("district", [pytest.param(p, marks=NO_PLACE_COLUMNS) if p.stem == "shinan-qu" else p
+                                      for p in SHIPPED], ids=lambda p: p.stem)
 def test_a_shipped_district_comes_back_from_its_ledgers(district, tmp_path):
     """Its four lists written out as ledgers, imported into the config without them: the
     same entities, no more errors than the shipped config has, and a re-import is a no-op."""

@@ -83,7 +83,7 @@ def test_word_documents_are_in_current_word_mode_with_fixed_zip_times():
 @pytest.mark.parametrize("label", ['司法所"]\n  x["注入', "a|b|c", "--> s9", "<img src=x onerror=alert(1)>"])
 def test_mermaid_labels_cannot_leave_their_node(label):
     class Step:
-        ordinal, level, limit, number = "一", "楼宇", "3个工作日", 1
+        ordinal, level, limit, limit_label, number = "一", "楼宇", "3个工作日", "时限3个工作日", 1
         handler = label
         next_when = label
 

@@ -11,9 +11,11 @@ import json
 import re
 from typing import TYPE_CHECKING, Any, Callable
 
+from .. import lazy
 from ..findings import Position
 from ..i18n import text, word
-from ..model import limits
+
+limits = lazy.module("engine.model.limits")   # a limit's words, read only when a diff shows one
 
 if TYPE_CHECKING:  # the diff is made by engine.model.diff; this module only words it
     from ..model.diff import Change, DiffReport, DistrictDiff
