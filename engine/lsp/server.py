@@ -29,6 +29,7 @@ from .. import __version__
 from ..findings import Finding
 from ..gate import GATE_RULES, District, Rejected, open_district
 from ..i18n import text as say
+from ..load.pieces import Memo
 from ..load.sources import COLLECTIONS, DISTRICT_FILE
 from ..project import ProjectError
 from ..rules import docs as rules_docs
@@ -53,16 +54,26 @@ _WORD = re.compile(r"[A-Za-z0-9_.\-\u4e00-\u9fff]+")
 
 @dataclass
 class State:
-    """What the server knows of one district: its files, the findings published per file, and
-    the last model that passed the gate (what completion and navigation answer from)."""
+    """What the server knows of one district: its files, the findings published per file, the
+    last model that passed the gate (what completion and navigation answer from, its index
+    made when first asked for), and what the gate keeps from one check to the next (``memo``:
+    the files' pieces and the entries the schema found clean, ``engine.load.pieces``)."""
 
     main: Path
     files: tuple[str, ...] = ()
     published: dict[str, list[Finding]] = field(default_factory=dict)
     district: District | None = None
-    index: Index = field(default_factory=Index)
     generation: int = 0
     task: asyncio.Task | None = None
+    memo: Memo = field(default_factory=Memo)
+    _index: Index | None = None
+
+    @property
+    def index(self) -> Index:
+        """Where each id of the last good district is defined and named."""
+        if self._index is None:
+            self._index = build_index(self.district.model) if self.district is not None else Index()
+        return self._index
 
 
 class LoushiServer(LanguageServer):
@@ -128,7 +139,7 @@ class LoushiServer(LanguageServer):
                 if generation != state.generation:
                     return
                 texts = self.open_texts()
-                opened = await asyncio.to_thread(open_district, state.main, self.session, texts=texts)
+                opened = await asyncio.to_thread(open_district, state.main, self.session, texts=texts, memo=state.memo)
                 self.publish(state, opened)
         except asyncio.CancelledError:
             return
@@ -150,7 +161,7 @@ class LoushiServer(LanguageServer):
             by_file.setdefault(finding.file or str(state.main), []).append(finding)
         if isinstance(opened, District):
             state.district = opened
-            state.index = build_index(opened.model)
+            state._index = None
         files = set(opened.files) | {str(state.main)}
         if getattr(opened, "fatal", False):
             # a file that does not parse: its syntax problem; every other file keeps what it had

@@ -194,6 +194,43 @@ def check(data: Any, where: tuple[str, int, int] = ("", 0, 0), session: Session 
     return sorted(set(findings))
 
 
+def check_known(data: Any, where: tuple[str, int, int], session: Session, clean: dict[int, Any]) -> list[Finding]:
+    """:func:`check`, reusing what the checks before it found: ``clean`` holds the entries of
+    the top-level lists found clean (by identity: the loader's pieces give an unchanged entry
+    as the same value, ``engine.load.pieces``). Only the entries not in it are checked, with
+    the rest of the document; any finding sends the whole document to :func:`check`, so the
+    findings are always its. A list whose schema says anything of the list as a whole (its
+    length, unique items) is checked whole."""
+    lists = session.kept("schema-item-lists", lambda: _item_lists(session.kept("schema", schema)))
+    if not isinstance(data, dict) or not lists:
+        clean.clear()
+        return check(data, where, session)
+    reduced = dict(data)
+    entries = []
+    for key in lists:
+        values = data.get(key)
+        if isinstance(values, list):
+            entries.extend(values)
+            reduced[key] = [value for value in values if clean.get(id(value)) is not value]
+    findings = check(reduced, where, session)
+    clean.clear()
+    if findings:
+        return check(data, where, session)
+    clean.update((id(value), value) for value in entries if isinstance(value, (dict, list)))
+    return []
+
+
+def _item_lists(root: dict) -> tuple[str, ...]:
+    """The top-level lists of the schema ``root`` whose entries are checked each on its own
+    (the list says nothing but ``type: array`` and ``items``)."""
+    found = []
+    for key, spec in root.get("properties", {}).items():
+        if isinstance(spec, dict) and spec.get("type") == "array" and "items" in spec \
+                and set(spec) <= {"type", "items", "description", "title"}:
+            found.append(key)
+    return tuple(found)
+
+
 def describe(error, lang: str, document: str = "") -> tuple[str, str]:
     """``(message, hint)`` in ``lang`` for one ``jsonschema`` error of any schema loushi reads
     (a rule pack's, a governance model's, a kinds file's, a ledger mapping's), in the words of
