@@ -398,6 +398,21 @@ class Model:
             return "after"
         return ""
 
+    def body_standing(self, body: str, day: dt.date) -> str:
+        """Whether ``body`` exists on ``day`` by its dates (``founded``, and ``ends`` of a
+        temporary body: both days in it): ``""`` it does, ``"before"`` before its ``founded``,
+        ``"after"`` past its ``ends``."""
+        kind = self.kind_of.get(body)
+        entity = self.entities[kind].get(body) if kind in self.entities else None
+        if entity is None:
+            return ""
+        founded, ends, iso = entity.get("founded"), entity.get("ends"), day.isoformat()
+        if founded and iso < str(founded):
+            return "before"
+        if ends and iso > str(ends):
+            return "after"
+        return ""
+
     def suggest(self, ident: str, kinds: Iterable[str] = ()) -> str:
         """``did you mean 'x'?`` (in the run's language) for the nearest id of ``kinds`` (any kind when empty)."""
         close = self.closest(ident, kinds)
