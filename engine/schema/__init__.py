@@ -280,7 +280,20 @@ def _finding(error, data: Any, where: tuple, lang: str, extra: str | None = None
     file, line, col = locate(data, target_path, key=bool(key))
     if not file:
         file, line, col = where
-    return Finding(file, line, col, "error", RULE, message, pointer(target_path), "", hint)
+    return Finding(file, line, col, "error", RULE, message, pointer(target_path), "", hint, _close(error, extra))
+
+
+def _close(error, extra: str | None) -> str:
+    """The word a did-you-mean hint proposes for ``error`` (as :func:`_describe` words it): the
+    nearest known key for an unknown one, the nearest allowed value for one not allowed; empty
+    for any other error."""
+    if error.validator == "additionalProperties" and extra is not None:
+        close = difflib.get_close_matches(str(extra), sorted(error.schema.get("properties", {})), n=1, cutoff=0.6)
+    elif error.validator == "enum" and [str(o) for o in error.validator_value] != list(_LIMIT_WORDS):
+        close = difflib.get_close_matches(str(error.instance), [str(o) for o in error.validator_value], n=1, cutoff=0.5)
+    else:
+        return ""
+    return close[0] if close else ""
 
 
 def _describe(error, path: list, lang: str, extra: str | None = None,
