@@ -4,7 +4,9 @@ texts (domain ``messages``, the one click looks its words up in).
 A catalog is ``locale/LANG/LC_MESSAGES/DOMAIN.po``, the text people edit. An installed wheel
 carries it compiled, ``DOMAIN.mo`` beside where the .po was (setup.py compiles it when the
 package is built, with Babel); a checkout or an editable install has the .po only, and it is
-compiled in memory with Babel when first read. A .po present always wins, so a checkout never
+compiled in memory with polib when first read (Babel's reader took 0.04 s to import and
+0.02 s a catalog, a third of ``loushi validate --help``; polib 0.017 s and 0.003 s; a test
+checks that both give every message the same text). A .po present always wins, so a checkout never
 reads a compiled file older than its text. Each catalog is read once per process, as the data
 of a module is: ``engine/messages.py`` (loushi's messages, both languages) and
 ``engine/help_words.py`` (help texts and click's words) load them when they are imported, on
@@ -23,8 +25,9 @@ from typing import Iterator
 
 from . import lazy
 
-pofile = lazy.module("babel.messages.pofile")
+pofile = lazy.module("babel.messages.pofile")  # every message of a catalog, for the tests and tools
 mofile = lazy.module("babel.messages.mofile")
+polib = lazy.module("polib")  # a catalog compiled at run time
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "loushi"
@@ -45,12 +48,9 @@ def compiled_path(lang: str, domain: str = DOMAIN) -> Path:
 
 
 def compile_po(po: Path) -> bytes:
-    """The .mo bytes of the catalog ``po`` (Babel's reader and writer)."""
-    with po.open("rb") as stream:
-        catalog = pofile.read_po(stream, abort_invalid=True)
-    out = io.BytesIO()
-    mofile.write_mo(out, catalog, use_fuzzy=False)
-    return out.getvalue()
+    """The .mo bytes of the catalog ``po``: its translated entries (not fuzzy, not obsolete),
+    as Babel's ``write_mo(use_fuzzy=False)`` writes them (polib's reader and writer)."""
+    return polib.pofile(str(po), encoding="utf-8").to_binary()
 
 
 def compiled(lang: str, domain: str = DOMAIN) -> bytes | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import gettext
 import importlib.util
+import io
 import json
 import os
 import re
@@ -17,6 +18,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
 from engine import catalogs
@@ -345,6 +348,33 @@ def test_a_wheel_carries_compiled_catalogs_and_speaks_chinese_from_them(tmp_path
     *page, where, babel_loaded = out.stdout.splitlines()
     assert where.startswith(str(site)) and babel_loaded == "False"
     assert "用法：" in "\n".join(page) and "检查街道配置：格式、引用和规则。" in "\n".join(page)
+
+
+@pytest.mark.parametrize("domain", ["loushi", "help", "messages", "schema"])
+@pytest.mark.parametrize("lang", catalogs.LANGUAGES)
+def test_a_checkout_compiles_every_message_as_the_wheel_does(lang, domain):
+    """A checkout compiles its .po at run time with polib, a wheel is built with Babel: every
+    message (plural forms too) reads the same from both."""
+    po = catalogs.source(lang, domain)
+    if not po.is_file():
+        pytest.skip(f"no {domain} catalog in {lang}")
+    with po.open("rb") as stream:
+        catalog = read_po(stream, abort_invalid=True)
+    wheel = io.BytesIO()
+    write_mo(wheel, catalog, use_fuzzy=False)
+    by_babel = gettext.GNUTranslations(io.BytesIO(wheel.getvalue()))
+    by_polib = gettext.GNUTranslations(io.BytesIO(catalogs.compile_po(po)))
+    assert by_polib.info().get("content-type") == by_babel.info().get("content-type")
+    messages = [message for message in catalog if message.id]
+    assert len(messages) > 10
+    for message in messages:
+        if isinstance(message.id, tuple):
+            for count in (0, 1, 2, 5):
+                assert by_polib.ngettext(*message.id, count) == by_babel.ngettext(*message.id, count)
+        elif message.context:
+            assert by_polib.pgettext(message.context, message.id) == by_babel.pgettext(message.context, message.id)
+        else:
+            assert by_polib.gettext(message.id) == by_babel.gettext(message.id), message.id
 
 
 # --- rule packs: zh and en ----------------------------------------------------------------------

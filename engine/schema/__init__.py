@@ -25,7 +25,7 @@ from .fast import compiled, is_valid
 # jsonschema words the errors of a district the compiled check fails: clean runs never load it.
 jsonschema = lazy.module("jsonschema")
 # the descriptions' translations, read when a run first asks for a schema in another language
-help_words = lazy.module("engine.help_words")
+schema_words = lazy.module("engine.schema.words")
 jsonschema_exceptions = lazy.module("jsonschema.exceptions")
 
 RULE = "schema"
@@ -68,7 +68,7 @@ def description_in(said: str, lang: str) -> str | None:
     the district's, a consultant's model id)."""
     if lang == "en" or not said:
         return said
-    found = help_words.SCHEMA[lang].gettext(said)
+    found = schema_words.SCHEMA[lang].gettext(said)
     return found if found != said else None
 
 
