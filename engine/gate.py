@@ -31,6 +31,7 @@ from .gate_rules import (FORMAT_RULE, GATE_RULES, LOADER_RULES, MODEL_RULES, NOT
                          SCHEMA_RULE)  # the gate's ids
 from .i18n import text
 from .load import YMap, locate
+from .load.pieces import Memo
 from .load.sources import discover, read_district
 from .project import ProjectError
 from .rules import govmodels
@@ -73,33 +74,44 @@ class District:
 
 
 def open_district(path: str | Path, session, *, rules: bool = True,
-                  texts: Mapping[Path, str] | None = None) -> District | Rejected:
+                  texts: Mapping[Path, str] | None = None, memo: Memo | None = None) -> District | Rejected:
     """The district at ``path`` (a main file, or a folder holding one district) through the gate.
 
     ``rules=False`` skips the rules (``diff`` of a side it only reads the model of); every
     command that answers about a district runs them. ``texts`` are files an editor holds
-    unsaved (resolved path → text), read instead of the disk (the language server)."""
+    unsaved (resolved path → text), read instead of the disk (the language server). ``memo``
+    is what the checks of one district keep from one edit to the next (the language server
+    keeps one per district): the files are parsed again only where they changed, and the
+    schema checks again only the entries it has not seen clean (:mod:`engine.load.pieces`);
+    the findings are those a check without it gives."""
     districts, problems = discover([path], session.lang)
     if problems:
         return Rejected(str(path), (), tuple(sorted(problems)), fatal=True)
     if len(districts) != 1:
         return Rejected(str(path), (), (_not_one(path, districts),), fatal=True)
-    return _open(districts[0], session, rules, texts)
+    return _open(districts[0], session, rules, texts, memo)
 
 
-def _open(main: Path, session, rules: bool, texts: Mapping[Path, str] | None = None) -> District | Rejected:
+def _open(main: Path, session, rules: bool, texts: Mapping[Path, str] | None = None,
+          memo: Memo | None = None) -> District | Rejected:
     try:
         found = discovery.found(session, main)  # the project's loushi.toml, read before anything it names
     except ProjectError as exc:
         return Rejected(str(main), (), (project_finding(exc),), fatal=True)
-    source = read_district(main, texts)
+    source = read_district(main, texts, memo)
     files = tuple(source.files)
     findings = list(source.findings)
     if source.fatal or source.data is None:
         return Rejected(source.path, files, tuple(sorted(findings)), fatal=True)
     if migrate.version(source.data) == 1:  # read by upgrading it, as `loushi migrate` would rewrite it
         findings.append(migrate.notice(source.data, source.path, migrate.upgrade(source.data, migrate.MemoryEdit())))
-    findings.extend(schema.check(source.data, (source.path, source.line, source.col), session))
+        if memo is not None:
+            memo.forget()  # the upgrade changed the values it kept
+    where = (source.path, source.line, source.col)
+    if memo is not None:
+        findings.extend(schema.check_known(source.data, where, session, memo.clean))
+    else:
+        findings.extend(schema.check(source.data, where, session))
     findings.extend(calendars.problems(session, found))  # the project's calendar files
     if _has_error(findings):
         return Rejected(source.path, files, tuple(sorted(findings)))

@@ -11,7 +11,8 @@ from engine.ledger.mapping import VALUES
 
 #: The first Chinese label of each enum id, for writing cells the way an office does.
 LABELS = {table: {v: k for k, v in reversed(list(pairs.items()))} for table, pairs in VALUES.items()}
-BUILDING_HEADERS = ("楼宇编号", "楼宇名称", "所属片区", "所属楼群", "产权单位", "物业公司", "地址", "楼宇类型")
+BUILDING_HEADERS = ("楼宇编号", "楼宇名称", "所属片区", "所属楼群", "所属社区", "所属街道", "产权单位", "物业公司", "地址",
+                    "楼宇类型")
 UNIT_HEADERS = ("单位编号", "单位名称", "所在楼宇", "单位类型", "正式党员数", "预备党员数")
 PEOPLE_HEADERS = ("人员编号", "姓名", "所属单位", "职务", "政治面貌", "入党时间", "联系电话")
 PARTY_HEADERS = ("党组织编号", "党组织名称", "类别", "单建联建", "覆盖单位", "书记", "上级党组织", "换届时间",
@@ -65,7 +66,8 @@ def district_ledgers(data: dict) -> dict[str, list[list]]:
     clusters = {b: g["id"] for g in data.get("grids") or [] if g.get("level") == "cluster"
                 for b in g.get("buildings") or []}
     buildings = [list(BUILDING_HEADERS)] + [
-        [b["id"], b["name"], b.get("zone"), clusters.get(b["id"]), ref("units", b.get("owner")),
+        [b["id"], b["name"], b.get("zone"), clusters.get(b["id"]), ref("communities", b.get("community")),
+         ref("subdistricts", b.get("subdistrict")), ref("units", b.get("owner")),
          ref("units", b.get("property_manager")), b.get("address"), LABELS["building_kind"].get(b.get("kind"))]
         for b in data.get("buildings") or []]
     units = [list(UNIT_HEADERS)] + [
@@ -92,6 +94,7 @@ def _title(person: dict) -> str | None:
 def _unique_names(data: dict) -> dict[tuple[str, str], str]:
     """(kind, id) → name, for names that name one entity only (affiliation spans four kinds)."""
     kinds = {"buildings": ["buildings"], "units": ["units"], "people": ["people"], "party_orgs": ["party_orgs"],
+             "communities": ["communities"], "subdistricts": ["subdistricts"],
              "affiliation": ["units", "authorities", "party_orgs", "groups"]}
     result = {}
     for alias, members in kinds.items():

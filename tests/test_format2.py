@@ -16,6 +16,8 @@ from engine.gate import District, Rejected, open_district
 from engine.graph.build import build as build_graph
 from engine.session import Options, Session
 
+from variants import write_variant
+
 HERE = Path(__file__).resolve().parent
 SHINAN = HERE / "data" / "shinan"
 DISTRICT = SHINAN / "district.yaml"
@@ -27,11 +29,7 @@ def session() -> Session:
 
 
 def variant(tmp_path: Path, old: str, new: str) -> Path:
-    text = DISTRICT.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path = tmp_path / "district.yaml"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    return path
+    return write_variant(DISTRICT, tmp_path / "district.yaml", (old, new))
 
 
 def rules_of(opened, rule: str) -> list:

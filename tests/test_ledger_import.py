@@ -22,6 +22,24 @@ ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "data" / "mini.yaml"
 SHIPPED = sorted((ROOT / "configs" / "districts").glob("*.yaml"))
 CHANGFENG = ROOT / "configs" / "districts" / "changfeng" / "district.yaml"
+#: A 区 of two 街道, each with a 社区, and one building placed in neither yet.
+PLACED = """\
+loushi: 2
+district:
+  id: placed
+  name: 试点区
+rules:
+  suppress:
+    - {rule: building-one-cluster, reason: 未划网格}
+subdistricts:
+  - {id: sd-east, name: 东街道}
+  - {id: sd-west, name: 西街道}
+communities:
+  - {id: c-lake, name: 湖滨社区, subdistrict: sd-east}
+  - {id: c-hill, name: 山前社区, subdistrict: sd-west}
+buildings:
+  - {id: b-1, name: 甲楼}
+"""
 FRESH = """\
 # 新建街道: zones and grids written by hand; the ledgers bring the rest.
 loushi: 2
@@ -35,7 +53,8 @@ grids:
   - {id: g-c1, name: 一号楼群网格, level: cluster, parent: g-block}
   - {id: g-c2, name: 二号楼群网格, level: cluster, parent: g-block}
 """
-LEDGER_FIELDS = {"buildings": ("name", "zone", "owner", "property_manager", "address", "kind"),
+LEDGER_FIELDS = {"buildings": ("name", "zone", "community", "subdistrict", "owner", "property_manager", "address",
+                               "kind"),
                  "units": ("name", "building", "kind", "party_members"),
                  "people": ("name", "affiliation", "party", "party_since", "phone"),
                  "party_orgs": ("name", "kind", "form", "units", "parent", "secretary", "last_election", "members")}
@@ -264,13 +283,8 @@ def _skeleton(source: Path, target: Path) -> None:
         yaml.dump(doc, out)
 
 
-#: The building ledger has no 社区 or 街道 column yet: a 区's buildings come back in no 街道.
-NO_PLACE_COLUMNS = pytest.mark.xfail(strict=True, reason="the building ledger has no 社区/街道 columns yet")
-
-
 @pytest.mark.skipif(not SHIPPED, reason="no single-file district is shipped")
-@pytest.mark.parametrize("district", [pytest.param(p, marks=NO_PLACE_COLUMNS) if p.stem == "shinan-qu" else p
-                                      for p in SHIPPED], ids=lambda p: p.stem)
+@pytest.mark.parametrize("district", SHIPPED, ids=lambda p: p.stem)
 def test_a_shipped_district_comes_back_from_its_ledgers(district, tmp_path):
     """Its four lists written out as ledgers, imported into the config without them: the
     same entities, no more errors than the shipped config has, and a re-import is a no-op."""
@@ -297,3 +311,55 @@ def test_a_district_of_several_files_re_imports_as_a_no_op(tmp_path):
     assert result.exit_code == exitcodes.OK, result.output
     assert "unchanged" in result.output
     assert {p: p.read_bytes() for p in folder.rglob("*.yaml")} == before
+
+
+@pytest.fixture
+def placed(tmp_path) -> Path:
+    config = tmp_path / "placed.yaml"
+    config.write_text(PLACED, encoding="utf-8")
+    return config
+
+
+def test_the_building_ledger_places_buildings_in_their_community_and_subdistrict(placed, tmp_path):
+    """所属社区 and 所属街道 name a 社区 and a 街道 by name or id: an existing building is
+    placed, a new one is added in its place, and the same ledger again changes nothing."""
+    ledger = workbook(tmp_path / "楼宇台账.xlsx", {"楼宇台账": [
+        ["楼宇名称", "所属社区", "所属街道"], ["甲楼", "湖滨社区", "东街道"], ["乙楼", "c-hill", "sd-west"],
+        ["丙楼", None, "西街道"]]})
+    result = run(ledger, "--into", placed, "--force")
+    assert result.exit_code == exitcodes.OK, result.output
+    assert entities(placed, "buildings") == {
+        "b-1": {**dict.fromkeys(LEDGER_FIELDS["buildings"]), "name": "甲楼", "community": "c-lake",
+                "subdistrict": "sd-east"},
+        "b-乙楼": {**dict.fromkeys(LEDGER_FIELDS["buildings"]), "name": "乙楼", "community": "c-hill",
+                  "subdistrict": "sd-west"},
+        "b-丙楼": {**dict.fromkeys(LEDGER_FIELDS["buildings"]), "name": "丙楼", "subdistrict": "sd-west"}}
+    assert "  - {id: b-1, name: 甲楼, community: c-lake, subdistrict: sd-east}\n" in placed.read_text(encoding="utf-8")
+    again = run(ledger, "--into", placed)
+    assert again.exit_code == exitcodes.OK and "unchanged" in again.output
+
+
+def test_an_unknown_subdistrict_or_community_is_an_error_at_its_cell(placed, tmp_path):
+    """A 街道 or 社区 the config does not have is named at sheet, row and column, in Chinese,
+    with the close name where there is one; nothing is written."""
+    ledger = workbook(tmp_path / "楼宇台账.xlsx", {"楼宇台账": [
+        ["楼宇名称", "所属社区", "所属街道"], ["甲楼", None, "南街道"], ["乙楼", "湖滨社", "sd-north"]]})
+    before = placed.read_bytes()
+    result = CliRunner().invoke(cli, ["--lang", "zh", "import", str(ledger), "--into", str(placed), "--force"])
+    assert result.exit_code == exitcodes.FINDINGS, result.output
+    assert "楼宇台账.xlsx!楼宇台账!C2: [error] 甲楼：配置中没有街道 '南街道' (ledger-unknown-reference)" in result.output
+    assert "楼宇台账.xlsx!楼宇台账!B3: [error] 乙楼：配置中没有社区 '湖滨社' (ledger-unknown-reference)" in result.output
+    assert "是否应为 '湖滨社区'" in result.output
+    assert "楼宇台账.xlsx!楼宇台账!C3: [error] 乙楼：配置中没有街道 'sd-north'" in result.output
+    assert placed.read_bytes() == before
+
+
+def test_a_subdistrict_that_contradicts_the_community_writes_nothing(placed, tmp_path):
+    """The ledger's 街道 and 社区 go through the gate like the rest: a 社区 of 东街道 in 西街道
+    is refused, and the config is left as it was."""
+    ledger = workbook(tmp_path / "楼宇台账.xlsx", {"楼宇台账": [
+        ["楼宇名称", "所属社区", "所属街道"], ["甲楼", "湖滨社区", "西街道"]]})
+    before = placed.read_bytes()
+    result = run(ledger, "--into", placed, "--force")
+    assert result.exit_code != exitcodes.OK, result.output
+    assert placed.read_bytes() == before

@@ -116,7 +116,7 @@ def test_drop_downs_offer_what_the_importer_reads(tmp_path):
     book = load_workbook(path)
     mapping = Mapping()
     buildings, units = book["楼宇台账"], book["企业台账"]
-    assert offered(book, buildings, "H") == ["商务楼宇", "商场", "综合体", "产业园", "其他"]
+    assert offered(book, buildings, "J") == ["商务楼宇", "商场", "综合体", "产业园", "其他"]
     assert offered(book, units, "D") == mapping.choices("unit_kind", "zh")
     assert offered(book, book["人员名册"], "E") == ["中共党员", "中共预备党员", "群众"]
     kinds = offered(book, book["党组织台账"], "C")
@@ -126,6 +126,21 @@ def test_drop_downs_offer_what_the_importer_reads(tmp_path):
     counts = [dv for dv in units.data_validations.dataValidation if dv.type == "whole"]
     assert sorted(str(dv.sqref) for dv in counts) == ["E2:E1048576", "F2:F1048576"]
     assert units.column_dimensions["E"].number_format != "@" and units.column_dimensions["A"].number_format == "@"
+
+
+def test_a_district_of_several_subdistricts_offers_its_subdistricts_and_communities(tmp_path):
+    """市南区's blank ledger: 所属街道 and 所属社区 offer its 街道 and 社区 ids, their names beside."""
+    path = tmp_path / "台账.xlsx"
+    result = run("--template", path, ROOT / "configs" / "districts" / "shinan-qu.yaml")
+    assert result.exit_code == exitcodes.OK, result.output
+    book = load_workbook(path)
+    buildings = book["楼宇台账"]
+    headers = [c.value for c in buildings[1]]
+    assert headers[4:6] == ["所属社区", "所属街道"]
+    assert offered(book, buildings, "F") == ["sn-sd-xgzl", "sn-sd-bdh"]
+    communities = offered(book, buildings, "E")
+    assert len(communities) == 9 and communities[0] == "sn-c-taihulu"
+    assert lists(book)["所属街道（名称，对照用）"] == ["香港中路街道", "八大湖街道"]
 
 
 def test_template_round_trip_into_a_district(district, tmp_path):

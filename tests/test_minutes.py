@@ -19,6 +19,8 @@ from engine.render.plan import plan
 from engine.render.context import Window
 from engine.session import Session
 
+from variants import write_variant
+
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "data" / "mini.yaml"
 SHUIGUOHU = ROOT / "configs" / "districts" / "shuiguohu"
@@ -39,13 +41,7 @@ def session():
 
 
 def variant(tmp_path: Path, *changes: tuple[str, str]) -> Path:
-    text = MINI.read_text(encoding="utf-8")
-    for old, new in changes:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    path = tmp_path / "mini.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_variant(MINI, tmp_path / "mini.yaml", *changes)
 
 
 def records(model) -> dict[str, object]:

@@ -13,6 +13,8 @@ from engine.pipeline import validate_one
 from engine.render import BuildOptions, render_files
 from engine.session import Options, Session
 
+from variants import write_variant
+
 HERE = Path(__file__).resolve().parent
 SHINAN = HERE / "data" / "shinan"
 DISTRICT = SHINAN / "district.yaml"
@@ -24,13 +26,7 @@ def session() -> Session:
 
 
 def variant(tmp_path: Path, *changes: tuple[str, str]) -> Path:
-    text = DISTRICT.read_text(encoding="utf-8")
-    for old, new in changes:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    path = tmp_path / "district.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_variant(DISTRICT, tmp_path / "district.yaml", *changes)
 
 
 def opened(path: Path):

@@ -283,3 +283,92 @@ def test_cli_help_names_the_options():
     assert result.exit_code == 0
     for option in ("--building", "--matter", "--at", "--attr", "--batch", "--output", "--force", "--format"):
         assert option in result.output
+
+
+# -- a body's own dates: founded, and the end of a temporary body ---------------------------------
+TEMPORARY_HEAD = """committees:
+  - id: c-tmp
+    name: 示范大厦临时楼长制
+    kind: head_system
+    buildings: [b-1]
+    temporary: true
+    founded: "2025-01-01"
+    ends: "2025-06-30"
+    posts:
+      - {id: c-tmp-head, role: building_head, holder: p-zhou}
+  - id: c-1
+"""
+
+
+def test_a_step_naming_the_committee_goes_to_the_one_that_exists_that_day(tmp_path):
+    """b-1 has a temporary 楼长制 (2025-01-01 to 2025-06-30) listed before its 楼委会: while it
+    exists it handles; before it is founded and after it ends the 楼委会's head does."""
+    model = variant(tmp_path, "committees:\n  - id: c-1\n", TEMPORARY_HEAD)
+    assert [h.post for h in route(model, "b-1", "mt-canteen", at("2025-03-03 10:00")).steps[0].handlers] == [
+        "c-tmp-head"]
+    assert [h.post for h in route(model, "b-1", "mt-canteen", at("2025-06-30 16:00")).steps[0].handlers] == [
+        "c-tmp-head"]   # its last day
+    for day in ("2024-12-31 10:00", "2025-07-01 10:00"):
+        assert [h.post for h in route(model, "b-1", "mt-canteen", at(day)).steps[0].handlers] == ["c-1-head"], day
+
+
+def _shinan_with_a_task_force(tmp_path) -> Path:
+    """市南区 with a temporary 专班 (ends 2025-12-31) as the first step of its one matter."""
+    text = (HERE.parent / "configs" / "districts" / "shinan-qu.yaml").read_text(encoding="utf-8")
+    old_step = "          - {level: district, handler: {body: sn-a-approval, role: approval_officer}"
+    assert text.count(old_step) == 1 and text.count("\nservice_points:") == 1
+    text = text.replace(old_step, "          - {level: building, handler: {body: sn-g-catering, role: approval_officer},"
+                                  " limit: {working_days: 2}}\n" + old_step)
+    text = text.replace("\nservice_points:", """  - id: sn-g-catering
+    name: 开办餐饮上门服务专班（示例）
+    kind: service_team
+    buildings: [sn-b-wanbang]
+    temporary: true
+    ends: "2025-12-31"
+    posts:
+      - {id: sn-g-catering-staff, role: approval_officer, holder: sn-p-approval, placeholder: true}
+
+service_points:""")
+    path = tmp_path / "shinan-qu.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_nothing_is_routed_to_a_temporary_body_after_it_ends(tmp_path):
+    path = _shinan_with_a_task_force(tmp_path)
+    model = open_district(path, Session()).model
+    found = route(model, "sn-b-wanbang", "sn-mt-catering", at("2025-12-31 10:00"))
+    assert [h.post for h in found.steps[0].handlers] == ["sn-g-catering-staff"]
+    with pytest.raises(RouteError) as raised:
+        route(model, "sn-b-wanbang", "sn-mt-catering", at("2026-01-05 10:00"))
+    line = next(n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if row == '    ends: "2025-12-31"')
+    assert raised.value.where == (str(path), line, 11) and raised.value.config
+    assert raised.value.said("zh") == (
+        "事项类别 'sn-mt-catering' 第1条上报链第1步（楼宇 'sn-b-wanbang'）：承办机构 开办餐饮上门服务专班（示例）"
+        "（sn-g-catering）为临时设立，已于2025-12-31撤销；2026-01-05 已不存续，不交其办理")
+    assert "ended on 2025-12-31; on 2026-01-05 it no longer exists" in raised.value.said("en")
+    cli_said = CliRunner().invoke(cli, ["--lang", "zh", "route", str(path), "-b", "海航万邦中心", "-m",
+                                        "sn-mt-catering", "--at", "2026-01-05 10:00"])
+    assert cli_said.exit_code != 0 and f"shinan-qu.yaml:{line}:11:" in cli_said.output
+    assert "已于2025-12-31撤销" in cli_said.output and "建议：改在该机构存续期内的时间分流" in cli_said.output
+
+
+def test_in_a_batch_the_row_whose_body_has_ended_says_why_and_the_others_route(tmp_path):
+    path = _shinan_with_a_task_force(tmp_path)
+    batch = tmp_path / "事项.csv"
+    batch.write_text("building,matter,time\nsn-b-wanbang,sn-mt-catering,2025-11-03 10:00\n"
+                     "sn-b-wanbang,sn-mt-catering,2026-01-05 10:00\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--lang", "zh", "route", str(path), "--batch", str(batch)])
+    assert "事项.csv:3: [error]" in result.output and "已于2025-12-31撤销" in result.output
+    assert "事项.csv:2:" not in result.output
+
+
+def test_nothing_is_routed_to_a_body_before_it_is_founded(tmp_path):
+    model = variant(tmp_path, "committees:\n  - id: c-1\n    name: 示范大厦楼委会\n",
+                    "committees:\n  - id: c-1\n    name: 示范大厦楼委会\n    founded: \"2025-10-01\"\n")
+    with pytest.raises(RouteError) as raised:
+        route(model, "b-1", "mt-canteen", at("2025-09-30 10:00"))
+    assert "founded on 2025-10-01; on 2025-09-30 it does not exist yet" in raised.value.said("en")
+    assert "2025-10-01成立；2025-09-30 尚未成立，不交其办理" in raised.value.said("zh")
+    assert route(model, "b-1", "mt-canteen", at("2025-10-09 10:00")).steps[0].handlers[0].post == "c-1-head"

@@ -249,8 +249,14 @@ def test_route_at_a_date_sends_nothing_to_a_post_outside_its_term(jinrongjie):
     handler, = held.steps[0].handlers
     assert handler.holder == "jrj-p-xu-miao" and handler.since == "2020-02-27" and handler.around_the_clock
     assert "许淼（jrj-p-xu-miao，24小时开机）" in route_io.render_text(held)
-    before = CliRunner().invoke(cli, ["route", str(jinrongjie), "-b", "jrj-b-changan", "-m", "jrj-mt-epidemic",
-                                      "--at", "2020-02-26 18:00", "--attr", "severity=major"])
+    ask = ["route", str(jinrongjie), "-b", "jrj-b-changan", "-m", "jrj-mt-epidemic", "--at", "2020-02-26 18:00",
+           "--attr", "severity=major"]
+    before = CliRunner().invoke(cli, ask)
+    assert before.exit_code == 1   # the 双楼长 itself was founded that day: the body is said first
+    assert "founded on 2020-02-27; on 2020-02-26 it does not exist yet" in before.output
+    config = jinrongjie / "district.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace('    founded: "2020-02-27"\n', ""), encoding="utf-8")
+    before = CliRunner().invoke(cli, ask)
     assert before.exit_code == 1
     assert "not held on 2020-02-26" in before.output and "held from 2020-02-27" in before.output
     assert "district.yaml:" in before.output   # at the post's since

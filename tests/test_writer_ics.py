@@ -77,6 +77,40 @@ def test_a_changed_event_takes_the_next_sequence_and_the_others_keep_theirs(conf
     assert {seq for seq, _ in _events(fresh).values()} == {0}
 
 
+def _stamps(out: Path) -> dict[str, tuple[dt.datetime, dt.datetime]]:
+    """UID → (DTSTAMP, LAST-MODIFIED) of every roster event in ``out``."""
+    return {str(event["UID"]): (event.decoded("DTSTAMP"), event.decoded("LAST-MODIFIED"))
+            for path in sorted((out / "轮值表").rglob("*.ics"))
+            for event in icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")}
+
+
+def test_a_revised_event_is_last_modified_when_the_build_revised_it(config, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")       # 2023-11-14 22:13:20 UTC
+    assert build(_model(config), out, OPTIONS).ok
+    first = _stamps(out)
+    never = {stamps for stamps in first.values()}
+    assert len(never) == 1 and next(iter(never))[0].year != 2023   # never revised: the config's date
+
+    config.write_text(config.read_text(encoding="utf-8").replace(THIRD_TURN, "{member: u-law, holder: p-li}"),
+                      encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")       # 2027-01-15 08:00:00 UTC
+    assert build(_model(config), out, OPTIONS).ok
+    second = _stamps(out)
+    revised = dt.datetime(2027, 1, 15, 8, 0, tzinfo=dt.timezone.utc)
+    [changed] = [uid for uid in first if second[uid] != first[uid]]
+    assert second[changed] == (revised, revised)
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1900000000")       # a later build that changes nothing
+    config.write_text(config.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert build(_model(config), out, OPTIONS).ok
+    assert _stamps(out) == second                               # keeps the time of the revision
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    [entry] = [e for e in manifest["files"] if e["path"].startswith("轮值表/") and e["path"].endswith(".ics")]
+    assert entry["events"][changed][2] == revised.isoformat() and len(entry["events"]) == 3
+    assert all(len(mark) == 2 for uid, mark in entry["events"].items() if uid != changed)
+
+
 def test_a_manifest_with_broken_revisions_makes_everything_again_from_zero(config, tmp_path):
     out = tmp_path / "out"
     assert build(_model(config), out, OPTIONS).ok

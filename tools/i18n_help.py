@@ -11,17 +11,13 @@ keeping every translation it can::
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
-import io
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tools")]
 
-from babel.messages.catalog import Catalog  # noqa: E402
-from babel.messages.pofile import read_po, write_po  # noqa: E402
+import po_sync  # noqa: E402
 
 from engine.cli import help_texts  # noqa: E402
 
@@ -30,37 +26,10 @@ HEADER = ("# loushi 帮助文字的中文。msgid 是代码中的英文帮助文
           "# The Chinese of loushi's help texts; the msgid is the English help text the code says.\n#")
 
 
-def synced(catalog: Catalog | None) -> tuple[Catalog, list[str], list[str]]:
-    """The catalog with exactly the current help texts; (catalog, added, dropped)."""
-    texts = help_texts()
-    old = {m.id: m.string for m in catalog if m.id} if catalog is not None else {}
-    epoch = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
-    result = Catalog(locale="zh", domain="help", project="loushi", header_comment=HEADER, creation_date=epoch,
-                     revision_date=epoch, fuzzy=False, charset="utf-8")
-    for said in texts:
-        result.add(said, old.get(said, ""))
-    return result, [t for t in texts if t not in old], [t for t in old if t not in texts]
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true")
-    args = parser.parse_args(argv)
-    current = None
-    if TARGET.is_file():
-        with TARGET.open("rb") as stream:
-            current = read_po(stream, locale="zh", domain="help")
-    catalog, added, dropped = synced(current)
-    for said in added:
-        print(f"new help text (translate it in {TARGET.relative_to(ROOT)}): {said!r}")
-    for said in dropped:
-        print(f"help text no command says any more: {said!r}")
-    if args.check:
-        return 1 if added or dropped else 0
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=0, sort_output=True, no_location=True)
-    TARGET.write_bytes(buffer.getvalue())
-    return 0
+    return po_sync.main(argv, description=__doc__.splitlines()[0], target=TARGET, root=ROOT, domain="help",
+                        header=HEADER, texts=help_texts, new="new help text",
+                        gone="help text no command says any more")
 
 
 if __name__ == "__main__":

@@ -47,14 +47,14 @@ from .yamltext import dump, merge, yaml_rt
 
 #: The order of a new entity's keys, as the schema lists them.
 FIELD_ORDER = {
-    "buildings": ("id", "name", "zone", "address", "kind", "owner", "property_manager"),
+    "buildings": ("id", "name", "zone", "community", "subdistrict", "address", "kind", "owner", "property_manager"),
     "units": ("id", "name", "building", "kind", "party_members"),
     "people": ("id", "name", "affiliation", "party", "party_since", "phone", "note"),
     "party_orgs": ("id", "name", "kind", "form", "units", "parent", "secretary", "members", "last_election"),
 }
 COUNT_ORDER = ("full", "probationary")
 TITLE_NOTE = "职务："
-COLLECTION_ORDER = ("zones", "authorities", "grids", "buildings", "units", "party_orgs", "people", "roles",
+COLLECTION_ORDER = ("subdistricts", "zones", "communities", "authorities", "grids", "buildings", "units", "party_orgs", "people", "roles",
                     "mechanisms", "committees", "groups", "service_points", "matters")
 
 

@@ -37,6 +37,7 @@ LIST_FIELDS = {"units"}
 #: (kind, field) → the kinds a reference may name, and what the field is called in messages.
 REFERENCES = {
     ("buildings", "zone"): ("zones",), ("buildings", "cluster"): ("grids",),
+    ("buildings", "community"): ("communities",), ("buildings", "subdistrict"): ("subdistricts",),
     ("buildings", "owner"): ("units",), ("buildings", "property_manager"): ("units",),
     ("units", "building"): ("buildings",),
     ("people", "affiliation"): ("units", "authorities", "party_orgs", "groups"),

@@ -1,7 +1,8 @@
 """The column mapping: which ledger column fills which field of which entity.
 
 Four ledgers are known (``KINDS``): 楼宇台账 (buildings), 企业台账 (units), 人员名册 (people)
-and 党组织台账 (party_orgs). Each field has the Chinese headers that work out of the box
+and 党组织台账 (party_orgs). A building's place is a column like its 楼群: 所属社区 and 所属街道
+name one of the district's ``communities`` and ``subdistricts`` (by id or name). Each field has the Chinese headers that work out of the box
 (``HEADERS``); a sheet's kind is the kind whose name column (楼宇名称, 单位名称, 姓名,
 党组织名称) its header row holds, the leftmost if several. Cells of enumerated fields are
 read through ``VALUES`` (企业 → enterprise, 联建 → joint ...); the ids themselves are
@@ -40,7 +41,8 @@ TEMPLATE_SHEETS = frozenset(("填写说明", "下拉列表", "Instructions", "Li
 #: kind → field → headers that name it out of the box (the first is the documented one).
 HEADERS = {
     "buildings": {"name": ["楼宇名称", "楼宇"], "id": ["楼宇编号"], "zone": ["所属片区", "片区"],
-                  "cluster": ["所属楼群", "楼群"], "owner": ["产权单位", "产权方"],
+                  "cluster": ["所属楼群", "楼群"], "community": ["所属社区", "所在社区", "社区"],
+                  "subdistrict": ["所属街道", "所在街道", "街道"], "owner": ["产权单位", "产权方"],
                   "property_manager": ["物业公司", "物业服务企业", "物业单位"], "address": ["地址", "楼宇地址"],
                   "kind": ["楼宇类型"]},
     "units": {"name": ["单位名称", "企业名称"], "id": ["单位编号", "企业编号"], "building": ["所在楼宇", "所属楼宇"],
@@ -56,7 +58,7 @@ HEADERS = {
 #: kind → field → its English header (read as well as the Chinese ones).
 HEADERS_EN = {
     "buildings": {"name": "Building name", "id": "Building id", "zone": "Zone", "cluster": "Cluster grid",
-                  "owner": "Owner", "property_manager": "Property manager", "address": "Address",
+                  "community": "Community", "subdistrict": "Subdistrict", "owner": "Owner", "property_manager": "Property manager", "address": "Address",
                   "kind": "Building kind"},
     "units": {"name": "Unit name", "id": "Unit id", "building": "Building", "kind": "Unit kind",
               "party_full": "Full party members", "party_probationary": "Probationary party members"},

@@ -7,8 +7,8 @@ headed by the header the importer documents (the English one with ``--lang en``;
 file's first header where ``--mapping`` names one). A cell read through a value table
 (楼宇类型, 单位类型, 政治面貌, 党组织类别, 单建联建) offers the values the importer accepts in a
 drop-down; the party organisation kinds are those in effect (rules/kinds/, the district's
-``kinds:``). With a district, the columns naming a zone, a cluster grid or a building offer the
-district's ids (a suggestion: a name is read too). Count columns take whole numbers, date
+``kinds:``). With a district, the columns naming a zone, a cluster grid, a 社区, a 街道 or a
+building offer the district's ids (a suggestion: a name is read too). Count columns take whole numbers, date
 columns show dates, the others are text cells (a phone number keeps its leading 0).
 
 Each ledger sheet is a list as :func:`engine.render.writers.xlsx.list_sheet` makes every list
@@ -37,17 +37,20 @@ LAST_ROW = 1_048_576
 BLANK_WIDTH = 16
 #: (kind, field) → the district's list a column offers: zones, cluster grids, buildings.
 SUGGESTED = {("buildings", "zone"): "zones", ("buildings", "cluster"): "clusters",
+             ("buildings", "community"): "communities", ("buildings", "subdistrict"): "subdistricts",
              ("units", "building"): "buildings"}
 
 
 @dataclass(frozen=True)
 class Listed:
-    """What a district gives a blank ledger's drop-downs: (id, name) of its zones, cluster grids
-    and buildings; empty without a district."""
+    """What a district gives a blank ledger's drop-downs: (id, name) of its zones, cluster grids,
+    buildings, 社区 and 街道; empty without a district."""
 
     zones: tuple[tuple[str, str], ...] = ()
     clusters: tuple[tuple[str, str], ...] = ()
     buildings: tuple[tuple[str, str], ...] = ()
+    communities: tuple[tuple[str, str], ...] = ()
+    subdistricts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -75,11 +78,12 @@ class _Lists:
 
 
 def listed(model) -> Listed:
-    """The zones, cluster grids and buildings of ``model`` (a district through the gate)."""
+    """The zones, cluster grids, buildings, 社区 and 街道 of ``model`` (a district through the gate)."""
     def pairs(kind: str, keep=lambda entity: True) -> tuple:
         return tuple((ident, str(entity.get("name", ""))) for ident, entity in model.entities.get(kind, {}).items()
                      if keep(entity))
-    return Listed(pairs("zones"), pairs("grids", lambda grid: grid.get("level") == "cluster"), pairs("buildings"))
+    return Listed(pairs("zones"), pairs("grids", lambda grid: grid.get("level") == "cluster"), pairs("buildings"),
+                  pairs("communities"), pairs("subdistricts"))
 
 
 def party_kinds(model) -> dict[str, str]:

@@ -326,8 +326,10 @@ class _Frame:
 class _Builder:
     """Builds YMap/YSeq values from a stream of parser events, with an explicit stack."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, offset: int = 0, depth: int = 0):
         self.name = name
+        self.offset = offset  # lines before the text parsed (a piece of a file, engine.load.pieces)
+        self.depth = depth    # levels of nesting around it
         self.findings: list[Finding] = []
         self.root: Any = None
         self.root_pos = (1, 1)
@@ -338,11 +340,13 @@ class _Builder:
     def run(self, stream: Iterator[ev.Event]) -> None:
         stack: list[_Frame] = []
         name = self.name
+        first = self.offset + 1  # the line number of the text's first line
+        deepest = MAX_DEPTH - self.depth
         for event in stream:
             kind = type(event)
             if kind is ev.ScalarEvent:
                 mark = event.start_mark
-                line, col = mark.line + 1, mark.column + 1
+                line, col = mark.line + first, mark.column + 1
                 if stack and stack[-1].is_map and stack[-1].key is None:
                     self._key(stack[-1], event, line, col)
                     continue
@@ -352,13 +356,13 @@ class _Builder:
                 self._attach(stack, value, line, col, 1)
             elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
                 mark = event.start_mark
-                line, col = mark.line + 1, mark.column + 1
+                line, col = mark.line + first, mark.column + 1
                 is_map = kind is ev.MappingStartEvent
                 self._check_tag(event, line, col, "mapping" if is_map else "sequence")
                 if stack and stack[-1].is_map and stack[-1].key is None:
                     self._stop(line, col, "yaml-key", "a mapping or a list cannot be used as a key",
                                "keys are plain names such as `name:`")
-                if len(stack) >= MAX_DEPTH:
+                if len(stack) >= deepest:
                     self._stop(line, col, "yaml-depth", f"nesting deeper than {MAX_DEPTH} levels", _DEPTH_HINT)
                 node = YMap(name, line, col) if is_map else YSeq(name, line, col)
                 stack.append(_Frame(node, is_map, event.anchor))
@@ -369,7 +373,7 @@ class _Builder:
                 self._attach(stack, frame.node, frame.node.line, frame.node.col, frame.size)
             elif kind is ev.AliasEvent:
                 mark = event.start_mark
-                line, col = mark.line + 1, mark.column + 1
+                line, col = mark.line + first, mark.column + 1
                 if stack and stack[-1].is_map and stack[-1].key is None:
                     self._stop(line, col, "yaml-key", "an alias cannot be used as a key", "write the key out")
                 if event.anchor not in self.anchors:

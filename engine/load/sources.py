@@ -17,7 +17,8 @@ from typing import Any, Iterable, Mapping
 
 from .. import i18n
 from ..findings import Finding
-from ..load import MAX_BYTES, YMap, YSeq, load_bytes, load_file, load_text
+from ..load import MAX_BYTES, YMap, YSeq, decode, load_bytes, load_file
+from . import pieces
 
 #: Top-level keys a fragment may hold: the lists of entities.
 COLLECTIONS = ("subdistricts", "zones", "communities", "authorities", "grids", "buildings", "units", "party_orgs",
@@ -111,12 +112,17 @@ def _district_files(folder: Path) -> list[Path]:
     return result
 
 
-def read_district(path: str | Path | Given, texts: Mapping[Path, str] | None = None) -> Source:
+def read_district(path: str | Path | Given, texts: Mapping[Path, str] | None = None,
+                  memo: pieces.Memo | None = None) -> Source:
     """Load a district's main file and every file it includes, merged into one document.
 
     ``texts`` holds files as an editor has them, unsaved (resolved path → text): a file named
-    there is read from it instead of the disk (the language server's open documents)."""
+    there is read from it instead of the disk (the language server's open documents). ``memo``
+    keeps the files' pieces from one read to the next, so that a file read again after an edit
+    is parsed only where it changed (:mod:`engine.load.pieces`; the language server's)."""
     texts = texts or {}
+    if memo is not None:
+        memo.count()
     if isinstance(path, Given):
         main, name = path.main, path.name
         if len(path.data) > MAX_BYTES:
@@ -127,7 +133,7 @@ def read_district(path: str | Path | Given, texts: Mapping[Path, str] | None = N
     else:
         main = Path(path)
         name = display_path(main)
-        doc = _load(main, name, texts)
+        doc = _load(main, name, texts, memo)
     source = Source(name, doc.data, [name], list(doc.findings), doc.fatal, doc.line, doc.col)
     if doc.fatal or not isinstance(doc.data, YMap) or "include" not in doc.data:
         return source
@@ -138,17 +144,31 @@ def read_district(path: str | Path | Given, texts: Mapping[Path, str] | None = N
         if isinstance(pattern, str):
             where = (name, *includes.ipos[index])
             for fragment in _expand(main, pattern, where, source, texts):
-                _merge_fragment(fragment, source, texts)
+                _merge_fragment(fragment, source, texts, memo)
     return source
 
 
-def _load(path: Path, name: str, texts: Mapping[Path, str]):
-    """The document of ``path``: from ``texts`` when an editor holds it, else from the disk."""
-    if texts:
-        text = texts.get(path.resolve())
-        if text is not None:
-            return load_text(text, name)
+def _load(path: Path, name: str, texts: Mapping[Path, str], memo: pieces.Memo | None = None):
+    """The document of ``path``: from ``texts`` when an editor holds it, else from the disk
+    (in pieces, with a ``memo``)."""
+    text = texts.get(path.resolve()) if texts else None
+    if text is None and memo is not None:
+        text = _plain_text(path, name)
+    if text is not None:
+        return pieces.load_text(text, name, memo)
     return load_file(path, name)
+
+
+def _plain_text(path: Path, name: str) -> str | None:
+    """The text of the regular UTF-8 file at ``path``; None for anything else (``load_file``
+    says what is wrong with it)."""
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_BYTES:
+            return None
+        text, problem = decode(path.read_bytes(), name)
+    except OSError:
+        return None
+    return text if problem is None else None
 
 
 def _expand(main: Path, pattern: str, where: tuple, source: Source, texts: Mapping[Path, str]) -> list[Path]:
@@ -184,9 +204,9 @@ def _expand(main: Path, pattern: str, where: tuple, source: Source, texts: Mappi
     return result
 
 
-def _merge_fragment(fragment: Path, source: Source, texts: Mapping[Path, str]) -> None:
+def _merge_fragment(fragment: Path, source: Source, texts: Mapping[Path, str], memo: pieces.Memo | None) -> None:
     name = display_path(fragment)
-    doc = _load(fragment, name, texts)
+    doc = _load(fragment, name, texts, memo)
     source.files.append(name)
     source.findings.extend(doc.findings)
     if doc.fatal:

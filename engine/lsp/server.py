@@ -29,6 +29,7 @@ from .. import __version__
 from ..findings import Finding
 from ..gate import GATE_RULES, District, Rejected, open_district
 from ..i18n import text as say
+from ..load.pieces import Memo
 from ..load.sources import COLLECTIONS, DISTRICT_FILE
 from ..project import ProjectError
 from ..rules import docs as rules_docs
@@ -45,7 +46,6 @@ from .index import build as build_index
 DEBOUNCE = 0.3
 _SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning,
              "info": lsp.DiagnosticSeverity.Information}
-_SUGGESTION = re.compile(r"(?:did you mean|是否应为|是否想写|是不是)\s*[:：]?\s*['‘“]([^'’”]+)['’”]")
 _AT_FILE = re.compile(r"(?:at|位于)\s+(\S+?):(\d+)\s*$")
 _ID = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.\-\u4e00-\u9fff]*$")
 _WORD = re.compile(r"[A-Za-z0-9_.\-\u4e00-\u9fff]+")
@@ -53,16 +53,26 @@ _WORD = re.compile(r"[A-Za-z0-9_.\-\u4e00-\u9fff]+")
 
 @dataclass
 class State:
-    """What the server knows of one district: its files, the findings published per file, and
-    the last model that passed the gate (what completion and navigation answer from)."""
+    """What the server knows of one district: its files, the findings published per file, the
+    last model that passed the gate (what completion and navigation answer from, its index
+    made when first asked for), and what the gate keeps from one check to the next (``memo``:
+    the files' pieces and the entries the schema found clean, ``engine.load.pieces``)."""
 
     main: Path
     files: tuple[str, ...] = ()
     published: dict[str, list[Finding]] = field(default_factory=dict)
     district: District | None = None
-    index: Index = field(default_factory=Index)
     generation: int = 0
     task: asyncio.Task | None = None
+    memo: Memo = field(default_factory=Memo)
+    _index: Index | None = None
+
+    @property
+    def index(self) -> Index:
+        """Where each id of the last good district is defined and named."""
+        if self._index is None:
+            self._index = build_index(self.district.model) if self.district is not None else Index()
+        return self._index
 
 
 class LoushiServer(LanguageServer):
@@ -128,7 +138,7 @@ class LoushiServer(LanguageServer):
                 if generation != state.generation:
                     return
                 texts = self.open_texts()
-                opened = await asyncio.to_thread(open_district, state.main, self.session, texts=texts)
+                opened = await asyncio.to_thread(open_district, state.main, self.session, texts=texts, memo=state.memo)
                 self.publish(state, opened)
         except asyncio.CancelledError:
             return
@@ -150,7 +160,7 @@ class LoushiServer(LanguageServer):
             by_file.setdefault(finding.file or str(state.main), []).append(finding)
         if isinstance(opened, District):
             state.district = opened
-            state.index = build_index(opened.model)
+            state._index = None
         files = set(opened.files) | {str(state.main)}
         if getattr(opened, "fatal", False):
             # a file that does not parse: its syntax problem; every other file keeps what it had
@@ -187,7 +197,8 @@ class LoushiServer(LanguageServer):
                     say("lsp.first-defined", self.lang))]
         return lsp.Diagnostic(range=span(lines, finding.line, finding.column, finding.target),
                               message=message, severity=_SEVERITY.get(finding.level, lsp.DiagnosticSeverity.Error),
-                              code=finding.rule, source="loushi", related_information=related)
+                              code=finding.rule, source="loushi", related_information=related,
+                              data={"suggestion": finding.suggestion} if finding.suggestion else None)
 
     def state_of(self, uri: str) -> State | None:
         path = to_fs_path(uri)
@@ -487,9 +498,8 @@ def _actions(ls: LoushiServer, params: lsp.CodeActionParams) -> list[lsp.CodeAct
     for diagnostic in params.context.diagnostics:
         if diagnostic.source != "loushi":
             continue
-        suggested = _SUGGESTION.search(diagnostic.message)
-        if suggested:
-            word = suggested.group(1)
+        word = diagnostic.data.get("suggestion") if isinstance(diagnostic.data, dict) else None
+        if isinstance(word, str) and word:
             actions.append(lsp.CodeAction(
                 title=say("lsp.action-replace", ls.lang, word=word), kind=lsp.CodeActionKind.QuickFix,
                 diagnostics=[diagnostic], is_preferred=True,

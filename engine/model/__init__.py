@@ -398,6 +398,21 @@ class Model:
             return "after"
         return ""
 
+    def body_standing(self, body: str, day: dt.date) -> str:
+        """Whether ``body`` exists on ``day`` by its dates (``founded``, and ``ends`` of a
+        temporary body: both days in it): ``""`` it does, ``"before"`` before its ``founded``,
+        ``"after"`` past its ``ends``."""
+        kind = self.kind_of.get(body)
+        entity = self.entities[kind].get(body) if kind in self.entities else None
+        if entity is None:
+            return ""
+        founded, ends, iso = entity.get("founded"), entity.get("ends"), day.isoformat()
+        if founded and iso < str(founded):
+            return "before"
+        if ends and iso > str(ends):
+            return "after"
+        return ""
+
     def suggest(self, ident: str, kinds: Iterable[str] = ()) -> str:
         """``did you mean 'x'?`` (in the run's language) for the nearest id of ``kinds`` (any kind when empty)."""
         close = self.closest(ident, kinds)
@@ -415,12 +430,12 @@ class Model:
         return (entity.src, entity.line, entity.col)
 
     def finding(self, entity: YMap, field: str | None, level: str, rule: str, message: str,
-                target: str = "", hint: str = "") -> Finding:
+                target: str = "", hint: str = "", suggestion: str = "") -> Finding:
         file, line, col = self.position(entity, field)
         ident = entity.get("id", "") if isinstance(entity, YMap) else ""
         path = self.paths.get(ident, ())
         return Finding(file, line, col, level, rule, message, pointer(path + ((field,) if field else ())),
-                       target or ident, hint)
+                       target or ident, hint, suggestion)
 
     def orgs_of_unit(self, unit: str) -> tuple[str, ...]:
         """Party organisations that list ``unit`` among their units."""
@@ -613,16 +628,10 @@ def _check_kinds(model: Model) -> None:
             kind = entity.get("kind")
             if kind is None or kind in table:
                 continue
-            lang = model.lang
-            close = nearest(kind, table)
-            hint = i18n.text("model.unknown-kind-hint", lang)
-            if close:
-                hint = i18n.text("model.hint-and", lang, first=i18n.text("schema.hint.did-you-mean", lang, close=close),
-                                 second=hint)
             model.problems.append(model.finding(
                 entity, "kind", "error", "reference",
-                i18n.text(f"model.unknown-kind.{table_name}", lang, kind=kind, known=", ".join(sorted(table))),
-                hint=hint))
+                i18n.text(f"model.unknown-kind.{table_name}", model.lang, kind=kind, known=", ".join(sorted(table))),
+                hint=_kind_hint(kind, table, "model.unknown-kind-hint", model.lang), suggestion=nearest(kind, table) or ""))
     _check_org_life_kinds(model)
 
 
@@ -633,17 +642,23 @@ def _check_org_life_kinds(model: Model) -> None:
     for kind in meetings:
         if kind in table:
             continue
-        close = nearest(kind, table)
-        hint = i18n.text("model.org-life-kind-hint", lang)
-        if close:
-            hint = i18n.text("model.hint-and", lang, first=i18n.text("schema.hint.did-you-mean", lang, close=close),
-                             second=hint)
+        hint = _kind_hint(kind, table, "model.org-life-kind-hint", lang)
         line, col = meetings.kpos[kind][:2] if isinstance(meetings, YMap) and kind in meetings.kpos else (0, 0)
         file = meetings.src if isinstance(meetings, YMap) else model.source.path
         model.problems.append(Finding(
             file, line, col, "error", "reference",
             i18n.text("model.org-life-kind", lang, kind=kind, known=", ".join(sorted(table))),
-            pointer(("district", "org_life", "meetings", kind)), kind, hint))
+            pointer(("district", "org_life", "meetings", kind)), kind, hint, nearest(kind, table) or ""))
+
+
+def _kind_hint(kind: str, table, what_to_do: str, lang: str) -> str:
+    """The hint of an unknown kind: the known kind nearest to ``kind`` (when one is close),
+    then ``what_to_do``."""
+    hint = i18n.text(what_to_do, lang)
+    close = nearest(kind, table)
+    if not close:
+        return hint
+    return i18n.text("model.hint-and", lang, first=i18n.text("schema.hint.did-you-mean", lang, close=close), second=hint)
 
 
 def _collect_posts(model: Model) -> None:
@@ -721,8 +736,10 @@ def _reference(model: Model, owner: str, path: tuple, entity: YMap, field: str, 
     if kind is None:
         message = i18n.text("model.no-such", model.lang, field=field, target=target,
                             kinds=kinds_named(expects, model.lang))
+        close = model.closest(target, expects)
+        hint = i18n.text("schema.hint.did-you-mean", model.lang, close=close) if close else ""
         model.problems.append(model.finding(entity, field, "error", "reference", message,
-                                            target=owner, hint=model.suggest(target, expects)))
+                                            target=owner, hint=hint, suggestion=close or ""))
     elif kind not in expects:
         message = i18n.text("model.wrong-kind", model.lang, field=field, target=target,
                             kind=kind_name(kind, model.lang), kinds=kinds_named(expects, model.lang))

@@ -31,7 +31,7 @@ from .environment import template_folders
 from . import environment as templates
 from .markdown import parser
 from . import keys, plan, processes
-from .output import Conflict, OutputError, Tree, WriteResult, safe_name
+from .output import Conflict, OutputError, Tree, WriteResult, revision_time, safe_name
 from .writers import ALL, WRITERS, Page, Run
 
 #: What a build makes when no format is named (``-f all``).
@@ -134,7 +134,7 @@ def build(model, out: str | Path, options: BuildOptions, session: Session | None
     and write them into ``out``, one at a time (templates from ``session``; a new session when
     not given)."""
     result = BuildResult(model.source.path, Path(out), mark=options.mark)
-    tree = Tree(Path(out), force=options.force)
+    tree = Tree(Path(out), force=options.force, revised=revision_time())
     try:
         with tree:
             program = keys.program(options)

@@ -16,6 +16,7 @@ wrote it: the build lists them all and stops (:class:`Conflict`), unless ``force
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import hashlib
 import json
@@ -83,24 +84,44 @@ class Entry(NamedTuple):
 
 
 class Revisions:
-    """The SEQUENCE of every calendar event of a build (RFC 5545 §3.8.7.4), from the manifest
-    of the build before: an event (by UID, in whichever file it was) whose contents' digest is
-    the same keeps its number, a changed one takes the next, a new one starts at 0. What a
-    build gives is recorded by file for its manifest."""
+    """The SEQUENCE of every calendar event of a build (RFC 5545 §3.8.7.4) and when it was last
+    revised (LAST-MODIFIED, §3.8.7.3), from the manifest of the build before: an event (by UID,
+    in whichever file it was) whose contents' digest is the same keeps its number and its time,
+    a changed one takes the next number and the time of this build (``when``, an ISO 8601 UTC
+    time), a new one starts at 0 with no time (its calendar stamps it with the config's date).
+    What a build gives is recorded by file for its manifest."""
 
-    def __init__(self, previous: dict[str, tuple[str, int]] | None = None):
+    def __init__(self, previous: dict[str, tuple] | None = None, when: str | None = None):
         self.previous = previous or {}
-        self.made: dict[str, dict[str, tuple[str, int]]] = {}
+        self.when = when
+        self.made: dict[str, dict[str, tuple]] = {}
 
     @classmethod
-    def of(cls, manifest: "Manifest") -> "Revisions":
-        return cls({uid: tuple(mark) for entry in manifest.files.values() for uid, mark in (entry.events or {}).items()})
+    def of(cls, manifest: "Manifest", when: str | None = None) -> "Revisions":
+        return cls({uid: tuple(mark) for entry in manifest.files.values() for uid, mark in (entry.events or {}).items()},
+                   when)
 
-    def sequence(self, path: str, uid: str, digest: str) -> int:
+    def sequence(self, path: str, uid: str, digest: str) -> tuple[int, str | None]:
+        """The event's SEQUENCE and the time it was last revised (None: never since it was new)."""
         before = self.previous.get(uid)
-        number = 0 if before is None else before[1] + (before[0] != digest)
-        self.made.setdefault(path, {})[uid] = (digest, number)
-        return number
+        if before is None:
+            number, revised = 0, None
+        elif before[0] == digest:
+            number, revised = before[1], (before[2] if len(before) > 2 else None)
+        else:
+            number, revised = before[1] + 1, self.when
+        self.made.setdefault(path, {})[uid] = (digest, number, revised) if revised else (digest, number)
+        return number, revised
+
+
+def revision_time(environ=None) -> str:
+    """When this build revises a calendar event, as an ISO 8601 UTC time to the second:
+    ``SOURCE_DATE_EPOCH`` when it is set to a whole number of seconds (reproducible builds),
+    else the clock."""
+    epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
+    moment = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch.isdigit()
+              else dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+    return moment.isoformat()
 
 
 @dataclass
@@ -174,8 +195,9 @@ def manifest(digests: dict[str, tuple], build: str | None = None, documents: int
         key, events = (rest + [None, None])[:2]
         tail = f',\n      "key": {_json_text(key)}' if key is not None else ""
         if events:
-            marks = ",\n".join(f'        {_json_text(uid)}: [\n          "{digest_}",\n          {number}\n        ]'
-                                for uid, (digest_, number) in sorted(events.items()))
+            marks = ",\n".join(f'        {_json_text(uid)}: [\n          "{mark[0]}",\n          {mark[1]}'
+                                + (f',\n          {_json_text(mark[2])}' if len(mark) > 2 else "") + "\n        ]"
+                                for uid, mark in sorted(events.items()))
             tail += f',\n      "events": {{\n{marks}\n      }}'
 
         entries.append(f'    {{\n      "path": {_json_text(path)},\n      "sha256": "{sha}",\n'
@@ -283,18 +305,26 @@ def write_tree(files: dict[str, bytes], out: Path) -> WriteResult:
 
 
 def _events(value) -> dict | None:
-    """A calendar's events as the manifest records them: UID → [digest, SEQUENCE]."""
+    """A calendar's events as the manifest records them: UID → [digest, SEQUENCE] or, for one
+    revised since it was new, [digest, SEQUENCE, the time of that revision]."""
     if value is None:
         return None
     if not isinstance(value, dict):
         raise TypeError(value)
     events = {}
     for uid, mark in value.items():
-        if not (isinstance(mark, list) and len(mark) == 2 and isinstance(mark[0], str)
-                and type(mark[1]) is int and mark[1] >= 0):
+        if not (isinstance(mark, list) and len(mark) in (2, 3) and isinstance(mark[0], str)
+                and type(mark[1]) is int and mark[1] >= 0 and (len(mark) == 2 or _is_time(mark[2]))):
             raise TypeError(uid)
-        events[uid] = (mark[0], mark[1])
+        events[uid] = tuple(mark)
     return events
+
+
+def _is_time(value) -> bool:
+    try:
+        return isinstance(value, str) and dt.datetime.fromisoformat(value).tzinfo is not None
+    except ValueError:
+        return False
 
 
 class Tree:
@@ -314,9 +344,11 @@ class Tree:
     the manifest.
     """
 
-    def __init__(self, out: Path, force: bool = False):
+    def __init__(self, out: Path, force: bool = False, revised: str | None = None):
         self.out = Path(out)
         self.force = force
+        #: When the events this build changes were revised (``revision_time()``).
+        self.revised = revised
         self.result = WriteResult()
         self.previous = Manifest()
         self.build: str | None = None   # the key of the whole build, once it is complete
@@ -342,7 +374,7 @@ class Tree:
                 found = read_manifest(self.out, self.force)
                 self.previous = found or Manifest()
                 self.result.manifest_problem = self.previous.problem
-                self.revisions = Revisions.of(self.previous)
+                self.revisions = Revisions.of(self.previous, self.revised)
                 self._current = existing_files(self.out) if found is not None else {}
             except BaseException:
                 self._release()

@@ -318,6 +318,7 @@ def _step(model, place: _Place, step: dict, posts: tuple, start: dt.datetime | N
     holders are then those of ``known``, the last time known, and the answer says so)."""
     handler = step["handler"]
     day = (start or known).date()
+    posts = _existing(model, place, step, posts, day)
     handlers = tuple(_handler(model, post, day) for post in posts)
     if all(h.holder is None for h in handlers):
         ids = ", ".join(h.post for h in handlers)
@@ -339,6 +340,29 @@ def _step(model, place: _Place, step: dict, posts: tuple, start: dt.datetime | N
                 step.get("action"), step.get("next_when"), tuple(named(model, a) for a in parents),
                 named(model, model.subdistrict_of(body)) if model.multi else None,
                 tuple(named(model, told) for told in feedback), unknown_after=unknown_after, held_on=day)
+
+
+def _existing(model, place: _Place, step: dict, posts: tuple, day: dt.date) -> tuple:
+    """``posts``, when their body exists on ``day``. A body not yet founded, or a temporary one
+    past its ``ends``, handles nothing then: a step naming the building's committee or party
+    organisation goes to another of the building's that exists then and has the role; otherwise
+    the matter cannot be routed, and the answer says why (RouteError)."""
+    body = posts[0].body
+    standing = model.body_standing(body, day)
+    if not standing:
+        return posts
+    named_as = step["handler"]["body"]
+    others = {"committee": model.committees_of, "party_org": model.party_orgs_of}.get(named_as)
+    for other in others(place.building) if others is not None else ():
+        if other != body and not model.body_standing(other, day):
+            found = tuple(post for post in model.posts_of(other) if post.role == step["handler"]["role"])
+            if found:
+                return found
+    entity = model.entities[posts[0].body_kind][body]
+    field = "founded" if standing == "before" else "ends"
+    raise RouteError("body-not-founded" if standing == "before" else "body-ended", config=True,
+                     where=model.position(entity, field), hint=("route.error.body-gone-hint", {}), place=place,
+                     body=body, name=entity.get("name", body), day=f"{day:%Y-%m-%d}", date=str(entity[field]))
 
 
 def handler_posts(model, place, handler: dict, level: str) -> list:

@@ -168,6 +168,43 @@ def check(data: Any, where: tuple[str, int, int] = ("", 0, 0), session: Session 
     return sorted(set(findings))
 
 
+def check_known(data: Any, where: tuple[str, int, int], session: Session, clean: dict[int, Any]) -> list[Finding]:
+    """:func:`check`, reusing what the checks before it found: ``clean`` holds the entries of
+    the top-level lists found clean (by identity: the loader's pieces give an unchanged entry
+    as the same value, ``engine.load.pieces``). Only the entries not in it are checked, with
+    the rest of the document; any finding sends the whole document to :func:`check`, so the
+    findings are always its. A list whose schema says anything of the list as a whole (its
+    length, unique items) is checked whole."""
+    lists = session.kept("schema-item-lists", lambda: _item_lists(session.kept("schema", schema)))
+    if not isinstance(data, dict) or not lists:
+        clean.clear()
+        return check(data, where, session)
+    reduced = dict(data)
+    entries = []
+    for key in lists:
+        values = data.get(key)
+        if isinstance(values, list):
+            entries.extend(values)
+            reduced[key] = [value for value in values if clean.get(id(value)) is not value]
+    findings = check(reduced, where, session)
+    clean.clear()
+    if findings:
+        return check(data, where, session)
+    clean.update((id(value), value) for value in entries if isinstance(value, (dict, list)))
+    return []
+
+
+def _item_lists(root: dict) -> tuple[str, ...]:
+    """The top-level lists of the schema ``root`` whose entries are checked each on its own
+    (the list says nothing but ``type: array`` and ``items``)."""
+    found = []
+    for key, spec in root.get("properties", {}).items():
+        if isinstance(spec, dict) and spec.get("type") == "array" and "items" in spec \
+                and set(spec) <= {"type", "items", "description", "title"}:
+            found.append(key)
+    return tuple(found)
+
+
 def describe(error, lang: str, document: str = "") -> tuple[str, str]:
     """``(message, hint)`` in ``lang`` for one ``jsonschema`` error of any schema loushi reads
     (a rule pack's, a governance model's, a kinds file's, a ledger mapping's), in the words of
@@ -217,7 +254,20 @@ def _finding(error, data: Any, where: tuple, lang: str, extra: str | None = None
     file, line, col = locate(data, target_path, key=bool(key))
     if not file:
         file, line, col = where
-    return Finding(file, line, col, "error", RULE, message, pointer(target_path), "", hint)
+    return Finding(file, line, col, "error", RULE, message, pointer(target_path), "", hint, _close(error, extra))
+
+
+def _close(error, extra: str | None) -> str:
+    """The word a did-you-mean hint proposes for ``error`` (as :func:`_describe` words it): the
+    nearest known key for an unknown one, the nearest allowed value for one not allowed; empty
+    for any other error."""
+    if error.validator == "additionalProperties" and extra is not None:
+        close = difflib.get_close_matches(str(extra), sorted(error.schema.get("properties", {})), n=1, cutoff=0.6)
+    elif error.validator == "enum" and [str(o) for o in error.validator_value] != list(_LIMIT_WORDS):
+        close = difflib.get_close_matches(str(error.instance), [str(o) for o in error.validator_value], n=1, cutoff=0.5)
+    else:
+        return ""
+    return close[0] if close else ""
 
 
 def _describe(error, path: list, lang: str, extra: str | None = None,

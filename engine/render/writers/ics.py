@@ -4,14 +4,18 @@ the organisational-life plans (one all-day event per meeting).
 Written through the ``icalendar`` package, which escapes TEXT values (§3.3.11), folds lines at
 75 octets and ends them with CRLF; a control character a value might hold (the format allows
 none but tab) is written as U+FFFD. Nothing depends on the clock: each UID is a digest of the
-district, the rotation (or plan) and the period (or meeting), and DTSTAMP and LAST-MODIFIED are
-the rotation's start date from the config (a plan's: 1 January of its year), so two runs over one config give the same bytes (the calendar is
+district, the rotation (or plan) and the period (or meeting), and DTSTAMP and LAST-MODIFIED of
+an event never revised are the rotation's start date from the config (a plan's: 1 January of its
+year), so two runs over one config into new folders give the same bytes (the calendar is
 published whole, METHOD:PUBLISH, and a subscription replaces it).
 
 SEQUENCE tells a calendar that subscribed to the file that an event changed. It starts at 0;
 a build into a folder an earlier build left gives an event whose contents changed the next
-number, and an unchanged event its number as it was: the build's manifest keeps each event's
-digest and number (``output.Revisions``). A build into a new folder starts again from 0.
+number, and an unchanged event its number as it was. A revised event's DTSTAMP and
+LAST-MODIFIED are the time of the build that revised it (``SOURCE_DATE_EPOCH`` when set, else
+the clock), kept as they were by the builds after it. The build's manifest keeps each event's
+digest, number and revision time (``output.Revisions``). A build into a new folder starts again
+from 0.
 """
 
 from __future__ import annotations
@@ -30,8 +34,8 @@ PRODID = "-//loushi//loushi rosters//ZH"
 #: (which the library escapes as ``\n``).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-#: ``(uid, digest of the event's contents) -> SEQUENCE``.
-Sequencer = Callable[[str, str], int]
+#: ``(uid, digest of the event's contents) -> (SEQUENCE, when it was last revised or None)``.
+Sequencer = Callable[[str, str], tuple[int, "str | None"]]
 
 
 def text(value: str) -> str:
@@ -97,11 +101,14 @@ def plan_calendar(district: str, title: str, plan, sequence: Sequencer | None = 
 
 def _event(ident: str, stamp, said: dict[str, object], sequence: Sequencer | None):
     """An event saying ``said`` (start, end, summary, description), stamped with its revision."""
+    number, revised = sequence(ident, event_digest(said)) if sequence is not None else (0, None)
+    if revised is not None:
+        stamp = dt.datetime.fromisoformat(revised).astimezone(dt.timezone.utc)
     item = icalendar.Event()
     item.add("uid", ident)
     item.add("dtstamp", stamp)
     item.add("last-modified", stamp)
-    item.add("sequence", sequence(ident, event_digest(said)) if sequence is not None else 0)
+    item.add("sequence", number)
     for name in ("dtstart", "dtend", "summary", "description"):
         item.add(name, said[name])
     item.add("transp", "TRANSPARENT")
