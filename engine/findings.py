@@ -37,7 +37,9 @@ class Finding:
     ``rule`` is the id of the rule (or loader/schema check) that found it; ``path`` is the
     JSON-pointer-like path of the node in the config (``/buildings/3/name``), when known;
     ``target`` is the id of the entity the finding is about, which suppressions and
-    baselines match on.
+    baselines match on. ``suggestion`` is the word the hint's "did you mean" proposes in place
+    of the one written at the finding's position (an id, a key, a value), for tools that offer
+    the fix (the language server's code action); empty when there is none.
     """
 
     file: str
@@ -49,6 +51,7 @@ class Finding:
     path: str = ""
     target: str = ""
     hint: str = field(default="", compare=False)
+    suggestion: str = field(default="", compare=False)
 
     @property
     def position(self) -> Position:
@@ -78,6 +81,8 @@ class Finding:
         }
         if self.hint:
             data["hint"] = self.hint
+        if self.suggestion:
+            data["suggestion"] = self.suggestion
         return data
 
 

@@ -119,6 +119,7 @@ async def test_a_broken_reference_is_reported_as_typed_and_cleared_when_fixed(cl
     assert broken[0].severity == lsp.DiagnosticSeverity.Error
     assert broken[0].range.start == lsp.Position(row, use.column - 1)
     assert broken[0].range.end == lsp.Position(row, use.column - 1 + len(ident) + 2)
+    assert broken[0].data == {"suggestion": ident}  # the fix's word, as data (not read from the hint)
     # the gate says the same of the same text
     texts = {fragment.resolve(): "\n".join(lines)}
     assert [(f.line, f.column) for f in _gate(folder, texts).findings if f.rule == "reference"] == [(use.line, use.column)]

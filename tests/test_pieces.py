@@ -89,7 +89,7 @@ def test_random_edits_read_as_a_whole_read(tmp_path, district_text):
     main.write_text(district_text, encoding="utf-8")
     session, memo = _session(), Memo()
     rng = random.Random(23)
-    text, parsed_alone = district_text, 0
+    text, parsed_alone, moved = district_text, 0, 0
     kinds = set()
     for step in range(160):
         text, kind = _edits(rng, text, district_text)
@@ -102,8 +102,9 @@ def test_random_edits_read_as_a_whole_read(tmp_path, district_text):
         assert (pieces.line, pieces.col) == (whole.line, whole.col)
         if not whole.fatal:
             assert _shape(pieces.data) == _shape(whole.data), (step, kind)
+        moved += memo.moved
     assert {"char", "insert", "delete", "fix", "item"} <= kinds
-    assert parsed_alone > 0  # edits were read in pieces, not all whole
+    assert parsed_alone > 0 and moved > 0  # edits were read in pieces, not all whole
 
 
 def test_gate_with_a_memo_gives_the_gates_findings(tmp_path, district_text):
@@ -134,6 +135,12 @@ def test_an_edit_parses_only_its_entry(tmp_path, district_text):
     assert memo.parsed == 2  # district: and the one building
     assert source.data["district"]["name"] == "合成第一街道"
     assert _shape(source.data) == _shape(read_district(main, {main: edited}).data)
+    # a line added above most entries: they are moved, not parsed again
+    at = edited.index("\nzones:\n")
+    added = edited[:at] + "\n# a note\n# and another" + edited[at:]
+    source = read_district(main, {main: added}, memo)
+    assert memo.parsed == 1 and memo.moved > 100  # the entry the lines were added to; all below it moved
+    assert _shape(source.data) == _shape(read_district(main, {main: added}).data)
 
 
 def test_fragments_are_kept_per_file(tmp_path, district_text):
@@ -172,4 +179,4 @@ def test_what_pieces_cannot_be_sure_of_is_read_whole(tmp_path, text):
         assert sorted(pieces.findings) == sorted(whole.findings)
         if not whole.fatal:
             assert _shape(pieces.data) == _shape(whole.data)
-        assert memo.parsed == 0
+        assert memo.parsed == 0 and memo.moved == 0 and memo.whole == 1

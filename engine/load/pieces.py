@@ -6,9 +6,10 @@ entry of one top-level list (a building, a person) of a file thousands of entrie
 cut into pieces: every item of a top-level block list (``buildings:`` → ``  - id: …``) and
 every other top-level entry (``district:``, ``rules:``), each by its text and first line, with
 the values and positions it was read as. Reading the file again parses only the pieces whose
-text or place changed, each on its own with its lines counted from where it stands, and puts
-the document together from them: the same ``YMap``/``YSeq`` values, positions and loader
-findings a whole parse gives (tests/test_pieces.py compares them over random edits).
+text changed, each on its own with its lines counted from where it stands (a piece that only
+moved, lines having been added or taken out above it, is given again with its positions
+moved), and puts the document together from them: the same ``YMap``/``YSeq`` values,
+positions and loader findings a whole parse gives (tests/test_pieces.py compares them over random edits).
 
 Whatever this cannot be sure of is parsed whole, as :func:`engine.load.load_text` does:
 anchors and aliases (an alias may name an anchor in another piece), directives and document
@@ -54,7 +55,13 @@ class Memo:
 
     files: dict[str, dict[tuple[str, int], _Piece]] = field(default_factory=dict)
     clean: dict[int, Any] = field(default_factory=dict)
-    parsed: int = 0  # pieces parsed on their own by the last read (what an edit cost)
+    parsed: int = 0  # pieces parsed on their own since :meth:`count` (what an edit cost)
+    moved: int = 0   # pieces kept whose lines moved (a line added or taken out above them)
+    whole: int = 0   # files parsed whole
+
+    def count(self) -> None:
+        """Count the pieces of a new read from zero (``engine.load.sources.read_district``)."""
+        self.parsed = self.moved = self.whole = 0
 
     def forget(self) -> None:
         """Drop everything (the values were changed in place: a version-1 district upgraded)."""
@@ -81,23 +88,28 @@ def load_text(text: str, name: str, memo: Memo | None) -> Document:
         return whole(text, name)
     kept = memo.files.setdefault(name, {})
     if _bad_character(text, name) is not None or not text.strip() or _only_comments(text):
-        return whole(text, name)
+        return _whole(text, name, memo)
     segments = _split(text)
     if segments is None:
         kept.clear()
-        return whole(text, name)
+        return _whole(text, name, memo)
     pieces: dict[tuple[str, int], _Piece] = {}
     try:
         document = _assemble(text, segments, name, kept, pieces, memo)
     except _Unsure:
         document = None
     if document is None:
-        document = whole(text, name)
+        document = _whole(text, name, memo)
         if document.fatal:  # a file half typed: what was kept serves again once it reads
             return document
         pieces = _learn(document, segments, name, text)
     memo.files[name] = pieces
     return document
+
+
+def _whole(text: str, name: str, memo: Memo) -> Document:
+    memo.whole += 1
+    return whole(text, name)
 
 
 class _Unsure(Exception):
@@ -168,9 +180,10 @@ def _assemble(text: str, segments: list[_Segment], name: str, kept: dict, pieces
     findings = _invisible(text, name)
     root = YMap(name, segments[0].start + 1, 1)
     parsed = 0
+    moved = _Moved(kept, memo.clean)
     for segment in segments:
         if segment.items is None:
-            piece, fresh = _piece(segment.text, segment.start, name, kept, pieces, segment.key)
+            piece, fresh = _piece(segment.text, segment.start, name, moved, pieces, segment.key)
             parsed += fresh
             root[segment.key] = piece.value
             root.kpos[segment.key] = piece.pos
@@ -179,21 +192,72 @@ def _assemble(text: str, segments: list[_Segment], name: str, kept: dict, pieces
         first = segment.items[0][1]
         values = YSeq(name, first + 1, segment.indent + 1)
         for said, start in segment.items:
-            piece, fresh = _piece(said, start, name, kept, pieces, None)
+            piece, fresh = _piece(said, start, name, moved, pieces, None)
             parsed += fresh
             values.append(piece.value)
             values.ipos.append(piece.pos)
             findings.extend(piece.findings)
         root[segment.key] = values
         root.kpos[segment.key] = (segment.start + 1, 1, first + 1, segment.indent + 1)
-    memo.parsed = parsed
+    memo.parsed += parsed
+    memo.moved += moved.count
     return Document(name, root, findings, False, segments[0].start + 1, 1)
 
 
-def _piece(text: str, start: int, name: str, kept: dict, pieces: dict, key: str | None) -> tuple[_Piece, int]:
+class _Moved:
+    """The kept pieces, found by their text wherever they stood before: a piece whose lines
+    moved is given again with its positions moved (a copy: the last district keeps its own)."""
+
+    def __init__(self, kept: dict, clean: dict):
+        self.kept, self.clean, self.count = kept, clean, 0
+        self.by_text: dict[str, _Piece] | None = None
+
+    def get(self, text: str, start: int) -> _Piece | None:
+        found = self.kept.get((text, start))
+        if found is not None:
+            return found
+        if self.by_text is None:
+            self.by_text = {said: (first, piece) for (said, first), piece in self.kept.items()}
+        before = self.by_text.get(text)
+        if before is None:
+            return None
+        first, piece = before
+        if piece.findings:
+            return None  # a finding's words may name a line ("first at line 12"): read it again
+        delta = start - first
+        moved = _Piece(_shifted(piece.value, delta), _shift_pos(piece.pos, delta), ())
+        if self.clean.get(id(piece.value)) is piece.value:  # what the schema found clean still is
+            self.clean[id(moved.value)] = moved.value
+        self.count += 1
+        return moved
+
+
+def _shift_pos(pos: tuple, delta: int) -> tuple:
+    if len(pos) == 4:
+        return (pos[0] + delta, pos[1], pos[2] + delta, pos[3])
+    return (pos[0] + delta, pos[1])
+
+
+def _shifted(value: Any, delta: int) -> Any:
+    """A copy of ``value`` ``delta`` lines further down (its scalars are shared)."""
+    if isinstance(value, YMap):
+        copy = YMap(value.src, value.line + delta, value.col)
+        for key, item in value.items():
+            copy[key] = _shifted(item, delta)
+        copy.kpos = {key: (a + delta, b, c + delta, d) for key, (a, b, c, d) in value.kpos.items()}
+        return copy
+    if isinstance(value, YSeq):
+        copy = YSeq(value.src, value.line + delta, value.col)
+        copy.extend(_shifted(item, delta) for item in value)
+        copy.ipos = [(line + delta, col) for line, col in value.ipos]
+        return copy
+    return value
+
+
+def _piece(text: str, start: int, name: str, kept: _Moved, pieces: dict, key: str | None) -> tuple[_Piece, int]:
     """The piece ``text`` whose first line is ``start`` (0-based): kept, or parsed on its own
     (and whether it was). ``key``: the top-level key of an entry; None for a list's item."""
-    found = kept.get((text, start))
+    found = kept.get(text, start)
     if found is not None:
         pieces[(text, start)] = found
         return found, 0

@@ -121,6 +121,8 @@ def read_district(path: str | Path | Given, texts: Mapping[Path, str] | None = N
     keeps the files' pieces from one read to the next, so that a file read again after an edit
     is parsed only where it changed (:mod:`engine.load.pieces`; the language server's)."""
     texts = texts or {}
+    if memo is not None:
+        memo.count()
     if isinstance(path, Given):
         main, name = path.main, path.name
         if len(path.data) > MAX_BYTES:

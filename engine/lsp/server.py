@@ -46,7 +46,6 @@ from .index import build as build_index
 DEBOUNCE = 0.3
 _SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning,
              "info": lsp.DiagnosticSeverity.Information}
-_SUGGESTION = re.compile(r"(?:did you mean|是否应为|是否想写|是不是)\s*[:：]?\s*['‘“]([^'’”]+)['’”]")
 _AT_FILE = re.compile(r"(?:at|位于)\s+(\S+?):(\d+)\s*$")
 _ID = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.\-\u4e00-\u9fff]*$")
 _WORD = re.compile(r"[A-Za-z0-9_.\-\u4e00-\u9fff]+")
@@ -198,7 +197,8 @@ class LoushiServer(LanguageServer):
                     say("lsp.first-defined", self.lang))]
         return lsp.Diagnostic(range=span(lines, finding.line, finding.column, finding.target),
                               message=message, severity=_SEVERITY.get(finding.level, lsp.DiagnosticSeverity.Error),
-                              code=finding.rule, source="loushi", related_information=related)
+                              code=finding.rule, source="loushi", related_information=related,
+                              data={"suggestion": finding.suggestion} if finding.suggestion else None)
 
     def state_of(self, uri: str) -> State | None:
         path = to_fs_path(uri)
@@ -498,9 +498,8 @@ def _actions(ls: LoushiServer, params: lsp.CodeActionParams) -> list[lsp.CodeAct
     for diagnostic in params.context.diagnostics:
         if diagnostic.source != "loushi":
             continue
-        suggested = _SUGGESTION.search(diagnostic.message)
-        if suggested:
-            word = suggested.group(1)
+        word = diagnostic.data.get("suggestion") if isinstance(diagnostic.data, dict) else None
+        if isinstance(word, str) and word:
             actions.append(lsp.CodeAction(
                 title=say("lsp.action-replace", ls.lang, word=word), kind=lsp.CodeActionKind.QuickFix,
                 diagnostics=[diagnostic], is_preferred=True,

@@ -430,12 +430,12 @@ class Model:
         return (entity.src, entity.line, entity.col)
 
     def finding(self, entity: YMap, field: str | None, level: str, rule: str, message: str,
-                target: str = "", hint: str = "") -> Finding:
+                target: str = "", hint: str = "", suggestion: str = "") -> Finding:
         file, line, col = self.position(entity, field)
         ident = entity.get("id", "") if isinstance(entity, YMap) else ""
         path = self.paths.get(ident, ())
         return Finding(file, line, col, level, rule, message, pointer(path + ((field,) if field else ())),
-                       target or ident, hint)
+                       target or ident, hint, suggestion)
 
     def orgs_of_unit(self, unit: str) -> tuple[str, ...]:
         """Party organisations that list ``unit`` among their units."""
@@ -631,7 +631,7 @@ def _check_kinds(model: Model) -> None:
             model.problems.append(model.finding(
                 entity, "kind", "error", "reference",
                 i18n.text(f"model.unknown-kind.{table_name}", model.lang, kind=kind, known=", ".join(sorted(table))),
-                hint=_kind_hint(kind, table, "model.unknown-kind-hint", model.lang)))
+                hint=_kind_hint(kind, table, "model.unknown-kind-hint", model.lang), suggestion=nearest(kind, table) or ""))
     _check_org_life_kinds(model)
 
 
@@ -648,7 +648,7 @@ def _check_org_life_kinds(model: Model) -> None:
         model.problems.append(Finding(
             file, line, col, "error", "reference",
             i18n.text("model.org-life-kind", lang, kind=kind, known=", ".join(sorted(table))),
-            pointer(("district", "org_life", "meetings", kind)), kind, hint))
+            pointer(("district", "org_life", "meetings", kind)), kind, hint, nearest(kind, table) or ""))
 
 
 def _kind_hint(kind: str, table, what_to_do: str, lang: str) -> str:
@@ -736,8 +736,10 @@ def _reference(model: Model, owner: str, path: tuple, entity: YMap, field: str, 
     if kind is None:
         message = i18n.text("model.no-such", model.lang, field=field, target=target,
                             kinds=kinds_named(expects, model.lang))
+        close = model.closest(target, expects)
+        hint = i18n.text("schema.hint.did-you-mean", model.lang, close=close) if close else ""
         model.problems.append(model.finding(entity, field, "error", "reference", message,
-                                            target=owner, hint=model.suggest(target, expects)))
+                                            target=owner, hint=hint, suggestion=close or ""))
     elif kind not in expects:
         message = i18n.text("model.wrong-kind", model.lang, field=field, target=target,
                             kind=kind_name(kind, model.lang), kinds=kinds_named(expects, model.lang))

@@ -100,8 +100,11 @@ def _result(item, index: dict, root: Path) -> dict:
     result = {"ruleId": item.rule, "ruleIndex": index[item.rule], "level": LEVELS[item.level],
               "message": {"text": text}, "locations": [location],
               "partialFingerprints": {FINGERPRINT: fingerprint(item, root)}}
-    if item.target:
-        result["properties"] = {"target": item.target}
+    properties = {"target": item.target} if item.target else {}
+    if item.suggestion:
+        properties["suggestion"] = item.suggestion
+    if properties:
+        result["properties"] = properties
     return result
 
 

@@ -102,7 +102,7 @@ def _unknown(block: YMap, path: tuple, what: str, name: str, pool, lang: str, ke
     hint = (text("schema.hint.did-you-mean", lang, close=close[0]) if close
             else text("rules.config.known", lang, known=", ".join(sorted(pool))) if len(pool) < 12 else "")
     return Finding(file, line, col, "error", CONFIG_RULE, text(f"rules.config.no-{what}", lang, name=name, rule=rule),
-                   "", name, hint)
+                   "", name, hint, close[0] if close else "")
 
 
 def _known(cat: Catalog, block: YMap, path: tuple, rule: str, config: Config) -> bool:
