@@ -101,3 +101,14 @@ def test_commands_share_the_session_their_caller_passes(tmp_path):
     assert alone.exit_code == exitcodes.UNUSABLE and "rowz" in alone.output  # a new run reads the file again
     shared = runner.invoke(cli, ["validate", str(config)], obj=session)
     assert shared.exit_code == exitcodes.OK, shared.output
+
+
+def test_a_shared_session_speaks_each_commands_language():
+    """What a session made for a Chinese run is not what an English run then says: each command
+    in the caller's session speaks its own --lang, as a new run does."""
+    district = str(Path(__file__).resolve().parents[1] / "configs" / "districts" / "shuiguohu")
+    session, runner = Session(), CliRunner()
+    chinese = runner.invoke(cli, ["--lang", "zh", "validate", district], obj=session).output
+    english = runner.invoke(cli, ["--lang", "en", "validate", district], obj=session).output
+    assert english == runner.invoke(cli, ["--lang", "en", "validate", district]).output
+    assert chinese == runner.invoke(cli, ["--lang", "zh", "validate", district]).output != english
