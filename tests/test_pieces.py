@@ -158,6 +158,10 @@ def test_fragments_are_kept_per_file(tmp_path, district_text):
     assert memo.parsed == 1
     assert kept.findings == open_district(main, _session(), texts={fragment: edited}).findings
     assert type(first) is type(kept)
+    # a file the district no longer includes is not kept
+    main_text = main.read_text(encoding="utf-8").replace("include: [people.yaml]", "include: []")
+    open_district(main, session, texts={main: main_text}, memo=memo)
+    assert set(memo.files) == {str(main)}
 
 
 @pytest.mark.parametrize("text", [
