@@ -40,12 +40,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import holidays as holiday_data
-
-from . import discovery, project
+from . import discovery, lazy, project
 from .findings import Finding
 from .i18n import text
 from .load import YMap, YSeq, load_file, locate
+
+# the official data, imported when a year is first asked of it (its import alone is 0.09 s, and
+# China's data loads every country's, 0.25 s more): a district whose dates are never counted
+# in working days, or whose project lists its own years, does not pay for it
+holiday_data = lazy.module("holidays")
 
 #: The years a date or a time may fall in (the config schema's dates, ``route --at``, a batch
 #: file's times, ``build --start`` with ``--months``): ``datetime`` ends in 9999.

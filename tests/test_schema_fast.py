@@ -1,6 +1,7 @@
 """The schema's compiled clean path: never says "valid" where jsonschema finds an error,
 keeps no state in the data, never runs code from a cache folder, and spares a clean district
-the import of jsonschema."""
+large enough to compile the check for the import of jsonschema (a small one is checked by
+jsonschema directly, with the same findings)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from engine.schema import check, fast, schema
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "data" / "mini.yaml"
+LARGE = ROOT / "configs" / "districts" / "nanjingxilu.yaml"  # more values than schema.COMPILE_FROM
 JUNK = st.one_of(st.sampled_from([None, True, False, 0, 1, -1, 1.0, 1.5, "", "x", "no", "09:30", "2023-02-30",
                                   "b-1", "楼" * 200, [], {}, [1, "a"], ["x", "x"], {"k": "v"}]),
                  st.text(max_size=12), st.integers(), st.floats(allow_nan=False))
@@ -159,11 +161,42 @@ def test_the_fast_path_module_reads_no_files():
     assert not called & {"open", "exec", "eval"}
 
 
-def test_a_clean_district_does_not_import_jsonschema(tmp_path):
+def test_a_clean_large_district_does_not_import_jsonschema(tmp_path):
     script = ("import sys; from engine.load import load_file; from engine.schema import check; "
-              f"assert check(load_file({str(MINI)!r}).data) == []; "
+              f"assert check(load_file({str(LARGE)!r}).data) == []; "
               "print('jsonschema' in sys.modules)")
     env = {"PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_a_small_district_is_checked_without_compiling(monkeypatch):
+    """Below COMPILE_FROM values jsonschema checks the district directly (compiling the check
+    would cost more than it saves); the findings are the same as through the compiled check."""
+    from engine import schema as schema_stage
+    from engine.session import Session
+
+    data = _mini()
+    assert not schema_stage._larger_than(data, schema_stage.COMPILE_FROM)
+    session = Session()
+    assert check(data, session=session) == []
+    assert session.kept("schema-fast", lambda: "not made") == "not made"
+    data["buildings"][0]["zone"] = 5
+    direct = check(data)
+    monkeypatch.setattr(schema_stage, "COMPILE_FROM", 0)
+    assert check(data) == direct and [f.path for f in direct] == ["/buildings/0/zone"]
+
+
+def test_a_large_district_has_the_same_findings_either_way(monkeypatch):
+    from engine import schema as schema_stage
+
+    data = _plain(load_file(LARGE).data)
+    assert schema_stage._larger_than(data, schema_stage.COMPILE_FROM)
+    assert check(data) == []
+    data["buildings"][3]["name"] = 7
+    del data["buildings"][5]["id"]
+    compiled_way = check(data)
+    monkeypatch.setattr(schema_stage, "COMPILE_FROM", 10 ** 9)
+    assert check(data) == compiled_way
+    assert [f.path for f in compiled_way] == ["/buildings/3/name", "/buildings/5"]

@@ -5,7 +5,6 @@ paths and organisational-life plans (Markdown, HTML, Word; rosters and plans als
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import sys
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import click
 
 from .. import exitcodes, lazy
 from ..i18n import text
-from ..resources import templates_dir
 from . import draft_option, project_options, reads_stdin, session
 from .baseline_options import lang
 
@@ -37,39 +35,11 @@ def _month(ctx, param, value):
         raise click.BadParameter(text("time.not-a-month", lang(), value=value)) from None
 
 
-def unknown_templates(folder) -> list[tuple[str, str | None]]:
-    """Files of a ``--templates`` folder that replace no shipped template, each with the nearest
-    shipped name. Hidden files, and files whose name starts with ``_`` (a partial of one's own,
-    for an override to include), are left alone."""
-    shipped = sorted(p.name for p in templates_dir().iterdir() if p.is_file())
-    found = []
-    for path in sorted(Path(folder).rglob("*")):
-        name = path.relative_to(folder).as_posix()
-        if not path.is_file() or any(part.startswith((".", "_")) for part in name.split("/")) or name in shipped:
-            continue
-        close = difflib.get_close_matches(path.name, shipped, n=1, cutoff=0.6)
-        found.append((name, close[0] if close else None))
-    return found
-
-
 def _templates(ctx, param, value):
-    """``--templates DIR`` (repeatable), refused when a file in one would replace nothing (a
-    misspelt name)."""
-    for folder in value or ():
-        problem = templates_problem(folder, lang())
-        if problem:
-            raise click.BadParameter(problem)
+    """``--templates DIR`` (repeatable). A file in one that replaces no shipped template and
+    is no template a kind in effect names (a misspelt name) stops the build of that district
+    (``engine.render.environment.templates_problem``)."""
     return tuple(value or ()) or None
-
-
-def templates_problem(folder, language: str) -> str:
-    """What is wrong with a template folder (its files that replace no shipped template), or ""."""
-    unknown = unknown_templates(folder)
-    if not unknown:
-        return ""
-    lines = [text("templates.unknown-close" if close else "templates.unknown", language, name=name, close=close)
-             for name, close in unknown]
-    return "\n".join(lines + [text("templates.known", language, folder=folder)])
 
 
 @click.command("build", epilog=exitcodes.HELP)
@@ -82,8 +52,9 @@ def templates_problem(folder, language: str) -> str:
                    "four. Repeat for several.")
 @click.option("--templates", multiple=True, type=click.Path(exists=True, file_okay=False), callback=_templates,
               help="A folder of templates that replace the shipped ones of the same name, searched before "
-                   "the project's templates/ folder (a file that replaces none is an error; files named _*.md "
-                   "are your own partials); repeatable.")
+                   "the project's templates/ folder; repeatable. A file there replaces a shipped template, is "
+                   "a template a kind names (charter.template, record), or is a partial of your own (_*.md); "
+                   "any other file is an error.")
 @click.option("--start", callback=_month, metavar="YYYY-MM", help="First month of the rosters; the org-life plans cover each year the months reach "
               "(default: this month).")
 @click.option("--months", type=click.IntRange(1, 120), default=12, show_default=True,

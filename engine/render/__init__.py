@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Callable
 
 from .. import discovery
+from ..findings import Finding
+from ..i18n import text
 from ..gate import District, draft_mark, open_district
 from ..load.sources import discover, district_id, duplicate_districts
 from ..rules import govmodels
@@ -115,9 +117,21 @@ def build_paths(paths, out: str | Path, options: BuildOptions, session: Session 
             results.append(BuildResult(opened.path, target, findings=sorted(errors or list(opened.findings)),
                                        fatal=opened.fatal))
             continue
+        problem = _templates_problem(opened.model, options)
+        if problem:
+            results.append(BuildResult(opened.path, target, error=problem))
+            continue
         marked = replace(options, mark=draft_mark(opened)) if options.draft else options
         results.append(build(opened.model, target, for_project(marked, main, session), session))
     return results
+
+
+def _templates_problem(model, options: BuildOptions) -> str:
+    """What is wrong with the build's own template folders (``--templates``): a file that
+    replaces no shipped template and is no template a kind in effect names; "" when nothing is."""
+    known = plan.named_templates(model)
+    problems = [templates.templates_problem(folder, options.lang, known) for folder in template_folders(options.templates)]
+    return "\n".join(p for p in problems if p)
 
 
 def for_project(options: BuildOptions, path, session: Session) -> BuildOptions:
@@ -132,8 +146,13 @@ def for_project(options: BuildOptions, path, session: Session) -> BuildOptions:
 def build(model, out: str | Path, options: BuildOptions, session: Session | None = None) -> BuildResult:
     """Render every document of ``model`` whose inputs changed since the build ``out`` holds,
     and write them into ``out``, one at a time (templates from ``session``; a new session when
-    not given)."""
+    not given). A template a kind names that no folder holds stops the build before anything
+    is rendered (:func:`missing_templates`)."""
+    session = session or Session()
     result = BuildResult(model.source.path, Path(out), mark=options.mark)
+    result.findings = missing_templates(model, options, session)
+    if result.findings:
+        return result
     tree = Tree(Path(out), force=options.force, revised=revision_time())
     try:
         with tree:
@@ -153,6 +172,27 @@ def build(model, out: str | Path, options: BuildOptions, session: Session | None
         result.error = str(exc)
     result.files = tree.result
     return result
+
+
+def missing_templates(model, options: BuildOptions, session: Session) -> list[Finding]:
+    """An error for each template a kind in effect names (``charter.template``, ``record``:
+    :func:`plan.kind_templates`) that none of the build's template folders holds, at the key
+    naming it, listing the folders searched (in ``options.lang``)."""
+    env = templates.kept(session, options.templates)
+    shipped = discovery.Folder(templates.templates_dir(), discovery.SHIPPED).said(options.lang)
+    searched = "; ".join([*(str(folder) for folder in template_folders(options.templates)), shipped])
+    found = []
+    for need in plan.kind_templates(model):
+        if templates.exists(env, need.name):
+            continue
+        file, line, column = need.place
+        found.append(Finding(str(file), line, column, "error", "kind-template",
+                             text("render.kind-template-missing", options.lang, name=need.name, kind=need.kind,
+                                  label=need.label, what=text(f"render.kind-template.{need.what}", options.lang),
+                                  folders=searched),
+                             target=need.kind, hint=text("render.kind-template-missing-hint", options.lang,
+                                                         name=need.name)))
+    return found
 
 
 def render_files(model, options: BuildOptions, session: Session | None = None) -> tuple[dict[str, bytes], int]:

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from ..load import locate
 from ..model import orglife
 from ..resources import models_dir
 from . import words
@@ -267,6 +268,67 @@ def _minutes(builder: Builder) -> list[_Draft]:
             docs.append(_Draft("minutes", words.record_title(record.meeting), meeting.record, {"record": record},
                                subject=ident))
     return docs
+
+
+class Needed(NamedTuple):
+    """A template a kind's data names for a document of the plan, and where it is named."""
+
+    name: str
+    place: tuple    # (file, line, column) of the key naming it (its kind's declaration)
+    what: str       # "charter" (a body kind's charter.template), "record" (a 会议记录)
+    kind: str       # the kind's id
+    label: str      # the kind's label
+
+
+def kind_templates(model) -> list[Needed]:
+    """The templates the kinds in effect name for the documents :func:`plan` makes of
+    ``model`` (a committee's charter and 会议记录, a party organisation's 会议记录), each once,
+    with the place of the key naming it: a build looks each up before rendering anything."""
+    found: dict[tuple, Needed] = {}
+    for entity in model.entities["committees"].values():
+        kind = model.kinds.bodies.get(entity.get("kind"))
+        if kind is None:
+            continue
+        if kind.has_charter and kind.charter.get("template"):
+            need = Needed(kind.charter["template"], kind.places.get("template", kind.origin), "charter", kind.id,
+                          kind.label)
+            found.setdefault((need.name, need.place), need)
+        if kind.record:
+            need = Needed(kind.record, kind.places.get("record", kind.origin), "record", kind.id, kind.label)
+            found.setdefault((need.name, need.place), need)
+    for entity in model.entities["party_orgs"].values():
+        kind = model.kinds.party_orgs.get(entity.get("kind"))
+        for meeting in orglife.recorded(model, entity):
+            need = Needed(meeting.record, _meeting_place(model, entity.get("kind"), meeting, kind), "record",
+                          entity.get("kind"), kind.label if kind is not None else entity.get("kind"))
+            found.setdefault((need.name, need.place), need)
+    return sorted(found.values(), key=lambda need: (tuple(map(str, need.place)), need.name))
+
+
+def named_templates(model) -> frozenset[str]:
+    """Every template the kinds in effect for ``model`` name (a body kind's ``charter.template``
+    and ``record``, a party organisation kind's meetings' ``record``, the district's own
+    ``org_life`` meetings' ``record``), whether or not a body of the district is of that kind."""
+    names = set()
+    for kind in model.kinds.bodies.values():
+        names.add(kind.record)
+        if kind.has_charter:
+            names.add(kind.charter.get("template") or "")
+    for kind in model.kinds.party_orgs.values():
+        names.update(meeting.get("record") or "" for meeting in kind.meetings or ())
+    for specs in ((model.district.get("org_life") or {}).get("meetings") or {}).values():
+        names.update(spec.get("record") or "" for spec in specs or ())
+    return frozenset(names - {""})
+
+
+def _meeting_place(model, kind_id: str, meeting, kind) -> tuple:
+    """Where a party meeting's ``record`` is written: the district's ``org_life`` entry, else
+    the declaration of the organisation's kind."""
+    own = ((model.district.get("org_life") or {}).get("meetings") or {}).get(kind_id) or ()
+    for spec in own:
+        if spec.get("kind") == meeting.kind and spec.get("record") == meeting.record:
+            return tuple(locate(spec, ("record",), key=True))
+    return kind.origin if kind is not None else ("", 0, 0)
 
 
 def _index(builder: Builder, docs: list[Document], common: dict) -> Document:

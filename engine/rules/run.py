@@ -113,7 +113,7 @@ def _data_rule(rule, model, options: dict, today) -> Iterator[Finding]:
     entities = list(model.entities[rule.for_each].items())
     started = time.process_time()
     # the entities a batch evaluated: only those it found go on, to get their message
-    flags = _batched(rule.batch(), base, entities, started)
+    flags = _batched(rule.batch(), base, entities, started) if len(entities) >= BATCH_FROM else ""
     done = len(flags)
     entities = [pair for pair, hit in zip(entities, flags) if hit == "1"] + entities[done:]
     found = sum(1 for hit in flags if hit == "1")
@@ -138,6 +138,12 @@ def _data_rule(rule, model, options: dict, today) -> Iterator[Finding]:
 
 #: Entities a batch evaluates at once: the time budget is checked between batches.
 BATCH = 2048
+#: Fewer entities than this are evaluated one by one, without compiling the batch template:
+#: compiling it costs about 2.5 ms, and it saves about 25 µs per entity (33 µs one by one,
+#: 6–9 µs in a batch, measured on the shipped districts and a 100-building city), so it pays
+#: from about 100 entities. The findings are the same either way (a batch only says which
+#: entities to look at one by one).
+BATCH_FROM = 100
 
 
 def _batched(template, base: dict, entities: list, started: float) -> str:

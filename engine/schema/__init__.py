@@ -146,6 +146,31 @@ def _whole_float(data: Any) -> bool:
     return False
 
 
+#: Values (mappings, lists and scalars) a district holds from which the compiled check pays for
+#: its compiling (about 0.18 s of CPU, once per run): below, ``jsonschema`` checks it directly,
+#: at about 21 µs a value after 0.08 s for its import. Measured in new processes on the shipped
+#: districts (medians of five): 488 values 0.10 s against 0.18 s compiled, 3,961 values 0.15 s
+#: against 0.18 s, 8,124 values 0.25 s against 0.19 s.
+COMPILE_FROM = 5000
+
+
+def _larger_than(data: Any, limit: int) -> bool:
+    """Whether ``data`` holds more than ``limit`` values, counting no further than that."""
+    stack = [data]
+    pop, more = stack.pop, stack.extend
+    count = 0
+    while stack:
+        node = pop()
+        count += 1
+        if count > limit:
+            return True
+        if isinstance(node, dict):
+            more(node.values())
+        elif isinstance(node, list):
+            more(node)
+    return False
+
+
 def compiled_check(session: Session):
     """The run's compiled clean-path check of the district schema (see :mod:`.fast`)."""
     return session.kept("schema-fast", lambda: compiled(session.kept("schema", schema)))
@@ -155,12 +180,13 @@ def check(data: Any, where: tuple[str, int, int] = ("", 0, 0), session: Session 
     """Every schema violation in ``data`` (a loaded district), as sorted findings.
 
     ``where`` is the position of the document itself, for a root that is not a mapping.
-    A district the compiled check passes is clean; any other goes to ``jsonschema``, whose
-    errors make the messages (see :mod:`engine.schema.fast`).
+    A district of more than :data:`COMPILE_FROM` values that the compiled check passes is
+    clean; any other goes to ``jsonschema``, whose errors make the messages (see
+    :mod:`engine.schema.fast`), so the findings never depend on which way it went.
     """
     session = session or Session()
     # the compiled check takes 3.0 for an integer: a district holding one goes to jsonschema
-    if is_valid(data, compiled_check(session)) and not _whole_float(data):
+    if _larger_than(data, COMPILE_FROM) and is_valid(data, compiled_check(session)) and not _whole_float(data):
         return []
     checker = session.kept("schema-validator", lambda: validator(session.kept("schema", schema)))
     lang = session.lang

@@ -11,6 +11,13 @@ otherwise rebuild an error-name string at each reference, valid data or not), ``
 not asserted (``jsonschema`` does not assert it either) and defaults are never written into
 the data. A schema using a keyword the compiler does not know gets no fast path at all.
 
+The compiled check only says "valid" or "not" (``jsonschema`` words every error), so it is
+compiled without fastjsonschema's detailed exceptions: with them each check in the generated
+code carries a copy of its part of the schema, and compiling the district schema took 0.50 s
+of CPU instead of 0.18 s (2.0 MB of generated Python instead of 0.8 MB), the rule pack schema
+0.16 s instead of 0.03 s, in every run. ``const`` is compiled as the one-value ``enum`` it
+equals (fastjsonschema 2.21–2.22 cannot word a ``const`` failure without the details).
+
 The check is compiled in the process that uses it, once per session (see
 :meth:`engine.session.Session.fast_check`), from the schema loushi ships: no code is ever
 read from a cache folder, so nothing anyone else can write is ever run.
@@ -53,7 +60,7 @@ def compiled(schema: dict) -> Callable[[Any], Any] | None:
     if flat is None:
         return None
     try:
-        return fastjsonschema.compile(flat, use_default=False, use_formats=False)
+        return fastjsonschema.compile(flat, use_default=False, use_formats=False, detailed_exceptions=False)
     except Exception:  # the compiler's own limits: no fast path, jsonschema does it all
         return None
 
@@ -72,7 +79,10 @@ def flatten(schema: dict) -> dict | None:
             return node
         if _UNKNOWN_TO_COMPILER & node.keys():
             raise ValueError("keyword unknown to the compiler")
-        rest = {key: walk(value, depth) for key, value in node.items() if key not in ("$ref", "$defs")}
+        rest = {key: walk(value, depth) for key, value in node.items() if key not in ("$ref", "$defs", "const")}
+        if "const" in node:  # the same test, in the form the compiler words without details
+            const = {"enum": [node["const"]]}
+            rest = {"allOf": [rest, const]} if "enum" in rest or "allOf" in rest else {**rest, **const}
         if "$ref" not in node:
             return rest
         target = _definition(node["$ref"], defs)
