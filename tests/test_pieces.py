@@ -165,6 +165,9 @@ def test_fragments_are_kept_per_file(tmp_path, district_text):
 
 
 @pytest.mark.parametrize("text", [
+    "", "   \n", "# a note alone\n",                # nothing to read
+    "\x00\x01", "a: [" * 500, "\tloushi: 1\n", "\ufeffloushi: 1\n", "- - - -\n" * 50,
+    "loushi: 2\n" + "x" * 100_000, "😀: 😀\n" * 20,     # what the language server is sent while typing
     "loushi: 2\nbase: &b {a: 1}\nother: *b\n",       # aliases across entries
     "loushi: 2\nzones:\n- {id: z}\n",                 # a list at column 0
     "%YAML 1.2\n---\nloushi: 2\n",                    # a directive

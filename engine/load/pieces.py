@@ -126,7 +126,7 @@ def _split(text: str) -> list[_Segment] | None:
     if any(sign in text for sign in _UNSURE) or text.startswith(_UNSURE_LINES) \
             or any("\n" + sign in text for sign in _UNSURE_LINES):
         return None
-    tops = ([0] if text[0] not in " \n#" else []) + [m.start() + 1 for m in _TOP.finditer(text)]
+    tops = ([0] if text[:1] not in ("", " ", "\n", "#") else []) + [m.start() + 1 for m in _TOP.finditer(text)]
     if not tops or _CONTENT.search("\n" + text[:tops[0]]):
         return None
     segments: list[_Segment] = []
