@@ -68,11 +68,14 @@ def _templates(ctx, param, value):
 @click.option("--trace", is_flag=True,
               help="The traced copy: tables with a 来源 column and charters with 附：条款来源, each naming the "
                    "config line it comes from (default: the filing copy, without them).")
+@click.option("--subdistrict", metavar="ID", default=None,
+              help="In a config of several 街道 (a 区): build one 街道's documents only (its bodies', its "
+                   "buildings' and its matters', and an index of them); ID is the 街道's id or name.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @project_options
 @reads_stdin
 @draft_option
-def command(path, out, formats, templates, start, months, force, jobs, trace, quiet, draft):
+def command(path, out, formats, templates, start, months, force, jobs, trace, subdistrict, quiet, draft):
     """Build the documents of the district at PATH (a file, or a folder with district.yaml)
     into OUT: charters (章程), duty lists (职责清单), rosters (轮值表, also .ics), escalation
     paths (分流上报路径), each party organisation's plans of organisational life (年度组织生活计划,
@@ -84,7 +87,8 @@ def command(path, out, formats, templates, start, months, force, jobs, trace, qu
     chosen = tuple(f for f in render.WRITERS if f in formats or ("all" in formats and f in render.ALL))
     bar = _Progress(enabled=not quiet)
     options = render.BuildOptions(chosen, templates, start, months, progress=bar.advance, total=bar.start,
-                                  force=force, draft=draft, jobs=jobs, trace=trace, lang=lang())
+                                  force=force, draft=draft, jobs=jobs, trace=trace, lang=lang(),
+                                  subdistrict=subdistrict)
     try:
         results = render.build_paths([path], out, options, session())
     finally:

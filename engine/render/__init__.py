@@ -70,6 +70,8 @@ class BuildOptions:
     #: The language of the words loushi adds around the documents (the HTML pages' navigation:
     #: 返回目录, 上一篇 …); the documents themselves are Chinese.
     lang: str = "zh"
+    #: One 街道 of a 区 (its id; the CLI also takes its name): only its documents and their index.
+    subdistrict: str | None = None
 
 
 @dataclass
@@ -117,11 +119,13 @@ def build_paths(paths, out: str | Path, options: BuildOptions, session: Session 
             results.append(BuildResult(opened.path, target, findings=sorted(errors or list(opened.findings)),
                                        fatal=opened.fatal))
             continue
-        problem = _templates_problem(opened.model, options)
+        problem = _templates_problem(opened.model, options) or _subdistrict_problem(opened.model, options)
         if problem:
             results.append(BuildResult(opened.path, target, error=problem))
             continue
         marked = replace(options, mark=draft_mark(opened)) if options.draft else options
+        if options.subdistrict is not None:
+            marked = replace(marked, subdistrict=_subdistrict(opened.model, options.subdistrict))
         results.append(build(opened.model, target, for_project(marked, main, session), session))
     return results
 
@@ -132,6 +136,29 @@ def _templates_problem(model, options: BuildOptions) -> str:
     known = plan.named_templates(model)
     problems = [templates.templates_problem(folder, options.lang, known) for folder in template_folders(options.templates)]
     return "\n".join(p for p in problems if p)
+
+
+def _subdistrict(model, said: str) -> str | None:
+    """The id of the 街道 ``said`` names, by id or by its exact name (None: none)."""
+    entities = model.entities["subdistricts"]
+    if said in entities:
+        return said
+    named = [ident for ident, entity in entities.items() if entity.get("name") == said]
+    return named[0] if len(named) == 1 else None
+
+
+def _subdistrict_problem(model, options: BuildOptions) -> str:
+    """Why ``--subdistrict`` names no 街道 of the config ("" when it names one, or is not given)."""
+    said = options.subdistrict
+    if said is None or _subdistrict(model, said) is not None:
+        return ""
+    entities = model.entities["subdistricts"]
+    if not entities:
+        return text("build.subdistrict-single", options.lang, said=said)
+    known = "、".join(f"{entity.get('name', ident)}（{ident}）" for ident, entity in entities.items())
+    close = model.closest(said, ("subdistricts",))
+    return text("build.subdistrict-unknown", options.lang, said=said, known=known) + (
+        "\n" + text("schema.hint.did-you-mean", options.lang, close=close) if close else "")
 
 
 def for_project(options: BuildOptions, path, session: Session) -> BuildOptions:
@@ -215,7 +242,7 @@ def render_into(model, options: BuildOptions, put: Callable[..., None],
     ``revisions`` (``output.Revisions``) numbers the calendars' events from the build before."""
     session = session or Session()
     window = Window(options.start, options.months)
-    docs = plan.plan(model, window, options.models)
+    docs = plan.plan(model, window, options.models, getattr(options, "subdistrict", None))
     if options.total:
         options.total(len(docs))
     created = plan.config_date(model)

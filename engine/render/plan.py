@@ -164,9 +164,11 @@ def _shows(value: Any, mark: str, seen: set) -> bool:
 _SCALARS = frozenset((int, float, bool, dt.date, dt.datetime, Origin, Window))
 
 
-def plan(model, window: Window, models: dict | None = None) -> list[Document]:
+def plan(model, window: Window, models: dict | None = None, subdistrict: str | None = None) -> list[Document]:
     """Every document of the district ``model`` for the roster ``window``, the index last;
-    ``models`` are the governance models' names and summaries (default: the shipped ones)."""
+    ``models`` are the governance models' names and summaries (default: the shipped ones).
+    With ``subdistrict`` (the id of one 街道 of a 区), only the documents filed under that 街道
+    (as the index files them: see :func:`_places`), and an index of them."""
     if models is None and getattr(model, "governance", None):  # the models the gate checked it against
         models = {ident: {k: str(spec[k]) for k in ("name", "summary") if spec.get(k)}
                   for ident, spec in model.governance.items()}
@@ -182,6 +184,11 @@ def plan(model, window: Window, models: dict | None = None) -> list[Document]:
     names = unique_names([d.title for d in drafts])
     docs = [Document(d.kind, f"{FOLDERS[d.kind]}/{name}", d.title, d.template,
                      MappingProxyType({**common, **d.values}), d.roster, d.subject) for d, name in zip(drafts, names)]
+    if subdistrict is not None:
+        places = _places(model)
+        docs = [doc for doc in docs if subdistrict in places(doc)]
+        docs.append(_subdistrict_index(builder, docs, common, subdistrict))
+        return docs
     docs.append(_index(builder, docs, common))
     return docs
 
@@ -350,16 +357,7 @@ def _by_subdistrict(model, docs: list[Document], origin) -> list[Record]:
     Empty for a config of one 街道."""
     if not model.multi:
         return []
-    held: dict[str, set] = {}
-    for post in model.posts.values():
-        if post.holder is not None:
-            held.setdefault(post.holder, set()).update(model.subdistricts_of(post.id))
-    def places(doc: Document) -> set:
-        if doc.kind == "person":
-            return held.get(doc.subject, set())
-        if doc.kind == "escalation":
-            return {s for b in model.buildings_of_matter(doc.subject) for s in model.subdistricts_of(b)}
-        return set(model.subdistricts_of(doc.subject))
+    places = _places(model)
     filed = [(doc, places(doc)) for doc in docs]
     result = []
     for ident, entity in model.entities["subdistricts"].items():
@@ -372,6 +370,45 @@ def _by_subdistrict(model, docs: list[Document], origin) -> list[Record]:
         result.append(Record("no subdistrict", origin, name="区级及未归属街道", communities=[], buildings=None,
                              entries=rest))
     return result
+
+
+def _places(model):
+    """A function giving the 街道 (ids) a document is filed under in a 区: a person's, those of
+    the posts they hold; an escalation path's, those of the buildings its matter applies to;
+    any other, those of what it is about (its ``subject``)."""
+    held: dict[str, set] = {}
+    for post in model.posts.values():
+        if post.holder is not None:
+            held.setdefault(post.holder, set()).update(model.subdistricts_of(post.id))
+
+    def places(doc: Document) -> set:
+        if doc.kind == "person":
+            return held.get(doc.subject, set())
+        if doc.kind == "escalation":
+            return {s for b in model.buildings_of_matter(doc.subject) for s in model.subdistricts_of(b)}
+        return set(model.subdistricts_of(doc.subject))
+    return places
+
+
+def _subdistrict_index(builder: Builder, docs: list[Document], common: dict, subdistrict: str) -> Document:
+    """The index of one 街道's documents (``build --subdistrict``): its name under the 区's,
+    what the 街道 declares and what this config holds in it, and a link to each document."""
+    model = builder.model
+    entity = model.entities["subdistricts"][subdistrict]
+    district = common["district"]
+    origin = district.origin
+    place = Record(f"subdistrict {subdistrict}", origin, id=subdistrict, name=entity["name"], parent=district.name)
+    groups = []
+    for kind in FOLDERS:
+        entries = [Link(d.title, d.path) for d in docs if d.kind == kind]
+        if entries:
+            groups.append(Record(f"group {kind}", origin, kind=kind, entries=entries))
+    counts = dict(model.counts_in(subdistrict))
+    counts["matters"] = sum(1 for d in docs if d.kind == "escalation")
+    values = {**common, "district": place, "groups": groups, "counts": counts,
+              "declared": builder.declared_totals_in(subdistrict), "by_subdistrict": []}
+    return Document("index", "index", f"{district.name}{entity['name']}楼宇治理文件目录", "index.md",
+                    MappingProxyType(values), subject=subdistrict)
 
 
 def governance_models(models: dict | None = None) -> dict[str, dict]:
