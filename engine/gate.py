@@ -103,6 +103,8 @@ def _open(main: Path, session, rules: bool, texts: Mapping[Path, str] | None = N
     findings = list(source.findings)
     if source.fatal or source.data is None:
         return Rejected(source.path, files, tuple(sorted(findings)), fatal=True)
+    if memo is not None:
+        memo.only(files)
     if migrate.version(source.data) == 1:  # read by upgrading it, as `loushi migrate` would rewrite it
         findings.append(migrate.notice(source.data, source.path, migrate.upgrade(source.data, migrate.MemoryEdit())))
         if memo is not None:

@@ -17,8 +17,9 @@ from click.testing import CliRunner
 
 from engine import exitcodes
 from engine.cli import cli
-from engine.pipeline import Options, prepare, validate_one
+from engine.pipeline import prepare, validate_one
 from engine.render.output import MAX_STEM
+from engine.session import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "data" / "mini.yaml"
@@ -81,28 +82,35 @@ def _dangling_cases(config: Path, skip: set) -> list:
     return cases
 
 
-def _check_dangling(tmp_path: Path, pattern: tuple, data) -> None:
+@pytest.fixture(scope="module")
+def session() -> Session:
+    """The session the dangling references are validated in: the schema and packs made once,
+    not once for each of the hundred or so damaged copies."""
+    return Session()
+
+
+def _check_dangling(tmp_path: Path, pattern: tuple, data, session: Session) -> None:
     target = tmp_path / "d.yaml"
     target.write_text(yaml.dump(data, Dumper=_DUMPER, allow_unicode=True, sort_keys=False), encoding="utf-8")
     lines = target.read_text(encoding="utf-8").splitlines()
-    found = [f for f in validate_one(target, Options()).findings if f.rule == "reference" and BOGUS in f.message]
+    found = [f for f in validate_one(target, session).findings if f.rule == "reference" and BOGUS in f.message]
     assert found, f"no reference finding for {'/'.join(pattern)}"
     for finding in found:
         assert finding.file == str(target) and finding.level == "error"
         assert BOGUS in lines[finding.line - 1][finding.column - 1:], (pattern, finding)
 
 
-def test_a_dangling_reference_in_every_field_of_mini(tmp_path):
+def test_a_dangling_reference_in_every_field_of_mini(tmp_path, session):
     cases = _dangling_cases(MINI, set())
     assert len(cases) >= 25
     for pattern, data in cases:
-        _check_dangling(tmp_path, pattern, data)
+        _check_dangling(tmp_path, pattern, data, session)
 
 
 @pytest.mark.parametrize("config", SINGLE_FILE, ids=lambda p: p.stem)
-def test_a_dangling_reference_in_the_other_fields_of_shipped_districts(tmp_path, config):
+def test_a_dangling_reference_in_the_other_fields_of_shipped_districts(tmp_path, config, session):
     for pattern, data in _dangling_cases(config, set(_references(MINI))):
-        _check_dangling(tmp_path, pattern, data)
+        _check_dangling(tmp_path, pattern, data, session)
 
 
 # -- size, encoding, loops -----------------------------------------------------------------

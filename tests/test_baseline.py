@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from engine.findings import Finding
 from engine.rules.baseline import BaselineError, normal_message, normal_path, parse, record, split
 from engine.cli import cli
+from engine.session import Session
 
 MINI = Path(__file__).parent / "data" / "mini.yaml"
 #: Buildings b-1 and b-2 in two cluster grids: two rule errors the baseline will record (a
@@ -22,8 +23,13 @@ DANGLING = MINI.read_text(encoding="utf-8").replace(
     "{id: c-1-legal, role: legal_adviser, holder: p-zheng}", "{id: c-1-legal, role: legal_adviser, holder: p-gone}")
 
 
+#: The session the ``validate`` runs of this module share (``cli.main(args, obj=session)``): the
+#: schema and packs made once; each run reads its config and baseline afresh.
+SESSION = Session()
+
+
 def validate(*args: str):
-    result = CliRunner().invoke(cli, ["--lang", "en", "validate", "--format", "json", *args])
+    result = CliRunner().invoke(cli, ["--lang", "en", "validate", "--format", "json", *args], obj=SESSION)
     assert "Traceback" not in result.output
     return result
 

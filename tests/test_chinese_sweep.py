@@ -26,6 +26,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine.cli import cli
+from engine.session import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "data" / "mini.yaml"
@@ -133,17 +134,25 @@ def inputs(tmp_path_factory) -> dict[str, Path]:
     return found
 
 
-def _run(*args: str) -> str:
-    result = CliRunner().invoke(cli, list(args), env=CHINESE, prog_name="loushi")
+@pytest.fixture(scope="module")
+def session() -> Session:
+    """The session the sweep's commands share (``cli.main(args, obj=session)``), as an editor's
+    do: the schema and packs are made once, in Chinese, not once per command. Each command
+    still speaks as its own run: nothing names a language, so Chinese."""
+    return Session()
+
+
+def _run(session: Session | None, *args: str) -> str:
+    result = CliRunner().invoke(cli, list(args), env=CHINESE, prog_name="loushi", obj=session)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result.output
 
 
-def _sweep(*runs: tuple[str, ...]) -> dict[str, list[str]]:
+def _sweep(session: Session | None, *runs: tuple[str, ...]) -> dict[str, list[str]]:
     """Each run's English sentences, by its command line (only those that have some)."""
     found = {}
     for args in runs:
-        output = _run(*args)
+        output = _run(session, *args)
         assert output.strip(), args
         sentences = english(output)
         if sentences:
@@ -151,9 +160,9 @@ def _sweep(*runs: tuple[str, ...]) -> dict[str, list[str]]:
     return found
 
 
-def test_validate_stats_graph_and_impact(inputs):
+def test_validate_stats_graph_and_impact(inputs, session):
     good, bad = str(inputs["good"]), str(inputs["bad"])
-    assert _sweep(("validate", good), ("validate", bad), ("validate", "-f", "json", bad),
+    assert _sweep(session, ("validate", good), ("validate", bad), ("validate", "-f", "json", bad),
                   ("validate", str(inputs["project"])), ("validate", str(inputs["bad"].with_name("nowhere.yaml"))),
                   ("stats", good), ("stats", bad), ("graph", good), ("graph", "--view", "escalation", good),
                   ("graph", good, "--zone", "z-est"),
@@ -161,26 +170,26 @@ def test_validate_stats_graph_and_impact(inputs):
                   ("impact", good, "--unit", "u-nobody")) == {}
 
 
-def test_build_and_diff(inputs, tmp_path):
+def test_build_and_diff(inputs, session, tmp_path):
     good, bad = str(inputs["good"]), str(inputs["bad"])
-    assert _sweep(("build", good, "-o", str(tmp_path / "out"), "-f", "md"),
+    assert _sweep(session, ("build", good, "-o", str(tmp_path / "out"), "-f", "md"),
                   ("build", bad, "-o", str(tmp_path / "bad"), "-f", "md"),
                   ("diff", good, bad), ("diff", good, str(inputs["suncun"])),
                   ("diff", good, str(tmp_path / "nowhere.yaml"))) == {}
 
 
-def test_route_one_matter_and_batches(inputs):
+def test_route_one_matter_and_batches(inputs, session):
     good = str(inputs["good"])
-    assert _sweep(("route", good, "-b", "b-1", "-m", "mt-canteen", "--at", "2025-09-30 10:00"),
+    assert _sweep(session, ("route", good, "-b", "b-1", "-m", "mt-canteen", "--at", "2025-09-30 10:00"),
                   ("route", good, "-b", "b-9", "-m", "mt-canteen"),
                   ("route", good, "-b", "b-1", "-m", "mt-canteen", "--attr", "severty=major"),
                   ("route", good, "--batch", str(inputs["batch-header"])),
                   ("route", good, "--batch", str(inputs["batch-rows"]))) == {}
 
 
-def test_init_import_and_orders(inputs, tmp_path):
+def test_init_import_and_orders(inputs, session, tmp_path):
     good = str(inputs["good"])
-    assert _sweep(("init", "--model", "yizhang-liuyuan", "--name", "长风新村街道"),
+    assert _sweep(session, ("init", "--model", "yizhang-liuyuan", "--name", "长风新村街道"),
                   ("init", "--folder", str(tmp_path / "new"), "--name", "长风新村街道"),
                   ("init", "--model", "yizhang-liuyaun"),
                   ("import", str(LEDGER), "--into", str(tmp_path / "fresh.yaml")),
@@ -191,9 +200,9 @@ def test_init_import_and_orders(inputs, tmp_path):
                   ("orders", "--template", str(tmp_path / "export.csv"), good)) == {}
 
 
-def test_rules_models_schema_and_migrate(inputs):
+def test_rules_models_schema_and_migrate(inputs, session):
     project = str(inputs["project"])
-    assert _sweep(("rules", "list"), ("rules", "explain", "orglife-overdue"), ("rules", "explain", "reference"),
+    assert _sweep(session, ("rules", "list"), ("rules", "explain", "orglife-overdue"), ("rules", "explain", "reference"),
                   ("rules", "explain", "orglife-overdu"), ("rules", "test", "--project", project),
                   ("models", "list"), ("models", "list", "--project", project),
                   ("models", "explain", "yizhang-liuyuan"), ("models", "explain", "yizhang"),
@@ -202,7 +211,7 @@ def test_rules_models_schema_and_migrate(inputs):
 
 
 def test_help_pages():
-    assert _sweep(("--help",), *((name, "--help") for name in (
+    assert _sweep(None, ("--help",), *((name, "--help") for name in (
         "validate", "build", "graph", "stats", "impact", "route", "diff", "init", "import", "rules", "schema",
         "models", "orders", "migrate", "lsp", "completion")), ("rules", "explain", "--help"),
         ("models", "list", "--help")) == {}

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine.cli import cli
+from engine.session import Session
 
 MINI = Path(__file__).parent / "data" / "mini.yaml"
 
@@ -36,8 +37,13 @@ def pair(tmp_path: Path, *replacements, old_text: str | None = None) -> tuple[Pa
     return old, new
 
 
+#: The session the ``diff`` runs of this module share (``cli.main(args, obj=session)``): the
+#: schema and packs made once; each run reads both sides afresh.
+SESSION = Session()
+
+
 def run(*args: str):
-    result = CliRunner().invoke(cli, ["--lang", "en", "diff", *args])
+    result = CliRunner().invoke(cli, ["--lang", "en", "diff", *args], obj=SESSION)
     assert "Traceback" not in result.output
     return result
 

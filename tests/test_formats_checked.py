@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from engine import exitcodes
 from engine.cli import cli
+from engine.session import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "data" / "mini.yaml"
@@ -29,8 +30,9 @@ NODE_MODULES = ROOT / ".ci" / "node_modules"
 SHIPPED = sorted([*ROOT.glob("configs/districts/*.yaml"), *(p.parent for p in ROOT.glob("configs/districts/*/district.yaml"))])
 
 
-def invoke(*args: str, input: bytes | str | None = None, env: dict | None = None):
-    result = CliRunner().invoke(cli, ["--lang", "en", *args], input=input, env=env)
+def invoke(*args: str, input: bytes | str | None = None, env: dict | None = None, session: Session | None = None):
+    """``loushi --lang en ARGS``; in ``session`` when given (``cli.main(args, obj=session)``)."""
+    result = CliRunner().invoke(cli, ["--lang", "en", *args], input=input, env=env, obj=session)
     assert result.exit_code != exitcodes.INTERNAL, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     return result
@@ -205,9 +207,10 @@ def mermaid_parser():
 def test_every_shipped_view_is_mermaid_that_mermaid_accepts_or_a_clear_error():
     parse = mermaid_parser()
     texts, names = [], []
+    session = Session()  # the 44 commands share the schema and packs, made once
     for config in [*SHIPPED, MINI, ROOT / "tests" / "cases" / "positive" / "hostile-names.yaml"]:
         for view in ("org", "grid", "escalation", "all"):
-            result = invoke("graph", str(config), "-f", "mermaid", "--view", view)
+            result = invoke("graph", str(config), "-f", "mermaid", "--view", view, session=session)
             if result.exit_code == exitcodes.UNUSABLE:
                 assert "Mermaid draws at most 500" in result.output, result.output
                 continue
@@ -222,7 +225,6 @@ def test_the_mermaid_edge_limit_is_where_mermaid_puts_it(monkeypatch):
     parse = mermaid_parser()
     from engine.graph import build, export, views
     from engine.gate import District, open_district
-    from engine.session import Session
 
     opened = open_district(ROOT / "configs" / "districts" / "lujiazui.yaml", Session())
     assert isinstance(opened, District)

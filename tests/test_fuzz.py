@@ -8,6 +8,11 @@ is done to every shipped district (``LOUSHI_FUZZ_SHIPPED`` examples each, 30 by 
 
 And the other way round: a district the synthetic generator makes (benchmarks/generate.py),
 of any size, validates without an error or a warning and builds.
+
+The examples of a test share one :class:`engine.session.Session`, as the files of one run of
+loushi do: what a session keeps (the schema, the rule packs, the models) is made once, and each
+example's own damaged text still goes through the whole gate. Making a session costs about a
+second; the examples' own work, a hundredth of that.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.pipeline import Options, validate_one
+from engine.session import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = [ROOT / "tests" / "data" / "mini.yaml"]
@@ -83,8 +89,14 @@ def _mutate(data, path, op, junk, other):
     return data
 
 
-def _check(path: Path):
-    result = validate_one(path, Options())
+@pytest.fixture(scope="module")
+def session():
+    """The session every example of this module validates in (see the module's doc)."""
+    return Session()
+
+
+def _check(path: Path, session: Session):
+    result = validate_one(path, session)
     for finding in result.findings:
         assert finding.file and finding.line >= 1 and finding.column >= 1, finding
         assert finding.message and finding.level in ("info", "warning", "error")
@@ -93,10 +105,10 @@ def _check(path: Path):
 
 @SETTINGS
 @given(st.data())
-def test_damaged_data_never_crashes(tmp_path_factory, data):
+def test_damaged_data_never_crashes(tmp_path_factory, session, data):
     target = tmp_path_factory.mktemp("fuzz") / "d.yaml"
     _damage_data(data, _base_data(), target)
-    _check(target)
+    _check(target, session)
 
 
 def _damage_data(data, base, target: Path) -> None:
@@ -114,10 +126,10 @@ def _damage_data(data, base, target: Path) -> None:
 
 @SETTINGS
 @given(st.data())
-def test_damaged_text_never_crashes(tmp_path_factory, data):
+def test_damaged_text_never_crashes(tmp_path_factory, session, data):
     target = tmp_path_factory.mktemp("fuzz") / "d.yaml"
     _damage_text(data, SEEDS[0].read_text(encoding="utf-8"), target)
-    _check(target)
+    _check(target, session)
 
 
 def _damage_text(data, original: str, target: Path) -> None:
@@ -158,7 +170,7 @@ def _copy(config: Path, folder: Path) -> tuple[Path, list[Path]]:
 @pytest.mark.parametrize("config", SHIPPED, ids=lambda p: p.parent.name if p.name == "district.yaml" else p.stem)
 @SHIPPED_SETTINGS
 @given(data=st.data())
-def test_damaged_shipped_district_never_crashes(tmp_path_factory, config, data):
+def test_damaged_shipped_district_never_crashes(tmp_path_factory, session, config, data):
     main, files = _copy(config, tmp_path_factory.mktemp("shipped"))
     target = data.draw(st.sampled_from(files))
     original = target.read_text(encoding="utf-8")
@@ -166,7 +178,7 @@ def test_damaged_shipped_district_never_crashes(tmp_path_factory, config, data):
         _damage_text(data, original, target)
     else:
         _damage_data(data, yaml.load(original, Loader=_LOADER), target)
-    _check(main)
+    _check(main, session)
 
 
 # -- generated districts are clean ---------------------------------------------------------
@@ -183,23 +195,23 @@ def _generator():
 
 @settings(SETTINGS, max_examples=int(os.environ.get("LOUSHI_FUZZ_GENERATED", "15")))
 @given(buildings=st.integers(1, 80), number=st.integers(1, 99), seed=st.integers(0, 2 ** 32))
-def test_generated_district_is_clean_and_builds(tmp_path_factory, buildings, number, seed):
+def test_generated_district_is_clean_and_builds(tmp_path_factory, session, buildings, number, seed):
     from engine.render import BuildOptions, build_paths
 
     folder = tmp_path_factory.mktemp("generated")
     config = folder / "city.yaml"
     config.write_text(_generator().district(range(buildings), number, seed), encoding="utf-8")
-    result = validate_one(config, Options(today=dt.date(2026, 6, 1)))
+    result = validate_one(config, session.with_options(Options(today=dt.date(2026, 6, 1))))
     # the generator's people are invented and say so (（示例）): the one warning a generated
     # district must give is that its documents are samples, not for filing
     assert [f for f in result.findings if f.level != "info" and f.rule != "placeholder-names"] == []
     assert {f.rule for f in result.findings if f.level == "warning"} == {"placeholder-names"}
-    built = build_paths([config], folder / "out", BuildOptions(("md",), start=dt.date(2026, 1, 1), months=3))
+    built = build_paths([config], folder / "out", BuildOptions(("md",), start=dt.date(2026, 1, 1), months=3), session)
     assert [b.ok for b in built] == [True], [(b.error, b.findings[:3]) for b in built]
     assert built[0].documents > buildings and (folder / "out" / ".loushi" / "manifest.json").exists()
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name)
 def test_undamaged_seed_is_clean(seed):
-    result = _check(seed)
+    result = _check(seed, Session())
     assert [f for f in result.findings if f.level == "error"] == []

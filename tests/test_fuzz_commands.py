@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from engine import exitcodes
 from engine.cli import cli
+from engine.session import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = [ROOT / "tests" / "data" / "mini.yaml",
@@ -84,11 +85,19 @@ def damage(data, text: str) -> str:
     return "".join(lines)
 
 
+@pytest.fixture(scope="module")
+def session():
+    """The session the commands of every example share (``cli.main(args, obj=session)``), as an
+    editor's commands do: the schema and packs are made once, not for each of the 66 commands;
+    each command still reads and checks its own damaged files."""
+    return Session()
+
+
 @pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_no_command_exits_3_on_a_damaged_shipped_config(tmp_path_factory, data):
+def test_no_command_exits_3_on_a_damaged_shipped_config(tmp_path_factory, session, data):
     seed = data.draw(st.sampled_from(SEEDS))
     folder = tmp_path_factory.mktemp("fuzz")
     if seed.name == "district.yaml":
@@ -101,7 +110,7 @@ def test_no_command_exits_3_on_a_damaged_shipped_config(tmp_path_factory, data):
     target.write_text(damage(data, target.read_text(encoding="utf-8")), encoding="utf-8")
     runner = CliRunner()
     for args in commands(main, seed, folder / "out", first_ids(seed)):
-        result = runner.invoke(cli, ["--lang", "en", *args])
+        result = runner.invoke(cli, ["--lang", "en", *args], obj=session)
         assert result.exit_code != exitcodes.INTERNAL, (args, result.output[-2000:])
         assert result.exception is None or isinstance(result.exception, SystemExit), (args, repr(result.exception))
         assert "Traceback" not in result.output

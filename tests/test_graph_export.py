@@ -27,6 +27,10 @@ DISTRICTS = HERE.parent / "configs" / "districts"
 VIEWS = ("org", "grid", "escalation", "all")
 TEXT_FORMATS = ("dot", "mermaid", "graphml", "json")
 HAS_DOT = shutil.which("dot") is not None
+#: The session the graphs and ``graph`` commands of this module are made in (``cli.main(args,
+#: obj=session)``): the schema and packs made once, not once per command; each district is read
+#: and checked afresh.
+SESSION = Session()
 
 
 def shipped() -> list[Path]:
@@ -39,11 +43,11 @@ def shipped() -> list[Path]:
 
 @pytest.fixture(scope="module")
 def graph():
-    return build(open_district(MINI, Session()).model)
+    return build(open_district(MINI, SESSION).model)
 
 
 def run(*args):
-    result = CliRunner().invoke(cli, ["graph", *map(str, args)])
+    result = CliRunner().invoke(cli, ["graph", *map(str, args)], obj=SESSION)
     assert "Traceback" not in result.output
     return result
 
@@ -63,7 +67,7 @@ def test_json_is_exactly_what_json_dumps_makes_of_node_link_data(district):
     from engine.graph.views import VIEWS, view
 
     root = Path(__file__).parent.parent
-    full = build(open_district(root / district, Session()).model)
+    full = build(open_district(root / district, SESSION).model)
     for name in VIEWS:
         shown = view(full, name)
         data = nx.node_link_data(sorted_graph(shown), edges="links")
@@ -176,7 +180,7 @@ def test_cli_missing_path():
 
 @pytest.mark.parametrize("path", shipped(), ids=lambda p: p.name)
 def test_shipped_district_every_view_every_format(path):
-    opened = open_district(path, Session())
+    opened = open_district(path, SESSION)
     assert not opened.errors, "a shipped district must load clean"
     graph = build(opened.model)
     for view_name in VIEWS:

@@ -52,11 +52,11 @@ def test_a_template_override_that_replaces_nothing_is_an_error(tmp_path):
     (templates / "_footer.md").write_text("脚注\n", encoding="utf-8")   # a partial of one's own is fine
     result = run("--lang", "en", "build", MINI, "-o", tmp_path / "out", "--templates", templates, "-f", "md")
     assert result.exit_code == 2
-    assert "chartr.md replaces no shipped template; did you mean charter.md?" in result.output
+    assert "chartr.md replaces no shipped template and no kind names it; did you mean charter.md?" in result.output
     assert "_footer.md" not in result.output.split("did you mean")[0]
     assert not (tmp_path / "out").exists()
     zh = run("--lang", "zh", "build", MINI, "-o", tmp_path / "out", "--templates", templates, "-f", "md")
-    assert "chartr.md 不对应任何内置模板；是否应为 charter.md？" in zh.output
+    assert "chartr.md 不对应任何内置模板，也没有哪个类别写到它；是否应为 charter.md？" in zh.output
 
 
 def test_a_template_override_of_shipped_names_builds(tmp_path):

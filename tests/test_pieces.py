@@ -158,9 +158,16 @@ def test_fragments_are_kept_per_file(tmp_path, district_text):
     assert memo.parsed == 1
     assert kept.findings == open_district(main, _session(), texts={fragment: edited}).findings
     assert type(first) is type(kept)
+    # a file the district no longer includes is not kept
+    main_text = main.read_text(encoding="utf-8").replace("include: [people.yaml]", "include: []")
+    open_district(main, session, texts={main: main_text}, memo=memo)
+    assert set(memo.files) == {str(main)}
 
 
 @pytest.mark.parametrize("text", [
+    "", "   \n", "# a note alone\n",                # nothing to read
+    "\x00\x01", "a: [" * 500, "\tloushi: 1\n", "\ufeffloushi: 1\n", "- - - -\n" * 50,
+    "loushi: 2\n" + "x" * 100_000, "😀: 😀\n" * 20,     # what the language server is sent while typing
     "loushi: 2\nbase: &b {a: 1}\nother: *b\n",       # aliases across entries
     "loushi: 2\nzones:\n- {id: z}\n",                 # a list at column 0
     "%YAML 1.2\n---\nloushi: 2\n",                    # a directive

@@ -22,6 +22,7 @@ from engine.calendars import Calendar
 from engine.cells import FORMULA_START, csv_cell
 from engine.cli import cli
 from engine.route.io import RESULT_COLUMNS, results_csv
+from engine.session import Session
 
 HERE = Path(__file__).resolve().parent
 MINI = HERE / "data" / "mini.yaml"
@@ -60,12 +61,13 @@ def batch(tmp_path_factory):
 def test_batch_agrees_with_single_routes(batch):
     rows, _, routes, _ = batch
     assert [r["row"] for r in routes] == list(range(2, ROWS + 2))
+    session = Session()  # the 40 single routes share the schema and packs (cli.main(args, obj=session))
     for index in random.Random(1).sample(range(ROWS), 40):
         row = rows[index]
         args = ["route", str(MINI), "-b", row["building"], "-m", row["category"], "--at", row["time"], "-f", "json"]
         if row["severity"]:
             args += ["--attr", f"severity={row['severity']}"]
-        single = CliRunner().invoke(cli, args)
+        single = CliRunner().invoke(cli, args, obj=session)
         assert single.exit_code == 0, single.output
         expected = json.loads(single.output)
         expected.pop("version")

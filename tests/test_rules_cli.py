@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from engine.cli import cli
 from engine.rules.docs import reference_page
 from engine.rules.packs import catalog
+from engine.session import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -68,8 +69,9 @@ def test_a_broken_extra_pack_is_reported_with_file_and_line(tmp_path):
 
 
 def test_explain_every_rule_shows_what_its_failing_examples_find():
+    session = Session()  # the commands share it, as an editor's would: the packs are read once, not per rule
     for rule_id, rule in sorted(catalog().rules.items()):
-        out = invoke("rules", "explain", rule_id).output
+        out = CliRunner().invoke(cli, ["rules", "explain", rule_id], obj=session, catch_exceptions=False).output
         fails = examples_count(rule)
         assert out.count("→ ") >= fails, rule_id
         assert rule.summary in out and rule.rationale.split()[0] in out

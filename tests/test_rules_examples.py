@@ -1,4 +1,7 @@
-"""Every shipped rule's examples: the failing ones make the rule fire, the passing ones do not."""
+"""Every shipped rule's examples: the failing ones make the rule fire, the passing ones do not.
+
+The examples run in one session, as those of one ``loushi rules test`` do (each still with its
+own date and packs): the schema and the packs are made once, not once per example."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import pytest
 
 from engine.rules import examples
 from engine.rules.packs import catalog
+from engine.session import Session
 
 CATALOG = catalog()
 CASES = [(rule.id, kind, index, example)
@@ -19,11 +23,16 @@ def test_shipped_packs_load_cleanly():
     assert sorted(CATALOG.packs) == ["coverage", "escalation", "models", "party", "structure", "workload"]
 
 
+@pytest.fixture(scope="module")
+def session():
+    return Session()
+
+
 @pytest.mark.parametrize("rule_id, kind, index, example", CASES,
                          ids=[f"{c[0]}-{c[1]}{c[2]}" for c in CASES])
-def test_example(rule_id, kind, index, example):
+def test_example(rule_id, kind, index, example, session):
     rule = CATALOG.rules[rule_id]
-    result = examples.run(rule, example)
+    result = examples.run(rule, example, session)
     assert result.problems == [], "the example itself is broken"
     if kind == "fail":
         assert result.findings, f"{rule_id}: the failing example produced no finding"

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from engine.cli import cli
 from engine.rules import stages
 from engine.rules.packs import catalog
+from engine.session import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -219,13 +220,20 @@ def test_every_id_loushi_prints_explains():
     assert ids - noise - known == set()
 
 
+@pytest.fixture(scope="module")
+def session():
+    """One session for the commands of the stage ids (``cli.main(args, obj=session)``): the
+    packs are read once in each language, not twice for each of the 71 ids."""
+    return Session()
+
+
 @pytest.mark.parametrize("ident", sorted(stages.STAGES))
-def test_stage_ids_explain_in_both_languages(ident):
+def test_stage_ids_explain_in_both_languages(ident, session):
     """Each stage id is explained in either language, each run in its own only."""
     entry = stages.STAGES[ident]
     assert entry.summary["zh"] and entry.summary["en"] and entry.action["zh"] and entry.action["en"]
     for lang, other in (("zh", "en"), ("en", "zh")):
-        out = invoke("--lang", lang, "rules", "explain", ident)
+        out = CliRunner().invoke(cli, ["--lang", lang, "rules", "explain", ident], obj=session, catch_exceptions=False)
         assert out.exit_code == 0
         assert entry.summary[lang] in out.output and entry.summary[other] not in out.output
 

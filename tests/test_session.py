@@ -4,8 +4,14 @@ kept for the session, and never shared with another session."""
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from engine import exitcodes
+from engine.cli import cli
+from engine.pipeline import validate_one
 from engine.project import ProjectError
 from engine.render import environment as templates
 from engine.rules import expr, packs
@@ -60,3 +66,49 @@ def test_the_templates_are_the_sessions_and_compiled_once(tmp_path):
     assert templates.kept(session, str(tmp_path)) is templates.kept(session, tmp_path)
     template = env.get_template("charter.md")
     assert env.get_template("charter.md") is template
+
+
+def test_one_session_serves_many_districts_as_a_new_one_serves_each(tmp_path):
+    """A run validates many districts in one session (the fuzz tests, ``validate`` of a folder,
+    the language server): each must get what a new session gives it, whatever came before, a
+    project with its own governance models (水果湖, 金融街) or a district the schema rejects."""
+    root = Path(__file__).resolve().parents[1]
+    broken = tmp_path / "broken.yaml"
+    broken.write_text((root / "tests" / "data" / "mini.yaml").read_text(encoding="utf-8")
+                      .replace("buildings: [b-1, b-2]", "buildings: [b-1, b-9]"), encoding="utf-8")
+    districts = [root / "configs" / "districts" / "shuiguohu" / "district.yaml", root / "tests" / "data" / "mini.yaml",
+                 broken, root / "configs" / "districts" / "jinrongjie" / "district.yaml",
+                 root / "configs" / "districts" / "changfeng" / "district.yaml", root / "tests" / "data" / "mini.yaml"]
+    shared = Session()
+    for path in districts:
+        alone = validate_one(path, Session())
+        assert validate_one(path, shared) == alone, path
+    assert any(f.level == "error" and "b-9" in f.message for f in validate_one(broken, shared).findings)
+
+
+def test_commands_share_the_session_their_caller_passes(tmp_path):
+    """``cli.main(args, obj=session)``: a caller running several commands in one process (an
+    editor, a test) gives them its session, and they use what it has read."""
+    config = tmp_path / "d.yaml"
+    config.write_text((Path(__file__).resolve().parents[1] / "tests" / "data" / "mini.yaml").read_text(encoding="utf-8"),
+                      encoding="utf-8")
+    _project(tmp_path, 7)
+    session = Session()
+    assert session.project(config).limits.rows == 7
+    (tmp_path / "loushi.toml").write_text("[limits]\nrowz = 1\n", encoding="utf-8")  # after the session read it
+    runner = CliRunner()
+    alone = runner.invoke(cli, ["validate", str(config)])
+    assert alone.exit_code == exitcodes.UNUSABLE and "rowz" in alone.output  # a new run reads the file again
+    shared = runner.invoke(cli, ["validate", str(config)], obj=session)
+    assert shared.exit_code == exitcodes.OK, shared.output
+
+
+def test_a_shared_session_speaks_each_commands_language():
+    """What a session made for a Chinese run is not what an English run then says: each command
+    in the caller's session speaks its own --lang, as a new run does."""
+    district = str(Path(__file__).resolve().parents[1] / "configs" / "districts" / "shuiguohu")
+    session, runner = Session(), CliRunner()
+    chinese = runner.invoke(cli, ["--lang", "zh", "validate", district], obj=session).output
+    english = runner.invoke(cli, ["--lang", "en", "validate", district], obj=session).output
+    assert english == runner.invoke(cli, ["--lang", "en", "validate", district]).output
+    assert chinese == runner.invoke(cli, ["--lang", "zh", "validate", district]).output != english

@@ -110,8 +110,14 @@ def config_text(names: dict[str, str]) -> str:
     return text
 
 
+#: The session every build and command of this module runs in (``cli.main(args, obj=session)``):
+#: the schema, packs and templates made once, not once per command. Each example's names are in
+#: its own file, read and checked afresh.
+SESSION = Session()
+
+
 def invoke(*args: str):
-    result = CliRunner().invoke(cli, ["--lang", "en", *args])
+    result = CliRunner().invoke(cli, ["--lang", "en", *args], obj=SESSION)
     assert result.exit_code != exitcodes.INTERNAL, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     return result
@@ -195,7 +201,7 @@ SHAPES = {".md": md_shape, ".html": html_shape, ".docx": docx_shape, ".ics": ics
 
 def outputs(path: Path) -> tuple[dict, dict]:
     """Every file the build of ``path`` makes, and the documents' paths in plan order."""
-    opened = open_district(path, Session())
+    opened = open_district(path, SESSION)
     assert isinstance(opened, District)
     files, _count = render_files(opened.model, BuildOptions(formats=FORMATS, start=START, months=MONTHS))
     docs = [doc.path for doc in plan(opened.model, Window(START, MONTHS))]
@@ -295,7 +301,7 @@ def test_hostile_names_are_refused_clearly_or_stay_text_in_every_output(names, t
     path.write_text(config_text(names), encoding="utf-8")
     checked = invoke("validate", "-f", "json", str(path))
     report = json.loads(checked.stdout) if checked.stdout.strip().startswith("{") else None
-    opened = open_district(path, Session())
+    opened = open_district(path, SESSION)
     if not isinstance(opened, District):  # refused at the gate: each error says where
         errors = [f for f in opened.findings if f.level == "error"]
         assert errors and all(f.file and f.line >= 1 for f in errors), errors
@@ -322,7 +328,7 @@ def test_a_hostile_name_known_to_break_outputs_stays_text(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("known")
     path = tmp / "district.yaml"
     path.write_text(config_text(names), encoding="utf-8")
-    assert isinstance(open_district(path, Session()), District)
+    assert isinstance(open_district(path, SESSION), District)
     check_documents(names, path, plain(tmp_path_factory.getbasetemp()))
     check_reports(path)
     check_graph(names, path, tmp)

@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from engine import exitcodes
 from engine.calendars import Calendar
 from engine.cli import cli
+from engine.session import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "data" / "mini.yaml"
@@ -27,8 +28,14 @@ COMMANDS = (("validate",), ("build", "-o", "{out}"), ("stats",), ("graph",), ("i
             ("route", "-b", "b-1", "-m", "mt-canteen", "--at", "2024-05-06 10:00"))
 
 
+#: The session every command of this module runs in (``cli.main(args, obj=session)``): the schema
+#: and packs made once, not once per command. Each case writes its own files in
+#: its own folder, which each command reads and checks afresh.
+SESSION = Session()
+
+
 def invoke(*args: str):
-    result = CliRunner().invoke(cli, ["--lang", "en", *args])
+    result = CliRunner().invoke(cli, ["--lang", "en", *args], obj=SESSION)
     assert "Traceback" not in result.output and "internal error" not in result.output, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code != exitcodes.INTERNAL

@@ -209,7 +209,10 @@ def _asked_language(args: list[str]) -> str:
 def cli(ctx, lang):
     """loushi (楼事): validate sub-district building-governance configs, and build their
     charters, duty lists, rosters and escalation paths."""
-    ctx.obj = Session(Options(lang=lang))  # the run's one session: every command takes it from here
+    # the run's one session: every command takes it from here. A caller that runs several commands
+    # in one process (``cli.main(args, obj=session)``) passes its own: they share what it has made
+    given = ctx.obj if isinstance(ctx.obj, Session) else None
+    ctx.obj = given.with_options(Options(lang=lang)) if given is not None else Session(Options(lang=lang))
 
 
 def session(options=None):

@@ -5,7 +5,6 @@ paths and organisational-life plans (Markdown, HTML, Word; rosters and plans als
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import sys
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import click
 
 from .. import exitcodes, lazy
 from ..i18n import text
-from ..resources import templates_dir
 from . import draft_option, project_options, reads_stdin, session
 from .baseline_options import lang
 
@@ -37,39 +35,11 @@ def _month(ctx, param, value):
         raise click.BadParameter(text("time.not-a-month", lang(), value=value)) from None
 
 
-def unknown_templates(folder) -> list[tuple[str, str | None]]:
-    """Files of a ``--templates`` folder that replace no shipped template, each with the nearest
-    shipped name. Hidden files, and files whose name starts with ``_`` (a partial of one's own,
-    for an override to include), are left alone."""
-    shipped = sorted(p.name for p in templates_dir().iterdir() if p.is_file())
-    found = []
-    for path in sorted(Path(folder).rglob("*")):
-        name = path.relative_to(folder).as_posix()
-        if not path.is_file() or any(part.startswith((".", "_")) for part in name.split("/")) or name in shipped:
-            continue
-        close = difflib.get_close_matches(path.name, shipped, n=1, cutoff=0.6)
-        found.append((name, close[0] if close else None))
-    return found
-
-
 def _templates(ctx, param, value):
-    """``--templates DIR`` (repeatable), refused when a file in one would replace nothing (a
-    misspelt name)."""
-    for folder in value or ():
-        problem = templates_problem(folder, lang())
-        if problem:
-            raise click.BadParameter(problem)
+    """``--templates DIR`` (repeatable). A file in one that replaces no shipped template and
+    is no template a kind in effect names (a misspelt name) stops the build of that district
+    (``engine.render.environment.templates_problem``)."""
     return tuple(value or ()) or None
-
-
-def templates_problem(folder, language: str) -> str:
-    """What is wrong with a template folder (its files that replace no shipped template), or ""."""
-    unknown = unknown_templates(folder)
-    if not unknown:
-        return ""
-    lines = [text("templates.unknown-close" if close else "templates.unknown", language, name=name, close=close)
-             for name, close in unknown]
-    return "\n".join(lines + [text("templates.known", language, folder=folder)])
 
 
 @click.command("build", epilog=exitcodes.HELP)
@@ -82,8 +52,9 @@ def templates_problem(folder, language: str) -> str:
                    "four. Repeat for several.")
 @click.option("--templates", multiple=True, type=click.Path(exists=True, file_okay=False), callback=_templates,
               help="A folder of templates that replace the shipped ones of the same name, searched before "
-                   "the project's templates/ folder (a file that replaces none is an error; files named _*.md "
-                   "are your own partials); repeatable.")
+                   "the project's templates/ folder; repeatable. A file there replaces a shipped template, is "
+                   "a template a kind names (charter.template, record), or is a partial of your own (_*.md); "
+                   "any other file is an error.")
 @click.option("--start", callback=_month, metavar="YYYY-MM", help="First month of the rosters; the org-life plans cover each year the months reach "
               "(default: this month).")
 @click.option("--months", type=click.IntRange(1, 120), default=12, show_default=True,
@@ -97,11 +68,14 @@ def templates_problem(folder, language: str) -> str:
 @click.option("--trace", is_flag=True,
               help="The traced copy: tables with a 来源 column and charters with 附：条款来源, each naming the "
                    "config line it comes from (default: the filing copy, without them).")
+@click.option("--subdistrict", metavar="ID", default=None,
+              help="In a config of several 街道 (a 区): build one 街道's documents only (its bodies', its "
+                   "buildings' and its matters', and an index of them); ID is the 街道's id or name.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @project_options
 @reads_stdin
 @draft_option
-def command(path, out, formats, templates, start, months, force, jobs, trace, quiet, draft):
+def command(path, out, formats, templates, start, months, force, jobs, trace, subdistrict, quiet, draft):
     """Build the documents of the district at PATH (a file, or a folder with district.yaml)
     into OUT: charters (章程), duty lists (职责清单), rosters (轮值表, also .ics), escalation
     paths (分流上报路径), each party organisation's plans of organisational life (年度组织生活计划,
@@ -113,7 +87,8 @@ def command(path, out, formats, templates, start, months, force, jobs, trace, qu
     chosen = tuple(f for f in render.WRITERS if f in formats or ("all" in formats and f in render.ALL))
     bar = _Progress(enabled=not quiet)
     options = render.BuildOptions(chosen, templates, start, months, progress=bar.advance, total=bar.start,
-                                  force=force, draft=draft, jobs=jobs, trace=trace, lang=lang())
+                                  force=force, draft=draft, jobs=jobs, trace=trace, lang=lang(),
+                                  subdistrict=subdistrict)
     try:
         results = render.build_paths([path], out, options, session())
     finally:

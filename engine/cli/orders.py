@@ -64,7 +64,7 @@ def command(paths, now, fmt, output, force, template, draft):
         for problem in outcome.problems:
             click.echo(str(problem), err=True)
         return exitcodes.UNUSABLE
-    summary = orders.summarise(outcome.verdicts, now)
+    summary = orders.summarise(outcome.verdicts, now, model)
     if fmt == "xlsx":
         data = report.render_xlsx(outcome, summary, now, lang)
     else:

@@ -80,7 +80,7 @@ def explain_rule(rule_id, packs, width):
         else:
             said = text("rules.no-rule", lang, rule=rule_id)
         raise click.BadParameter(said, param_hint="RULE_ID")
-    click.echo(rules_docs.explain(cat.rules[rule_id], width, lang=lang), nl=False)
+    click.echo(rules_docs.explain(cat.rules[rule_id], width, lang=lang, session=session()), nl=False)
     return exitcodes.OK
 
 

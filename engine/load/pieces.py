@@ -4,8 +4,8 @@ The language server checks a district after every pause in typing; one edit touc
 entry of one top-level list (a building, a person) of a file thousands of entries long. A
 :class:`Memo` (kept by the caller, one per district, never in this module) remembers each file
 cut into pieces: every item of a top-level block list (``buildings:`` → ``  - id: …``) and
-every other top-level entry (``district:``, ``rules:``), each by its text and first line, with
-the values and positions it was read as. Reading the file again parses only the pieces whose
+every other top-level entry (``district:``, ``rules:``), each by its text, with the line it
+stood on and the values and positions it was read as. Reading the file again parses only the pieces whose
 text changed, each on its own with its lines counted from where it stands (a piece that only
 moved, lines having been added or taken out above it, is given again with its positions
 moved), and puts the document together from them: the same ``YMap``/``YSeq`` values,
@@ -27,8 +27,8 @@ from typing import Any
 
 import yaml
 
-from . import (_LOADER, Document, YMap, YSeq, _bad_character, _Builder, _invisible, _only_comments,
-               _Stop, load_text as whole)
+from . import _LOADER, Document, YMap, YSeq, _bad_character, _Builder, _invisible, _Stop
+from . import load_text as whole
 
 #: A top-level line the pieces understand: a plain key, a colon, and what follows it.
 _TOP_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ ]*:(?:[ ]+(.*))?\Z")
@@ -53,7 +53,7 @@ class Memo:
     district): each file's pieces by ``(text, first line)``, and the entries the schema found
     clean (``engine.schema.check_known``), by identity."""
 
-    files: dict[str, dict[tuple[str, int], _Piece]] = field(default_factory=dict)
+    files: dict[str, dict[str, tuple[int, _Piece]]] = field(default_factory=dict)
     clean: dict[int, Any] = field(default_factory=dict)
     parsed: int = 0  # pieces parsed on their own since :meth:`count` (what an edit cost)
     moved: int = 0   # pieces kept whose lines moved (a line added or taken out above them)
@@ -62,6 +62,11 @@ class Memo:
     def count(self) -> None:
         """Count the pieces of a new read from zero (``engine.load.sources.read_district``)."""
         self.parsed = self.moved = self.whole = 0
+
+    def only(self, names) -> None:
+        """Keep the pieces of the files ``names`` alone (a file the district no longer includes)."""
+        for name in set(self.files) - set(names):
+            del self.files[name]
 
     def forget(self) -> None:
         """Drop everything (the values were changed in place: a version-1 district upgraded)."""
@@ -87,13 +92,13 @@ def load_text(text: str, name: str, memo: Memo | None) -> Document:
     if memo is None:
         return whole(text, name)
     kept = memo.files.setdefault(name, {})
-    if _bad_character(text, name) is not None or not text.strip() or _only_comments(text):
+    if _bad_character(text, name) is not None:
         return _whole(text, name, memo)
-    segments = _split(text)
+    segments = _split(text)  # a text it cuts holds a key: it is neither empty nor comments alone
     if segments is None:
         kept.clear()
         return _whole(text, name, memo)
-    pieces: dict[tuple[str, int], _Piece] = {}
+    pieces: dict[str, tuple[int, _Piece]] = {}
     try:
         document = _assemble(text, segments, name, kept, pieces, memo)
     except _Unsure:
@@ -121,7 +126,7 @@ def _split(text: str) -> list[_Segment] | None:
     if any(sign in text for sign in _UNSURE) or text.startswith(_UNSURE_LINES) \
             or any("\n" + sign in text for sign in _UNSURE_LINES):
         return None
-    tops = ([0] if text[0] not in " \n#" else []) + [m.start() + 1 for m in _TOP.finditer(text)]
+    tops = ([0] if text[:1] not in ("", " ", "\n", "#") else []) + [m.start() + 1 for m in _TOP.finditer(text)]
     if not tops or _CONTENT.search("\n" + text[:tops[0]]):
         return None
     segments: list[_Segment] = []
@@ -179,27 +184,30 @@ def _assemble(text: str, segments: list[_Segment], name: str, kept: dict, pieces
         return None
     findings = _invisible(text, name)
     root = YMap(name, segments[0].start + 1, 1)
-    parsed = 0
     moved = _Moved(kept, memo.clean)
+    get = kept.get
     for segment in segments:
         if segment.items is None:
-            piece, fresh = _piece(segment.text, segment.start, name, moved, pieces, segment.key)
-            parsed += fresh
+            piece = _piece(segment.text, segment.start, name, moved, segment.key)
+            pieces[segment.text] = (segment.start, piece)
             root[segment.key] = piece.value
             root.kpos[segment.key] = piece.pos
             findings.extend(piece.findings)
             continue
         first = segment.items[0][1]
         values = YSeq(name, first + 1, segment.indent + 1)
+        append, place = values.append, values.ipos.append
         for said, start in segment.items:
-            piece, fresh = _piece(said, start, name, moved, pieces, None)
-            parsed += fresh
-            values.append(piece.value)
-            values.ipos.append(piece.pos)
-            findings.extend(piece.findings)
+            found = get(said)
+            piece = found[1] if found is not None and found[0] == start else _piece(said, start, name, moved, None)
+            pieces[said] = (start, piece)
+            append(piece.value)
+            place(piece.pos)
+            if piece.findings:
+                findings.extend(piece.findings)
         root[segment.key] = values
         root.kpos[segment.key] = (segment.start + 1, 1, first + 1, segment.indent + 1)
-    memo.parsed += parsed
+    memo.parsed += moved.parsed
     memo.moved += moved.count
     return Document(name, root, findings, False, segments[0].start + 1, 1)
 
@@ -209,19 +217,15 @@ class _Moved:
     moved is given again with its positions moved (a copy: the last district keeps its own)."""
 
     def __init__(self, kept: dict, clean: dict):
-        self.kept, self.clean, self.count = kept, clean, 0
-        self.by_text: dict[str, _Piece] | None = None
+        self.kept, self.clean, self.count, self.parsed = kept, clean, 0, 0
 
     def get(self, text: str, start: int) -> _Piece | None:
-        found = self.kept.get((text, start))
-        if found is not None:
-            return found
-        if self.by_text is None:
-            self.by_text = {said: (first, piece) for (said, first), piece in self.kept.items()}
-        before = self.by_text.get(text)
-        if before is None:
+        found = self.kept.get(text)
+        if found is None:
             return None
-        first, piece = before
+        first, piece = found
+        if first == start:
+            return piece
         if piece.findings:
             return None  # a finding's words may name a line ("first at line 12"): read it again
         delta = start - first
@@ -254,13 +258,13 @@ def _shifted(value: Any, delta: int) -> Any:
     return value
 
 
-def _piece(text: str, start: int, name: str, kept: _Moved, pieces: dict, key: str | None) -> tuple[_Piece, int]:
-    """The piece ``text`` whose first line is ``start`` (0-based): kept, or parsed on its own
-    (and whether it was). ``key``: the top-level key of an entry; None for a list's item."""
+def _piece(text: str, start: int, name: str, kept: _Moved, key: str | None) -> _Piece:
+    """The piece ``text`` whose first line is ``start`` (0-based): kept (moved, if it stood
+    elsewhere), or parsed on its own. ``key``: the top-level key of an entry; None for an item."""
     found = kept.get(text, start)
     if found is not None:
-        pieces[(text, start)] = found
-        return found, 0
+        return found
+    kept.parsed += 1
     builder = _Builder(name, start, 0 if key is not None else 1)
     try:
         parser = _LOADER(text)
@@ -281,11 +285,10 @@ def _piece(text: str, start: int, name: str, kept: _Moved, pieces: dict, key: st
         if not isinstance(root, YSeq) or len(root) != 1 or (root.line, root.col) != (start + 1, text.index("-") + 1):
             raise _Unsure
         piece = _Piece(root[0], root.ipos[0], tuple(builder.findings))
-    pieces[(text, start)] = piece
-    return piece, 1
+    return piece
 
 
-def _learn(document: Document, segments: list[_Segment], name: str, text: str) -> dict[tuple[str, int], _Piece]:
+def _learn(document: Document, segments: list[_Segment], name: str, text: str) -> dict[str, tuple[int, _Piece]]:
     """The pieces of a whole parse, where they match the cut exactly (else none: the next edit
     parses whole again)."""
     root = document.data
@@ -293,7 +296,7 @@ def _learn(document: Document, segments: list[_Segment], name: str, text: str) -
         return {}
     unseen = set(_invisible(text, name))
     own = [f for f in document.findings if f not in unseen]
-    pieces: dict[tuple[str, int], _Piece] = {}
+    pieces: dict[str, tuple[int, _Piece]] = {}
     for segment in segments:
         value = root[segment.key]
         if segment.items is None:
@@ -319,4 +322,4 @@ def _keep(pieces: dict, text: str, start: int, piece: _Piece, own: list) -> None
         for finding in mine:
             own.remove(finding)
         piece.findings = mine
-    pieces[text, start] = piece
+    pieces[text] = (start, piece)

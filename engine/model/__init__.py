@@ -20,6 +20,7 @@ from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from .. import calendars, i18n
+from . import days
 from ..findings import Finding
 from ..load import YMap, YSeq, pointer
 from ..load.sources import COLLECTIONS, Source
@@ -391,7 +392,8 @@ class Model:
         it): ``""`` held, ``"before"`` before its ``since``, ``"after"`` past its ``until``."""
         if post.implicit:
             return ""
-        since, until, iso = post.entity.get("since"), post.entity.get("until"), day.isoformat()
+        since, until = days.dated(post.entity.get("since")), days.dated(post.entity.get("until"))
+        iso = day.isoformat()  # a day without its year (--05-08) is not judged (engine.model.days)
         if since and iso < since:
             return "before"
         if until and iso > until:
@@ -406,10 +408,10 @@ class Model:
         entity = self.entities[kind].get(body) if kind in self.entities else None
         if entity is None:
             return ""
-        founded, ends, iso = entity.get("founded"), entity.get("ends"), day.isoformat()
-        if founded and iso < str(founded):
+        founded, ends, iso = days.dated(entity.get("founded")), days.dated(entity.get("ends")), day.isoformat()
+        if founded and iso < founded:
             return "before"
-        if ends and iso > str(ends):
+        if ends and iso > ends:
             return "after"
         return ""
 

@@ -46,6 +46,9 @@ class BodyKind:
     record: str = ""
     #: Its charter's wording (title, nature, principle), or False: a kind without a charter.
     charter: Mapping[str, str] | bool = field(default_factory=dict)
+    #: Where the templates it names are written: ``record`` and ``template`` (of its charter)
+    #: → (file, line, column) of their key.
+    places: Mapping[str, tuple] = field(default_factory=dict)
 
     @property
     def has_charter(self) -> bool:
@@ -107,6 +110,7 @@ class Catalog:
 def _words(entry) -> tuple:
     values = dict(entry.__dict__)
     values.pop("origin", None)
+    values.pop("places", None)
     return tuple(sorted(values.items()))
 
 
@@ -192,8 +196,12 @@ def body_kind(entry: Any) -> BodyKind:
     serves = entry.get("serves") or {}
     charter = entry.get("charter")
     charter = False if charter is False else MappingProxyType(dict(charter or {}))
+    places = {"record": locate(entry, ("record",), key=True)} if entry.get("record") else {}
+    if charter and charter.get("template"):
+        places["template"] = locate(entry, ("charter", "template"), key=True)
     return BodyKind(entry["id"], entry["label"], entry.get("label_en", ""), serves.get("min", 0), serves.get("max"),
-                    tuple(entry.get("under") or ()), _origin(entry), entry.get("record", ""), charter)
+                    tuple(entry.get("under") or ()), _origin(entry), entry.get("record", ""), charter,
+                    MappingProxyType({k: tuple(v) for k, v in places.items()}))
 
 
 def role(entry: Any) -> ModelRole:

@@ -22,7 +22,7 @@ known), 按期办结率 (closed by the resolution due time, of the orders due by
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..i18n import text
@@ -80,6 +80,9 @@ class Verdict:
     #: What is not judged and why: ``(field, limit word)`` per limit without a length, e.g.
     #: ``("response", "not_stated")``.
     unjudged: tuple[tuple[str, str], ...] = ()
+    #: In a config of several 街道 (a 区): the building's 街道 as (id, name), ("", "") for a
+    #: building in none (or in several); None in a config of one 街道.
+    subdistrict: tuple[str, str] | None = None
 
 
 @dataclass
@@ -257,7 +260,15 @@ def judge(model, order: Order, now: dt.datetime, categories: dict, satisfied: tu
     return Verdict(order, building, building_entity.get("name", building), _cluster(model, building), matter,
                    entity.get("name", matter), handlers, response_due, resolution_due, responded, closed_in_time,
                    overdue, supervision_due, supervisor, callback_due, callback_by, happy, tuple(sorted(estimated)),
-                   unjudged)
+                   unjudged, _subdistrict(model, building))
+
+
+def _subdistrict(model, building: str) -> tuple[str, str] | None:
+    """The 街道 of ``building`` in a 区 (``("", "")``: in none), None in a config of one 街道."""
+    if not model.multi:
+        return None
+    ident = model.subdistrict_of(building)
+    return (ident, _name(model, ident)) if ident is not None else ("", "")
 
 
 def _due(start: dt.datetime, limit, office, calendar: Calendar) -> dt.datetime | None:
@@ -303,6 +314,8 @@ class Rates:
     called_back: int
     satisfied: int
     overdue: int
+    #: The id of a 街道 row (``subdistrict`` group; "" for buildings in no 街道, and in other groups).
+    ident: str = ""
 
     @staticmethod
     def rate(part: int, whole: int) -> float | None:
@@ -321,8 +334,10 @@ class Rates:
         return self.rate(self.satisfied, self.called_back)
 
 
-def summarise(verdicts: list[Verdict], now: dt.datetime) -> dict[str, list[Rates]]:
-    """Rates over all orders, and by building, cluster and category (each sorted by name)."""
+def summarise(verdicts: list[Verdict], now: dt.datetime, model=None) -> dict[str, list[Rates]]:
+    """Rates over all orders, and by building, cluster and category (each sorted by name).
+    For a config of several 街道 (``model`` a 区), also by 街道 (``subdistrict``): every 街道 of
+    the config in its order, orders or none, then the orders of buildings in no 街道 (key "")."""
     groups = {"all": lambda v: "", "building": lambda v: v.building_name, "cluster": lambda v: v.cluster or "—",
               "category": lambda v: v.matter_name}
     result = {}
@@ -331,6 +346,15 @@ def summarise(verdicts: list[Verdict], now: dt.datetime) -> dict[str, list[Rates
         for verdict in verdicts:
             buckets.setdefault(key(verdict), []).append(verdict)
         result[name] = [_rates(label, items, now) for label, items in sorted(buckets.items())]
+    if model is not None and model.multi:
+        rows = []
+        for ident, entity in model.entities["subdistricts"].items():
+            items = [v for v in verdicts if v.subdistrict is not None and v.subdistrict[0] == ident]
+            rows.append(replace(_rates(entity.get("name", ident), items, now), ident=ident))
+        nowhere = [v for v in verdicts if v.subdistrict == ("", "")]
+        if nowhere:
+            rows.append(_rates("", nowhere, now))
+        result["subdistrict"] = rows
     return result
 
 

@@ -17,7 +17,8 @@ from ..ledger.read import Problem
 from ..render.writers.xlsx import BLANK_STAMP, list_sheet, stable_bytes
 from . import REQUIRED, Outcome, Rates, Verdict
 
-_GROUPS = ("all", "building", "cluster", "category")
+#: The groups of the summary, in order; ``subdistrict`` only for a config of several 街道.
+_GROUPS = ("all", "subdistrict", "building", "cluster", "category")
 #: A work order's limits in the order an order meets them.
 _LIMIT_ORDER = ("response", "resolution", "supervision", "callback")
 
@@ -61,8 +62,10 @@ def rates_headers(lang: str) -> list[str]:
     return text("orders.rate-headers", lang).split("|")
 
 
-def rates_row(rates: Rates, lang: str) -> list:
-    return [rates.key or text("orders.all", lang), rates.orders, _percent(rates.response_rate),
+def rates_row(rates: Rates, lang: str, group: str = "all") -> list:
+    """One row of a summary table; the orders of buildings in no 街道 are said so."""
+    key = rates.key or text("orders.no-subdistrict" if group == "subdistrict" else "orders.all", lang)
+    return [key, rates.orders, _percent(rates.response_rate),
             f"{rates.responded_in_time}/{rates.responded}", _percent(rates.on_time_rate),
             f"{rates.closed_in_time}/{rates.due}", _percent(rates.satisfaction_rate),
             f"{rates.satisfied}/{rates.called_back}", rates.overdue]
@@ -90,12 +93,12 @@ def render_text(outcome: Outcome, summary: dict, now: dt.datetime, lang: str) ->
                                      supervision=_time(verdict.supervision_due) or "—",
                                      supervisor=verdict.supervisor or "—"))
         lines.append("")
-    for group in _GROUPS[1:]:
+    for group in (g for g in _GROUPS[1:] if g in summary):
         lines.append(text(f"orders.by-{group}", lang))
         headers = rates_headers(lang)
         lines.append("  " + "  ".join(headers))
         for rates in summary[group]:
-            lines.append("  " + "  ".join(str(cell) for cell in rates_row(rates, lang)))
+            lines.append("  " + "  ".join(str(cell) for cell in rates_row(rates, lang, group)))
         lines.append("")
     if outcome.unmatched:
         lines.append(text("orders.unmatched-heading", lang, count=len(outcome.unmatched)))
@@ -141,7 +144,8 @@ def render_json(outcome: Outcome, summary: dict, now: dt.datetime) -> str:
     estimated = [{"year": year, "zh": estimate_note(year, "zh"), "en": estimate_note(year, "en")}
                  for year in outcome.estimated]
     data = {"now": moment(now), "rows": outcome.rows, "orders": orders, "unmatched": unmatched, "estimated": estimated,
-            "summary": {group: [rates(r) for r in summary[group]] for group in _GROUPS}}
+            "summary": {group: [{**({"id": r.ident} if group == "subdistrict" else {}), **rates(r)}
+                                for r in summary[group]] for group in _GROUPS if group in summary}}
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -154,9 +158,9 @@ def render_xlsx(outcome: Outcome, summary: dict, now: dt.datetime, lang: str) ->
     book.remove(book.active)
     _sheet(book, text("orders.sheet-orders", lang), order_headers(lang),
            [order_row(v, lang) for v in outcome.verdicts], lang)
-    for group in _GROUPS:
+    for group in (g for g in _GROUPS if g in summary):
         _sheet(book, text(f"orders.sheet-{group}", lang), rates_headers(lang),
-               [rates_row(r, lang) for r in summary[group]], lang)
+               [rates_row(r, lang, group) for r in summary[group]], lang)
     _sheet(book, text("orders.sheet-unmatched", lang), text("orders.unmatched-headers", lang).split("|"),
            [[p.where, p.message, p.hint] for p in outcome.unmatched], lang)
     if outcome.estimated:  # due times counted on an estimated year: the workbook says so too

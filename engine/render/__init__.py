@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Callable
 
 from .. import discovery
+from ..findings import Finding
+from ..i18n import text
 from ..gate import District, draft_mark, open_district
 from ..load.sources import discover, district_id, duplicate_districts
 from ..rules import govmodels
@@ -68,6 +70,8 @@ class BuildOptions:
     #: The language of the words loushi adds around the documents (the HTML pages' navigation:
     #: 返回目录, 上一篇 …); the documents themselves are Chinese.
     lang: str = "zh"
+    #: One 街道 of a 区 (its id; the CLI also takes its name): only its documents and their index.
+    subdistrict: str | None = None
 
 
 @dataclass
@@ -115,9 +119,46 @@ def build_paths(paths, out: str | Path, options: BuildOptions, session: Session 
             results.append(BuildResult(opened.path, target, findings=sorted(errors or list(opened.findings)),
                                        fatal=opened.fatal))
             continue
+        problem = _templates_problem(opened.model, options) or _subdistrict_problem(opened.model, options)
+        if problem:
+            results.append(BuildResult(opened.path, target, error=problem))
+            continue
         marked = replace(options, mark=draft_mark(opened)) if options.draft else options
+        if options.subdistrict is not None:
+            marked = replace(marked, subdistrict=_subdistrict(opened.model, options.subdistrict))
         results.append(build(opened.model, target, for_project(marked, main, session), session))
     return results
+
+
+def _templates_problem(model, options: BuildOptions) -> str:
+    """What is wrong with the build's own template folders (``--templates``): a file that
+    replaces no shipped template and is no template a kind in effect names; "" when nothing is."""
+    known = plan.named_templates(model)
+    problems = [templates.templates_problem(folder, options.lang, known) for folder in template_folders(options.templates)]
+    return "\n".join(p for p in problems if p)
+
+
+def _subdistrict(model, said: str) -> str | None:
+    """The id of the 街道 ``said`` names, by id or by its exact name (None: none)."""
+    entities = model.entities["subdistricts"]
+    if said in entities:
+        return said
+    named = [ident for ident, entity in entities.items() if entity.get("name") == said]
+    return named[0] if len(named) == 1 else None
+
+
+def _subdistrict_problem(model, options: BuildOptions) -> str:
+    """Why ``--subdistrict`` names no 街道 of the config ("" when it names one, or is not given)."""
+    said = options.subdistrict
+    if said is None or _subdistrict(model, said) is not None:
+        return ""
+    entities = model.entities["subdistricts"]
+    if not entities:
+        return text("build.subdistrict-single", options.lang, said=said)
+    known = "、".join(f"{entity.get('name', ident)}（{ident}）" for ident, entity in entities.items())
+    close = model.closest(said, ("subdistricts",))
+    return text("build.subdistrict-unknown", options.lang, said=said, known=known) + (
+        "\n" + text("schema.hint.did-you-mean", options.lang, close=close) if close else "")
 
 
 def for_project(options: BuildOptions, path, session: Session) -> BuildOptions:
@@ -132,8 +173,13 @@ def for_project(options: BuildOptions, path, session: Session) -> BuildOptions:
 def build(model, out: str | Path, options: BuildOptions, session: Session | None = None) -> BuildResult:
     """Render every document of ``model`` whose inputs changed since the build ``out`` holds,
     and write them into ``out``, one at a time (templates from ``session``; a new session when
-    not given)."""
+    not given). A template a kind names that no folder holds stops the build before anything
+    is rendered (:func:`missing_templates`)."""
+    session = session or Session()
     result = BuildResult(model.source.path, Path(out), mark=options.mark)
+    result.findings = missing_templates(model, options, session)
+    if result.findings:
+        return result
     tree = Tree(Path(out), force=options.force, revised=revision_time())
     try:
         with tree:
@@ -153,6 +199,27 @@ def build(model, out: str | Path, options: BuildOptions, session: Session | None
         result.error = str(exc)
     result.files = tree.result
     return result
+
+
+def missing_templates(model, options: BuildOptions, session: Session) -> list[Finding]:
+    """An error for each template a kind in effect names (``charter.template``, ``record``:
+    :func:`plan.kind_templates`) that none of the build's template folders holds, at the key
+    naming it, listing the folders searched (in ``options.lang``)."""
+    env = templates.kept(session, options.templates)
+    shipped = discovery.Folder(templates.templates_dir(), discovery.SHIPPED).said(options.lang)
+    searched = "; ".join([*(str(folder) for folder in template_folders(options.templates)), shipped])
+    found = []
+    for need in plan.kind_templates(model):
+        if templates.exists(env, need.name):
+            continue
+        file, line, column = need.place
+        found.append(Finding(str(file), line, column, "error", "kind-template",
+                             text("render.kind-template-missing", options.lang, name=need.name, kind=need.kind,
+                                  label=need.label, what=text(f"render.kind-template.{need.what}", options.lang),
+                                  folders=searched),
+                             target=need.kind, hint=text("render.kind-template-missing-hint", options.lang,
+                                                         name=need.name)))
+    return found
 
 
 def render_files(model, options: BuildOptions, session: Session | None = None) -> tuple[dict[str, bytes], int]:
@@ -175,7 +242,7 @@ def render_into(model, options: BuildOptions, put: Callable[..., None],
     ``revisions`` (``output.Revisions``) numbers the calendars' events from the build before."""
     session = session or Session()
     window = Window(options.start, options.months)
-    docs = plan.plan(model, window, options.models)
+    docs = plan.plan(model, window, options.models, getattr(options, "subdistrict", None))
     if options.total:
         options.total(len(docs))
     created = plan.config_date(model)

@@ -161,7 +161,14 @@ class Builder:
         """The figures the district declares (``district.declared``) for the totals an index
         states, each in its own words (label, unit): what the source says, where the config
         may hold only part of it."""
-        declared = self.model.district.get("declared") or {}
+        return self._totals(self.model.district.get("declared") or {})
+
+    def declared_totals_in(self, subdistrict: str) -> list[Record]:
+        """The figures one 街道 of a 区 declares (its ``declared``), for the totals its own index
+        states (``build --subdistrict``), as :meth:`declared_totals` gives the district's."""
+        return self._totals(self.model.entities["subdistricts"][subdistrict].get("declared") or {})
+
+    def _totals(self, declared) -> list[Record]:
         result = []
         for key, (label, unit) in self.TOTALS.items():
             if key in declared:
@@ -249,7 +256,7 @@ class Builder:
             "posts": posts, "composition": self.composition(posts),
             "mechanisms": [self.mechanism(m) for m in entity.get("mechanisms") or []],
             "member_units": [self.unit(u) for u in entity.get("member_units") or []],
-            "handling": self.handling(ident), "at": self.at(entity)}
+            "handling": self.handling(ident), "at": self.at(entity), **self.place("committees", ident)}
         fields.update(self.committee_options(entity))
         return Record(f"committee {ident}", self.trace.origin(entity), **fields)
 
@@ -630,7 +637,30 @@ class Builder:
         extra = {"temporary": words.temporary(entity.get("ends"))} if entity.get("temporary") or entity.get("ends") \
             else {}
         return Record(f"{kind[:-1]} {ident}", self.trace.origin(entity), id=ident, name=entity["name"],
-                      kind=self.body_kind(kind, entity), posts=posts, **extra)
+                      kind=self.body_kind(kind, entity), posts=posts, **extra, **self.place(kind, ident))
+
+    def place(self, kind: str, ident: str) -> dict:
+        """Where a body lies, as its documents' header says it where the config gives it:
+        ``subdistricts``, the names of the 街道 it lies in or serves (a config of several 街道
+        only: in one, the district is the 街道), and ``communities``, the names of the 社区 of the
+        buildings it serves (``community:``). A field the config does not give is not set."""
+        model, fields = self.model, {}
+        if model.multi and kind != "subdistricts":
+            names = [model.entities["subdistricts"][s]["name"] for s in model.subdistricts_of(ident)]
+            if names:
+                fields["subdistricts"] = names
+        if kind in ("committees", "groups", "grids"):
+            buildings = model.entities[kind][ident].get("buildings") or ()
+        elif kind == "party_orgs":
+            buildings = [b for b in model.entities["buildings"] if ident in model.party_orgs_of(b)]
+        else:
+            buildings = ()
+        communities = [model.community_of(b) for b in buildings if b in model.entities["buildings"]]
+        names = list(dict.fromkeys(model.entities["communities"][c]["name"] for c in communities
+                                   if c in model.entities["communities"]))
+        if names:
+            fields["communities"] = names
+        return fields
 
     def body_kind(self, kind: str, entity) -> str:
         if kind in ("committees", "party_orgs"):

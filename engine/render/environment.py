@@ -17,6 +17,7 @@ render one document for longer than ``TEMPLATE_SECONDS``.
 
 from __future__ import annotations
 
+import difflib
 import re
 import signal
 import sys
@@ -29,6 +30,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import words
+from ..i18n import text
 from ..resources import templates_dir
 
 
@@ -205,6 +207,42 @@ def kept(session, override=None) -> jinja2.Environment:
     every template it compiles."""
     key = ("templates", tuple(str(folder.resolve()) for folder in template_folders(override)))
     return session.kept(key, lambda: environment(override))
+
+
+def unknown_templates(folder, known=()) -> list[tuple[str, str | None]]:
+    """Files of a ``--templates`` folder that replace no shipped template and are none of the
+    ``known`` names (the templates the kinds in effect name), each with the nearest such name.
+    Hidden files, and files whose name starts with ``_`` (a partial of one's own, for an
+    override to include), are left alone."""
+    names = sorted({*(p.name for p in templates_dir().iterdir() if p.is_file()), *known})
+    found = []
+    for path in sorted(Path(folder).rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if not path.is_file() or any(part.startswith((".", "_")) for part in name.split("/")) or name in names:
+            continue
+        close = difflib.get_close_matches(path.name, names, n=1, cutoff=0.6)
+        found.append((name, close[0] if close else None))
+    return found
+
+
+def templates_problem(folder, language: str, known=()) -> str:
+    """What is wrong with a ``--templates`` folder (its files that replace no shipped template
+    and are no template a kind names: ``known``), or ""."""
+    unknown = unknown_templates(folder, known)
+    if not unknown:
+        return ""
+    lines = [text("templates.unknown-close" if close else "templates.unknown", language, name=name, close=close)
+             for name, close in unknown]
+    return "\n".join(lines + [text("templates.known", language, folder=folder)])
+
+
+def exists(env: jinja2.Environment, name: str) -> bool:
+    """Whether the environment's folders hold a template ``name`` (it is not compiled)."""
+    try:
+        env.loader.get_source(env, name)
+    except jinja2.TemplateNotFound:
+        return False
+    return True
 
 
 def _remembering(escape: Callable[[Any], str]) -> Callable[[Any], str]:

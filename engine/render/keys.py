@@ -95,6 +95,8 @@ def whole(program_key: str, model, options) -> str | None:
     digest = _hasher()
     digest.update(f"{program_key}\n{sorted(options.formats)}\n{options.start.isoformat()}\n{options.months}\n"
                   f"{getattr(options, 'mark', '')}\n{getattr(options, 'trace', False)}\n{getattr(options, 'lang', 'zh')}\n".encode())
+    if getattr(options, "subdistrict", None):  # one 街道's documents only
+        digest.update(f"subdistrict {options.subdistrict}\n".encode())
     for name in sorted({model.source.path, *model.source.files}):
         try:
             data = Path(name).read_bytes()

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from ..load import locate
 from ..model import orglife
 from ..resources import models_dir
 from . import words
@@ -163,9 +164,11 @@ def _shows(value: Any, mark: str, seen: set) -> bool:
 _SCALARS = frozenset((int, float, bool, dt.date, dt.datetime, Origin, Window))
 
 
-def plan(model, window: Window, models: dict | None = None) -> list[Document]:
+def plan(model, window: Window, models: dict | None = None, subdistrict: str | None = None) -> list[Document]:
     """Every document of the district ``model`` for the roster ``window``, the index last;
-    ``models`` are the governance models' names and summaries (default: the shipped ones)."""
+    ``models`` are the governance models' names and summaries (default: the shipped ones).
+    With ``subdistrict`` (the id of one 街道 of a 区), only the documents filed under that 街道
+    (as the index files them: see :func:`_places`), and an index of them."""
     if models is None and getattr(model, "governance", None):  # the models the gate checked it against
         models = {ident: {k: str(spec[k]) for k in ("name", "summary") if spec.get(k)}
                   for ident, spec in model.governance.items()}
@@ -181,6 +184,11 @@ def plan(model, window: Window, models: dict | None = None) -> list[Document]:
     names = unique_names([d.title for d in drafts])
     docs = [Document(d.kind, f"{FOLDERS[d.kind]}/{name}", d.title, d.template,
                      MappingProxyType({**common, **d.values}), d.roster, d.subject) for d, name in zip(drafts, names)]
+    if subdistrict is not None:
+        places = _places(model)
+        docs = [doc for doc in docs if subdistrict in places(doc)]
+        docs.append(_subdistrict_index(builder, docs, common, subdistrict))
+        return docs
     docs.append(_index(builder, docs, common))
     return docs
 
@@ -269,6 +277,67 @@ def _minutes(builder: Builder) -> list[_Draft]:
     return docs
 
 
+class Needed(NamedTuple):
+    """A template a kind's data names for a document of the plan, and where it is named."""
+
+    name: str
+    place: tuple    # (file, line, column) of the key naming it (its kind's declaration)
+    what: str       # "charter" (a body kind's charter.template), "record" (a 会议记录)
+    kind: str       # the kind's id
+    label: str      # the kind's label
+
+
+def kind_templates(model) -> list[Needed]:
+    """The templates the kinds in effect name for the documents :func:`plan` makes of
+    ``model`` (a committee's charter and 会议记录, a party organisation's 会议记录), each once,
+    with the place of the key naming it: a build looks each up before rendering anything."""
+    found: dict[tuple, Needed] = {}
+    for entity in model.entities["committees"].values():
+        kind = model.kinds.bodies.get(entity.get("kind"))
+        if kind is None:
+            continue
+        if kind.has_charter and kind.charter.get("template"):
+            need = Needed(kind.charter["template"], kind.places.get("template", kind.origin), "charter", kind.id,
+                          kind.label)
+            found.setdefault((need.name, need.place), need)
+        if kind.record:
+            need = Needed(kind.record, kind.places.get("record", kind.origin), "record", kind.id, kind.label)
+            found.setdefault((need.name, need.place), need)
+    for entity in model.entities["party_orgs"].values():
+        kind = model.kinds.party_orgs.get(entity.get("kind"))
+        for meeting in orglife.recorded(model, entity):
+            need = Needed(meeting.record, _meeting_place(model, entity.get("kind"), meeting, kind), "record",
+                          entity.get("kind"), kind.label if kind is not None else entity.get("kind"))
+            found.setdefault((need.name, need.place), need)
+    return sorted(found.values(), key=lambda need: (tuple(map(str, need.place)), need.name))
+
+
+def named_templates(model) -> frozenset[str]:
+    """Every template the kinds in effect for ``model`` name (a body kind's ``charter.template``
+    and ``record``, a party organisation kind's meetings' ``record``, the district's own
+    ``org_life`` meetings' ``record``), whether or not a body of the district is of that kind."""
+    names = set()
+    for kind in model.kinds.bodies.values():
+        names.add(kind.record)
+        if kind.has_charter:
+            names.add(kind.charter.get("template") or "")
+    for kind in model.kinds.party_orgs.values():
+        names.update(meeting.get("record") or "" for meeting in kind.meetings or ())
+    for specs in ((model.district.get("org_life") or {}).get("meetings") or {}).values():
+        names.update(spec.get("record") or "" for spec in specs or ())
+    return frozenset(names - {""})
+
+
+def _meeting_place(model, kind_id: str, meeting, kind) -> tuple:
+    """Where a party meeting's ``record`` is written: the district's ``org_life`` entry, else
+    the declaration of the organisation's kind."""
+    own = ((model.district.get("org_life") or {}).get("meetings") or {}).get(kind_id) or ()
+    for spec in own:
+        if spec.get("kind") == meeting.kind and spec.get("record") == meeting.record:
+            return tuple(locate(spec, ("record",), key=True))
+    return kind.origin if kind is not None else ("", 0, 0)
+
+
 def _index(builder: Builder, docs: list[Document], common: dict) -> Document:
     """The index: a link to every document, by kind."""
     origin = common["district"].origin
@@ -288,16 +357,7 @@ def _by_subdistrict(model, docs: list[Document], origin) -> list[Record]:
     Empty for a config of one 街道."""
     if not model.multi:
         return []
-    held: dict[str, set] = {}
-    for post in model.posts.values():
-        if post.holder is not None:
-            held.setdefault(post.holder, set()).update(model.subdistricts_of(post.id))
-    def places(doc: Document) -> set:
-        if doc.kind == "person":
-            return held.get(doc.subject, set())
-        if doc.kind == "escalation":
-            return {s for b in model.buildings_of_matter(doc.subject) for s in model.subdistricts_of(b)}
-        return set(model.subdistricts_of(doc.subject))
+    places = _places(model)
     filed = [(doc, places(doc)) for doc in docs]
     result = []
     for ident, entity in model.entities["subdistricts"].items():
@@ -310,6 +370,45 @@ def _by_subdistrict(model, docs: list[Document], origin) -> list[Record]:
         result.append(Record("no subdistrict", origin, name="区级及未归属街道", communities=[], buildings=None,
                              entries=rest))
     return result
+
+
+def _places(model):
+    """A function giving the 街道 (ids) a document is filed under in a 区: a person's, those of
+    the posts they hold; an escalation path's, those of the buildings its matter applies to;
+    any other, those of what it is about (its ``subject``)."""
+    held: dict[str, set] = {}
+    for post in model.posts.values():
+        if post.holder is not None:
+            held.setdefault(post.holder, set()).update(model.subdistricts_of(post.id))
+
+    def places(doc: Document) -> set:
+        if doc.kind == "person":
+            return held.get(doc.subject, set())
+        if doc.kind == "escalation":
+            return {s for b in model.buildings_of_matter(doc.subject) for s in model.subdistricts_of(b)}
+        return set(model.subdistricts_of(doc.subject))
+    return places
+
+
+def _subdistrict_index(builder: Builder, docs: list[Document], common: dict, subdistrict: str) -> Document:
+    """The index of one 街道's documents (``build --subdistrict``): its name under the 区's,
+    what the 街道 declares and what this config holds in it, and a link to each document."""
+    model = builder.model
+    entity = model.entities["subdistricts"][subdistrict]
+    district = common["district"]
+    origin = district.origin
+    place = Record(f"subdistrict {subdistrict}", origin, id=subdistrict, name=entity["name"], parent=district.name)
+    groups = []
+    for kind in FOLDERS:
+        entries = [Link(d.title, d.path) for d in docs if d.kind == kind]
+        if entries:
+            groups.append(Record(f"group {kind}", origin, kind=kind, entries=entries))
+    counts = dict(model.counts_in(subdistrict))
+    counts["matters"] = sum(1 for d in docs if d.kind == "escalation")
+    values = {**common, "district": place, "groups": groups, "counts": counts,
+              "declared": builder.declared_totals_in(subdistrict), "by_subdistrict": []}
+    return Document("index", "index", f"{district.name}{entity['name']}楼宇治理文件目录", "index.md",
+                    MappingProxyType(values), subject=subdistrict)
 
 
 def governance_models(models: dict | None = None) -> dict[str, dict]:

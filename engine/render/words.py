@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..model import limits
+from ..model import days, limits
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -74,7 +74,10 @@ def item(n: int) -> str:
 
 
 def date(value: str | dt.date) -> str:
-    """2024-01-01 → 2024年1月1日."""
+    """2024-01-01 → 2024年1月1日; a day without its year, --05-08 → 5月8日 (as the source says it)."""
+    if days.yearless(value):
+        month, day_of_month = days.month_day(value)
+        return f"{month}月{day_of_month}日"
     day = dt.date.fromisoformat(value) if isinstance(value, str) else value
     return f"{day.year}年{day.month}月{day.day}日"
 

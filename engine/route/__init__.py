@@ -450,6 +450,8 @@ class BatchResult:
     district: str = ""
     routes: list[tuple[Row, Route]] = field(default_factory=list)
     failures: list[tuple[Row, RouteError]] = field(default_factory=list)
+    #: The 街道 of a config of several (a 区), as (id, name) in the config's order; empty for one 街道.
+    subdistricts: tuple[tuple[str, str], ...] = ()
 
     @property
     def period(self) -> tuple[dt.datetime, dt.datetime] | None:
@@ -461,11 +463,33 @@ class BatchResult:
         anywhere on their path (the load if every matter went to the end)."""
         return {"posts": _load(self.routes, _post_keys), "people": _load(self.routes, _person_keys)}
 
+    def by_subdistrict(self) -> list[dict]:
+        """In a config of several 街道: each 街道 (in the config's order) with its matters
+        (those raised in its buildings) and their load, as :meth:`load` counts it; then, if
+        any, the matters of buildings in no 街道 (id ""). Empty for a config of one 街道."""
+        if not self.subdistricts:
+            return []
+        rows = []
+        for ident, name in self.subdistricts:
+            routes = [(row, found) for row, found in self.routes
+                      if found.subdistrict is not None and found.subdistrict[0] == ident]
+            rows.append(_subdistrict_load(ident, name, routes))
+        nowhere = [(row, found) for row, found in self.routes if found.subdistrict is None]
+        if nowhere:
+            rows.append(_subdistrict_load("", "", nowhere))
+        return rows
+
+
+def _subdistrict_load(ident: str, name: str, routes: list) -> dict:
+    return {"id": ident, "name": name, "matters": len(routes),
+            "load": {"posts": _load(routes, _post_keys), "people": _load(routes, _person_keys)}}
+
 
 def batch(model, rows, calendar: Calendar | None = None) -> BatchResult:
     """Route every row; a row that cannot be routed is kept with its error."""
     calendar = calendar or model.calendar
-    result = BatchResult(model.id)
+    result = BatchResult(model.id, subdistricts=tuple((ident, entity.get("name", ident)) for ident, entity
+                                                      in model.entities["subdistricts"].items()))
     plans: dict[tuple, Plan | RouteError] = {}
     for row in rows:
         key = (row.building, row.matter, row.attributes)

@@ -338,7 +338,8 @@ def batch_dict(result) -> dict:
             "period": {"first": iso_time(period[0]),
                        "last": iso_time(period[1])} if period else None,
             "estimated": sorted({year for _, found in result.routes for year in found.estimated}),
-            "load": result.load()}
+            "load": result.load(),
+            **({"subdistricts": result.by_subdistrict()} if result.subdistricts else {})}
 
 
 def render_batch_json(result) -> str:
@@ -358,7 +359,23 @@ def render_batch_text(result) -> str:
     lines += [f"{r['first']}\t{r['on_path']}\t{r['name']}（{r['id']}）" for r in load["posts"]]
     lines += ["", "各人员承办量（按各步开始时的在岗人，含轮值）", "首办\t途经\t人员"]
     lines += [f"{r['first']}\t{r['on_path']}\t{r['name']}（{r['id']}）" for r in load["people"]]
+    lines += _subdistrict_lines(result)
     return "\n".join(lines) + "\n"
+
+
+def _subdistrict_lines(result) -> list[str]:
+    """A 区's batch after its total: each 街道's matters and the posts that handle them."""
+    rows = result.by_subdistrict()
+    if not rows:
+        return []
+    lines = ["", said("route.batch.subdistricts", "zh")]
+    for row in rows:
+        name = f"{row['name']}（{row['id']}）" if row["id"] else said("route.batch.no-subdistrict", "zh")
+        lines += ["", said("route.batch.subdistrict", "zh", name=name, count=row["matters"])]
+        if row["matters"]:
+            lines.append("首办\t途经\t岗位")
+            lines += [f"{r['first']}\t{r['on_path']}\t{r['name']}（{r['id']}）" for r in row["load"]["posts"]]
+    return lines
 
 
 RESULT_COLUMNS = ("row", "building", "matter", "time", "chain", "first_post", "first_holder", "first_deadline",

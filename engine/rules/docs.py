@@ -34,9 +34,11 @@ def _ordered(cat: Catalog, rules) -> list[Rule]:
     return sorted(rules, key=lambda r: (order.get(r.pack, 99), r.id))
 
 
-def explain(rule: Rule, width: int = 100, lang: str | None = "en") -> str:
+def explain(rule: Rule, width: int = 100, lang: str | None = "en", session: Session | None = None) -> str:
     """Everything about ``rule``: what, why, source, options, and its examples side by side, in
-    ``lang`` (the rule's own texts are in the language its pack was read in)."""
+    ``lang`` (the rule's own texts are in the language its pack was read in). The examples run
+    in ``session`` (the command's: the schema and packs it has read), else in a new one."""
+    session = session if session is not None else Session()
     parts = [text("explain.title", lang, id=rule.id, pack=rule.pack, level=word("level", rule.level, lang)), "",
              rule.summary, "", _wrap(rule.description, width), "",
              _wrap(text("explain.why", lang, rationale=rule.rationale), width)]
@@ -51,8 +53,8 @@ def explain(rule: Rule, width: int = 100, lang: str | None = "en") -> str:
                        description=spec["description"]) for name, spec in sorted(rule.options.items())]
     parts += ["", text("explain.examples", lang), ""]
     column = max((width - 3) // 2, 30)
-    left = _examples_text(rule, "fail", column, lang)
-    right = _examples_text(rule, "pass", column, lang)
+    left = _examples_text(rule, "fail", column, lang, session)
+    right = _examples_text(rule, "pass", column, lang, session)
     parts += side_by_side([text("explain.fails", lang), ""] + left, [text("explain.passes", lang), ""] + right, column)
     return "\n".join(parts).rstrip() + "\n"
 
@@ -97,14 +99,14 @@ def example_lines(example: dict, lang: str = "en") -> list[str]:
 SHOWN_FINDINGS = 2
 
 
-def _examples_text(rule: Rule, kind: str, width: int, lang: str = "en") -> list[str]:
+def _examples_text(rule: Rule, kind: str, width: int, lang: str, session: Session) -> list[str]:
     """Each example of ``kind``, what a failing one finds, and a mark on one that does not do
     what it claims (as ``loushi rules test`` judges it)."""
     lines = []
     for number, example in enumerate(examples.as_list(rule.examples[kind]), 1):
         for line in example_lines(example, lang):
             lines += _cut(line, width)
-        case = judge(rule, kind, number, example)
+        case = judge(rule, kind, number, example, session)
         if kind == "fail":
             for item in case.findings[:SHOWN_FINDINGS]:
                 lines += _cut(f"→ {item.message}", width)

@@ -1,6 +1,8 @@
 """A temporary body (``temporary: true`` or an ``ends`` date) whose end date is not stated (its
 documents leave a blank), or that ends before it was founded."""
 
+from ...model.days import yearless
+
 PARAMS = ("body", "name", "problem", "founded", "ends")
 
 
@@ -11,5 +13,7 @@ def run(ctx):
             values = dict(target=ident, body=ident, name=body["name"], founded=founded or "", ends=ends or "")
             if body.get("temporary") and not ends:
                 yield ctx.hit(body, "temporary", problem="ends", **values)
-            if founded and ends and ends < founded:
+            if ends and yearless(founded):  # no year: whether it ends after it was founded cannot be judged
+                yield ctx.hit(body, "founded", problem="unknown-year", **values)
+            elif founded and ends and ends < founded:
                 yield ctx.hit(body, "ends", problem="order", **values)

@@ -1,5 +1,7 @@
 """A temporary party organisation (临时党支部) without its parent or its end date, or ending before it was founded."""
 
+from ...model.days import yearless
+
 PARAMS = ("party_org", "kind_label", "problem", "founded", "ends")
 
 
@@ -14,5 +16,5 @@ def run(ctx):
                 yield ctx.hit(org, "kind", problem="parent", **values)
             if not ends:
                 yield ctx.hit(org, "kind", problem="ends", **values)
-        if founded and ends and ends < founded:
+        if founded and ends and not yearless(founded) and ends < founded:  # a day without its year is not judged
             yield ctx.hit(org, "ends", problem="order", **values)

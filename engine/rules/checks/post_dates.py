@@ -4,9 +4,10 @@ an escalation step still sends matters to it or a rotation still turns on it (ro
 to it after that day, so the matters meant for it would find nobody)."""
 
 from ...model import RELATIVE_BODIES
+from ...model.days import yearless
 from ._chains import chains, groups
 
-PARAMS = ("post", "problem", "since", "until", "duty", "matter", "chain", "step")
+PARAMS = ("post", "problem", "since", "until", "duty", "matter", "chain", "step", "date")
 
 
 def run(ctx):
@@ -17,9 +18,13 @@ def run(ctx):
         if post.implicit:
             continue
         since, until = post.entity.get("since"), post.entity.get("until")
-        if since and until and until < since:
+        if yearless(until) or (until and yearless(since)):  # no year: neither order nor end can be judged
+            field = "until" if yearless(until) else "since"
+            yield ctx.hit(post.entity, field, target=ident, post=ident, problem="unknown-year", since=since or "",
+                          until=until or "", duty="", matter="", chain="", step="", date=post.entity[field])
+        elif since and until and until < since:
             yield ctx.hit(post.entity, "until", target=ident, post=ident, problem="order", since=since, until=until,
-                          duty="", matter="", chain="", step="")
+                          duty="", matter="", chain="", step="", date="")
         elif until and until < today:
             ended[ident] = post
     if not ended:
@@ -42,4 +47,4 @@ def run(ctx):
     for ident in sorted(duties):
         post = ended[ident]
         yield ctx.hit(post.entity, "until", target=ident, post=ident, problem="ended", since=post.entity.get("since")
-                      or "", until=post.entity["until"], **duties[ident])
+                      or "", until=post.entity["until"], date="", **duties[ident])
