@@ -157,7 +157,9 @@ def loushi() -> list[str]:
 
 
 def _help(command: str | None = None) -> str:
-    return subprocess.run(loushi() + ([command] if command else []) + ["--help"],
+    """A help page in English (the listing and the options are read from its words; loushi
+    speaks Chinese by default, and the start-up measure runs each page as users see it)."""
+    return subprocess.run(loushi() + ["--lang", "en"] + ([command] if command else []) + ["--help"],
                           capture_output=True, text=True).stdout
 
 
