@@ -2,7 +2,7 @@
 
 Reading a file (``yaml-*``), finding a district's files (``path-*``, ``include-*``), checking
 the format (``schema``), loading rule packs (``rule-pack``) and evaluating them
-(``rule-error``), routing a batch (``route-batch``) and importing ledgers (``ledger-*``,
+(``rule-error``), building documents (``kind-template``), routing a batch (``route-batch``) and importing ledgers (``ledger-*``,
 ``mapping-shape``, ``import-*``) each report findings under an id of their own. Every such id
 has an entry here, in Chinese and English, so that ``loushi rules explain ID`` works for every
 id loushi can print, and ``loushi rules list --all`` lists them beside the packs' rules.
@@ -43,6 +43,7 @@ STAGE_NAMES = {
     "import": {"zh": "台账导入（loushi import）", "en": "ledger import (loushi import)"},
     "migrate": {"zh": "格式升级（loushi migrate）", "en": "format migration (loushi migrate)"},
     "orders": {"zh": "工单核对（loushi orders）", "en": "work-order check (loushi orders)"},
+    "render": {"zh": "生成文书（loushi build）", "en": "building documents (loushi build)"},
 }
 
 
@@ -274,6 +275,14 @@ _ENTRIES = (
     _stage("orders-route", "orders", "error", "按街道的分流规则无法为该工单找到处理路径。",
            "The district's escalation rules give no path for the order.",
            "按提示补全该事项的分流规则。", "Complete the matter's escalation as the hint says."),
+    # building documents (engine/render)
+    _stage("kind-template", "render", "error",
+           "某类机构（或党组织的会议）指定的章程、制度或会议记录模板，在所有模板文件夹中都找不到；生成文书前即停止，一份也不写。",
+           "The charter, system or meeting-record template a kind (or a party organisation's meeting) names is in "
+           "no template folder; the build stops before writing any document.",
+           "把模板放进项目的 templates/ 文件夹或 --templates 指定的文件夹，或改正该类别 template:/record: 中的文件名。",
+           "Put the template in the project's templates/ folder or the --templates folder, or correct the file name "
+           "under the kind's template:/record:."),
 )
 
 #: Every stage finding's entry, by id.
