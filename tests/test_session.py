@@ -15,7 +15,8 @@ from engine.pipeline import validate_one
 from engine.project import ProjectError
 from engine.render import environment as templates
 from engine.rules import expr, packs
-from engine.session import Session
+from engine.rules import govmodels
+from engine.session import Options, Session
 
 
 def _project(folder, rows: int):
@@ -112,3 +113,27 @@ def test_a_shared_session_speaks_each_commands_language():
     english = runner.invoke(cli, ["--lang", "en", "validate", district], obj=session).output
     assert english == runner.invoke(cli, ["--lang", "en", "validate", district]).output
     assert chinese == runner.invoke(cli, ["--lang", "zh", "validate", district]).output != english
+
+
+def test_a_models_kind_clash_is_said_in_each_runs_language(tmp_path):
+    """The kinds a project's models add are kept per language: a model that declares a shipped
+    kind differently is named in Chinese to a Chinese run, then in English to an English run
+    over the same session."""
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "clash.yaml").write_text(
+        "id: clash\nname: 冲突\nsummary: 测试\nsource: 测试\n"
+        "body_kinds:\n  - {id: building_committee, label: 别的楼委会}\n"
+        "roles:\n  - {id: building_head, name: 楼长}\nposts:\n  - {role: building_head, exact: 1, from: [any]}\n",
+        encoding="utf-8")
+    chinese = Session(Options(lang="zh"))
+    english = chinese.with_options(Options(lang="en"))
+    said = {}
+    for lang, session in (("zh", chinese), ("en", english)):
+        _, findings = govmodels.catalog(str(models), session)
+        clashes = [f.message for f in findings if "building_committee" in f.message]
+        assert clashes, (lang, [f.message for f in findings])
+        said[lang] = clashes
+    fresh = [f.message for f in govmodels.catalog(str(models), Session(Options(lang="en")))[1]
+             if "building_committee" in f.message]
+    assert said["en"] == fresh != said["zh"]

@@ -462,7 +462,7 @@ def _hover(ls: LoushiServer, uri: str, position: lsp.Position) -> lsp.Hover | No
     word, where = found
     catalog = rule_packs.catalog(ls.session.options.rule_packs, ls.session)
     if word in catalog.rules:
-        body = rules_docs.explain(catalog.rules[word], 80, lang=ls.lang)
+        body = rules_docs.explain(catalog.rules[word], 80, lang=ls.lang, session=ls.session)
         return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, f"```text\n{body}```"), where)
     if word in stages.STAGES:
         body = stages.explain(stages.STAGES[word], ls.lang)

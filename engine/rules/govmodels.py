@@ -126,7 +126,7 @@ def catalog(extra: str | None = None, session: Session | None = None) -> tuple[k
             result, clashes = result.merged(own, session.lang)
             findings.extend(clashes)
         return result, sorted(findings)
-    return session.kept(("kinds-catalog", extra), make)
+    return session.kept(("kinds-catalog", extra, session.lang), make)
 
 
 def count_ok(need: dict, count: int) -> bool:
