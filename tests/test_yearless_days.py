@@ -93,3 +93,19 @@ def test_documents_print_the_day_as_the_source_says_it(tmp_path):
     charter = (out / "章程" / "中环大厦楼宇发展理事会（示例）章程.md").read_text(encoding="utf-8")
     assert "本会于5月8日成立。" in charter and "5月8日至12月31日任职" in charter
     assert "--05-08" not in charter
+
+
+def test_a_party_organisation_founded_on_a_day_without_its_year_is_not_judged_silently(tmp_path):
+    """party-temporary judges the order of a party organisation's dates with their year; with a
+    founding day that has none, body-temporary says the order cannot be judged."""
+    text = SHINAN.read_text(encoding="utf-8")
+    head = "party_orgs:\n"
+    assert text.count(head) == 1
+    org = ("  - {id: sn-po-temp, name: 中环大厦临时党支部（示例）, kind: temporary_branch, parent: sn-po-haitian, "
+           "founded: \"--05-08\", ends: \"2026-12-31\", placeholder: true}\n")
+    path = tmp_path / "shinan-qu.yaml"
+    path.write_text(text.replace(head, head + org), encoding="utf-8")
+    findings = open_district(path, Session()).findings
+    said = [f for f in findings if f.target == "sn-po-temp" and f.rule in ("body-temporary", "party-temporary")]
+    assert [(f.rule, f.level) for f in said] == [("body-temporary", "warning")], [str(f) for f in findings]
+    assert "founded on --05-08, a day without its year" in said[0].message

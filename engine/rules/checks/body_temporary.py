@@ -1,5 +1,7 @@
 """A temporary body (``temporary: true`` or an ``ends`` date) whose end date is not stated (its
-documents leave a blank), or that ends before it was founded."""
+documents leave a blank), or that ends before it was founded; and a body or party organisation
+with an end date whose founding day has no year, so the order cannot be judged (party-temporary,
+an error, judges the order of the party organisations' dates that have their year)."""
 
 from ...model.days import yearless
 
@@ -17,3 +19,8 @@ def run(ctx):
                 yield ctx.hit(body, "founded", problem="unknown-year", **values)
             elif founded and ends and ends < founded:
                 yield ctx.hit(body, "ends", problem="order", **values)
+    for ident, org in sorted(ctx.model.entities["party_orgs"].items()):
+        founded, ends = org.get("founded"), org.get("ends")
+        if ends and yearless(founded):
+            yield ctx.hit(org, "founded", problem="unknown-year", target=ident, body=ident, name=org["name"],
+                          founded=founded, ends=ends)
