@@ -6,6 +6,7 @@ does not judge a term by it; post-dates and body-temporary say they cannot judge
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,25 @@ def test_a_party_organisation_founded_on_a_day_without_its_year_is_not_judged_si
     said = [f for f in findings if f.target == "sn-po-temp" and f.rule in ("body-temporary", "party-temporary")]
     assert [(f.rule, f.level) for f in said] == [("body-temporary", "warning")], [str(f) for f in findings]
     assert "founded on --05-08, a day without its year" in said[0].message
+
+
+def test_a_route_says_it_did_not_check_a_term_without_its_year(tmp_path):
+    """A step whose post's term is given in days without their year is routed to its holder,
+    and the answer says the term was not checked (text and JSON), instead of passing over it."""
+    path = _district(tmp_path)
+    text = path.read_text(encoding="utf-8").replace(
+        "    scope: {buildings: [sn-b-wanbang]}\n", "    scope: {buildings: [sn-b-wanbang, sn-b-zhonghuan]}\n").replace(
+        "          - {level: district, handler: {body: sn-a-approval, role: approval_officer}, limit: {working_days: 5},",
+        "          - {level: building, handler: {body: sn-c-zhonghuan, role: approval_officer}, limit: {working_days: 2}}\n"
+        "          - {level: district, handler: {body: sn-a-approval, role: approval_officer}, limit: {working_days: 5},")
+    path.write_text(text, encoding="utf-8")
+    args = ["route", str(path), "--building", "sn-b-zhonghuan", "--matter", "sn-mt-catering", "--at", "2026-03-02 10:00"]
+    zh = CliRunner().invoke(cli, ["--lang", "zh", *args])
+    assert zh.exit_code == 0, zh.output
+    assert "任职日期5月8日、12月31日未载年份，是否在任期内未核对" in zh.output
+    as_json = CliRunner().invoke(cli, [*args, "--format", "json"])
+    assert as_json.exit_code == 0, as_json.output
+    first = json.loads(as_json.output)["steps"][0]["handlers"][0]
+    assert first["holder"]["id"] == "sn-p-approval"
+    assert "--05-08, --12-31" in first["term_not_judged"]["en"]
+    assert json.loads(as_json.output)["steps"][1]["handlers"][0]["term_not_judged"] is None

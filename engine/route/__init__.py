@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ..findings import Finding
 from ..i18n import text
-from ..model import kind_name, limits
+from ..model import days, kind_name, limits
 from ..project import ProjectError
 from ..session import Session
 from .io import Row, failure_problem, read_rows
@@ -90,6 +90,9 @@ class Handler:
     until: str = ""
     #: The holder is reachable day and night (reachable: around_the_clock, 24小时开机).
     around_the_clock: bool = False
+    #: The days of the post's term given without their year (``--05-08``): whether the day lies
+    #: in the term was not judged by them.
+    unjudged: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -422,7 +425,8 @@ def _handler(model, post, day: dt.date) -> Handler:
     person = model.entities["people"].get(holder) if holder else None
     return Handler(post.id, model.post_title(post), holder, person["name"] if person is not None else None, standing,
                    entity.get("since") or "", entity.get("until") or "",
-                   entity.get("reachable") == "around_the_clock")
+                   entity.get("reachable") == "around_the_clock",
+                   tuple(d for d in (entity.get("since"), entity.get("until")) if days.yearless(d)))
 
 
 def _standing_text(handler: Handler, lang: str) -> str:

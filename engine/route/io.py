@@ -21,7 +21,7 @@ from ..cells import csv_cell
 from ..findings import Finding
 from ..calendars import estimate_note
 from ..i18n import text as said
-from ..model import limits
+from ..model import days, limits
 from ..project import Limits
 from ..writing import output_file
 from .workdays import format_time, iso_time, parse_time
@@ -188,7 +188,8 @@ def _step_dict(step, count: int) -> dict:
                       "holder": {"id": h.holder, "name": h.holder_name} if h.holder else None,
                       "since": h.since or None, "until": h.until or None,
                       "not_held": {"zh": _standing(h, "zh"), "en": _standing(h, "en")} if h.standing else None,
-                      "reachable": "around_the_clock" if h.around_the_clock else None}
+                      "reachable": "around_the_clock" if h.around_the_clock else None,
+                      "term_not_judged": {"zh": _unjudged(h, "zh"), "en": _unjudged(h, "en")} if h.unjudged else None}
                      for h in step.handlers],
         "limit": limits.as_written(step.limit), "limit_text": {"zh": limits.text(step.limit, "zh"),
                                                                 "en": limits.text(step.limit, "en")},
@@ -298,7 +299,15 @@ def _holder_text(handler) -> str:
     if not handler.holder:
         return f"（空缺：{handler.post}）"
     reach = f"，{said('route.around-the-clock', 'zh')}" if handler.around_the_clock else ""
-    return f"{handler.holder_name}（{handler.holder}{reach}）"
+    term = f"，{_unjudged(handler, 'zh')}" if handler.unjudged else ""
+    return f"{handler.holder_name}（{handler.holder}{reach}{term}）"
+
+
+def _unjudged(handler, lang: str) -> str:
+    """A post whose term is given in days without their year: the route did not judge it."""
+    written = ("、".join("{}月{}日".format(*days.month_day(d)) for d in handler.unjudged) if lang == "zh"
+               else ", ".join(handler.unjudged))
+    return said("route.term-not-judged", lang, days=written)
 
 
 def _standing(handler, lang: str) -> str:
