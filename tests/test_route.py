@@ -217,7 +217,8 @@ def run(*args):
 
 
 def test_cli_says_when_it_estimates():
-    result = CliRunner().invoke(cli, ["route", str(MINI), "-b", "b-1", "-m", "mt-canteen", "--at", "2027-12-30 10:00"])
+    result = CliRunner().invoke(cli, ["--lang", "zh", "route", str(MINI), "-b", "b-1", "-m", "mt-canteen", "--at",
+                                      "2027-12-30 10:00"])
     assert result.exit_code == 0, result.output
     assert "注意：2027年放假安排尚未公布，按推算" in result.output
     assert "注意：2028年放假安排尚未公布，按推算" in result.output
@@ -228,13 +229,28 @@ def test_cli_says_when_it_estimates():
 
 
 def test_cli_text_in_chinese():
-    result = run("--building", "b-1", "--matter", "mt-canteen", "--at", "2025-09-30 10:00")
+    result = CliRunner().invoke(cli, ["--lang", "zh", "route", str(MINI), "--building", "b-1", "--matter", "mt-canteen",
+                                      "--at", "2025-09-30 10:00"])
     assert result.exit_code == 0, result.output
     for label in ("步骤 1", "层级：楼宇", "承办岗位：示范大厦楼委会 楼长（c-1-head）", "承办人：郑七（示例）（p-zheng）",
                   "时限：3个工作日", "截止时间：2025-10-11 17:30", "流转条件：到期未办结，转步骤 2",
                   "流转条件：—（最后一步，不再上报）", "最终截止时间：2025-10-21 17:30"):
         assert label in result.output, label
-    assert run("-b", "b-1", "-m", "mt-canteen", "--at", "2025-09-30 10:00").output == result.output
+    short = CliRunner().invoke(cli, ["--lang", "zh", "route", str(MINI), "-b", "b-1", "-m", "mt-canteen", "--at",
+                                     "2025-09-30 10:00"])
+    assert short.output == result.output
+
+
+def test_cli_text_in_english_on_request():
+    """The answer's words follow the run's language; the config's names stay as written."""
+    result = run("--building", "b-1", "--matter", "mt-canteen", "--at", "2025-09-30 10:00")   # tests run in English
+    assert result.exit_code == 0, result.output
+    for label in ("Step 1", "Level: building", "Handling post: 示范大厦楼委会 楼长 (c-1-head)",
+                  "Handled by: 郑七（示例） (p-zheng)", "Limit: 3 working day(s)", "Due: 2025-10-11 17:30",
+                  "Passes on: not settled when due: to step 2", "Passes on: — (the last step: not passed on)",
+                  "Final deadline: 2025-10-21 17:30"):
+        assert label in result.output, label
+    assert not [line for line in result.output.splitlines() if "：" in line.split(" (")[0].split("（")[0]]
 
 
 def test_cli_json():

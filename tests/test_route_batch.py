@@ -125,10 +125,13 @@ def test_batch_output_is_deterministic_and_csv_agrees(batch):
 
 def test_batch_text(batch):
     folder = batch[3]
-    result = CliRunner().invoke(cli, ["route", str(MINI), "--batch", str(folder / "matters.csv")])
+    result = CliRunner().invoke(cli, ["--lang", "zh", "route", str(MINI), "--batch", str(folder / "matters.csv")])
     assert result.exit_code == 0
     assert result.output.startswith(f"批量分流：mini，共 {ROWS} 件事项（2025-01-")
     assert "各岗位承办量" in result.output and "各人员承办量" in result.output
+    english = CliRunner().invoke(cli, ["route", str(MINI), "--batch", str(folder / "matters.csv")])
+    assert english.output.startswith(f"Batch routing: mini, {ROWS} matter(s) (2025-01-")
+    assert "Load per post" in english.output and "Load per person" in english.output
 
 
 def write(tmp_path, text: str, encoding: str = "utf-8") -> Path:

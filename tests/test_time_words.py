@@ -185,11 +185,11 @@ def jinrongjie(tmp_path) -> Path:
 
 
 def test_jinrongjie_routes_immediately_and_not_stated_as_its_reports_say(jinrongjie):
-    major = CliRunner().invoke(cli, ["route", str(jinrongjie), "-b", "jrj-b-kaichen", "-m", "jrj-mt-epidemic",
+    major = CliRunner().invoke(cli, ["--lang", "zh", "route", str(jinrongjie), "-b", "jrj-b-kaichen", "-m", "jrj-mt-epidemic",
                                      "--at", "2020-03-02 10:00", "--attr", "severity=major"])
     assert major.exit_code == 0, major.output
     assert major.output.count("时限：第一时间") == 2 and "时限：2小时" not in major.output
-    ordinary = CliRunner().invoke(cli, ["route", str(jinrongjie), "-b", "jrj-b-kaichen", "-m", "jrj-mt-epidemic",
+    ordinary = CliRunner().invoke(cli, ["--lang", "zh", "route", str(jinrongjie), "-b", "jrj-b-kaichen", "-m", "jrj-mt-epidemic",
                                         "--at", "2020-03-02 10:00"])
     assert ordinary.exit_code == 0, ordinary.output
     assert ordinary.output.count("时限：时限未载") == 2 and "最终截止时间：无法推算" in ordinary.output

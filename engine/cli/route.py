@@ -106,7 +106,7 @@ def _check_output(output, batch_file, force: bool) -> None:
 
 
 def _single(district, found, fmt: str) -> int:
-    answer = (route_io.render_json if fmt == "json" else route_io.render_text)(found)
+    answer = route_io.render_json(found) if fmt == "json" else route_io.render_text(found, lang())
     click.echo(mark_line(district, fmt, answer), nl=False)
     return exitcodes.OK
 
@@ -117,7 +117,8 @@ def _batch(district, outcome, output, fmt: str) -> int:
         return exitcodes.UNUSABLE
     if output is not None:
         route_io.write_results(outcome.batch, output)
-    answer = (route_io.render_batch_json if fmt == "json" else route_io.render_batch_text)(outcome.batch)
+    answer = (route_io.render_batch_json(outcome.batch) if fmt == "json"
+              else route_io.render_batch_text(outcome.batch, lang()))
     click.echo(mark_line(district, fmt, answer), nl=False)
     return exitcodes.OK
 

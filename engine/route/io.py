@@ -21,6 +21,7 @@ from ..cells import csv_cell
 from ..findings import Finding
 from ..calendars import estimate_note
 from ..i18n import text as said
+from ..i18n import word
 from ..model import days, limits
 from ..project import Limits
 from ..writing import output_file
@@ -32,9 +33,6 @@ if TYPE_CHECKING:  # the routes written here are made by engine.route, which rea
 REQUIRED = ("building", "matter", "time")
 ALIASES = {"category": "matter"}
 RULE = "route-batch"
-#: Words of the text output.
-LEVELS = {"building": "楼宇", "cluster": "楼群", "block": "街区", "community": "社区", "subdistrict": "街道", "district": "区",
-          "city": "市"}
 
 
 @dataclass(frozen=True)
@@ -239,27 +237,36 @@ def render_json(found: Route) -> str:
     return json.dumps({"version": 1, **route_dict(found)}, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def render_text(found: Route) -> str:
-    """The route in Chinese, a block per step."""
-    lines = [f"事项：{found.matter_name}（{found.matter}）",
-             f"楼宇：{found.building_name}（{found.building}）",
-             *([f"所在：{'，'.join(name for _, name in place)}"] if (place := _place(found)) else []),
-             f"受理时间：{format_time(found.at)}",
-             f"适用路径：第{found.chain}条（{_condition(found)}）",
-             f"办公时间：{found.office}"]
-    lines += [f"注意：{estimate_note(year)}" for year in found.estimated]
+def render_text(found: Route, lang: str = "zh") -> str:
+    """The route in ``lang``, a block per step (the config's names and words as they are)."""
+    lines = [said("route.text.matter", lang, name=found.matter_name, id=found.matter),
+             said("route.text.building", lang, name=found.building_name, id=found.building),
+             *([said("route.text.place", lang, places=_joined((name for _, name in place), lang))]
+               if (place := _place(found)) else []),
+             said("route.text.received", lang, time=format_time(found.at)),
+             said("route.text.chain", lang, number=found.chain, condition=_condition(found, lang)),
+             said("route.text.office", lang, hours=str(found.office))]
+    lines += [said("route.text.note", lang, note=estimate_note(year, lang)) for year in found.estimated]
     lines.append("")
     for step in found.steps:
-        lines.extend(_step_lines(step, len(found.steps), found.subdistrict))
+        lines.extend(_step_lines(step, len(found.steps), found.subdistrict, lang))
         lines.append("")
-    final = format_time(found.deadline) if found.deadline is not None else _final_unknown(found, "zh")
-    lines.append(f"最终截止时间：{final}")
+    final = format_time(found.deadline) if found.deadline is not None else _final_unknown(found, lang)
+    lines.append(said("route.text.final", lang, time=final))
     return "\n".join(lines) + "\n"
 
 
-def _condition(found: Route) -> str:
+def _joined(names, lang: str) -> str:
+    return ("，" if lang == "zh" else ", ").join(names)
+
+
+def _listed(names, lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(names)
+
+
+def _condition(found: Route, lang: str = "zh") -> str:
     if not found.when:
-        return "默认路径"
+        return said("route.text.default-chain", lang)
     return found.condition
 
 
@@ -268,39 +275,44 @@ def _place(found: Route) -> list[tuple[str, str]]:
     return [place for place in (found.subdistrict, found.community) if place]
 
 
-def _step_lines(step, count: int, home: tuple | None = None) -> list[str]:
-    holders = "、".join(_holder_text(h) for h in step.handlers)
-    posts = "、".join(f"{h.title}（{h.post}）" for h in step.handlers)
-    lines = [f"步骤 {step.number}", f"  层级：{LEVELS.get(step.level, step.level)}",
-             f"  承办岗位：{step.body_name} {posts}"]
+def _step_lines(step, count: int, home: tuple | None = None, lang: str = "zh") -> list[str]:
+    holders = _listed((_holder_text(h, lang) for h in step.handlers), lang)
+    posts = _listed((said("route.text.named", lang, name=h.title, id=h.post) for h in step.handlers), lang)
+    lines = [said("route.text.step", lang, number=step.number),
+             "  " + said("route.text.level", lang, level=word("level", step.level, lang)),
+             "  " + said("route.text.post", lang, body=step.body_name, posts=posts)]
     if step.parents:
-        lines.append(f"  所属机构：{' › '.join(name for _, name in step.parents)}")
+        lines.append("  " + said("route.text.parents", lang, chain=" › ".join(name for _, name in step.parents)))
     if home and step.subdistrict and step.subdistrict != home:
-        lines.append(f"  跨街道：由{step.subdistrict[1]}承办")
+        lines.append("  " + said("route.text.cross", lang, name=step.subdistrict[1]))
     elif home and step.subdistrict is None and step.level in ("district", "city"):
-        lines.append(f"  出街道：由{LEVELS[step.level]}级承办")
-    lines.append(f"  承办人：{holders}")
+        lines.append("  " + said("route.text.out", lang, level=word("level", step.level, lang)))
+    lines.append("  " + said("route.text.handler", lang, holders=holders))
     if step.start is None and step.held_on is not None:
-        lines.append(f"  {said('route.holders-on', 'zh', day=step.held_on.isoformat())}")
-    lines += [f"  时限：{limit_text(step.limit)}", f"  开始时间：{_time_or(step.start, step, due=False)}",
-              f"  截止时间：{_time_or(step.deadline, step)}"]
+        lines.append(f"  {said('route.holders-on', lang, day=step.held_on.isoformat())}")
+    lines += ["  " + said("route.text.limit", lang, limit=limits.text(step.limit, lang)),
+              "  " + said("route.text.start", lang, time=_time_or(step.start, step, due=False, lang=lang)),
+              "  " + said("route.text.deadline", lang, time=_time_or(step.deadline, step, lang=lang))]
     if step.action:
-        lines.append(f"  处置动作：{step.action}")
+        lines.append("  " + said("route.text.action", lang, action=step.action))
     if step.feedback:
-        lines.append(f"  反馈：{'、'.join(name for _, name in step.feedback)}")
-    lines.append(f"  流转条件：{_next(step, count)}")
+        lines.append("  " + said("route.text.feedback", lang, names=_listed((name for _, name in step.feedback), lang)))
+    lines.append("  " + said("route.text.next", lang, next=_next(step, count, lang)))
     return lines
 
 
-def _holder_text(handler) -> str:
+def _holder_text(handler, lang: str = "zh") -> str:
     """许淼（jrj-p-xu-miao，24小时开机）; a vacancy; a post outside its term, saying so."""
     if handler.standing:
-        return f"（{_standing(handler, 'zh')}）"
+        return said("route.text.aside", lang, text=_standing(handler, lang))
     if not handler.holder:
-        return f"（空缺：{handler.post}）"
-    reach = f"，{said('route.around-the-clock', 'zh')}" if handler.around_the_clock else ""
-    term = f"，{_unjudged(handler, 'zh')}" if handler.unjudged else ""
-    return f"{handler.holder_name}（{handler.holder}{reach}{term}）"
+        return said("route.text.vacant", lang, post=handler.post)
+    more = [handler.holder]
+    if handler.around_the_clock:
+        more.append(said("route.around-the-clock", lang))
+    if handler.unjudged:
+        more.append(_unjudged(handler, lang))
+    return said("route.text.named", lang, name=handler.holder_name, id=_joined(more, lang))
 
 
 def _unjudged(handler, lang: str) -> str:
@@ -317,27 +329,31 @@ def _standing(handler, lang: str) -> str:
     return said("route.post-after", lang, post=handler.post, until=handler.until)
 
 
-def _next(step, count: int) -> str:
+def _next(step, count: int, lang: str = "zh") -> str:
     if step.number == count:
-        return f"{step.next_when}（已是最后一步）" if step.next_when else "—（最后一步，不再上报）"
-    then = f"，转步骤 {step.number + 1}"
+        return said("route.next.last-when", lang, when=step.next_when) if step.next_when else said("route.next.last", lang)
+    then = step.number + 1
     if not limits.measured(step.limit):  # no length to run out: the step passes on when it cannot settle it
-        reason = "" if limits.stated(step.limit) else "（本步时限未载）"
-        return f"{step.next_when}{then}" if step.next_when else f"未能办结{then}{reason}"
-    return f"{step.next_when}，或到期未办结{then}" if step.next_when else f"到期未办结{then}"
+        if step.next_when:
+            return said("route.next.when", lang, when=step.next_when, next=then)
+        reason = "" if limits.stated(step.limit) else said("route.next.no-limit", lang)
+        return said("route.next.unsettled", lang, next=then) + reason
+    if step.next_when:
+        return said("route.next.when-or-due", lang, when=step.next_when, next=then)
+    return said("route.next.due", lang, next=then)
 
 
 def limit_text(limit: tuple) -> str:
     return limits.text(limit)
 
 
-def _time_or(moment: dt.datetime | None, step, due: bool = True) -> str:
+def _time_or(moment: dt.datetime | None, step, due: bool = True, lang: str = "zh") -> str:
     """A step's time, or why there is none; a due time 第一时间 says so beside it."""
     if moment is None:
-        return said("route.unknown-time", "zh", step=step.unknown_after) if not due and step.unknown_after \
-            else _deadline_note(step, "zh")
-    note = _deadline_note(step, "zh") if due else ""
-    return f"{format_time(moment)}（{note}）" if note else format_time(moment)
+        return said("route.unknown-time", lang, step=step.unknown_after) if not due and step.unknown_after \
+            else _deadline_note(step, lang)
+    note = _deadline_note(step, lang) if due else ""
+    return said("route.text.time-note", lang, time=format_time(moment), note=note) if note else format_time(moment)
 
 
 # -- a batch -------------------------------------------------------------------------------------
@@ -355,35 +371,39 @@ def render_batch_json(result) -> str:
     return json.dumps(batch_dict(result), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def render_batch_text(result) -> str:
-    """How many matters, over which period, and the load per post and per person, in Chinese."""
+def render_batch_text(result, lang: str = "zh") -> str:
+    """How many matters, over which period, and the load per post and per person, in ``lang``."""
     period = result.period
-    span = f"（{format_time(period[0])} 至 {format_time(period[1])}）" if period else ""
+    span = said("route.batch.text.span", lang, first=format_time(period[0]), last=format_time(period[1])) if period else ""
     load = result.load()
-    lines = [f"批量分流：{result.district}，共 {len(result.routes)} 件事项{span}"]
+    lines = [said("route.batch.text.head", lang, district=result.district, count=len(result.routes), span=span)]
     years = sorted({year for _, found in result.routes for year in found.estimated})
-    lines += [f"注意：{estimate_note(year)}" for year in years]
-    lines += ["",
-             "各岗位承办量（首办：第一步承办；途经：全程上报时经过）", "首办\t途经\t岗位"]
-    lines += [f"{r['first']}\t{r['on_path']}\t{r['name']}（{r['id']}）" for r in load["posts"]]
-    lines += ["", "各人员承办量（按各步开始时的在岗人，含轮值）", "首办\t途经\t人员"]
-    lines += [f"{r['first']}\t{r['on_path']}\t{r['name']}（{r['id']}）" for r in load["people"]]
-    lines += _subdistrict_lines(result)
+    lines += [said("route.text.note", lang, note=estimate_note(year, lang)) for year in years]
+    lines += ["", said("route.batch.text.posts", lang), said("route.batch.text.post-columns", lang)]
+    lines += [_load_row(r, lang) for r in load["posts"]]
+    lines += ["", said("route.batch.text.people", lang), said("route.batch.text.person-columns", lang)]
+    lines += [_load_row(r, lang) for r in load["people"]]
+    lines += _subdistrict_lines(result, lang)
     return "\n".join(lines) + "\n"
 
 
-def _subdistrict_lines(result) -> list[str]:
+def _load_row(row: dict, lang: str) -> str:
+    return f"{row['first']}\t{row['on_path']}\t{said('route.text.named', lang, name=row['name'], id=row['id'])}"
+
+
+def _subdistrict_lines(result, lang: str = "zh") -> list[str]:
     """A 区's batch after its total: each 街道's matters and the posts that handle them."""
     rows = result.by_subdistrict()
     if not rows:
         return []
-    lines = ["", said("route.batch.subdistricts", "zh")]
+    lines = ["", said("route.batch.subdistricts", lang)]
     for row in rows:
-        name = f"{row['name']}（{row['id']}）" if row["id"] else said("route.batch.no-subdistrict", "zh")
-        lines += ["", said("route.batch.subdistrict", "zh", name=name, count=row["matters"])]
+        name = said("route.text.named", lang, name=row["name"], id=row["id"]) if row["id"] \
+            else said("route.batch.no-subdistrict", lang)
+        lines += ["", said("route.batch.subdistrict", lang, name=name, count=row["matters"])]
         if row["matters"]:
-            lines.append("首办\t途经\t岗位")
-            lines += [f"{r['first']}\t{r['on_path']}\t{r['name']}（{r['id']}）" for r in row["load"]["posts"]]
+            lines.append(said("route.batch.text.post-columns", lang))
+            lines += [_load_row(r, lang) for r in row["load"]["posts"]]
     return lines
 
 
