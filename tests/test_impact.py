@@ -124,8 +124,11 @@ def test_several_leave_at_once(model):
     result = CliRunner().invoke(cli, ["impact", str(MINI), "--person", "p-li", "--person", "p-sun", "-f", "json"])
     assert result.exit_code == 0
     assert json.loads(result.output)["posts_vacated"] == both["posts_vacated"]
-    text = CliRunner().invoke(cli, ["impact", str(MINI), "--person", "p-li", "--person", "p-sun"]).output
+    text = CliRunner().invoke(cli, ["--lang", "zh", "impact", str(MINI), "--person", "p-li", "--person", "p-sun"]).output
     assert "（p-li）、人员 孙三（示例）（p-sun）同时离开" in text and f"空出岗位 {len(posts(both))} 个" in text
+    english = CliRunner().invoke(cli, ["impact", str(MINI), "--person", "p-li", "--person", "p-sun"]).output  # tests: en
+    assert "(p-li), person 孙三（示例） (p-sun) leave together" in english
+    assert f"Posts left vacant: {len(posts(both))}" in english and "个" not in english
 
 
 def test_a_person_and_a_unit_leave_together(model):
@@ -137,9 +140,11 @@ def test_a_person_and_a_unit_leave_together(model):
 
 def test_cli_text_and_json():
     runner = CliRunner()
-    text = runner.invoke(cli, ["impact", str(MINI), "--person", "p-sun"])
+    text = runner.invoke(cli, ["--lang", "zh", "impact", str(MINI), "--person", "p-sun"])
     assert text.exit_code == 0
     assert "楼宇就餐（mt-canteen）路径1 第2步 楼群 网格长: b-1, b-2, b-3" in text.output
+    english = runner.invoke(cli, ["--lang", "en", "impact", str(MINI), "--person", "p-sun"])
+    assert "楼宇就餐 (mt-canteen) path 1 step 2 cluster 网格长: b-1, b-2, b-3" in english.output
     data = runner.invoke(cli, ["impact", str(MINI), "--unit", "u-pm", "--format", "json"])
     assert json.loads(data.output)["subject"] == {"kind": "unit", "id": "u-pm", "name": "示范物业公司"}
 

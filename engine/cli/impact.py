@@ -39,6 +39,6 @@ def command(path, people, units, fmt, draft):
     except impact.UnknownSubject as exc:
         click.echo(f"loushi impact: {exc}", err=True)
         return exitcodes.UNUSABLE
-    render = impact.render_json if fmt == "json" else impact.render_text
-    click.echo(mark_line(district, fmt, render(found)), nl=False)
+    answer = impact.render_json(found) if fmt == "json" else impact.render_text(found, lang())
+    click.echo(mark_line(district, fmt, answer), nl=False)
     return exitcodes.OK

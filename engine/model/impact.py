@@ -234,47 +234,54 @@ def render_json(impact: dict) -> str:
     return json.dumps(impact, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-_LEVELS = {"building": "楼宇", "cluster": "楼群", "block": "街区", "subdistrict": "街道", "district": "区",
-           "city": "市"}
-
-
-def render_text(impact: dict) -> str:
-    """The impact as a short report (Chinese headings)."""
-    who = "、".join(f"{'人员' if s['kind'] == 'person' else '单位'} {s['name']}（{s['id']}）" for s in impact["subjects"])
-    together = "同时" if len(impact["subjects"]) > 1 else ""
-    lines = [f"{impact['district']['name']}：{who}{together}离开的影响", ""]
-    lines.append(f"空出岗位 {len(impact['posts_vacated'])} 个")
-    lines += [f"  {row['body']} · {row['title']}（{row['post']}）" for row in impact["posts_vacated"]]
+def render_text(impact: dict, lang: str = "zh") -> str:
+    """The impact as a short report, its headings in ``lang`` (names and ids as the config has them)."""
+    say = lambda key, **values: i18n.text(f"impact.text.{key}", lang, **values)  # noqa: E731
+    who = _listed((say("person" if s["kind"] == "person" else "unit", name=s["name"], id=s["id"])
+                   for s in impact["subjects"]), lang)
+    title = "title-together" if len(impact["subjects"]) > 1 else "title"
+    lines = [say(title, district=impact["district"]["name"], who=who), ""]
+    lines.append(say("posts", count=len(impact["posts_vacated"])))
+    lines += ["  " + say("post", body=row["body"], title=row["title"], post=row["post"]) for row in impact["posts_vacated"]]
     if impact["rotation_turns_lost"]:
-        lines.append(f"轮值缺位 {len(impact['rotation_turns_lost'])} 次")
-        lines += [f"  {t['post']} 第{t['turn']}轮（{t['member'] or t['holder']}）" for t in impact["rotation_turns_lost"]]
-    lines.append(f"低于组成模式的委员会岗位 {len(impact['committees_below_model'])} 项")
-    lines += [f"  {r['name']}（{r['committee']}，{r['model_name']}）{r['role_name']}: {r['before']} → {r['after']}，"
-              f"至少 {r['min']}" for r in impact["committees_below_model"]]
-    lines.append(f"无人处理的上报步骤 {len(impact['escalation_gaps'])} 个")
-    lines += [f"  {g['name']}（{g['matter']}）路径{g['chain']} 第{g['step']}步 {_LEVELS.get(g['level'], g['level'])}"
-              f" {g['role_name']}: {_some(g['buildings'])}" for g in impact["escalation_gaps"]]
-    lines += _org_lines(impact)
-    lines.append(f"受影响楼宇 {len(impact['buildings_affected'])} 栋: {_some(impact['buildings_affected']) or '无'}")
+        lines.append(say("turns", count=len(impact["rotation_turns_lost"])))
+        lines += ["  " + say("turn", post=t["post"], turn=t["turn"], member=t["member"] or t["holder"])
+                  for t in impact["rotation_turns_lost"]]
+    lines.append(say("below", count=len(impact["committees_below_model"])))
+    lines += ["  " + say("below-row", name=r["name"], committee=r["committee"], model=r["model_name"], role=r["role_name"],
+                         before=r["before"], after=r["after"], least=r["min"]) for r in impact["committees_below_model"]]
+    lines.append(say("gaps", count=len(impact["escalation_gaps"])))
+    lines += ["  " + say("gap", name=g["name"], matter=g["matter"], chain=g["chain"], step=g["step"],
+                         level=i18n.word("level", g["level"], lang), role=g["role_name"],
+                         buildings=_some(g["buildings"], lang=lang)) for g in impact["escalation_gaps"]]
+    lines += _org_lines(impact, lang)
+    lines.append(say("buildings", count=len(impact["buildings_affected"]),
+                     buildings=_some(impact["buildings_affected"], lang=lang) or say("none")))
     return "\n".join(lines) + "\n"
 
 
-def _some(ids: list[str], shown: int = 12) -> str:
+def _listed(names, lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(names)
+
+
+def _some(ids: list[str], shown: int = 12, lang: str = "zh") -> str:
     """The first ``shown`` ids, and how many there are in all (the JSON output lists every one)."""
-    text = ", ".join(ids[:shown])
-    return text if len(ids) <= shown else f"{text} …（共 {len(ids)} 个）"
+    listed = ", ".join(ids[:shown])
+    return listed if len(ids) <= shown else i18n.text("impact.text.more", lang, ids=listed, count=len(ids))
 
 
-def _org_lines(impact: dict) -> list[str]:
-    lines = [f"受影响党组织 {len(impact['party_orgs_affected'])} 个"]
+def _org_lines(impact: dict, lang: str = "zh") -> list[str]:
+    say = lambda key, **values: i18n.text(f"impact.text.{key}", lang, **values)  # noqa: E731
+    lines = [say("orgs", count=len(impact["party_orgs_affected"]))]
     for row in impact["party_orgs_affected"]:
-        parts = [f"空出 {', '.join(row['posts_vacated'])}" if row["posts_vacated"] else "",
-                 f"失去单位 {', '.join(row['units_lost'])}" if row["units_lost"] else "",
-                 "不再有成员单位" if row["dissolved"] else ""]
-        lines.append(f"  {row['name']}（{row['party_org']}）: {'；'.join(p for p in parts if p)}")
+        parts = [say("org-posts", posts=", ".join(row["posts_vacated"])) if row["posts_vacated"] else "",
+                 say("org-units", units=", ".join(row["units_lost"])) if row["units_lost"] else "",
+                 say("org-dissolved") if row["dissolved"] else ""]
+        lines.append("  " + say("org", name=row["name"], id=row["party_org"],
+                                what=("；" if lang == "zh" else "; ").join(p for p in parts if p)))
     if impact["committees_losing_members"]:
-        lines.append(f"失去成员单位的委员会: {', '.join(impact['committees_losing_members'])}")
+        lines.append(say("losing", committees=", ".join(impact["committees_losing_members"])))
     members = impact["party_members_lost"]
     if members["full"] or members["probationary"]:
-        lines.append(f"随单位离开的党员: 正式 {members['full']} 名，预备 {members['probationary']} 名")
+        lines.append(say("members", full=members["full"], probationary=members["probationary"]))
     return lines
