@@ -88,7 +88,8 @@ def test_a_thirty_second_limit_routes_to_the_second_and_prints_as_written(tmp_pa
     import datetime as dt
     found = route(model, "b-1", "mt-tax", dt.datetime(2025, 3, 3, 10, 0), {"severity": "major"})
     assert found.steps[0].deadline == dt.datetime(2025, 3, 3, 10, 0, 30)
-    result = CliRunner().invoke(cli, ["route", str(path), "-b", "b-1", "-m", "mt-tax", "--at", "2025-03-03 10:00",
+    result = CliRunner().invoke(cli, ["--lang", "zh", "route", str(path), "-b", "b-1", "-m", "mt-tax", "--at",
+                                      "2025-03-03 10:00",
                                       "--attr", "severity=major"])
     assert result.exit_code == 0, result.output
     assert "30秒" in result.output and "2025-03-03 10:00:30" in result.output

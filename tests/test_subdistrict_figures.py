@@ -79,7 +79,7 @@ def test_orders_are_rated_by_subdistrict_after_the_total(shinan, tmp_path):
 
 def test_a_batch_gives_each_subdistricts_matters_after_the_total(shinan, tmp_path):
     batch = _file(tmp_path, "事项.csv", BATCH)
-    said = run("route", shinan, "--batch", batch)
+    said = run("--lang", "zh", "route", shinan, "--batch", batch)
     assert said.exit_code == 0, said.output
     text = said.output
     assert "共 3 件事项" in text
@@ -96,7 +96,7 @@ def test_a_batch_gives_each_subdistricts_matters_after_the_total(shinan, tmp_pat
 
 def test_a_district_of_one_subdistrict_has_no_such_part(tmp_path):
     batch = _file(tmp_path, "事项.csv", "building,matter,time\nb-1,mt-canteen,2025-09-30 10:00\n")
-    said = run("route", MINI, "--batch", batch)
+    said = run("--lang", "zh", "route", MINI, "--batch", batch)
     assert said.exit_code == 0, said.output
     assert "共 1 件事项" in said.output and "按街道" not in said.output
     data = json.loads(run("route", MINI, "--batch", batch, "--format", "json").output)
