@@ -442,3 +442,19 @@ def test_a_branch_term_of_more_than_three_years_is_a_finding(tmp_path, kind, nam
                 f"{{id: po-joint, name: {name}, term_years: {years}, kind: {kind},")
     found = rule_findings(path, "party-branch-term")
     assert [(f["target"], f["line"]) for f in found] == ([("po-joint", line_of(path, "id: po-joint"))] if fires else [])
+
+
+def test_an_install_whose_catalogs_cannot_be_read_says_so_without_a_traceback(monkeypatch, capsys):
+    """When the message catalogs cannot be read (a part of the install missing), the command
+    cannot say anything through them; it says, in both languages, to reinstall, and exits 3."""
+    from engine import i18n
+    from engine.cli import main
+
+    def unreadable(*args, **kwargs):
+        raise ModuleNotFoundError("No module named 'polib'")
+    monkeypatch.setattr(i18n, "_message", unreadable)   # every message goes through it, whoever imported text
+    assert main(["validate", str(MINI)]) == exitcodes.INTERNAL
+    said = capsys.readouterr()
+    assert "Traceback" not in said.err + said.out
+    assert "请重新安装 loushi" in said.err and "reinstall loushi" in said.err
+    assert "ModuleNotFoundError: No module named 'polib'" in said.err

@@ -386,8 +386,21 @@ def main(argv=None) -> int:
             return exitcodes.UNUSABLE
         if os.environ.get("LOUSHI_DEBUG"):
             raise
-        click.echo(i18n.text("cli.internal", lang, error=f"{type(exc).__name__}: {exc}"), err=True)
+        error = f"{type(exc).__name__}: {exc}"
+        try:
+            said = i18n.text("cli.internal", lang, error=error)
+        except Exception:  # the message catalogs themselves cannot be read: an install missing a part
+            said = _UNREADABLE_CATALOGS.format(error=error)
+        click.echo(said, err=True)
         return exitcodes.INTERNAL
+
+
+#: The one text loushi says without its catalogs: when they cannot be read, nothing else can be
+#: said in either language, so it says both.
+_UNREADABLE_CATALOGS = ("loushi: {error}\n"
+                        "loushi 的消息目录无法读取，安装不完整：请重新安装 loushi（pip install --force-reinstall loushi）。\n"
+                        "loushi's message catalogs cannot be read, so the install is incomplete: "
+                        "reinstall loushi (pip install --force-reinstall loushi).")
 
 
 def run() -> None:
