@@ -14,6 +14,8 @@ from click.testing import CliRunner
 from engine import exitcodes
 from engine.cli import cli
 
+from variants import write_variant
+
 ROOT = Path(__file__).resolve().parents[1]
 SHINAN = ROOT / "configs" / "districts" / "shinan-qu.yaml"
 MINI = ROOT / "tests" / "data" / "mini.yaml"
@@ -40,25 +42,17 @@ def run(*args):
     return CliRunner().invoke(cli, [str(a) for a in args])
 
 
-def _replace(text: str, old: str, new: str) -> str:
-    assert text.count(old) == 1, old
-    return text.replace(old, new)
-
-
 @pytest.fixture
 def shinan(tmp_path) -> Path:
-    text = SHINAN.read_text(encoding="utf-8")
-    text = _replace(text, "  - {id: sn-b-zhonghuan, name: 中环大厦, subdistrict: sn-sd-xgzl,",
-                    "  - {id: sn-b-zhonghuan, name: 中环大厦, subdistrict: sn-sd-xgzl, community: sn-c-xianggang,")
-    text = _replace(text, "  - {id: sn-c-xianggang, name: 香港路社区,",
-                    "  - {id: sn-c-xianggang, name: 香港路社区, subdistrict: sn-sd-xgzl,")
-    text = _replace(text, "  - {id: sn-b-wanbang,", "  - {id: sn-b-kaixuan, name: 凯旋大厦（示例）, community: sn-c-taihulu, "
-                                                   "placeholder: true}\n  - {id: sn-b-wanbang,")
-    text = _replace(text, "\nservice_points:", "\n" + BODIES + "service_points:")
-    text = _replace(text, "scope: {buildings: [sn-b-wanbang]}", "scope: {buildings: [sn-b-wanbang, sn-b-zhonghuan]}")
-    path = tmp_path / "shinan-qu.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_variant(
+        SHINAN, tmp_path / "shinan-qu.yaml",
+        ("  - {id: sn-b-zhonghuan, name: 中环大厦, subdistrict: sn-sd-xgzl,",
+         "  - {id: sn-b-zhonghuan, name: 中环大厦, subdistrict: sn-sd-xgzl, community: sn-c-xianggang,"),
+        ("  - {id: sn-c-xianggang, name: 香港路社区,", "  - {id: sn-c-xianggang, name: 香港路社区, subdistrict: sn-sd-xgzl,"),
+        ("  - {id: sn-b-wanbang,", "  - {id: sn-b-kaixuan, name: 凯旋大厦（示例）, community: sn-c-taihulu, "
+                                   "placeholder: true}\n  - {id: sn-b-wanbang,"),
+        ("\nservice_points:", "\n" + BODIES + "service_points:"),
+        ("scope: {buildings: [sn-b-wanbang]}", "scope: {buildings: [sn-b-wanbang, sn-b-zhonghuan]}"))
 
 
 def _files(out: Path) -> list[str]:
@@ -78,10 +72,9 @@ def test_charters_and_duty_lists_name_the_subdistrict_and_community(shinan, tmp_
 
 
 def test_a_district_of_one_subdistrict_names_the_community_only(tmp_path):
-    text = MINI.read_text(encoding="utf-8")
-    text = _replace(text, "zones:\n", "communities:\n  - {id: cm-1, name: 示范社区}\nzones:\n")
-    path = tmp_path / "mini.yaml"
-    path.write_text(text.replace("  - {id: b-1, ", "  - {id: b-1, community: cm-1, ", 1), encoding="utf-8")
+    path = write_variant(MINI, tmp_path / "mini.yaml",
+                         ("zones:\n", "communities:\n  - {id: cm-1, name: 示范社区}\nzones:\n"),
+                         ("  - {id: b-1, ", "  - {id: b-1, community: cm-1, "))
     out = tmp_path / "out"
     result = run("build", path, "-o", out, "-f", "md", "-q")
     assert result.exit_code == exitcodes.OK, result.output

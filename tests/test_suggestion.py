@@ -14,15 +14,13 @@ from engine.cli import cli
 from engine.gate import open_district
 from engine.session import Options, Session
 
+from variants import write_variant
+
 MINI = Path(__file__).parent / "data" / "mini.yaml"
 
 
 def _with(tmp_path: Path, old: str, new: str) -> Path:
-    text = MINI.read_text(encoding="utf-8")
-    assert old in text
-    path = tmp_path / "district.yaml"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return path
+    return write_variant(MINI, tmp_path / "district.yaml", (old, new))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -18,6 +18,8 @@ from engine.model import days
 from engine.render import words
 from engine.session import Session
 
+from variants import write_variant
+
 ROOT = Path(__file__).resolve().parents[1]
 SHINAN = ROOT / "configs" / "districts" / "shinan-qu.yaml"
 COUNCIL = """committees:
@@ -35,13 +37,8 @@ COUNCIL = """committees:
 
 
 def _district(tmp_path: Path, founded="--05-08", since="--05-08", until="--12-31") -> Path:
-    text = SHINAN.read_text(encoding="utf-8")
-    assert text.count("\nservice_points:") == 1
-    text = text.replace("\nservice_points:", "\n" + COUNCIL.format(founded=founded, since=since, until=until)
-                        + "service_points:")
-    path = tmp_path / "shinan-qu.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    council = COUNCIL.format(founded=founded, since=since, until=until)
+    return write_variant(SHINAN, tmp_path / "shinan-qu.yaml", ("\nservice_points:", "\n" + council + "service_points:"))
 
 
 def test_a_day_without_its_year_prints_as_the_source_says_it():

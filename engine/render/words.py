@@ -139,22 +139,21 @@ def limit_label(value) -> str:
 
 def done_by(value) -> str:
     """When a step is to be closed: 3个工作日内办结; 第一时间办结; 办结时限未载."""
-    unit = limits.unit_of(value)[0]
-    if unit == limits.IMMEDIATELY:
-        return "第一时间办结"
-    if unit == limits.NOT_STATED:
-        return "办结时限未载"
-    return f"{limit(value)}内办结"
+    return _timed(value, "第一时间办结", "办结时限未载", "{}内办结")
 
 
 def handle_limit(value) -> str:
     """The next step's time as a clause says it: 办理时限3个工作日; 第一时间办理; 办理时限未载."""
+    return _timed(value, "第一时间办理", "办理时限未载", "办理时限{}")
+
+
+def _timed(value, at_once: str, not_stated: str, measured: str) -> str:
+    """A clause's words for a limit: ``at_once`` (第一时间), ``not_stated`` (时限未载), or the
+    length written into ``measured``."""
     unit = limits.unit_of(value)[0]
     if unit == limits.IMMEDIATELY:
-        return "第一时间办理"
-    if unit == limits.NOT_STATED:
-        return "办理时限未载"
-    return f"办理时限{limit(value)}"
+        return at_once
+    return not_stated if unit == limits.NOT_STATED else measured.format(limit(value))
 
 
 def quorum(share: float) -> str:
